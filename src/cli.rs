@@ -1,0 +1,261 @@
+//! Argument parsing and file handling for the `tunnelscope` binary. All the
+//! work is done by the library; this module only reads files and prints.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::process::ExitCode;
+use tunnelscope::library::{self, LIBRARY};
+use tunnelscope::model::Network;
+use tunnelscope::report::{self, Format, MatrixOptions};
+use tunnelscope::scenario::{self, MAX_FILE_BYTES, Scenario};
+use tunnelscope::timeline;
+use tunnelscope::version::IosVersion;
+
+/// Exit status for bad input (unreadable or invalid files, bad arguments).
+const BAD_INPUT: u8 = 2;
+/// Exit status when a scenario's expectations do not hold.
+const EXPECTATIONS_FAILED: u8 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "tunnelscope",
+    version,
+    about = "Where an iPhone's traffic goes with and without includeAllNetworks, with the source of every rule",
+    after_help = "Scenarios are TOML files (see docs/scenario-format.md) or the built-in names shown by `tunnelscope list`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NetworkArg {
+    Wifi,
+    Cellular,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show every flow's route over time, with the rules that decided it.
+    Run {
+        /// A scenario file, or the name of a built-in scenario.
+        scenario: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Evaluate every [[expect]]; exit 1 if any fails.
+    Check {
+        /// Scenario files or built-in names.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+    },
+    /// List the built-in scenarios (the files of simulations/).
+    List {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Flow kind × iOS release × includeAllNetworks off/on → route, with provenance.
+    Matrix {
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// The phone's network.
+        #[arg(long, value_enum, default_value = "wifi")]
+        network: NetworkArg,
+        /// Only these releases (repeatable), e.g. --ios 16.1 --ios 18.2.
+        #[arg(long = "ios", value_parser = parse_release)]
+        releases: Vec<IosVersion>,
+    },
+    /// Print the knowledge base: properties, rules and assumptions with sources.
+    Facts {
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+}
+
+fn parse_release(text: &str) -> Result<IosVersion, String> {
+    IosVersion::parse(text)
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { scenario, format } => run(&scenario, format.into()),
+        Command::Check { scenarios } => check(&scenarios),
+        Command::List { format } => {
+            list(format);
+            Ok(())
+        }
+        Command::Matrix {
+            format,
+            network,
+            releases,
+        } => {
+            let mut options = MatrixOptions {
+                network: match network {
+                    NetworkArg::Wifi => Network::Wifi,
+                    NetworkArg::Cellular => Network::Cellular,
+                },
+                ..MatrixOptions::default()
+            };
+            if !releases.is_empty() {
+                options.releases = releases;
+            }
+            print(&report::matrix(&options).render(format.into()));
+            Ok(())
+        }
+        Command::Facts { format } => {
+            print(&report::facts(format.into()));
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print(text: &str) {
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
+/// Reads a scenario from a file, or from the built-in library by name.
+/// Returns the name to show in messages and the text.
+fn load(name: &str) -> Result<(String, String), String> {
+    let path = std::path::Path::new(name);
+    if path.is_file() {
+        let size = std::fs::metadata(path)
+            .map_err(|e| format!("{name}: cannot read it: {e}"))?
+            .len();
+        if size > MAX_FILE_BYTES as u64 {
+            return Err(format!(
+                "{name}: the file is {size} bytes; a scenario may be at most {MAX_FILE_BYTES} bytes"
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read it: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{name}: the file is not UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        return Ok((name.to_string(), text));
+    }
+    if path.exists() {
+        return Err(format!("{name}: not a file"));
+    }
+    if let Some(built_in) = library::find(name) {
+        return Ok((built_in.file.to_string(), built_in.text.to_string()));
+    }
+    let names: Vec<&str> = LIBRARY.iter().map(|b| b.name).collect();
+    Err(format!(
+        "{name}: no such file, and no built-in scenario has that name; the built-ins are: {}",
+        names.join(", ")
+    ))
+}
+
+fn load_and_parse(name: &str) -> Result<(String, Scenario), String> {
+    let (shown, text) = load(name)?;
+    let scenario = scenario::parse(&text).map_err(|errors| errors.render(&shown))?;
+    Ok((shown, scenario))
+}
+
+fn run(name: &str, format: Format) -> Result<(), u8> {
+    let (_, scenario) = load_and_parse(name).map_err(|message| {
+        eprintln!("{message}");
+        BAD_INPUT
+    })?;
+    print(&report::render(&timeline::run(&scenario), format));
+    Ok(())
+}
+
+fn check(names: &[String]) -> Result<(), u8> {
+    let mut bad_input = false;
+    let mut failed = false;
+    let mut expectations = 0usize;
+    for name in names {
+        match load_and_parse(name) {
+            Err(message) => {
+                eprintln!("{message}");
+                bad_input = true;
+            }
+            Ok((shown, scenario)) => {
+                let trace = timeline::run(&scenario);
+                expectations += trace.expectations.len();
+                failed |= trace.failures().next().is_some();
+                print(&report::check(&shown, &trace));
+            }
+        }
+    }
+    let verdict = if bad_input {
+        "some files could not be checked"
+    } else if failed {
+        "some expectations failed"
+    } else {
+        "all expectations hold"
+    };
+    print(&format!(
+        "{} files, {expectations} expectations: {verdict}\n",
+        names.len()
+    ));
+    if bad_input {
+        Err(BAD_INPUT)
+    } else if failed {
+        Err(EXPECTATIONS_FAILED)
+    } else {
+        Ok(())
+    }
+}
+
+fn list(format: ListFormat) {
+    match format {
+        ListFormat::Json => {
+            let entries: Vec<serde_json::Value> = LIBRARY
+                .iter()
+                .map(|b| {
+                    let parsed = b.parse().ok();
+                    serde_json::json!({
+                        "name": b.name,
+                        "file": b.file,
+                        "title": parsed.as_ref().map(|s| s.title.clone()),
+                        "ios": parsed.as_ref().map(|s| s.ios.to_string()),
+                    })
+                })
+                .collect();
+            print(&(serde_json::to_string_pretty(&entries).expect("serializes") + "\n"));
+        }
+        ListFormat::Text => {
+            let width = LIBRARY.iter().map(|b| b.name.len()).max().unwrap_or(0);
+            for b in LIBRARY {
+                let title = b
+                    .parse()
+                    .map(|s| format!("iOS {:<7} {}", s.ios.to_string(), s.title))
+                    .unwrap_or_else(|e| format!("(invalid: {e})"));
+                print(&format!("{:<width$}  {title}\n", b.name));
+            }
+        }
+    }
+}

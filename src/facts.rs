@@ -1,0 +1,1094 @@
+//! The knowledge base: every modelled iOS fact, in one place, with where it
+//! comes from.
+//!
+//! Three tables, all plain data:
+//!
+//! * [`PROPERTIES`]: the NetworkExtension settings a scenario can set, the
+//!   release that introduced each one and Apple's default;
+//! * [`RULES`]: the behaviours the policy engine applies, each for a range of
+//!   releases, with its kind of evidence and its source;
+//! * [`ASSUMPTIONS`]: the places where the public record is silent, each with a
+//!   default a scenario can flip under `[assume]`.
+//!
+//! When Apple changes behaviour, one entry here changes. The policy engine
+//! (`crate::policy`) decides *which* fact is relevant to a flow; the version
+//! ranges, defaults and wording live only here. The sources are the ones
+//! collected in the team's fact base (`shared/reference/ios-facts.md`).
+
+use crate::version::{IosVersion, Releases};
+use serde::Serialize;
+
+/// How much a fact is worth: who said it and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Evidence {
+    /// Apple says so: SDK headers, developer documentation, MDM schema.
+    Documented,
+    /// A vendor or researcher saw it happen (code, blog, test).
+    Observed,
+    /// Somebody reported it in an issue, forum post or the press.
+    Reported,
+    /// No source says it; this project derives it from facts that are sourced.
+    Inferred,
+    /// The public record is silent; the model follows an explicit assumption.
+    Unknown,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Documented => "documented",
+            Evidence::Observed => "observed",
+            Evidence::Reported => "reported",
+            Evidence::Inferred => "inferred",
+            Evidence::Unknown => "unknown",
+        }
+    }
+
+    /// One-letter marker for dense tables (the matrix).
+    pub fn marker(self) -> char {
+        match self {
+            Evidence::Documented => 'D',
+            Evidence::Observed => 'O',
+            Evidence::Reported => 'R',
+            Evidence::Inferred => 'I',
+            Evidence::Unknown => 'U',
+        }
+    }
+
+    pub const ALL: [Evidence; 5] = [
+        Evidence::Documented,
+        Evidence::Observed,
+        Evidence::Reported,
+        Evidence::Inferred,
+        Evidence::Unknown,
+    ];
+}
+
+// ---------------------------------------------------------------------------
+// Sources. Named once so that the tables below stay readable.
+
+const APPLE_HDR: &str = "xybp888/iOS-SDKs: iPhoneOS18.0.sdk/System/Library/Frameworks/NetworkExtension.framework/Headers/NEVPNProtocol.h";
+const APPLE_HDR_2021: &str = "phracker/MacOSX-SDKs: MacOSX12.1.sdk/System/Library/Frameworks/NetworkExtension.framework/Versions/Current/Headers/NEVPNProtocol.h (commit 8702ce61)";
+const APPLE_MDM: &str =
+    "apple/device-management: mdm/profiles/com.apple.vpn.managed.yaml (commit b6202ca)";
+const DOC_IAN: &str =
+    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/includeallnetworks";
+const DOC_EXCLUDE_LOCAL: &str =
+    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludelocalnetworks";
+const DOC_EXCLUDE_APNS: &str =
+    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludeapns";
+const DOC_EXCLUDE_CELLULAR: &str = "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludecellularservices";
+const DOC_EXCLUDE_DEVICE: &str = "https://developer.apple.com/tutorials/data/documentation/networkextension/nevpnprotocol/excludedevicecommunication.md";
+const DOC_ENFORCE_ROUTES: &str =
+    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/enforceroutes";
+const DOC_INCLUDED_ROUTES: &str =
+    "https://developer.apple.com/documentation/networkextension/neipv6settings/includedroutes";
+const DOC_EXCLUDED_ROUTES: &str =
+    "https://developer.apple.com/documentation/networkextension/neipv6settings/excludedroutes";
+const DOC_MATCH_DOMAINS: &str =
+    "https://developer.apple.com/documentation/networkextension/nednssettings/matchdomains";
+const DOC_ON_DEMAND: &str =
+    "https://developer.apple.com/documentation/networkextension/nevpnmanager/ondemandrules";
+const PROTON_2020: &str = "https://www.cfcs.dk/da/handelser/nyheder/2020/varsel-vpn-bypass-sarbarhed-i-seneste-ios-versioner-til-iphone/";
+const HOROWITZ_2022: &str = "https://appletldr.com/2022/08/18/does-apple-have-a-vpn-problem/";
+const IVPN_2023: &str = "ivpn/ivpn.net: src/content/en/blog/removal-of-kill-switch-from-our-ios-app-due-to-apple-ip-leak-issue.md";
+const IVPN_2021: &str = "ivpn/ivpn.net: src/content/en/blog/kill-switch-and-wireguard-multi-hop-added-to-ivpn-for-ios.md";
+const IVPN_TUNNELCRACK: &str =
+    "ivpn/ivpn.net: src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md";
+const MYSK_2022: &str = "https://softwarefailures.com/incident/2410";
+const APPLE_FORUM_HOST_ROUTES: &str = "https://w3c.stablehunter.ai/forums/topics/app-and-system-services/app-and-system-services-networking?page=4&sortBy=boosts&sortOrder=ASC";
+const MULLVAD_LEAK_TESTS: &str = "mullvad/mullvadvpn-app: ios/MullvadVPNUITests/LeakTests.swift";
+const MULLVAD_BLOG_2025: &str =
+    "https://mullvad.net/en/blog/why-we-still-dont-use-includeallnetworks";
+const MULLVAD_UPDATE_NOTICE: &str = "mullvad/mullvadvpn-app: ios/PacketTunnel/Notifications/NewAppVersionSystemNotificationHandler.swift";
+const MULLVAD_TOGGLE_LEAK: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsViewModel.swift";
+const MULLVAD_PINGER: &str =
+    "mullvad/mullvadvpn-app (commit dee9d4e90a~1): ios/PacketTunnelCore/Pinger/Pinger.swift";
+const MULLVAD_SMOLTCP: &str =
+    "mullvad/mullvadvpn-app: mullvad-ios/src/gotatun/smoltcp_network/mod.rs";
+const MULLVAD_NETSTACK: &str =
+    "mullvad/wireguard-apple: Sources/WireGuardKitGo/api-apple.go, router.go";
+const PROTON_PROVIDER: &str =
+    "ProtonVPN/ios-mac-app: apps/ios/WireGuardiOS Extension/PacketTunnelProvider.swift";
+const RVI_CAPTURE: &str = "https://github.com/gh2o/rvi_capture";
+const YOOTA_2026: &str = "https://yoota.it/en/mullvad-forces-all-traffic-through-its-tunnel-on-ios-working-around-an-apple-limitation/";
+const IVPN_KB_KILL_SWITCH: &str =
+    "ivpn/ivpn.net: src/content/en/pages/knowledgebase/ios/native-ios-kill-switch-known-issues.md";
+const FACT_BASE: &str = "shared/reference/ios-facts.md";
+
+const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
+    IosVersion::new(major, minor, patch)
+}
+
+// ---------------------------------------------------------------------------
+// Properties
+
+/// A NetworkExtension setting a scenario may set under `[vpn]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prop {
+    IncludeAllNetworks,
+    ExcludeLocalNetworks,
+    ExcludeApns,
+    ExcludeCellularServices,
+    ExcludeDeviceCommunication,
+    EnforceRoutes,
+    IncludedRoutes,
+    ExcludedRoutes,
+    OnDemand,
+}
+
+/// Apple's default for a property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PropDefault {
+    Bool(bool),
+    /// A list of routes; the slice is the default list.
+    Routes(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Property {
+    pub prop: Prop,
+    /// The key in a scenario's `[vpn]` table.
+    pub key: &'static str,
+    /// Apple's name, for people who know the API.
+    pub apple_name: &'static str,
+    /// First iOS release that has it.
+    pub since: IosVersion,
+    pub default: PropDefault,
+    pub meaning: &'static str,
+    pub evidence: Evidence,
+    pub source: &'static str,
+}
+
+/// The full-tunnel route list (what Mullvad, WireGuard and Proton configure).
+pub const FULL_TUNNEL: &[&str] = &["0.0.0.0/0", "::/0"];
+
+pub static PROPERTIES: [Property; 9] = [
+    Property {
+        prop: Prop::IncludeAllNetworks,
+        key: "include_all_networks",
+        apple_name: "includeAllNetworks",
+        since: v(14, 0, 0),
+        default: PropDefault::Bool(false),
+        meaning: "send (most) traffic through the tunnel and drop it while the tunnel is down: the iOS kill switch",
+        evidence: Evidence::Documented,
+        source: DOC_IAN,
+    },
+    Property {
+        prop: Prop::ExcludeLocalNetworks,
+        key: "exclude_local_networks",
+        apple_name: "excludeLocalNetworks",
+        since: v(14, 2, 0),
+        default: PropDefault::Bool(true),
+        meaning: "keep LAN traffic (AirPlay, AirDrop, printers) outside the tunnel when includeAllNetworks or enforceRoutes is on; YES by default on iOS",
+        evidence: Evidence::Documented,
+        source: DOC_EXCLUDE_LOCAL,
+    },
+    Property {
+        prop: Prop::ExcludeApns,
+        key: "exclude_apns",
+        apple_name: "excludeAPNs",
+        since: v(16, 4, 0),
+        default: PropDefault::Bool(true),
+        meaning: "keep Apple Push Notification traffic outside the tunnel when includeAllNetworks is on",
+        evidence: Evidence::Documented,
+        source: DOC_EXCLUDE_APNS,
+    },
+    Property {
+        prop: Prop::ExcludeCellularServices,
+        key: "exclude_cellular_services",
+        apple_name: "excludeCellularServices",
+        since: v(16, 4, 0),
+        default: PropDefault::Bool(true),
+        meaning: "keep internet-routed carrier services (Wi-Fi Calling, MMS, SMS, Visual Voicemail) outside the tunnel when includeAllNetworks is on",
+        evidence: Evidence::Documented,
+        source: DOC_EXCLUDE_CELLULAR,
+    },
+    Property {
+        prop: Prop::ExcludeDeviceCommunication,
+        key: "exclude_device_communication",
+        apple_name: "excludeDeviceCommunication",
+        since: v(17, 4, 0),
+        default: PropDefault::Bool(true),
+        meaning: "keep traffic to devices connected over USB or Wi-Fi (Xcode) outside the tunnel when includeAllNetworks is on",
+        evidence: Evidence::Documented,
+        source: DOC_EXCLUDE_DEVICE,
+    },
+    Property {
+        prop: Prop::EnforceRoutes,
+        key: "enforce_routes",
+        apple_name: "enforceRoutes",
+        since: v(14, 2, 0),
+        default: PropDefault::Bool(false),
+        meaning: "make the tunnel's routes beat local routes, even for apps that scope to an interface; ignored when includeAllNetworks is on",
+        evidence: Evidence::Documented,
+        source: DOC_ENFORCE_ROUTES,
+    },
+    Property {
+        prop: Prop::IncludedRoutes,
+        key: "included_routes",
+        apple_name: "NEIPv4Settings/NEIPv6Settings.includedRoutes",
+        since: v(9, 0, 0),
+        default: PropDefault::Routes(FULL_TUNNEL),
+        meaning: "destinations routed into the tunnel; the default route sends everything not matched elsewhere",
+        evidence: Evidence::Documented,
+        source: DOC_INCLUDED_ROUTES,
+    },
+    Property {
+        prop: Prop::ExcludedRoutes,
+        key: "excluded_routes",
+        apple_name: "NEIPv4Settings/NEIPv6Settings.excludedRoutes",
+        since: v(9, 0, 0),
+        default: PropDefault::Routes(&[]),
+        meaning: "destinations sent to the physical interface instead of the tunnel",
+        evidence: Evidence::Documented,
+        source: DOC_EXCLUDED_ROUTES,
+    },
+    Property {
+        prop: Prop::OnDemand,
+        key: "on_demand",
+        apple_name: "NEOnDemandRuleConnect (isOnDemandEnabled)",
+        since: v(8, 0, 0),
+        default: PropDefault::Bool(false),
+        meaning: "a Connect on-demand rule: iOS starts the tunnel again by itself when it is down and the user did not disconnect",
+        evidence: Evidence::Documented,
+        source: DOC_ON_DEMAND,
+    },
+];
+
+pub fn property(prop: Prop) -> &'static Property {
+    PROPERTIES
+        .iter()
+        .find(|p| p.prop == prop)
+        .expect("every Prop has a row in PROPERTIES (checked by a test)")
+}
+
+pub fn property_by_key(key: &str) -> Option<&'static Property> {
+    PROPERTIES.iter().find(|p| p.key == key)
+}
+
+// ---------------------------------------------------------------------------
+// Assumptions
+
+/// A place where the public record is silent and the model needs an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AssumptionId {
+    AppleServicesBypass,
+    UnverifiedAppleServicesBypass,
+    ExistingConnectionsStayOutside,
+    IanHonoursExcludedRoutes,
+    ConnectTime,
+    ReassertTime,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssumptionValue {
+    Bool(bool),
+    /// Milliseconds of simulated time.
+    Millis(u64),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Assumption {
+    pub id: AssumptionId,
+    /// The key in a scenario's `[assume]` table.
+    pub key: &'static str,
+    pub default: AssumptionValue,
+    /// What "true" (or the value) means for the model.
+    pub meaning: &'static str,
+    /// Why this is an assumption: what is known and what is not.
+    pub why: &'static str,
+    /// The nearest sourced fact the assumption extends.
+    pub basis: &'static str,
+}
+
+pub static ASSUMPTIONS: [Assumption; 6] = [
+    Assumption {
+        id: AssumptionId::AppleServicesBypass,
+        key: "apple_services_bypass",
+        default: AssumptionValue::Bool(true),
+        meaning: "on iOS 17 and later, Apple Maps traffic (and APNs where no excludeAPNs setting governs it) still leaves an active tunnel, as observed on iOS 16.1+",
+        why: "the leak was observed on 16.1+ (restoreprivacy via IVPN, 2023); no public source says whether 17, 18 or 26 fixed it, so the model assumes it persists until shown otherwise",
+        basis: IVPN_2023,
+    },
+    Assumption {
+        id: AssumptionId::UnverifiedAppleServicesBypass,
+        key: "unverified_apple_services_bypass",
+        default: AssumptionValue::Bool(false),
+        meaning: "on iOS 16.0 and later, other Apple services (iCloud, App Store, Find My, Health, Wallet) also leave an active tunnel",
+        why: "these services come from press summaries of Mysk's 2022 findings; no primary copy was available and it is unclear whether includeAllNetworks was on",
+        basis: MYSK_2022,
+    },
+    Assumption {
+        id: AssumptionId::ExistingConnectionsStayOutside,
+        key: "existing_connections_stay_outside",
+        default: AssumptionValue::Bool(true),
+        meaning: "on iOS 16 and later, without includeAllNetworks, connections opened before the tunnel came up keep going outside it until they close",
+        why: "observed on 13.3.1/13.4 (Proton, 2020) and up to 15.6 (Horowitz, 2022); nobody reported a fix, and vendors still recommend includeAllNetworks as the remedy",
+        basis: HOROWITZ_2022,
+    },
+    Assumption {
+        id: AssumptionId::IanHonoursExcludedRoutes,
+        key: "ian_honours_excluded_routes",
+        default: AssumptionValue::Bool(false),
+        meaning: "with includeAllNetworks on, destinations in the tunnel's excluded_routes still go outside it",
+        why: "Apple documents only the exclude* properties as exceptions to includeAllNetworks; nothing public says how excludedRoutes interacts with it",
+        basis: DOC_IAN,
+    },
+    Assumption {
+        id: AssumptionId::ConnectTime,
+        key: "connect_time",
+        default: AssumptionValue::Millis(1_000),
+        meaning: "how long the tunnel takes from `connect` (or an on-demand restart) to connected",
+        why: "depends on the VPN protocol, the relay and the network; no source gives a figure, so it is a parameter",
+        basis: FACT_BASE,
+    },
+    Assumption {
+        id: AssumptionId::ReassertTime,
+        key: "reassert_time",
+        default: AssumptionValue::Millis(1_000),
+        meaning: "how long the tunnel takes to come back after the phone changes network",
+        why: "depends on the VPN protocol and the new network; no source gives a figure, so it is a parameter",
+        basis: FACT_BASE,
+    },
+];
+
+pub fn assumption(id: AssumptionId) -> &'static Assumption {
+    ASSUMPTIONS
+        .iter()
+        .find(|a| a.id == id)
+        .expect("every AssumptionId has a row in ASSUMPTIONS (checked by a test)")
+}
+
+pub fn assumption_by_key(key: &str) -> Option<&'static Assumption> {
+    ASSUMPTIONS.iter().find(|a| a.key == key)
+}
+
+// ---------------------------------------------------------------------------
+// Rules
+
+/// A behaviour the policy engine can apply. One `Fact` may have several rows
+/// in [`RULES`], one per range of releases, when the evidence differs by
+/// release (e.g. documented from 16.4, inferred before).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fact {
+    // The device and the VPN's state
+    NoNetwork,
+    NoLan,
+    NoVpn,
+    UserDisconnected,
+    TunnelConnecting,
+    TunnelReasserting,
+    TunnelLost,
+    TunnelRestarting,
+    OnDemandRestarts,
+    // Traffic with its own fixed path
+    CarrierOnlyServices,
+    VpnTransportOutside,
+    ProviderApiOutside,
+    ProbeBoundSocket,
+    ProbeBindFailsUnderIan,
+    ProbeUserspaceStack,
+    ProbeNeedsTunnel,
+    DhcpOnLink,
+    CaptiveProbeOutside,
+    CompanionOutside,
+    DeviceCommunicationLocal,
+    // Routing without includeAllNetworks
+    IncludedRoute,
+    ExcludedRoute,
+    NotInIncludedRoutes,
+    LocalNetworkBypass,
+    EnforceRoutesLocal,
+    DnsFollowsTunnel,
+    CellularServicesRouted,
+    ExistingStaysOutside,
+    // includeAllNetworks
+    IanAllTraffic,
+    IanBlocksWhileDown,
+    IanExcludesNetworkControl,
+    IanExcludesCaptive,
+    IanExcludesCompanion,
+    ExcludeLocalOn,
+    ExcludeLocalOff,
+    IanExcludeApnsOn,
+    IanExcludeApnsOff,
+    IanExcludeCellularOn,
+    IanExcludeCellularOff,
+    IanExcludeDeviceOn,
+    IanExcludeDeviceOff,
+    IanNoSuchExclusion,
+    IanIgnoresEnforceRoutes,
+    IanIgnoresExcludedRoutes,
+    IanMovesExisting,
+    // Apple's own traffic
+    AppleTrafficBypass,
+    UnverifiedAppleBypass,
+    // Connections over time
+    TunnelGoneResets,
+    InterfaceGoneResets,
+}
+
+/// One row of the knowledge base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub fact: Fact,
+    /// Stable identifier shown to users and in JSON.
+    pub id: &'static str,
+    /// The releases this row covers.
+    pub ios: Releases,
+    pub evidence: Evidence,
+    /// One sentence, in the words a support agent could read out.
+    pub says: &'static str,
+    /// Where it comes from: a URL or `owner/repo: path`.
+    pub source: &'static str,
+    /// The assumption this row depends on, if the record is silent.
+    pub assumption: Option<AssumptionId>,
+}
+
+const ALL: Releases = Releases::from(IosVersion::OLDEST);
+const IAN_ERA: Releases = Releases::from(v(14, 0, 0));
+const IAN_BEFORE_16_4: Releases = Releases::between(v(14, 0, 0), v(16, 4, 0));
+const FROM_16_4: Releases = Releases::from(v(16, 4, 0));
+
+pub static RULES: &[Rule] = &[
+    // --- the device and the VPN's state -----------------------------------
+    Rule {
+        fact: Fact::NoNetwork,
+        id: "device.airplane-mode",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "Airplane mode is on: no radio is up, so the flow has no path at all.",
+        source: FACT_BASE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::NoLan,
+        id: "device.no-lan",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The phone is not on Wi-Fi, so there is no local network to reach.",
+        source: FACT_BASE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::NoVpn,
+        id: "vpn.none",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "No VPN is configured: traffic leaves on the physical interface.",
+        source: DOC_INCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::UserDisconnected,
+        id: "vpn.not-connected",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "The VPN is not connected (never connected, or disconnected by the user): traffic goes outside the tunnel, even with includeAllNetworks on; vendors tell users to disconnect to get connectivity back.",
+        source: MULLVAD_UPDATE_NOTICE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelConnecting,
+        id: "vpn.connecting-no-routes",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel is still connecting and its routes are not installed yet: without includeAllNetworks traffic goes outside.",
+        source: DOC_INCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelReasserting,
+        id: "vpn.reasserting-holds",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel is re-establishing itself on the new network; its routes stay in place, so traffic waits in the tunnel.",
+        source: FACT_BASE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelLost,
+        id: "vpn.provider-gone-routes-removed",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel provider is gone and includeAllNetworks is off: its routes go with it and traffic goes outside.",
+        source: DOC_INCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelRestarting,
+        id: "vpn.restart-exposes",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing).",
+        source: MULLVAD_TOGGLE_LEAK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::OnDemandRestarts,
+        id: "vpn.on-demand-connect",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "A Connect on-demand rule makes iOS start the tunnel again by itself.",
+        source: DOC_ON_DEMAND,
+        assumption: None,
+    },
+    // --- traffic with its own fixed path ----------------------------------
+    Rule {
+        fact: Fact::CarrierOnlyServices,
+        id: "carrier.volte-outside",
+        ios: Releases::between(IosVersion::OLDEST, v(16, 4, 0)),
+        evidence: Evidence::Observed,
+        says: "VoLTE and other carrier-only services run on the carrier's own ipsec interfaces, never through the VPN (seen in rvi captures on iOS 14.8).",
+        source: RVI_CAPTURE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::CarrierOnlyServices,
+        id: "carrier.volte-outside",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "Services that use the cellular network alone, such as VoLTE, are always excluded from the tunnel, whatever excludeCellularServices says.",
+        source: DOC_EXCLUDE_CELLULAR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::VpnTransportOutside,
+        id: "vpn.transport-outside",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "The tunnel's own packets to the relay go outside it: the system automatically excludes the tunnel server's address.",
+        source: DOC_EXCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ProviderApiOutside,
+        id: "vpn.api-outside",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "The VPN provider's own API calls leave outside the tunnel (Proton sends them through URLSession outside on purpose when includeAllNetworks is on).",
+        source: PROTON_PROVIDER,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ProbeBoundSocket,
+        id: "probe.bound-socket",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "The tunnel process pings the relay's gateway (10.64.0.1) through a socket bound to the tunnel interface (IP_BOUND_IF).",
+        source: MULLVAD_PINGER,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ProbeBindFailsUnderIan,
+        id: "probe.bind-fails-under-ian",
+        ios: IAN_ERA,
+        evidence: Evidence::Observed,
+        says: "With includeAllNetworks on, the tunnel process cannot bind sockets to the tunnel interface.",
+        source: MULLVAD_SMOLTCP,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ProbeUserspaceStack,
+        id: "probe.userspace-stack",
+        ios: IAN_ERA,
+        evidence: Evidence::Observed,
+        says: "So the tunnel process builds its ICMP and TCP in a userspace stack and injects the packets into the tunnel directly.",
+        source: MULLVAD_NETSTACK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ProbeNeedsTunnel,
+        id: "probe.needs-tunnel",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel is not connected, so the tunnel process has nothing to probe through.",
+        source: MULLVAD_PINGER,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::DhcpOnLink,
+        id: "net.dhcp-on-link",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "DHCP is a broadcast on the Wi-Fi link itself; it is never routed, so it cannot enter a tunnel.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::CaptiveProbeOutside,
+        id: "net.captive-probe-outside",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The captive-portal probe (captive.apple.com) is made on the network being joined, outside the tunnel.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::CompanionOutside,
+        id: "net.companion-outside",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The paired Apple Watch is reached directly (Wi-Fi or Bluetooth), not through a VPN.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::DeviceCommunicationLocal,
+        id: "net.device-communication-local",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "Without includeAllNetworks, traffic to a connected Mac (Xcode) is local traffic and stays outside the tunnel.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    // --- routing without includeAllNetworks -------------------------------
+    Rule {
+        fact: Fact::IncludedRoute,
+        id: "routes.included",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "The destination matches the tunnel's included routes, so it goes into the tunnel.",
+        source: DOC_INCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ExcludedRoute,
+        id: "routes.excluded",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "The destination matches the tunnel's excluded routes, so it goes to the physical interface.",
+        source: DOC_EXCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::NotInIncludedRoutes,
+        id: "routes.not-included",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "The destination is not in the tunnel's included routes, so it goes to the physical interface.",
+        source: DOC_INCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::LocalNetworkBypass,
+        id: "routes.localnet-bypass",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "Local subnets bypass the tunnel without includeAllNetworks: the TunnelCrack 'LocalNet' leak.",
+        source: IVPN_TUNNELCRACK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::EnforceRoutesLocal,
+        id: "routes.enforce-routes-local",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Documented,
+        says: "enforceRoutes is on, so excludeLocalNetworks decides whether LAN traffic stays outside.",
+        source: DOC_EXCLUDE_LOCAL,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::DnsFollowsTunnel,
+        id: "dns.tunnel-resolver",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "When the tunnel is the default route its DNS servers become the default resolver (matchDomains is ignored), so queries go into the tunnel.",
+        source: DOC_MATCH_DOMAINS,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::CellularServicesRouted,
+        id: "carrier.services-routed",
+        ios: ALL,
+        evidence: Evidence::Unknown,
+        says: "Without includeAllNetworks, internet-routed carrier services (Wi-Fi Calling, MMS) go inside or outside depending on the carrier's path; the model lets the tunnel's routes decide.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ExistingStaysOutside,
+        id: "flow.existing-stays-outside",
+        ios: Releases::between(IosVersion::OLDEST, v(16, 0, 0)),
+        evidence: Evidence::Observed,
+        says: "This connection was open before the tunnel came up; iOS does not tear it down, so it stays outside the tunnel until it closes (Proton 2020 on 13.3.1, Horowitz 2022 up to 15.6).",
+        source: PROTON_2020,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ExistingStaysOutside,
+        id: "flow.existing-stays-outside",
+        ios: Releases::from(v(16, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "This connection was open before the tunnel came up; assumed to stay outside until it closes, as observed up to iOS 15.6 (no fix was reported).",
+        source: HOROWITZ_2022,
+        assumption: Some(AssumptionId::ExistingConnectionsStayOutside),
+    },
+    // --- includeAllNetworks -----------------------------------------------
+    Rule {
+        fact: Fact::IanAllTraffic,
+        id: "ian.tunnel",
+        ios: IAN_BEFORE_16_4,
+        evidence: Evidence::Documented,
+        says: "includeAllNetworks is on: all traffic goes through the tunnel (Apple's wording before 16.4).",
+        source: APPLE_HDR_2021,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanAllTraffic,
+        id: "ian.tunnel",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "includeAllNetworks is on: most traffic goes through the tunnel, except the listed exclusions.",
+        source: DOC_IAN,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanBlocksWhileDown,
+        id: "ian.blocks-while-down",
+        ios: IAN_BEFORE_16_4,
+        evidence: Evidence::Documented,
+        says: "includeAllNetworks is on and the tunnel is not connected: traffic that must use the tunnel is dropped (Apple's header: traffic is dropped while the tunnel is down).",
+        source: APPLE_HDR_2021,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanBlocksWhileDown,
+        id: "ian.blocks-while-down",
+        ios: FROM_16_4,
+        evidence: Evidence::Observed,
+        says: "includeAllNetworks is on and the tunnel is not connected: traffic that must use the tunnel is dropped (Mullvad: the phone loses all connectivity when the provider is gone).",
+        source: MULLVAD_BLOG_2025,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludesNetworkControl,
+        id: "ian.always-excluded.network-control",
+        ios: IAN_BEFORE_16_4,
+        evidence: Evidence::Inferred,
+        says: "Network control traffic such as DHCP stays outside even with includeAllNetworks (Apple listed it only from 16.4, but a network cannot be joined without it).",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludesNetworkControl,
+        id: "ian.always-excluded.network-control",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "Network control traffic such as DHCP is always excluded from includeAllNetworks.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludesCaptive,
+        id: "ian.always-excluded.captive",
+        ios: IAN_BEFORE_16_4,
+        evidence: Evidence::Inferred,
+        says: "Traffic needed to join a captive network stays outside even with includeAllNetworks (Apple listed it only from 16.4).",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludesCaptive,
+        id: "ian.always-excluded.captive",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "Traffic necessary for connecting to captive networks is always excluded from includeAllNetworks.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludesCompanion,
+        id: "ian.always-excluded.companion",
+        ios: IAN_BEFORE_16_4,
+        evidence: Evidence::Inferred,
+        says: "Companion-device traffic (Apple Watch) stays outside even with includeAllNetworks (Apple listed it only from 16.4).",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludesCompanion,
+        id: "ian.always-excluded.companion",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "Companion-device traffic such as the Apple Watch is always excluded from includeAllNetworks.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ExcludeLocalOn,
+        id: "vpn.exclude-local-networks",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Documented,
+        says: "excludeLocalNetworks is on (the iOS default) and includeAllNetworks or enforceRoutes makes it count: LAN traffic stays outside the tunnel.",
+        source: DOC_EXCLUDE_LOCAL,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ExcludeLocalOff,
+        id: "vpn.include-local-networks",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Documented,
+        says: "excludeLocalNetworks is off and includeAllNetworks or enforceRoutes makes it count: LAN traffic is sent into the tunnel too, and local features (AirPlay, AirDrop, printing) break.",
+        source: DOC_EXCLUDE_LOCAL,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludeApnsOn,
+        id: "ian.exclude-apns",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "excludeAPNs is on (the default): push notification traffic stays outside the tunnel.",
+        source: DOC_EXCLUDE_APNS,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludeApnsOff,
+        id: "ian.include-apns",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "excludeAPNs is off: push notification traffic goes through the tunnel.",
+        source: DOC_EXCLUDE_APNS,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludeCellularOn,
+        id: "ian.exclude-cellular-services",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "excludeCellularServices is on (the default): Wi-Fi Calling, MMS, SMS and Visual Voicemail stay outside the tunnel.",
+        source: DOC_EXCLUDE_CELLULAR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludeCellularOff,
+        id: "ian.include-cellular-services",
+        ios: FROM_16_4,
+        evidence: Evidence::Documented,
+        says: "excludeCellularServices is off: internet-routed carrier services go through the tunnel.",
+        source: DOC_EXCLUDE_CELLULAR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludeDeviceOn,
+        id: "ian.exclude-device-communication",
+        ios: Releases::from(v(17, 4, 0)),
+        evidence: Evidence::Documented,
+        says: "excludeDeviceCommunication is on (the default): traffic to devices connected over USB or Wi-Fi (Xcode) stays outside.",
+        source: DOC_EXCLUDE_DEVICE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanExcludeDeviceOff,
+        id: "ian.include-device-communication",
+        ios: Releases::from(v(17, 4, 0)),
+        evidence: Evidence::Documented,
+        says: "excludeDeviceCommunication is off: traffic to connected devices goes through the tunnel.",
+        source: DOC_EXCLUDE_DEVICE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanNoSuchExclusion,
+        id: "ian.no-exclusion-on-this-release",
+        ios: IAN_ERA,
+        evidence: Evidence::Inferred,
+        says: "This release has no setting to exclude this traffic, so includeAllNetworks takes it into the tunnel like everything else.",
+        source: APPLE_HDR,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanIgnoresEnforceRoutes,
+        id: "ian.ignores-enforce-routes",
+        ios: IAN_ERA,
+        evidence: Evidence::Documented,
+        says: "With includeAllNetworks on, the system ignores enforceRoutes.",
+        source: APPLE_MDM,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanIgnoresExcludedRoutes,
+        id: "ian.excluded-routes",
+        ios: IAN_ERA,
+        evidence: Evidence::Unknown,
+        says: "With includeAllNetworks on, whether the tunnel's excluded routes still send a destination outside is not documented; the model follows the assumption.",
+        source: DOC_IAN,
+        assumption: Some(AssumptionId::IanHonoursExcludedRoutes),
+    },
+    Rule {
+        fact: Fact::IanMovesExisting,
+        id: "ian.moves-existing",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "includeAllNetworks is on, so the connection opened before the tunnel is moved into it (iOS adds tunnel host routes for active flows; vendors treat includeAllNetworks as the fix for pre-tunnel leaks).",
+        source: APPLE_FORUM_HOST_ROUTES,
+        assumption: None,
+    },
+    // --- Apple's own traffic ----------------------------------------------
+    Rule {
+        fact: Fact::AppleTrafficBypass,
+        id: "apple.bypass-16-1",
+        ios: Releases::between(v(16, 1, 0), v(17, 0, 0)),
+        evidence: Evidence::Observed,
+        says: "On iOS 16.1+, traffic to Apple servers (Apple Maps and push are named) was seen leaving outside an active tunnel, even with includeAllNetworks on.",
+        source: IVPN_2023,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::AppleTrafficBypass,
+        id: "apple.bypass-16-1",
+        ios: Releases::from(v(17, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "The iOS 16.1+ Apple-traffic leak (Apple Maps, push) is assumed to persist on this release: no public source says it was fixed.",
+        source: IVPN_2023,
+        assumption: Some(AssumptionId::AppleServicesBypass),
+    },
+    Rule {
+        fact: Fact::UnverifiedAppleBypass,
+        id: "apple.unverified-services",
+        ios: Releases::from(v(16, 0, 0)),
+        evidence: Evidence::Reported,
+        says: "Other Apple services (iCloud, App Store, Find My, Health, Wallet) were reported talking to Apple outside the tunnel on iOS 16 (press accounts of Mysk, 2022; unverified).",
+        source: MYSK_2022,
+        assumption: Some(AssumptionId::UnverifiedAppleServicesBypass),
+    },
+    // --- connections over time --------------------------------------------
+    Rule {
+        fact: Fact::TunnelGoneResets,
+        id: "flow.tunnel-gone-resets",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The connection lived inside the tunnel, which is gone; it breaks and the app reconnects on the path now in force.",
+        source: FACT_BASE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::InterfaceGoneResets,
+        id: "flow.interface-gone-resets",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The interface this connection used went away; it breaks and the app reconnects on the path now in force.",
+        source: IVPN_KB_KILL_SWITCH,
+        assumption: None,
+    },
+];
+
+/// The row of `fact` that covers `ios`, if the fact exists on that release.
+pub fn lookup(fact: Fact, ios: IosVersion) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.fact == fact && r.ios.contains(ios))
+}
+
+/// Every source cited anywhere in the tables, for the README and `--sources`.
+pub fn all_sources() -> Vec<&'static str> {
+    let mut sources: Vec<&'static str> = RULES
+        .iter()
+        .map(|r| r.source)
+        .chain(PROPERTIES.iter().map(|p| p.source))
+        .chain(ASSUMPTIONS.iter().map(|a| a.basis))
+        .chain([IVPN_2021, YOOTA_2026, MULLVAD_LEAK_TESTS])
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    sources
+}
+
+/// Sources that back a rule's wording but are not its primary citation.
+pub fn supporting_sources(id: &str) -> &'static [&'static str] {
+    match id {
+        "flow.existing-stays-outside" => &[PROTON_2020, HOROWITZ_2022],
+        "ian.moves-existing" => &[MULLVAD_LEAK_TESTS],
+        "apple.bypass-16-1" => &["https://github.com/ivpn/ios-app/issues/360"],
+        "vpn.not-connected" => &[YOOTA_2026],
+        "ian.blocks-while-down" => &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
+        "ian.tunnel" => &[IVPN_2021],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_prop_and_assumption_has_exactly_one_row() {
+        for p in &PROPERTIES {
+            assert_eq!(PROPERTIES.iter().filter(|q| q.prop == p.prop).count(), 1);
+            assert_eq!(property(p.prop).key, p.key);
+            assert_eq!(property_by_key(p.key).map(|q| q.prop), Some(p.prop));
+        }
+        for a in &ASSUMPTIONS {
+            assert_eq!(ASSUMPTIONS.iter().filter(|b| b.id == a.id).count(), 1);
+            assert_eq!(assumption(a.id).key, a.key);
+        }
+    }
+
+    #[test]
+    fn apple_introduced_the_properties_where_the_headers_say() {
+        // Availability markers from NEVPNProtocol.h (iOS 18 SDK) and Apple's docs.
+        let since = |p| property(p).since;
+        assert_eq!(since(Prop::IncludeAllNetworks), v(14, 0, 0));
+        assert_eq!(since(Prop::ExcludeLocalNetworks), v(14, 2, 0));
+        assert_eq!(since(Prop::EnforceRoutes), v(14, 2, 0));
+        assert_eq!(since(Prop::ExcludeApns), v(16, 4, 0));
+        assert_eq!(since(Prop::ExcludeCellularServices), v(16, 4, 0));
+        assert_eq!(since(Prop::ExcludeDeviceCommunication), v(17, 4, 0));
+        // Defaults: excludeLocalNetworks is YES on iOS (NO on macOS); the 16.4
+        // and 17.4 exclusions default to YES.
+        assert_eq!(
+            property(Prop::ExcludeLocalNetworks).default,
+            PropDefault::Bool(true)
+        );
+        assert_eq!(
+            property(Prop::IncludeAllNetworks).default,
+            PropDefault::Bool(false)
+        );
+        assert_eq!(property(Prop::ExcludeApns).default, PropDefault::Bool(true));
+        assert_eq!(
+            property(Prop::ExcludeDeviceCommunication).default,
+            PropDefault::Bool(true)
+        );
+    }
+
+    #[test]
+    fn rows_of_one_fact_never_overlap() {
+        // Otherwise `lookup` would depend on row order.
+        for (i, a) in RULES.iter().enumerate() {
+            for b in &RULES[i + 1..] {
+                if a.fact != b.fact {
+                    continue;
+                }
+                assert_eq!(a.id, b.id, "one fact, one id: {:?}", a.fact);
+                let disjoint = a.ios.until.is_some_and(|u| u <= b.ios.since)
+                    || b.ios.until.is_some_and(|u| u <= a.ios.since);
+                assert!(disjoint, "{} has overlapping rows", a.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_cites_a_source_and_unknowns_name_their_assumption_or_say_so() {
+        for r in RULES {
+            assert!(!r.source.is_empty() && !r.says.is_empty(), "{}", r.id);
+            if r.assumption.is_some() {
+                assert!(
+                    matches!(r.evidence, Evidence::Unknown | Evidence::Reported),
+                    "{} depends on an assumption but claims {:?}",
+                    r.id,
+                    r.evidence
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_apple_leak_is_observed_on_16_and_assumed_after() {
+        let on = |ios| lookup(Fact::AppleTrafficBypass, ios);
+        assert!(on(v(16, 0, 0)).is_none());
+        assert_eq!(on(v(16, 1, 0)).unwrap().evidence, Evidence::Observed);
+        assert_eq!(on(v(16, 7, 0)).unwrap().evidence, Evidence::Observed);
+        let later = on(v(18, 2, 0)).unwrap();
+        assert_eq!(later.evidence, Evidence::Unknown);
+        assert_eq!(later.assumption, Some(AssumptionId::AppleServicesBypass));
+    }
+}

@@ -1,0 +1,50 @@
+//! tunnelscope: where an iPhone's traffic goes with and without Apple's
+//! `includeAllNetworks`, across iOS releases and VPN states, and why.
+//!
+//! # The map
+//!
+//! Data flows one way, top to bottom; each layer depends only on the layers
+//! above it.
+//!
+//! ```text
+//!   scenario ──▶ policy (control plane) ──▶ [packet engine, later] ──▶ trace ──▶ report / pcap / UI
+//!   (TOML)       facts: what iOS does        real packets per flow      data      text, JSON, Markdown
+//! ```
+//!
+//! * **Vocabulary** — [`model`] (flow kinds, routes, interfaces, tunnel
+//!   states), [`version`] (iOS release numbers) and [`addresses`] (every
+//!   address in the simulated world, route matching). Small value types only.
+//! * **Knowledge** — [`facts`]: every modelled iOS behaviour as a table row
+//!   with its releases, its kind of evidence (documented / observed / reported
+//!   / inferred / unknown) and its source, plus the explicit assumptions where
+//!   the public record is silent. When Apple changes behaviour, one row
+//!   changes.
+//! * **Scenario** — [`scenario`]: format v1 (TOML) parsed and validated into
+//!   plain values, with a line and column for every problem.
+//! * **Control plane** — [`policy`]: given the release, the VPN configuration,
+//!   the device and tunnel state and one flow, the route, the interface, what
+//!   the destination sees, and the ordered chain of rules that decided. Pure;
+//!   it never touches bytes.
+//! * **Time** — [`timeline`]: the scenario's events drive the tunnel's state;
+//!   at every change the policy re-decides each open flow. Event-driven,
+//!   simulated milliseconds, deterministic.
+//! * **Trace** — [`trace`]: what happened, as data (the stable JSON contract).
+//! * **Output** — [`report`] renders traces, check results, the matrix and the
+//!   knowledge base; [`library`] embeds `simulations/*.toml`.
+//!
+//! The command-line front end lives in `src/main.rs` and `src/cli.rs` and is
+//! native only; everything in this library also builds for
+//! `wasm32-unknown-unknown` with no web or OS dependency.
+
+#![deny(unsafe_code)]
+
+pub mod addresses;
+pub mod facts;
+pub mod library;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod scenario;
+pub mod timeline;
+pub mod trace;
+pub mod version;

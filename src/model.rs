@@ -1,0 +1,231 @@
+//! The shared vocabulary: small value types that every layer speaks.
+//!
+//! Each enum knows its scenario-file spelling (`as_str`) and the list of valid
+//! spellings, so a bad value can always be answered with the valid choices.
+
+use core::fmt;
+use serde::Serialize;
+
+macro_rules! spelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The valid spellings, for error messages: `"a", "b" or "c"`.
+            pub fn choices() -> String {
+                crate::model::list_choices(Self::ALL.iter().map(|v| v.as_str()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub(crate) fn list_choices<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.map(|s| format!("\"{s}\"")).collect();
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+spelled_enum! {
+    /// What kind of traffic a flow is. The kind decides which rules apply.
+    FlowKind {
+        /// Safari or any third-party app.
+        App => "app",
+        Dns => "dns",
+        /// Apple Push Notification service (TCP 5223, 17.0.0.0/8).
+        Apns => "apns",
+        AppleMaps => "apple-maps",
+        /// iCloud and other Apple services.
+        AppleServices => "apple-services",
+        AppStore => "app-store",
+        /// AirDrop, AirPlay, a printer on the LAN.
+        LocalNetwork => "local-network",
+        /// Wi-Fi Calling, MMS, SMS, Visual Voicemail.
+        CellularServices => "cellular-services",
+        Volte => "volte",
+        /// Xcode over USB or Wi-Fi.
+        DeviceCommunication => "device-communication",
+        /// A paired Apple Watch.
+        Companion => "companion",
+        Dhcp => "dhcp",
+        CaptivePortal => "captive-portal",
+        /// The tunnel's own UDP to the relay.
+        VpnTransport => "vpn-transport",
+        /// The tunnel process's ICMP/TCP inside the tunnel.
+        TunnelProbe => "tunnel-probe",
+        /// The VPN app's own HTTPS.
+        VpnApi => "vpn-api",
+    }
+}
+
+impl FlowKind {
+    /// A one-line description, for listings and the matrix.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FlowKind::App => "Safari or any third-party app",
+            FlowKind::Dns => "DNS queries",
+            FlowKind::Apns => "Apple Push Notification service (TCP 5223)",
+            FlowKind::AppleMaps => "Apple Maps",
+            FlowKind::AppleServices => "iCloud and other Apple services",
+            FlowKind::AppStore => "the App Store",
+            FlowKind::LocalNetwork => "AirDrop, AirPlay, a LAN printer",
+            FlowKind::CellularServices => "Wi-Fi Calling, MMS, SMS, Visual Voicemail",
+            FlowKind::Volte => "VoLTE calls (carrier-only)",
+            FlowKind::DeviceCommunication => "Xcode talking to the phone over USB or Wi-Fi",
+            FlowKind::Companion => "a paired Apple Watch",
+            FlowKind::Dhcp => "DHCP on joining a network",
+            FlowKind::CaptivePortal => "the captive-portal probe (captive.apple.com)",
+            FlowKind::VpnTransport => "the tunnel's own UDP to the VPN relay",
+            FlowKind::TunnelProbe => "the tunnel process's ping/TCP inside the tunnel",
+            FlowKind::VpnApi => "the VPN app's own HTTPS API calls",
+        }
+    }
+
+    /// Long-lived connections keep their path when routing changes (the
+    /// 13.3.1 bypass); request/response kinds start afresh each time.
+    pub fn is_long_lived_connection(self) -> bool {
+        matches!(
+            self,
+            FlowKind::App
+                | FlowKind::Apns
+                | FlowKind::AppleMaps
+                | FlowKind::AppleServices
+                | FlowKind::AppStore
+                | FlowKind::CellularServices
+                | FlowKind::VpnApi
+        )
+    }
+}
+
+spelled_enum! {
+    /// Where a flow's packets go.
+    Route {
+        /// Into the VPN tunnel (utun0), out of the relay's exit address.
+        Tunnel => "tunnel",
+        /// Outside the tunnel, on a physical interface.
+        Direct => "direct",
+        /// Dropped at the phone by includeAllNetworks.
+        Blocked => "blocked",
+        /// No path exists at all (airplane mode, no LAN, no tunnel to probe).
+        Offline => "offline",
+    }
+}
+
+spelled_enum! {
+    /// The phone's interface a flow uses (rvi_capture names; `bluetooth` is a
+    /// label, not an iOS interface name).
+    Interface {
+        Utun0 => "utun0",
+        En0 => "en0",
+        PdpIp0 => "pdp_ip0",
+        /// VoLTE runs on the carrier's ipsec interfaces.
+        Ipsec1 => "ipsec1",
+        Bluetooth => "bluetooth",
+        None => "none",
+    }
+}
+
+spelled_enum! {
+    /// What the destination sees as the source of the traffic.
+    SeenAs {
+        /// The VPN relay's exit address.
+        Vpn => "vpn",
+        /// The phone's public address (home router or carrier NAT).
+        Device => "device",
+        /// The phone's LAN address.
+        Local => "local",
+        /// Nothing arrives.
+        None => "none",
+    }
+}
+
+spelled_enum! {
+    /// The phone's primary network.
+    Network {
+        Wifi => "wifi",
+        Cellular => "cellular",
+    }
+}
+
+impl Network {
+    pub fn interface(self) -> Interface {
+        match self {
+            Network::Wifi => Interface::En0,
+            Network::Cellular => Interface::PdpIp0,
+        }
+    }
+}
+
+spelled_enum! {
+    /// The VPN tunnel's state, as the system sees it.
+    TunnelState {
+        /// No VPN configured.
+        Absent => "absent",
+        /// Disconnected by the user (or never connected).
+        Off => "off",
+        Connecting => "connecting",
+        Connected => "connected",
+        /// The provider is re-establishing the tunnel after a network change.
+        Reasserting => "reasserting",
+        /// The provider is gone without the user asking (crash, update).
+        Lost => "lost",
+        /// A setting changed; the tunnel is being stopped and started again.
+        Restarting => "restarting",
+    }
+}
+
+impl TunnelState {
+    /// The user or a rule wants the tunnel up (so includeAllNetworks applies).
+    pub fn is_meant_up(self) -> bool {
+        matches!(
+            self,
+            TunnelState::Connecting
+                | TunnelState::Connected
+                | TunnelState::Reasserting
+                | TunnelState::Lost
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_round_trip_and_list_choices() {
+        for kind in FlowKind::ALL {
+            assert_eq!(FlowKind::parse(kind.as_str()), Some(*kind));
+        }
+        assert_eq!(FlowKind::parse("push"), None);
+        assert_eq!(Network::choices(), "\"wifi\" or \"cellular\"");
+        assert!(Route::choices().starts_with("\"tunnel\", \"direct\""));
+        assert_eq!(FlowKind::ALL.len(), 16);
+    }
+}

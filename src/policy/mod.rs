@@ -1,0 +1,631 @@
+//! The control plane: given the release, the VPN configuration, the device and
+//! tunnel state and one flow, decide where the flow's traffic goes and why.
+//!
+//! Pure functions over small values; no bytes, no time, no I/O. Which fact is
+//! relevant is decided here; *what* each fact says, and on which releases, is
+//! looked up in [`crate::facts`].
+
+use crate::addresses::{self, Cidr};
+use crate::facts::{self, AssumptionId, AssumptionValue, Fact, Rule};
+use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::version::IosVersion;
+use serde::Serialize;
+
+#[cfg(test)]
+mod tests;
+
+/// A VPN configuration with Apple's defaults filled in for the release.
+/// A property the release does not have is `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VpnConfig {
+    pub include_all_networks: Option<bool>,
+    pub exclude_local_networks: Option<bool>,
+    pub exclude_apns: Option<bool>,
+    pub exclude_cellular_services: Option<bool>,
+    pub exclude_device_communication: Option<bool>,
+    pub enforce_routes: Option<bool>,
+    pub included_routes: Vec<Cidr>,
+    pub excluded_routes: Vec<Cidr>,
+    pub on_demand: bool,
+}
+
+impl VpnConfig {
+    /// Apple's defaults on `ios`: a full tunnel, every exclusion at its
+    /// default, includeAllNetworks off where it exists.
+    pub fn defaults(ios: IosVersion) -> VpnConfig {
+        use crate::facts::{Prop, PropDefault};
+        let flag = |prop: Prop| {
+            let p = facts::property(prop);
+            match p.default {
+                PropDefault::Bool(b) if ios >= p.since => Some(b),
+                _ => None,
+            }
+        };
+        let routes = |prop: Prop| match facts::property(prop).default {
+            PropDefault::Routes(list) => list
+                .iter()
+                .map(|r| Cidr::parse(r).expect("default routes in facts.rs are valid"))
+                .collect(),
+            PropDefault::Bool(_) => Vec::new(),
+        };
+        VpnConfig {
+            include_all_networks: flag(Prop::IncludeAllNetworks),
+            exclude_local_networks: flag(Prop::ExcludeLocalNetworks),
+            exclude_apns: flag(Prop::ExcludeApns),
+            exclude_cellular_services: flag(Prop::ExcludeCellularServices),
+            exclude_device_communication: flag(Prop::ExcludeDeviceCommunication),
+            enforce_routes: flag(Prop::EnforceRoutes),
+            included_routes: routes(Prop::IncludedRoutes),
+            excluded_routes: routes(Prop::ExcludedRoutes),
+            on_demand: false,
+        }
+    }
+
+    pub fn ian(&self) -> bool {
+        self.include_all_networks == Some(true)
+    }
+}
+
+/// The value of every assumption: the defaults from [`facts::ASSUMPTIONS`]
+/// with a scenario's `[assume]` overrides applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assumptions {
+    values: Vec<(AssumptionId, AssumptionValue)>,
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        Assumptions {
+            values: facts::ASSUMPTIONS
+                .iter()
+                .map(|a| (a.id, a.default))
+                .collect(),
+        }
+    }
+}
+
+impl Assumptions {
+    pub fn set(&mut self, id: AssumptionId, value: AssumptionValue) {
+        for slot in &mut self.values {
+            if slot.0 == id {
+                slot.1 = value;
+            }
+        }
+    }
+
+    pub fn value(&self, id: AssumptionId) -> AssumptionValue {
+        self.values
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, v)| *v)
+            .unwrap_or(facts::assumption(id).default)
+    }
+
+    pub fn flag(&self, id: AssumptionId) -> bool {
+        match self.value(id) {
+            AssumptionValue::Bool(b) => b,
+            AssumptionValue::Millis(ms) => ms > 0,
+        }
+    }
+
+    pub fn millis(&self, id: AssumptionId) -> u64 {
+        match self.value(id) {
+            AssumptionValue::Millis(ms) => ms,
+            AssumptionValue::Bool(_) => 0,
+        }
+    }
+
+    /// Every assumption in table order, with its value.
+    pub fn iter(&self) -> impl Iterator<Item = (AssumptionId, AssumptionValue)> + '_ {
+        self.values.iter().copied()
+    }
+}
+
+/// Everything the policy needs to know about the moment.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub ios: IosVersion,
+    pub vpn: Option<&'a VpnConfig>,
+    pub assume: &'a Assumptions,
+    /// The primary network; `None` in airplane mode.
+    pub network: Option<Network>,
+    pub tunnel: TunnelState,
+}
+
+impl Context<'_> {
+    /// includeAllNetworks is on and the tunnel is meant to be up, so the
+    /// kill-switch policy is in force.
+    pub fn ian_in_force(&self) -> bool {
+        self.vpn.is_some_and(VpnConfig::ian) && self.tunnel.is_meant_up()
+    }
+}
+
+/// The path an already-open connection is using.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connection {
+    pub route: Route,
+    pub interface: Interface,
+}
+
+/// What happened to the flow's connection at this decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Continuity {
+    /// A new connection.
+    Opened,
+    /// The connection carries on where it was.
+    Kept,
+    /// The system moved the connection onto another path.
+    Moved,
+    /// The connection broke; the app reconnects on the new path.
+    Reset,
+}
+
+impl Continuity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Continuity::Opened => "opened",
+            Continuity::Kept => "kept",
+            Continuity::Moved => "moved",
+            Continuity::Reset => "reset",
+        }
+    }
+}
+
+/// The policy's answer for one flow at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub route: Route,
+    pub interface: Interface,
+    pub seen_as: SeenAs,
+    /// The rules that decided, in the order they were applied; the last one
+    /// settled the route.
+    pub rules: Vec<&'static Rule>,
+    pub continuity: Continuity,
+    /// The connection the flow holds afterwards (`None` once it is dead).
+    pub connection: Option<Connection>,
+}
+
+impl Decision {
+    /// The rule that settled the route.
+    pub fn deciding_rule(&self) -> &'static Rule {
+        self.rules
+            .last()
+            .copied()
+            .expect("every decision names at least one rule")
+    }
+}
+
+/// A path for a new connection, and the rules that chose it.
+struct Path {
+    route: Route,
+    interface: Interface,
+    seen_as: SeenAs,
+    rules: Vec<&'static Rule>,
+}
+
+/// Collects the rule chain while the decision is made.
+struct Chain {
+    ios: IosVersion,
+    rules: Vec<&'static Rule>,
+}
+
+impl Chain {
+    fn push(&mut self, fact: Fact) {
+        if let Some(rule) = facts::lookup(fact, self.ios) {
+            self.rules.push(rule);
+        }
+    }
+
+    fn finish(self, route: Route, interface: Interface, seen_as: SeenAs) -> Path {
+        Path {
+            route,
+            interface,
+            seen_as,
+            rules: self.rules,
+        }
+    }
+
+    fn offline(mut self, fact: Fact) -> Path {
+        self.push(fact);
+        self.finish(Route::Offline, Interface::None, SeenAs::None)
+    }
+}
+
+/// The row of `fact` for this release, if it exists there and its
+/// assumption (if any) holds.
+fn holds(fact: Fact, ctx: &Context<'_>) -> bool {
+    facts::lookup(fact, ctx.ios)
+        .is_some_and(|rule| rule.assumption.is_none_or(|a| ctx.assume.flag(a)))
+}
+
+fn seen_from_outside(kind: FlowKind) -> SeenAs {
+    if addresses::is_local(addresses::destination(kind)) {
+        SeenAs::Local
+    } else {
+        SeenAs::Device
+    }
+}
+
+/// Decide the path of `kind` now. `existing` is the connection the flow
+/// already holds, if it was opened earlier: some rules keep, move or reset it.
+pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -> Decision {
+    let fresh = new_connection(ctx, kind);
+    let Some(prev) = existing else {
+        return settle(fresh, Continuity::Opened);
+    };
+    if fresh.route == prev.route && fresh.interface == prev.interface {
+        return settle(fresh, Continuity::Kept);
+    }
+    let mut chain = Chain {
+        ios: ctx.ios,
+        rules: Vec::new(),
+    };
+    match (prev.route, fresh.route) {
+        // Packets are dropped or have nowhere to go for now. A blocked
+        // connection waits for the tunnel; an offline one is dead.
+        (_, Route::Blocked) => settle_holding(fresh, prev),
+        (_, Route::Offline) => settle(fresh, Continuity::Reset).without_connection(),
+        (Route::Direct, _) if interface_gone(ctx, prev.interface) => {
+            chain.push(Fact::InterfaceGoneResets);
+            chain.rules.extend(fresh.rules);
+            settle(
+                chain.finish(fresh.route, fresh.interface, fresh.seen_as),
+                Continuity::Reset,
+            )
+        }
+        (Route::Direct, Route::Tunnel) if kind.is_long_lived_connection() => {
+            if ctx.ian_in_force() {
+                let mut rules = fresh.rules;
+                rules.extend(facts::lookup(Fact::IanMovesExisting, ctx.ios));
+                settle(Path { rules, ..fresh }, Continuity::Moved)
+            } else if holds(Fact::ExistingStaysOutside, ctx) {
+                let mut rules = fresh.rules;
+                rules.extend(facts::lookup(Fact::ExistingStaysOutside, ctx.ios));
+                let path = Path {
+                    route: Route::Direct,
+                    interface: prev.interface,
+                    seen_as: seen_from_outside(kind),
+                    rules,
+                };
+                settle(path, Continuity::Kept)
+            } else {
+                settle(fresh, Continuity::Reset)
+            }
+        }
+        (Route::Tunnel, _) => {
+            chain.push(Fact::TunnelGoneResets);
+            chain.rules.extend(fresh.rules);
+            settle(
+                chain.finish(fresh.route, fresh.interface, fresh.seen_as),
+                Continuity::Reset,
+            )
+        }
+        _ => settle(fresh, Continuity::Reset),
+    }
+}
+
+fn interface_gone(ctx: &Context<'_>, interface: Interface) -> bool {
+    match interface {
+        Interface::En0 | Interface::PdpIp0 => {
+            ctx.network.map(Network::interface) != Some(interface)
+        }
+        _ => ctx.network.is_none(),
+    }
+}
+
+fn settle(path: Path, continuity: Continuity) -> Decision {
+    let connection = matches!(path.route, Route::Tunnel | Route::Direct).then_some(Connection {
+        route: path.route,
+        interface: path.interface,
+    });
+    Decision {
+        route: path.route,
+        interface: path.interface,
+        seen_as: path.seen_as,
+        rules: path.rules,
+        continuity,
+        connection,
+    }
+}
+
+/// Blocked: the packets are dropped, but the connection itself is still
+/// held and carries on once the tunnel is back.
+fn settle_holding(path: Path, prev: Connection) -> Decision {
+    Decision {
+        connection: Some(prev),
+        ..settle(path, Continuity::Kept)
+    }
+}
+
+impl Decision {
+    fn without_connection(mut self) -> Decision {
+        self.connection = None;
+        self
+    }
+}
+
+/// Where a connection opened now would go.
+fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
+    let mut chain = Chain {
+        ios: ctx.ios,
+        rules: Vec::new(),
+    };
+    let Some(network) = ctx.network else {
+        return chain.offline(Fact::NoNetwork);
+    };
+    let physical = network.interface();
+    let on_wifi = network == Network::Wifi;
+    let ian = ctx.ian_in_force();
+
+    // Traffic whose path no VPN setting changes.
+    match kind {
+        FlowKind::Volte => {
+            chain.push(Fact::CarrierOnlyServices);
+            return chain.finish(Route::Direct, Interface::Ipsec1, SeenAs::Device);
+        }
+        FlowKind::Dhcp => {
+            if !on_wifi {
+                return chain.offline(Fact::NoLan);
+            }
+            chain.push(if ian {
+                Fact::IanExcludesNetworkControl
+            } else {
+                Fact::DhcpOnLink
+            });
+            return chain.finish(Route::Direct, Interface::En0, SeenAs::Local);
+        }
+        FlowKind::Companion => {
+            chain.push(if ian {
+                Fact::IanExcludesCompanion
+            } else {
+                Fact::CompanionOutside
+            });
+            let link = if on_wifi {
+                Interface::En0
+            } else {
+                Interface::Bluetooth
+            };
+            return chain.finish(Route::Direct, link, SeenAs::Local);
+        }
+        FlowKind::CaptivePortal => {
+            chain.push(if ian {
+                Fact::IanExcludesCaptive
+            } else {
+                Fact::CaptiveProbeOutside
+            });
+            return chain.finish(Route::Direct, physical, SeenAs::Device);
+        }
+        FlowKind::LocalNetwork | FlowKind::DeviceCommunication if !on_wifi => {
+            return chain.offline(Fact::NoLan);
+        }
+        _ => {}
+    }
+
+    let outside = |mut chain: Chain, fact: Fact| {
+        chain.push(fact);
+        chain.finish(Route::Direct, physical, seen_from_outside(kind))
+    };
+
+    // The tunnel process only has something to probe through while the
+    // tunnel is up.
+    if kind == FlowKind::TunnelProbe && (ctx.vpn.is_none() || ctx.tunnel != TunnelState::Connected)
+    {
+        return chain.offline(Fact::ProbeNeedsTunnel);
+    }
+    let Some(vpn) = ctx.vpn else {
+        return outside(chain, Fact::NoVpn);
+    };
+    match ctx.tunnel {
+        TunnelState::Absent => return outside(chain, Fact::NoVpn),
+        TunnelState::Off => return outside(chain, Fact::UserDisconnected),
+        TunnelState::Restarting => return outside(chain, Fact::TunnelRestarting),
+        _ => {}
+    }
+
+    // The VPN's own traffic.
+    match kind {
+        FlowKind::VpnTransport => return outside(chain, Fact::VpnTransportOutside),
+        FlowKind::VpnApi => return outside(chain, Fact::ProviderApiOutside),
+        FlowKind::TunnelProbe => {
+            if vpn.ian() {
+                chain.push(Fact::ProbeBindFailsUnderIan);
+                chain.push(Fact::ProbeUserspaceStack);
+            } else {
+                chain.push(Fact::ProbeBoundSocket);
+            }
+            return chain.finish(Route::Tunnel, Interface::Utun0, SeenAs::Vpn);
+        }
+        _ => {}
+    }
+
+    if ian {
+        with_include_all_networks(ctx, vpn, kind, chain, physical)
+    } else {
+        without_include_all_networks(ctx, vpn, kind, chain, physical)
+    }
+}
+
+/// An exclusion property's verdict: on keeps the traffic outside, off sends
+/// it to the tunnel, absent (older release) means includeAllNetworks takes it.
+fn exclusion(chain: &mut Chain, value: Option<bool>, on: Fact, off: Fact) -> bool {
+    match value {
+        Some(true) => {
+            chain.push(on);
+            true
+        }
+        Some(false) => {
+            chain.push(off);
+            false
+        }
+        None => {
+            chain.push(Fact::IanNoSuchExclusion);
+            false
+        }
+    }
+}
+
+fn with_include_all_networks(
+    ctx: &Context<'_>,
+    vpn: &VpnConfig,
+    kind: FlowKind,
+    mut chain: Chain,
+    physical: Interface,
+) -> Path {
+    let seen = seen_from_outside(kind);
+    let excluded = match kind {
+        FlowKind::LocalNetwork => {
+            if vpn.enforce_routes == Some(true) {
+                chain.push(Fact::IanIgnoresEnforceRoutes);
+            }
+            exclusion(
+                &mut chain,
+                vpn.exclude_local_networks,
+                Fact::ExcludeLocalOn,
+                Fact::ExcludeLocalOff,
+            )
+        }
+        FlowKind::DeviceCommunication => exclusion(
+            &mut chain,
+            vpn.exclude_device_communication,
+            Fact::IanExcludeDeviceOn,
+            Fact::IanExcludeDeviceOff,
+        ),
+        FlowKind::CellularServices => exclusion(
+            &mut chain,
+            vpn.exclude_cellular_services,
+            Fact::IanExcludeCellularOn,
+            Fact::IanExcludeCellularOff,
+        ),
+        FlowKind::Apns => match vpn.exclude_apns {
+            // From 16.4 Apple documents the switch, and it wins over the
+            // earlier observation.
+            Some(_) => exclusion(
+                &mut chain,
+                vpn.exclude_apns,
+                Fact::IanExcludeApnsOn,
+                Fact::IanExcludeApnsOff,
+            ),
+            None if holds(Fact::AppleTrafficBypass, ctx) => {
+                chain.push(Fact::AppleTrafficBypass);
+                true
+            }
+            None => {
+                chain.push(Fact::IanNoSuchExclusion);
+                false
+            }
+        },
+        FlowKind::AppleMaps if holds(Fact::AppleTrafficBypass, ctx) => {
+            chain.push(Fact::AppleTrafficBypass);
+            true
+        }
+        FlowKind::AppleServices | FlowKind::AppStore if holds(Fact::UnverifiedAppleBypass, ctx) => {
+            chain.push(Fact::UnverifiedAppleBypass);
+            true
+        }
+        _ => false,
+    };
+    if excluded {
+        return chain.finish(Route::Direct, physical, seen);
+    }
+
+    let destination = addresses::destination(kind);
+    if vpn.excluded_routes.iter().any(|r| r.contains(destination)) {
+        chain.push(Fact::IanIgnoresExcludedRoutes);
+        if ctx.assume.flag(AssumptionId::IanHonoursExcludedRoutes) {
+            chain.push(Fact::ExcludedRoute);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+    }
+    if kind == FlowKind::Dns {
+        chain.push(Fact::DnsFollowsTunnel);
+    }
+    if ctx.tunnel == TunnelState::Connected {
+        chain.push(Fact::IanAllTraffic);
+        chain.finish(Route::Tunnel, Interface::Utun0, SeenAs::Vpn)
+    } else {
+        chain.push(Fact::IanBlocksWhileDown);
+        chain.finish(Route::Blocked, Interface::None, SeenAs::None)
+    }
+}
+
+fn without_include_all_networks(
+    ctx: &Context<'_>,
+    vpn: &VpnConfig,
+    kind: FlowKind,
+    mut chain: Chain,
+    physical: Interface,
+) -> Path {
+    let seen = seen_from_outside(kind);
+    match ctx.tunnel {
+        TunnelState::Connecting => {
+            chain.push(Fact::TunnelConnecting);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        TunnelState::Lost => {
+            chain.push(Fact::TunnelLost);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        _ => {}
+    }
+
+    match kind {
+        FlowKind::LocalNetwork | FlowKind::DeviceCommunication => {
+            if vpn.enforce_routes == Some(true) {
+                chain.push(Fact::EnforceRoutesLocal);
+                let keep_out = exclusion(
+                    &mut chain,
+                    vpn.exclude_local_networks,
+                    Fact::ExcludeLocalOn,
+                    Fact::ExcludeLocalOff,
+                );
+                if keep_out {
+                    return chain.finish(Route::Direct, physical, seen);
+                }
+                return through_tunnel(ctx, chain);
+            }
+            chain.push(if kind == FlowKind::LocalNetwork {
+                Fact::LocalNetworkBypass
+            } else {
+                Fact::DeviceCommunicationLocal
+            });
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        FlowKind::Apns | FlowKind::AppleMaps if holds(Fact::AppleTrafficBypass, ctx) => {
+            chain.push(Fact::AppleTrafficBypass);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        FlowKind::AppleServices | FlowKind::AppStore if holds(Fact::UnverifiedAppleBypass, ctx) => {
+            chain.push(Fact::UnverifiedAppleBypass);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        FlowKind::Dns => {
+            // The tunnel's resolver lives inside the tunnel's own network.
+            chain.push(Fact::DnsFollowsTunnel);
+            return through_tunnel(ctx, chain);
+        }
+        FlowKind::CellularServices => chain.push(Fact::CellularServicesRouted),
+        _ => {}
+    }
+
+    let destination = addresses::destination(kind);
+    if vpn.excluded_routes.iter().any(|r| r.contains(destination)) {
+        chain.push(Fact::ExcludedRoute);
+        return chain.finish(Route::Direct, physical, seen);
+    }
+    if vpn.included_routes.iter().any(|r| r.contains(destination)) {
+        chain.push(Fact::IncludedRoute);
+        return through_tunnel(ctx, chain);
+    }
+    chain.push(Fact::NotInIncludedRoutes);
+    chain.finish(Route::Direct, physical, seen)
+}
+
+/// Into the tunnel, without includeAllNetworks: packets wait in it while it
+/// reasserts.
+fn through_tunnel(ctx: &Context<'_>, mut chain: Chain) -> Path {
+    if ctx.tunnel == TunnelState::Reasserting {
+        chain.push(Fact::TunnelReasserting);
+    }
+    chain.finish(Route::Tunnel, Interface::Utun0, SeenAs::Vpn)
+}

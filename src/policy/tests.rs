@@ -1,0 +1,808 @@
+//! One test per rule, each naming its source, then property tests for the
+//! invariants the model must never break.
+
+use super::*;
+use crate::facts::Evidence;
+use crate::model::FlowKind::*;
+
+fn ios(text: &str) -> IosVersion {
+    IosVersion::parse(text).unwrap()
+}
+
+/// A phone on `ios`, on Wi-Fi, with a full-tunnel VPN at Apple's defaults.
+struct Phone {
+    ios: IosVersion,
+    vpn: Option<VpnConfig>,
+    assume: Assumptions,
+    network: Option<Network>,
+    tunnel: TunnelState,
+}
+
+impl Phone {
+    fn new(release: &str) -> Phone {
+        let ios = ios(release);
+        Phone {
+            ios,
+            vpn: Some(VpnConfig::defaults(ios)),
+            assume: Assumptions::default(),
+            network: Some(Network::Wifi),
+            tunnel: TunnelState::Connected,
+        }
+    }
+
+    fn ian(mut self) -> Phone {
+        self.vpn.as_mut().unwrap().include_all_networks = Some(true);
+        self
+    }
+
+    fn no_vpn(mut self) -> Phone {
+        self.vpn = None;
+        self.tunnel = TunnelState::Absent;
+        self
+    }
+
+    fn tunnel(mut self, state: TunnelState) -> Phone {
+        self.tunnel = state;
+        self
+    }
+
+    fn network(mut self, network: Option<Network>) -> Phone {
+        self.network = network;
+        self
+    }
+
+    fn vpn(mut self, change: impl FnOnce(&mut VpnConfig)) -> Phone {
+        change(self.vpn.as_mut().unwrap());
+        self
+    }
+
+    fn assume(mut self, id: AssumptionId, value: bool) -> Phone {
+        self.assume.set(id, AssumptionValue::Bool(value));
+        self
+    }
+
+    fn decide(&self, kind: FlowKind) -> Decision {
+        self.decide_existing(kind, None)
+    }
+
+    fn decide_existing(&self, kind: FlowKind, existing: Option<Connection>) -> Decision {
+        let ctx = Context {
+            ios: self.ios,
+            vpn: self.vpn.as_ref(),
+            assume: &self.assume,
+            network: self.network,
+            tunnel: self.tunnel,
+        };
+        decide(&ctx, kind, existing)
+    }
+}
+
+fn ids(decision: &Decision) -> Vec<&'static str> {
+    decision.rules.iter().map(|r| r.id).collect()
+}
+
+fn direct_on(interface: Interface) -> Option<Connection> {
+    Some(Connection {
+        route: Route::Direct,
+        interface,
+    })
+}
+
+// --- the device and the VPN's state ---------------------------------------
+
+#[test]
+fn no_vpn_means_direct_with_the_public_address() {
+    let d = Phone::new("17.4").no_vpn().decide(App);
+    assert_eq!(
+        (d.route, d.interface, d.seen_as),
+        (Route::Direct, Interface::En0, SeenAs::Device)
+    );
+    assert_eq!(ids(&d), ["vpn.none"]);
+}
+
+#[test]
+fn airplane_mode_leaves_no_path() {
+    let d = Phone::new("18.2").ian().network(None).decide(App);
+    assert_eq!((d.route, d.seen_as), (Route::Offline, SeenAs::None));
+    assert_eq!(ids(&d), ["device.airplane-mode"]);
+}
+
+#[test]
+fn lan_flows_have_no_path_off_wifi() {
+    let phone = Phone::new("17.4").network(Some(Network::Cellular));
+    assert_eq!(phone.decide(LocalNetwork).route, Route::Offline);
+    assert_eq!(phone.decide(Dhcp).route, Route::Offline);
+    assert_eq!(ids(&phone.decide(DeviceCommunication)), ["device.no-lan"]);
+}
+
+#[test]
+fn user_disconnect_goes_direct_even_with_ian() {
+    // Mullvad NewAppVersionSystemNotificationHandler.swift: disconnect (or turn
+    // Force all apps off) before updating so you do not lose connectivity.
+    let d = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Off)
+        .decide(App);
+    assert_eq!((d.route, d.seen_as), (Route::Direct, SeenAs::Device));
+    assert_eq!(ids(&d), ["vpn.not-connected"]);
+    assert_eq!(d.deciding_rule().evidence, Evidence::Observed);
+}
+
+#[test]
+fn without_ian_connecting_and_lost_tunnels_leave_traffic_direct() {
+    // Inferred: the tunnel's routes exist only while the provider runs.
+    let phone = Phone::new("17.4");
+    let connecting = phone.tunnel(TunnelState::Connecting).decide(App);
+    assert_eq!(ids(&connecting), ["vpn.connecting-no-routes"]);
+    assert_eq!(connecting.route, Route::Direct);
+    let lost = Phone::new("17.4").tunnel(TunnelState::Lost).decide(App);
+    assert_eq!(ids(&lost), ["vpn.provider-gone-routes-removed"]);
+    assert_eq!(lost.route, Route::Direct);
+}
+
+#[test]
+fn without_ian_a_reasserting_tunnel_holds_traffic() {
+    let d = Phone::new("17.4")
+        .tunnel(TunnelState::Reasserting)
+        .decide(App);
+    assert_eq!(d.route, Route::Tunnel);
+    assert_eq!(ids(&d), ["routes.included", "vpn.reasserting-holds"]);
+}
+
+#[test]
+fn a_restart_exposes_traffic_even_with_ian() {
+    // Mullvad IncludeAllNetworksSettingsViewModel.swift: toggling restarts the
+    // tunnel, which briefly exposes traffic.
+    let d = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Restarting)
+        .decide(App);
+    assert_eq!((d.route, d.seen_as), (Route::Direct, SeenAs::Device));
+    assert_eq!(ids(&d), ["vpn.restart-exposes"]);
+}
+
+// --- traffic with its own fixed path ----------------------------------------
+
+#[test]
+fn volte_never_enters_the_tunnel() {
+    // Apple doc excludecellularservices: cellular-only services such as VoLTE
+    // are always excluded; rvi_capture shows them on ipsec interfaces.
+    for release in ["13.3.1", "15.7", "16.4", "26.1"] {
+        let mut phone = Phone::new(release);
+        if release != "13.3.1" {
+            phone = phone
+                .ian()
+                .vpn(|v| v.exclude_cellular_services = v.exclude_cellular_services.map(|_| false));
+        }
+        let d = phone.decide(Volte);
+        assert_eq!(
+            (d.route, d.interface),
+            (Route::Direct, Interface::Ipsec1),
+            "{release}"
+        );
+    }
+    let old = Phone::new("15.7").decide(Volte);
+    assert_eq!(old.deciding_rule().evidence, Evidence::Observed);
+    let new = Phone::new("16.4").decide(Volte);
+    assert_eq!(new.deciding_rule().evidence, Evidence::Documented);
+}
+
+#[test]
+fn vpn_transport_is_always_outside() {
+    // Apple doc excludedRoutes: the tunnel server's address is excluded.
+    let d = Phone::new("18.2").ian().decide(VpnTransport);
+    assert_eq!(
+        (d.route, d.interface, d.seen_as),
+        (Route::Direct, Interface::En0, SeenAs::Device)
+    );
+    assert_eq!(ids(&d), ["vpn.transport-outside"]);
+    let connecting = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Connecting)
+        .decide(VpnTransport);
+    assert_eq!(connecting.route, Route::Direct);
+}
+
+#[test]
+fn provider_api_calls_leave_outside() {
+    // Proton PacketTunnelProvider.swift: API calls go through URLSession,
+    // outside the tunnel, when includeAllNetworks is on.
+    let d = Phone::new("17.4").ian().decide(VpnApi);
+    assert_eq!(d.route, Route::Direct);
+    assert_eq!(ids(&d), ["vpn.api-outside"]);
+}
+
+#[test]
+fn the_tunnel_probe_binds_to_utun_without_ian_and_uses_a_userspace_stack_with_it() {
+    // Mullvad Pinger.swift (IP_BOUND_IF) before IAN; smoltcp_network/mod.rs and
+    // wireguard-apple router.go under IAN.
+    let plain = Phone::new("17.4").decide(TunnelProbe);
+    assert_eq!(plain.route, Route::Tunnel);
+    assert_eq!(ids(&plain), ["probe.bound-socket"]);
+    let ian = Phone::new("17.4").ian().decide(TunnelProbe);
+    assert_eq!(ian.route, Route::Tunnel);
+    assert_eq!(
+        ids(&ian),
+        ["probe.bind-fails-under-ian", "probe.userspace-stack"]
+    );
+    let down = Phone::new("17.4")
+        .ian()
+        .tunnel(TunnelState::Connecting)
+        .decide(TunnelProbe);
+    assert_eq!(
+        (down.route, ids(&down)),
+        (Route::Offline, vec!["probe.needs-tunnel"])
+    );
+}
+
+#[test]
+fn dhcp_captive_and_companion_are_always_excluded_under_ian() {
+    // NEVPNProtocol.h (iOS 18 SDK): network control (DHCP), captive-network
+    // traffic and companion devices are always excluded.
+    let phone = Phone::new("18.2").ian().tunnel(TunnelState::Connecting);
+    let dhcp = phone.decide(Dhcp);
+    assert_eq!((dhcp.route, dhcp.seen_as), (Route::Direct, SeenAs::Local));
+    assert_eq!(ids(&dhcp), ["ian.always-excluded.network-control"]);
+    assert_eq!(dhcp.deciding_rule().evidence, Evidence::Documented);
+    assert_eq!(
+        ids(&phone.decide(CaptivePortal)),
+        ["ian.always-excluded.captive"]
+    );
+    assert_eq!(phone.decide(CaptivePortal).route, Route::Direct);
+    assert_eq!(
+        ids(&phone.decide(Companion)),
+        ["ian.always-excluded.companion"]
+    );
+    // Before 16.4 Apple had not listed them: same path, inferred.
+    let older = Phone::new("15.7").ian().decide(Dhcp);
+    assert_eq!(older.route, Route::Direct);
+    assert_eq!(older.deciding_rule().evidence, Evidence::Inferred);
+    // Off Wi-Fi the Watch is reached over Bluetooth.
+    let watch = Phone::new("18.2")
+        .ian()
+        .network(Some(Network::Cellular))
+        .decide(Companion);
+    assert_eq!(watch.interface, Interface::Bluetooth);
+}
+
+#[test]
+fn without_ian_dhcp_captive_and_companion_are_outside_too() {
+    let phone = Phone::new("17.4");
+    assert_eq!(ids(&phone.decide(Dhcp)), ["net.dhcp-on-link"]);
+    assert_eq!(
+        ids(&phone.decide(CaptivePortal)),
+        ["net.captive-probe-outside"]
+    );
+    assert_eq!(ids(&phone.decide(Companion)), ["net.companion-outside"]);
+    assert_eq!(
+        ids(&phone.decide(DeviceCommunication)),
+        ["net.device-communication-local"]
+    );
+}
+
+// --- routing without includeAllNetworks -------------------------------------
+
+#[test]
+fn included_excluded_and_unrouted_destinations() {
+    // Apple doc NEIPv6Settings includedRoutes / excludedRoutes.
+    let full = Phone::new("15.7").decide(App);
+    assert_eq!((full.route, full.seen_as), (Route::Tunnel, SeenAs::Vpn));
+    assert_eq!(ids(&full), ["routes.included"]);
+
+    let excluded = Phone::new("15.7")
+        .vpn(|v| v.excluded_routes = vec![Cidr::parse("203.0.113.0/24").unwrap()])
+        .decide(App);
+    assert_eq!(
+        (excluded.route, ids(&excluded)),
+        (Route::Direct, vec!["routes.excluded"])
+    );
+
+    let split = Phone::new("15.7")
+        .vpn(|v| v.included_routes = vec![Cidr::parse("10.0.0.0/8").unwrap()])
+        .decide(App);
+    assert_eq!(
+        (split.route, ids(&split)),
+        (Route::Direct, vec!["routes.not-included"])
+    );
+}
+
+#[test]
+fn localnet_leaks_without_ian() {
+    // TunnelCrack LocalNet (IVPN's assessment): local subnets bypass a full
+    // tunnel; excludeLocalNetworks alone does not change that.
+    let d = Phone::new("17.4")
+        .vpn(|v| v.exclude_local_networks = Some(false))
+        .decide(LocalNetwork);
+    assert_eq!((d.route, d.seen_as), (Route::Direct, SeenAs::Local));
+    assert_eq!(ids(&d), ["routes.localnet-bypass"]);
+}
+
+#[test]
+fn enforce_routes_makes_exclude_local_networks_count() {
+    // Apple doc excludeLocalNetworks: applies when includeAllNetworks *or*
+    // enforceRoutes is on.
+    let kept_out = Phone::new("17.4")
+        .vpn(|v| v.enforce_routes = Some(true))
+        .decide(LocalNetwork);
+    assert_eq!(kept_out.route, Route::Direct);
+    assert_eq!(
+        ids(&kept_out),
+        ["routes.enforce-routes-local", "vpn.exclude-local-networks"]
+    );
+    let pulled_in = Phone::new("17.4")
+        .vpn(|v| {
+            v.enforce_routes = Some(true);
+            v.exclude_local_networks = Some(false);
+        })
+        .decide(LocalNetwork);
+    assert_eq!(pulled_in.route, Route::Tunnel);
+}
+
+#[test]
+fn dns_follows_the_tunnel_resolver() {
+    // Apple doc NEDNSSettings.matchDomains: ignored when the tunnel is the
+    // default route; its servers become the default resolver.
+    let d = Phone::new("16.4").decide(Dns);
+    assert_eq!(d.route, Route::Tunnel);
+    assert_eq!(ids(&d), ["dns.tunnel-resolver"]);
+    let ian = Phone::new("16.4").ian().decide(Dns);
+    assert_eq!(ids(&ian), ["dns.tunnel-resolver", "ian.tunnel"]);
+}
+
+#[test]
+fn cellular_services_without_ian_follow_the_routes_and_say_the_record_is_unclear() {
+    let d = Phone::new("17.4").decide(CellularServices);
+    assert_eq!(d.route, Route::Tunnel);
+    assert_eq!(d.rules[0].id, "carrier.services-routed");
+    assert_eq!(d.rules[0].evidence, Evidence::Unknown);
+}
+
+#[test]
+fn a_connection_from_before_the_tunnel_stays_outside_without_ian() {
+    // Proton 2020 (13.3.1, via cfcs.dk); Horowitz 2022 up to 15.6.
+    let d = Phone::new("13.3.1").decide_existing(Apns, direct_on(Interface::En0));
+    assert_eq!((d.route, d.continuity), (Route::Direct, Continuity::Kept));
+    assert_eq!(ids(&d), ["routes.included", "flow.existing-stays-outside"]);
+    assert_eq!(d.deciding_rule().evidence, Evidence::Observed);
+
+    // From 16 on it is an assumption, and flipping it changes the answer.
+    let assumed = Phone::new("18.2").decide_existing(App, direct_on(Interface::En0));
+    assert_eq!(assumed.route, Route::Direct);
+    assert_eq!(assumed.deciding_rule().evidence, Evidence::Unknown);
+    let flipped = Phone::new("18.2")
+        .assume(AssumptionId::ExistingConnectionsStayOutside, false)
+        .decide_existing(App, direct_on(Interface::En0));
+    assert_eq!(
+        (flipped.route, flipped.continuity),
+        (Route::Tunnel, Continuity::Reset)
+    );
+    // Request/response traffic starts afresh each time.
+    let dns = Phone::new("13.3.1").decide_existing(Dns, direct_on(Interface::En0));
+    assert_eq!(dns.route, Route::Tunnel);
+}
+
+// --- includeAllNetworks -------------------------------------------------------
+
+#[test]
+fn ian_takes_everything_not_excluded_into_the_tunnel() {
+    // Apple doc includeAllNetworks; the 2021 header said "all traffic".
+    let old = Phone::new("15.7").ian().decide(App);
+    assert_eq!((old.route, ids(&old)), (Route::Tunnel, vec!["ian.tunnel"]));
+    assert!(old.deciding_rule().source.contains("MacOSX12.1"));
+    let new = Phone::new("16.4").ian().decide(App);
+    assert!(new.deciding_rule().says.contains("most traffic"));
+}
+
+#[test]
+fn ian_blocks_while_the_tunnel_is_not_connected() {
+    // 2021 header: traffic is dropped while the tunnel is down; Mullvad 2025:
+    // the phone loses all connectivity when the provider is gone.
+    for state in [
+        TunnelState::Connecting,
+        TunnelState::Reasserting,
+        TunnelState::Lost,
+    ] {
+        let d = Phone::new("18.2").ian().tunnel(state).decide(App);
+        assert_eq!(
+            (d.route, d.seen_as),
+            (Route::Blocked, SeenAs::None),
+            "{state}"
+        );
+        assert_eq!(ids(&d), ["ian.blocks-while-down"]);
+    }
+    let old = Phone::new("15.7")
+        .ian()
+        .tunnel(TunnelState::Lost)
+        .decide(App);
+    assert_eq!(old.deciding_rule().evidence, Evidence::Documented);
+}
+
+#[test]
+fn exclude_local_networks_decides_lan_traffic_under_ian() {
+    // NEVPNProtocol.h: excludeLocalNetworks (14.2+) defaults to YES on iOS.
+    let default = Phone::new("18.2").ian().decide(LocalNetwork);
+    assert_eq!(
+        (default.route, ids(&default)),
+        (Route::Direct, vec!["vpn.exclude-local-networks"])
+    );
+    let off = Phone::new("18.2")
+        .ian()
+        .vpn(|v| v.exclude_local_networks = Some(false))
+        .decide(LocalNetwork);
+    assert_eq!(off.route, Route::Tunnel);
+    assert_eq!(ids(&off), ["vpn.include-local-networks", "ian.tunnel"]);
+    // 14.0 and 14.1 have includeAllNetworks but no excludeLocalNetworks.
+    let early = Phone::new("14.0").ian().decide(LocalNetwork);
+    assert_eq!(early.route, Route::Tunnel);
+    assert_eq!(
+        ids(&early),
+        ["ian.no-exclusion-on-this-release", "ian.tunnel"]
+    );
+    // MDM schema: enforceRoutes is ignored when includeAllNetworks is on.
+    let enforced = Phone::new("18.2")
+        .ian()
+        .vpn(|v| v.enforce_routes = Some(true))
+        .decide(LocalNetwork);
+    assert_eq!(enforced.rules[0].id, "ian.ignores-enforce-routes");
+}
+
+#[test]
+fn exclude_apns_decides_push_from_16_4() {
+    // Apple doc excludeAPNs (16.4+, default YES, only with includeAllNetworks).
+    let default = Phone::new("16.4").ian().decide(Apns);
+    assert_eq!(
+        (default.route, ids(&default)),
+        (Route::Direct, vec!["ian.exclude-apns"])
+    );
+    let off = Phone::new("16.4")
+        .ian()
+        .vpn(|v| v.exclude_apns = Some(false))
+        .decide(Apns);
+    assert_eq!(
+        (off.route, ids(&off)),
+        (Route::Tunnel, vec!["ian.include-apns", "ian.tunnel"])
+    );
+}
+
+#[test]
+fn exclude_cellular_services_decides_wifi_calling_from_16_4() {
+    let default = Phone::new("16.4").ian().decide(CellularServices);
+    assert_eq!(ids(&default), ["ian.exclude-cellular-services"]);
+    assert_eq!(default.route, Route::Direct);
+    let off = Phone::new("16.4")
+        .ian()
+        .vpn(|v| v.exclude_cellular_services = Some(false))
+        .decide(CellularServices);
+    assert_eq!(off.route, Route::Tunnel);
+    // Before 16.4 there is no such switch: in the tunnel.
+    let early = Phone::new("15.7").ian().decide(CellularServices);
+    assert_eq!(
+        (early.route, early.rules[0].id),
+        (Route::Tunnel, "ian.no-exclusion-on-this-release")
+    );
+}
+
+#[test]
+fn exclude_device_communication_decides_xcode_from_17_4() {
+    // Apple doc excludeDeviceCommunication (17.4+, default YES).
+    let default = Phone::new("17.4").ian().decide(DeviceCommunication);
+    assert_eq!(
+        (default.route, default.seen_as),
+        (Route::Direct, SeenAs::Local)
+    );
+    assert_eq!(ids(&default), ["ian.exclude-device-communication"]);
+    let off = Phone::new("17.4")
+        .ian()
+        .vpn(|v| v.exclude_device_communication = Some(false))
+        .decide(DeviceCommunication);
+    assert_eq!(
+        (off.route, off.rules[0].id),
+        (Route::Tunnel, "ian.include-device-communication")
+    );
+    let early = Phone::new("17.0").ian().decide(DeviceCommunication);
+    assert_eq!(early.route, Route::Tunnel);
+}
+
+#[test]
+fn excluded_routes_under_ian_follow_the_assumption() {
+    let phone = || {
+        Phone::new("18.2")
+            .ian()
+            .vpn(|v| v.excluded_routes = vec![Cidr::parse("203.0.113.0/24").unwrap()])
+    };
+    let d = phone().decide(App);
+    assert_eq!(d.route, Route::Tunnel);
+    assert_eq!(ids(&d), ["ian.excluded-routes", "ian.tunnel"]);
+    let honoured = phone()
+        .assume(AssumptionId::IanHonoursExcludedRoutes, true)
+        .decide(App);
+    assert_eq!(honoured.route, Route::Direct);
+    assert_eq!(ids(&honoured), ["ian.excluded-routes", "routes.excluded"]);
+}
+
+#[test]
+fn ian_moves_a_connection_from_before_the_tunnel_into_it() {
+    // Apple forum post: iOS adds utun host routes for already-active flows.
+    let d = Phone::new("15.7")
+        .ian()
+        .decide_existing(App, direct_on(Interface::En0));
+    assert_eq!((d.route, d.continuity), (Route::Tunnel, Continuity::Moved));
+    assert_eq!(ids(&d), ["ian.tunnel", "ian.moves-existing"]);
+    assert_eq!(d.deciding_rule().evidence, Evidence::Reported);
+}
+
+// --- Apple's own traffic ------------------------------------------------------
+
+#[test]
+fn apple_maps_and_push_leave_the_tunnel_on_16_1() {
+    // IVPN 2023-08-01 (restoreprivacy): Apple Maps and APNs leak on 16.1+,
+    // even with includeAllNetworks.
+    let phone = Phone::new("16.1").ian();
+    for kind in [Apns, AppleMaps] {
+        let d = phone.decide(kind);
+        assert_eq!(
+            (d.route, d.seen_as),
+            (Route::Direct, SeenAs::Device),
+            "{kind}"
+        );
+        assert_eq!(ids(&d), ["apple.bypass-16-1"]);
+        assert_eq!(d.deciding_rule().evidence, Evidence::Observed);
+    }
+    // Without includeAllNetworks too ("even with ... kill switch enabled").
+    assert_eq!(Phone::new("16.1").decide(AppleMaps).route, Route::Direct);
+    // Not on 16.0 or 15: the report says 16.1+, IVPN confirmed 15 works.
+    assert_eq!(
+        Phone::new("16.0").ian().decide(AppleMaps).route,
+        Route::Tunnel
+    );
+    assert_eq!(Phone::new("15.7").ian().decide(Apns).route, Route::Tunnel);
+}
+
+#[test]
+fn the_apple_leak_after_16_is_an_assumption_that_can_be_flipped() {
+    let assumed = Phone::new("26.1").ian().decide(AppleMaps);
+    assert_eq!(assumed.route, Route::Direct);
+    assert_eq!(assumed.deciding_rule().evidence, Evidence::Unknown);
+    assert_eq!(
+        assumed.deciding_rule().assumption,
+        Some(AssumptionId::AppleServicesBypass)
+    );
+    let fixed = Phone::new("26.1")
+        .ian()
+        .assume(AssumptionId::AppleServicesBypass, false)
+        .decide(AppleMaps);
+    assert_eq!(fixed.route, Route::Tunnel);
+}
+
+#[test]
+fn unverified_apple_services_stay_inside_unless_assumed_otherwise() {
+    // Mysk 2022 (press only): iCloud, App Store and others talk to Apple
+    // outside the tunnel. Unverified, so off by default.
+    let d = Phone::new("17.4").ian().decide(AppleServices);
+    assert_eq!(d.route, Route::Tunnel);
+    let assumed = Phone::new("17.4")
+        .ian()
+        .assume(AssumptionId::UnverifiedAppleServicesBypass, true)
+        .decide(AppStore);
+    assert_eq!(
+        (assumed.route, ids(&assumed)),
+        (Route::Direct, vec!["apple.unverified-services"])
+    );
+}
+
+// --- connections over time ----------------------------------------------------
+
+#[test]
+fn a_tunnel_connection_resets_when_the_tunnel_goes() {
+    let inside = Some(Connection {
+        route: Route::Tunnel,
+        interface: Interface::Utun0,
+    });
+    let d = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Off)
+        .decide_existing(App, inside);
+    assert_eq!((d.route, d.continuity), (Route::Direct, Continuity::Reset));
+    assert_eq!(ids(&d), ["flow.tunnel-gone-resets", "vpn.not-connected"]);
+    // Blocked: the packets are dropped but the connection is held.
+    let held = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Lost)
+        .decide_existing(App, inside);
+    assert_eq!(
+        (held.route, held.continuity, held.connection),
+        (Route::Blocked, Continuity::Kept, inside)
+    );
+}
+
+#[test]
+fn a_connection_resets_when_its_interface_goes() {
+    let d = Phone::new("18.2")
+        .ian()
+        .network(Some(Network::Cellular))
+        .decide_existing(Apns, direct_on(Interface::En0));
+    assert_eq!(
+        (d.route, d.interface, d.continuity),
+        (Route::Direct, Interface::PdpIp0, Continuity::Reset)
+    );
+    assert_eq!(ids(&d), ["flow.interface-gone-resets", "ian.exclude-apns"]);
+    // Going offline ends the connection.
+    let off = Phone::new("18.2")
+        .network(None)
+        .decide_existing(App, direct_on(Interface::En0));
+    assert_eq!((off.route, off.connection), (Route::Offline, None));
+}
+
+// --- invariants ----------------------------------------------------------------
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn release() -> impl Strategy<Value = IosVersion> {
+        prop::sample::select(vec![
+            "13.3.1", "13.4", "14.0", "14.2", "14.8", "15.7", "16.0", "16.1", "16.3", "16.4",
+            "16.7", "17.0", "17.4", "18.0", "18.2", "26.0", "26.1",
+        ])
+        .prop_map(ios)
+    }
+
+    fn kind() -> impl Strategy<Value = FlowKind> {
+        prop::sample::select(FlowKind::ALL.to_vec())
+    }
+
+    fn tunnel() -> impl Strategy<Value = TunnelState> {
+        prop::sample::select(TunnelState::ALL.to_vec())
+    }
+
+    fn network() -> impl Strategy<Value = Option<Network>> {
+        prop::sample::select(vec![Some(Network::Wifi), Some(Network::Cellular), None])
+    }
+
+    fn existing() -> impl Strategy<Value = Option<Connection>> {
+        prop::sample::select(vec![
+            None,
+            direct_on(Interface::En0),
+            direct_on(Interface::PdpIp0),
+            Some(Connection {
+                route: Route::Tunnel,
+                interface: Interface::Utun0,
+            }),
+        ])
+    }
+
+    /// A VPN with every flag drawn at random where the release has it.
+    fn vpn_for(ios: IosVersion, bits: u8) -> Option<VpnConfig> {
+        if bits & 1 == 0 {
+            return None;
+        }
+        let mut vpn = VpnConfig::defaults(ios);
+        let mut bit = 1;
+        for slot in [
+            &mut vpn.include_all_networks,
+            &mut vpn.exclude_local_networks,
+            &mut vpn.exclude_apns,
+            &mut vpn.exclude_cellular_services,
+            &mut vpn.exclude_device_communication,
+            &mut vpn.enforce_routes,
+        ] {
+            *slot = slot.map(|_| bits & (1 << bit) != 0);
+            bit += 1;
+        }
+        vpn.on_demand = bits & 0x80 != 0;
+        Some(vpn)
+    }
+
+    fn assumptions(bits: u8) -> Assumptions {
+        let mut a = Assumptions::default();
+        for (i, id) in [
+            AssumptionId::AppleServicesBypass,
+            AssumptionId::UnverifiedAppleServicesBypass,
+            AssumptionId::ExistingConnectionsStayOutside,
+            AssumptionId::IanHonoursExcludedRoutes,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            a.set(id, AssumptionValue::Bool(bits & (1 << i) != 0));
+        }
+        a
+    }
+
+    /// The rules that may send traffic outside a connected
+    /// includeAllNetworks tunnel.
+    const EXCLUSIONS: [&str; 12] = [
+        "ian.always-excluded.network-control",
+        "ian.always-excluded.captive",
+        "ian.always-excluded.companion",
+        "vpn.exclude-local-networks",
+        "ian.exclude-apns",
+        "ian.exclude-cellular-services",
+        "ian.exclude-device-communication",
+        "apple.bypass-16-1",
+        "apple.unverified-services",
+        "carrier.volte-outside",
+        "vpn.transport-outside",
+        "vpn.api-outside",
+    ];
+
+    /// Kinds some exclusion, always-excluded list, observation or
+    /// assumption can keep outside an includeAllNetworks tunnel.
+    fn may_escape_ian(kind: FlowKind) -> bool {
+        !matches!(kind, App | Dns)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn decisions_are_well_formed(
+            ios in release(), kind in kind(), tunnel in tunnel(), network in network(),
+            existing in existing(), vpn_bits in any::<u8>(), assume_bits in any::<u8>(),
+        ) {
+            let vpn = vpn_for(ios, vpn_bits);
+            let tunnel = if vpn.is_none() { TunnelState::Absent } else if tunnel == TunnelState::Absent { TunnelState::Off } else { tunnel };
+            let assume = assumptions(assume_bits);
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel };
+            let d = decide(&ctx, kind, existing);
+
+            // Every decision names at least one rule, each with a source.
+            prop_assert!(!d.rules.is_empty());
+            prop_assert!(d.rules.iter().all(|r| r.ios.contains(ios) && !r.source.is_empty()));
+            // Route, interface and what the server sees agree.
+            match d.route {
+                Route::Tunnel => prop_assert_eq!((d.interface, d.seen_as), (Interface::Utun0, SeenAs::Vpn)),
+                Route::Blocked | Route::Offline => prop_assert_eq!((d.interface, d.seen_as), (Interface::None, SeenAs::None)),
+                Route::Direct => {
+                    prop_assert!(!matches!(d.interface, Interface::Utun0 | Interface::None));
+                    prop_assert!(matches!(d.seen_as, SeenAs::Device | SeenAs::Local));
+                }
+            }
+            // vpn-transport is never inside the tunnel it carries.
+            if kind == VpnTransport {
+                prop_assert_ne!(d.route, Route::Tunnel);
+            }
+            // blocked only with includeAllNetworks on and the tunnel meant to
+            // be up but not connected.
+            if d.route == Route::Blocked {
+                prop_assert!(vpn.as_ref().is_some_and(VpnConfig::ian));
+                prop_assert!(tunnel.is_meant_up() && tunnel != TunnelState::Connected);
+            }
+            // Without a VPN nothing is tunnelled or blocked.
+            if vpn.is_none() {
+                prop_assert!(matches!(d.route, Route::Direct | Route::Offline));
+            }
+        }
+
+        #[test]
+        fn with_ian_connected_unexcluded_traffic_is_never_direct(
+            ios in release(), kind in kind(), network in prop::sample::select(vec![Network::Wifi, Network::Cellular]),
+            vpn_bits in any::<u8>(), assume_bits in any::<u8>(),
+        ) {
+            let Some(mut vpn) = vpn_for(ios, vpn_bits | 1) else { unreachable!() };
+            prop_assume!(vpn.include_all_networks.is_some());
+            vpn.include_all_networks = Some(true);
+            let assume = assumptions(assume_bits);
+            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected };
+            let d = decide(&ctx, kind, None);
+            if !may_escape_ian(kind) && vpn.excluded_routes.is_empty() {
+                prop_assert_ne!(d.route, Route::Direct, "{} went direct: {:?}", kind, d.rules);
+            }
+            // Whatever goes direct does so because of a named exclusion.
+            if d.route == Route::Direct {
+                let last = d.deciding_rule().id;
+                prop_assert!(EXCLUSIONS.contains(&last), "{} went direct by {}", kind, last);
+            }
+        }
+
+        #[test]
+        fn the_same_inputs_give_the_same_decision(
+            ios in release(), kind in kind(), tunnel in tunnel(), existing in existing(), vpn_bits in any::<u8>(),
+        ) {
+            let vpn = vpn_for(ios, vpn_bits | 1);
+            let assume = Assumptions::default();
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel };
+            prop_assert_eq!(decide(&ctx, kind, existing), decide(&ctx, kind, existing));
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Flow kind × iOS release × includeAllNetworks off/on → route, each with the
+//! rule that decided it and that rule's provenance.
+//!
+//! Every cell is a fresh policy decision: the phone on the chosen network,
+//! a full-tunnel VPN with Apple's defaults for the release, the tunnel
+//! connected, and a connection opened now. One extra row shows a connection
+//! that was already open when the tunnel came up (the 13.3.1 bypass).
+
+use super::{Format, md_escape};
+use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::policy::{self, Assumptions, Connection, Context, VpnConfig};
+use crate::trace::RuleRef;
+use crate::version::IosVersion;
+use core::fmt::Write;
+use serde::Serialize;
+
+/// The releases shown by default: each one where something changed.
+pub const DEFAULT_RELEASES: [IosVersion; 11] = [
+    IosVersion::new(13, 3, 1),
+    IosVersion::new(14, 0, 0),
+    IosVersion::new(14, 2, 0),
+    IosVersion::new(15, 7, 0),
+    IosVersion::new(16, 0, 0),
+    IosVersion::new(16, 1, 0),
+    IosVersion::new(16, 4, 0),
+    IosVersion::new(17, 0, 0),
+    IosVersion::new(17, 4, 0),
+    IosVersion::new(18, 2, 0),
+    IosVersion::new(26, 1, 0),
+];
+
+/// The label of the extra row for a connection opened before the tunnel.
+pub const EXISTING_ROW: &str = "app (opened before the tunnel)";
+
+#[derive(Clone, Debug)]
+pub struct MatrixOptions {
+    pub releases: Vec<IosVersion>,
+    pub network: Network,
+    pub assume: Assumptions,
+}
+
+impl Default for MatrixOptions {
+    fn default() -> Self {
+        MatrixOptions {
+            releases: DEFAULT_RELEASES.to_vec(),
+            network: Network::Wifi,
+            assume: Assumptions::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixCell {
+    pub kind: String,
+    pub ios: String,
+    pub include_all_networks: bool,
+    /// `false` when the release has no includeAllNetworks (before 14.0).
+    pub available: bool,
+    pub route: Option<Route>,
+    pub interface: Option<Interface>,
+    pub seen_as: Option<SeenAs>,
+    /// The rules that decided, in order; the last one settled the route.
+    pub rules: Vec<RuleRef>,
+}
+
+impl MatrixCell {
+    pub fn deciding(&self) -> Option<&RuleRef> {
+        self.rules.last()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Matrix {
+    pub network: Network,
+    pub releases: Vec<String>,
+    pub cells: Vec<MatrixCell>,
+}
+
+fn rows() -> Vec<(String, FlowKind, bool)> {
+    let mut rows: Vec<(String, FlowKind, bool)> = FlowKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), *k, false))
+        .collect();
+    rows.insert(1, (EXISTING_ROW.to_string(), FlowKind::App, true));
+    rows
+}
+
+pub fn matrix(options: &MatrixOptions) -> Matrix {
+    let mut cells = Vec::new();
+    for (label, kind, existing) in rows() {
+        for &ios in &options.releases {
+            for ian in [false, true] {
+                cells.push(cell(options, &label, kind, existing, ios, ian));
+            }
+        }
+    }
+    Matrix {
+        network: options.network,
+        releases: options.releases.iter().map(|r| r.to_string()).collect(),
+        cells,
+    }
+}
+
+fn cell(
+    options: &MatrixOptions,
+    label: &str,
+    kind: FlowKind,
+    existing: bool,
+    ios: IosVersion,
+    ian: bool,
+) -> MatrixCell {
+    let mut vpn = VpnConfig::defaults(ios);
+    let available = vpn.include_all_networks.is_some();
+    let blank = MatrixCell {
+        kind: label.to_string(),
+        ios: ios.to_string(),
+        include_all_networks: ian,
+        available: available || !ian,
+        route: None,
+        interface: None,
+        seen_as: None,
+        rules: Vec::new(),
+    };
+    if ian && !available {
+        return blank;
+    }
+    if ian {
+        vpn.include_all_networks = Some(true);
+    }
+    let ctx = Context {
+        ios,
+        vpn: Some(&vpn),
+        assume: &options.assume,
+        network: Some(options.network),
+        tunnel: TunnelState::Connected,
+    };
+    let before = existing.then_some(Connection {
+        route: Route::Direct,
+        interface: options.network.interface(),
+    });
+    let decision = policy::decide(&ctx, kind, before);
+    MatrixCell {
+        route: Some(decision.route),
+        interface: Some(decision.interface),
+        seen_as: Some(decision.seen_as),
+        rules: decision.rules.into_iter().map(RuleRef::from).collect(),
+        ..blank
+    }
+}
+
+fn cell_text(cell: &MatrixCell) -> String {
+    match (cell.route, cell.deciding()) {
+        (Some(route), Some(rule)) => format!(
+            "{} [{}] {}",
+            route.as_str(),
+            rule.provenance.marker(),
+            rule.id
+        ),
+        _ => "n/a (no includeAllNetworks before 14.0)".to_string(),
+    }
+}
+
+impl Matrix {
+    fn pairs(&self) -> impl Iterator<Item = (&MatrixCell, &MatrixCell)> {
+        self.cells.chunks(2).map(|pair| (&pair[0], &pair[1]))
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => {
+                serde_json::to_string_pretty(self).expect("the matrix serializes") + "\n"
+            }
+            Format::Text => self.text(),
+            Format::Markdown => self.markdown(),
+        }
+    }
+
+    const LEGEND: &'static str = "Provenance of the deciding rule: [D] documented by Apple, [O] observed by a vendor or researcher, [R] reported, [I] inferred by tunnelscope, [U] unknown: follows an assumption.";
+
+    fn text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Where a new connection goes, on {} with a full-tunnel VPN connected (Apple's defaults for each release)",
+            self.network
+        );
+        let _ = writeln!(out, "{}\n", Self::LEGEND);
+        let _ = writeln!(
+            out,
+            "{:<31} {:<7} {:<50} includeAllNetworks on",
+            "flow kind", "iOS", "includeAllNetworks off"
+        );
+        let mut last_kind = "";
+        for (off, on) in self.pairs() {
+            let label = if off.kind == last_kind {
+                ""
+            } else {
+                off.kind.as_str()
+            };
+            last_kind = &off.kind;
+            let _ = writeln!(
+                out,
+                "{:<31} {:<7} {:<50} {}",
+                label,
+                off.ios,
+                cell_text(off),
+                cell_text(on)
+            );
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Where a new connection goes, on {} with a full-tunnel VPN connected (Apple's defaults for each release).\n\n{}\n",
+            self.network,
+            Self::LEGEND
+        );
+        let _ = writeln!(
+            out,
+            "| flow kind | iOS | includeAllNetworks off | includeAllNetworks on |\n|---|---|---|---|"
+        );
+        for (off, on) in self.pairs() {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md_escape(&off.kind),
+                off.ios,
+                md_escape(&cell_text(off)),
+                md_escape(&cell_text(on))
+            );
+        }
+        out
+    }
+}

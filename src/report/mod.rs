@@ -1,0 +1,509 @@
+//! Renders traces, check results, the matrix and the knowledge base as text,
+//! Markdown or JSON. Strings in, strings out: the CLI prints them, the
+//! browser shows them.
+
+mod matrix;
+
+pub use matrix::{Matrix, MatrixCell, MatrixOptions, matrix};
+
+use crate::facts::{self, Evidence};
+use crate::model::list_choices;
+use crate::scenario::duration;
+use crate::trace::{ExpectationResult, RuleRef, Segment, Trace};
+use core::fmt::Write;
+
+/// The output formats a report can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Markdown];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == text)
+            .ok_or_else(|| {
+                format!(
+                    "`{text}` is not a format: choose {}",
+                    list_choices(Format::ALL.iter().map(|f| f.as_str()))
+                )
+            })
+    }
+}
+
+fn span(from_ms: u64, to_ms: u64) -> String {
+    format!("{}–{}", duration::format(from_ms), duration::format(to_ms))
+}
+
+fn chain(rules: &[RuleRef]) -> String {
+    rules
+        .iter()
+        .map(|r| format!("{} [{}]", r.id, r.provenance.as_str()))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn flag(value: Option<bool>) -> String {
+    match value {
+        Some(true) => "on".into(),
+        Some(false) => "off".into(),
+        None => "n/a".into(),
+    }
+}
+
+fn vpn_line(trace: &Trace) -> String {
+    match &trace.scenario.vpn {
+        None => "no VPN configured".to_string(),
+        Some(v) => {
+            let mut line = format!(
+                "includeAllNetworks {} · excludeLocalNetworks {} · excludeAPNs {} · excludeCellularServices {} · excludeDeviceCommunication {} · enforceRoutes {} · on-demand {}",
+                flag(v.include_all_networks),
+                flag(v.exclude_local_networks),
+                flag(v.exclude_apns),
+                flag(v.exclude_cellular_services),
+                flag(v.exclude_device_communication),
+                flag(v.enforce_routes),
+                flag(Some(v.on_demand)),
+            );
+            let _ = write!(line, " · routes in: {}", v.included_routes.join(", "));
+            if !v.excluded_routes.is_empty() {
+                let _ = write!(line, " · routes out: {}", v.excluded_routes.join(", "));
+            }
+            line
+        }
+    }
+}
+
+/// Every rule cited in the trace, once, in order of first appearance.
+fn cited_rules(trace: &Trace) -> Vec<&RuleRef> {
+    let mut cited: Vec<&RuleRef> = Vec::new();
+    for rule in trace
+        .flows
+        .iter()
+        .flat_map(|f| &f.segments)
+        .flat_map(|s| &s.rules)
+    {
+        if !cited.iter().any(|c| c.id == rule.id && c.says == rule.says) {
+            cited.push(rule);
+        }
+    }
+    cited
+}
+
+fn segment_line(s: &Segment) -> String {
+    format!(
+        "{:<12} {:<8} {:<9} seen as {:<7} {:<7} {}",
+        span(s.from_ms, s.to_ms),
+        s.route.as_str(),
+        s.interface.as_str(),
+        s.seen_as.as_str(),
+        s.change.as_str(),
+        chain(&s.rules)
+    )
+}
+
+fn expectation_line(e: &ExpectationResult) -> String {
+    let mut want = e.want.as_str().to_string();
+    let mut got = e.got.as_str().to_string();
+    if let Some(seen) = e.want_seen_as {
+        let _ = write!(want, ", seen as {seen}");
+        let _ = write!(got, ", seen as {}", e.got_seen_as);
+    }
+    if let Some(interface) = e.want_interface {
+        let _ = write!(want, " on {interface}");
+        let _ = write!(got, " on {}", e.got_interface);
+    }
+    if e.ok {
+        format!("{} at {}: {got}", e.flow, duration::format(e.at_ms))
+    } else {
+        format!(
+            "{} at {}: want {want}, got {got}",
+            e.flow,
+            duration::format(e.at_ms)
+        )
+    }
+}
+
+/// A run as readable text: events, tunnel states, each flow's segments with
+/// their rule chains, the expectations, and every cited rule with its source.
+pub fn text(trace: &Trace) -> String {
+    let s = &trace.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", s.title);
+    let _ = writeln!(
+        out,
+        "iOS {} · starts on {} · {} simulated · seed {}",
+        s.ios,
+        s.network,
+        duration::format(s.duration_ms),
+        s.seed
+    );
+    let _ = writeln!(out, "VPN: {}", vpn_line(trace));
+    let changed: Vec<String> = s
+        .assumptions
+        .iter()
+        .filter(|a| !a.is_default)
+        .map(|a| format!("{} = {}", a.key, a.value))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Assumptions: {}",
+        if changed.is_empty() {
+            "all at their defaults (see `tunnelscope facts`)".to_string()
+        } else {
+            format!("{} (others at their defaults)", changed.join(", "))
+        }
+    );
+
+    if !trace.events.is_empty() {
+        let _ = writeln!(out, "\nEvents");
+        for e in &trace.events {
+            let _ = writeln!(
+                out,
+                "  {:<7} {:<32} {}",
+                duration::format(e.at_ms),
+                e.action,
+                e.effect
+            );
+        }
+    }
+    let _ = writeln!(out, "\nPhone and tunnel");
+    for st in &trace.states {
+        let _ = writeln!(
+            out,
+            "  {:<12} network {:<9} tunnel {}{}",
+            span(st.from_ms, st.to_ms),
+            st.network.map_or("airplane", |n| n.as_str()),
+            st.tunnel,
+            if st.include_all_networks {
+                " (includeAllNetworks set)"
+            } else {
+                ""
+            }
+        );
+    }
+    let _ = writeln!(out, "\nFlows");
+    for flow in &trace.flows {
+        let _ = writeln!(out, "  {} ({})", flow.name, flow.kind);
+        for seg in &flow.segments {
+            let _ = writeln!(out, "    {}", segment_line(seg));
+        }
+    }
+    if !trace.expectations.is_empty() {
+        let _ = writeln!(out, "\nExpectations");
+        for e in &trace.expectations {
+            let _ = writeln!(
+                out,
+                "  {:<4}  {}",
+                if e.ok { "ok" } else { "FAIL" },
+                expectation_line(e)
+            );
+        }
+    }
+    let _ = writeln!(out, "\nRules cited");
+    for rule in cited_rules(trace) {
+        let _ = writeln!(out, "  {} [{}]", rule.id, rule.provenance.as_str());
+        let _ = writeln!(out, "    {}", rule.says);
+        let _ = writeln!(out, "    source: {}", rule.source);
+        if let Some(key) = rule.assumption {
+            let value = s
+                .assumptions
+                .iter()
+                .find(|a| a.key == key)
+                .map_or("?", |a| a.value.as_str());
+            let _ = writeln!(
+                out,
+                "    assumption: {key} = {value} (flip it under [assume])"
+            );
+        }
+    }
+    out
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// A run as Markdown, for support tickets and documentation.
+pub fn markdown(trace: &Trace) -> String {
+    let s = &trace.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "## {}\n", md_escape(&s.title));
+    let _ = writeln!(
+        out,
+        "iOS {} · starts on {} · {} simulated\n\nVPN: {}\n",
+        s.ios,
+        s.network,
+        duration::format(s.duration_ms),
+        vpn_line(trace)
+    );
+    if !trace.events.is_empty() {
+        let _ = writeln!(out, "| at | event | effect |\n|---|---|---|");
+        for e in &trace.events {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} |",
+                duration::format(e.at_ms),
+                md_escape(&e.action),
+                md_escape(&e.effect)
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "| flow | kind | time | route | interface | seen as | change | rules |\n|---|---|---|---|---|---|---|---|"
+    );
+    for flow in &trace.flows {
+        for seg in &flow.segments {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | **{}** | {} | {} | {} | {} |",
+                md_escape(&flow.name),
+                flow.kind,
+                span(seg.from_ms, seg.to_ms),
+                seg.route,
+                seg.interface,
+                seg.seen_as,
+                seg.change.as_str(),
+                seg.rules
+                    .iter()
+                    .map(|r| format!("`{}` ({})", r.id, r.provenance.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            );
+        }
+    }
+    if !trace.expectations.is_empty() {
+        let _ = writeln!(out, "\n| | expectation |\n|---|---|");
+        for e in &trace.expectations {
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                if e.ok { "✅" } else { "❌" },
+                md_escape(&expectation_line(e))
+            );
+        }
+    }
+    let _ = writeln!(out, "\n### Rules cited\n");
+    for rule in cited_rules(trace) {
+        let _ = writeln!(
+            out,
+            "- `{}` ({}): {} Source: {}",
+            rule.id,
+            rule.provenance.as_str(),
+            md_escape(rule.says),
+            rule.source
+        );
+    }
+    out
+}
+
+/// The trace as pretty JSON (the stable contract described in the README).
+pub fn json(trace: &Trace) -> String {
+    serde_json::to_string_pretty(trace).expect("a trace always serializes")
+}
+
+/// Renders a run in the chosen format.
+pub fn render(trace: &Trace, format: Format) -> String {
+    match format {
+        Format::Text => text(trace),
+        Format::Json => json(trace) + "\n",
+        Format::Markdown => markdown(trace),
+    }
+}
+
+/// The result of `check` for one file: a summary line, then each failure as
+/// want/got with the rule chain behind what was got.
+pub fn check(file: &str, trace: &Trace) -> String {
+    let total = trace.expectations.len();
+    let failures: Vec<&ExpectationResult> = trace.failures().collect();
+    let mut out = String::new();
+    if failures.is_empty() {
+        let _ = writeln!(out, "ok    {file}: {total} expectations hold");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "FAIL  {file}: {} of {total} expectations failed",
+        failures.len()
+    );
+    for e in failures {
+        let _ = writeln!(out, "  {file}:{}: {}", e.line, expectation_line(e));
+        for (i, rule) in e.rules.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "      {}. {} [{}] {}",
+                i + 1,
+                rule.id,
+                rule.provenance.as_str(),
+                rule.says
+            );
+            let _ = writeln!(out, "         source: {}", rule.source);
+        }
+    }
+    out
+}
+
+/// The knowledge base as text or Markdown: properties, rules, assumptions.
+pub fn facts(format: Format) -> String {
+    if format == Format::Json {
+        return facts_json();
+    }
+    let md = format == Format::Markdown;
+    let mut out = String::new();
+    let heading = |out: &mut String, title: &str| {
+        let _ = if md {
+            writeln!(out, "\n## {title}\n")
+        } else {
+            writeln!(out, "\n{title}\n{}", "=".repeat(title.len()))
+        };
+    };
+    if md {
+        let _ = writeln!(
+            out,
+            "# The tunnelscope knowledge base\n\nGenerated by `tunnelscope facts --format markdown` from `src/facts.rs`. Evidence: {}.",
+            Evidence::ALL
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        );
+    }
+    heading(&mut out, "Properties");
+    for p in &facts::PROPERTIES {
+        let default = match p.default {
+            facts::PropDefault::Bool(b) => b.to_string(),
+            facts::PropDefault::Routes(r) => format!("[{}]", r.join(", ")),
+        };
+        let _ = if md {
+            writeln!(
+                out,
+                "- `{}` ({}), iOS {}+, default {}: {}. Source: {}",
+                p.key, p.apple_name, p.since, default, p.meaning, p.source
+            )
+        } else {
+            writeln!(
+                out,
+                "{} ({}) — iOS {}+, default {}\n  {}\n  source: {}",
+                p.key, p.apple_name, p.since, default, p.meaning, p.source
+            )
+        };
+    }
+    heading(&mut out, "Rules");
+    for r in facts::RULES {
+        let assumption = r
+            .assumption
+            .map(|a| format!(" (assumption `{}`)", facts::assumption(a).key))
+            .unwrap_or_default();
+        let _ = if md {
+            writeln!(
+                out,
+                "- `{}` — {}, {}{}: {} Source: {}",
+                r.id,
+                r.ios,
+                r.evidence.as_str(),
+                assumption,
+                md_escape(r.says),
+                r.source
+            )
+        } else {
+            writeln!(
+                out,
+                "{} — {}, {}{}\n  {}\n  source: {}",
+                r.id,
+                r.ios,
+                r.evidence.as_str(),
+                assumption,
+                r.says,
+                r.source
+            )
+        };
+    }
+    heading(&mut out, "Assumptions (flip under [assume])");
+    for a in &facts::ASSUMPTIONS {
+        let default = match a.default {
+            facts::AssumptionValue::Bool(b) => b.to_string(),
+            facts::AssumptionValue::Millis(ms) => format!("\"{}\"", duration::format(ms)),
+        };
+        let _ = if md {
+            writeln!(
+                out,
+                "- `{} = {}`: {}. Why an assumption: {}. Basis: {}",
+                a.key, default, a.meaning, a.why, a.basis
+            )
+        } else {
+            writeln!(
+                out,
+                "{} = {}\n  {}\n  why: {}\n  basis: {}",
+                a.key, default, a.meaning, a.why, a.basis
+            )
+        };
+    }
+    out
+}
+
+fn facts_json() -> String {
+    let rules: Vec<RuleRef> = facts::RULES.iter().map(RuleRef::from).collect();
+    let with_ranges: Vec<serde_json::Value> = facts::RULES
+        .iter()
+        .zip(rules)
+        .map(|(r, rule_ref)| {
+            let mut value = serde_json::to_value(rule_ref).expect("rules serialize");
+            value["ios"] = serde_json::Value::String(r.ios.to_string());
+            value
+        })
+        .collect();
+    let properties: Vec<serde_json::Value> = facts::PROPERTIES
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "key": p.key,
+                "apple_name": p.apple_name,
+                "since": p.since.to_string(),
+                "default": match p.default {
+                    facts::PropDefault::Bool(b) => serde_json::json!(b),
+                    facts::PropDefault::Routes(r) => serde_json::json!(r),
+                },
+                "meaning": p.meaning,
+                "provenance": p.evidence,
+                "source": p.source,
+            })
+        })
+        .collect();
+    let assumptions: Vec<serde_json::Value> = facts::ASSUMPTIONS
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "key": a.key,
+                "default": match a.default {
+                    facts::AssumptionValue::Bool(b) => serde_json::json!(b),
+                    facts::AssumptionValue::Millis(ms) => serde_json::json!(duration::format(ms)),
+                },
+                "meaning": a.meaning,
+                "why": a.why,
+                "basis": a.basis,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "properties": properties,
+        "rules": with_ranges,
+        "assumptions": assumptions,
+    }))
+    .expect("facts serialize")
+        + "\n"
+}

@@ -1,0 +1,151 @@
+//! Scenario format v1: a TOML file describing a phone, its VPN, what it does
+//! over time, and what the author expects. See `docs/scenario-format.md`.
+//!
+//! [`parse`] turns text into a validated [`Scenario`] or a list of
+//! [`ScenarioError`]s, each with a line and column. Nothing here panics on
+//! bad input.
+
+pub mod duration;
+mod parse;
+
+use crate::addresses::Cidr;
+use crate::facts::Prop;
+use crate::model::{FlowKind, Interface, Network, Route, SeenAs};
+use crate::policy::{Assumptions, VpnConfig};
+use crate::version::IosVersion;
+use core::fmt;
+
+pub use parse::parse;
+
+/// Bounds that keep a scenario small enough to run in a browser tab.
+pub const MAX_FLOWS: usize = 1_000;
+pub const MAX_EVENTS: usize = 1_000;
+pub const MAX_EXPECTS: usize = 10_000;
+pub const MAX_ROUTES: usize = 256;
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// A validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub title: String,
+    pub ios: IosVersion,
+    pub network: Network,
+    /// Milliseconds of simulated time the scenario covers.
+    pub duration_ms: u64,
+    pub seed: u64,
+    /// `None`: no VPN configured.
+    pub vpn: Option<VpnConfig>,
+    pub assume: Assumptions,
+    pub flows: Vec<Flow>,
+    /// Sorted by time; events at the same time keep file order.
+    pub events: Vec<Event>,
+    pub expects: Vec<Expect>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub name: String,
+    pub kind: FlowKind,
+    pub open_ms: u64,
+    /// When it closes, clipped to the scenario's end.
+    pub close_ms: u64,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub at_ms: u64,
+    pub action: Action,
+    /// The `do` text as written.
+    pub text: String,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Connect,
+    Disconnect,
+    Network(Network),
+    Airplane(bool),
+    /// The tunnel provider goes away without the user asking.
+    TunnelLost,
+    Set(Setting),
+}
+
+/// A `set:<property>=<value>` change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Flag(Prop, bool),
+    Routes(Prop, Vec<Cidr>),
+}
+
+impl Setting {
+    pub fn apply(&self, vpn: &mut VpnConfig) {
+        match self {
+            Setting::Flag(prop, value) => {
+                let slot = match prop {
+                    Prop::IncludeAllNetworks => &mut vpn.include_all_networks,
+                    Prop::ExcludeLocalNetworks => &mut vpn.exclude_local_networks,
+                    Prop::ExcludeApns => &mut vpn.exclude_apns,
+                    Prop::ExcludeCellularServices => &mut vpn.exclude_cellular_services,
+                    Prop::ExcludeDeviceCommunication => &mut vpn.exclude_device_communication,
+                    Prop::EnforceRoutes => &mut vpn.enforce_routes,
+                    Prop::OnDemand => {
+                        vpn.on_demand = *value;
+                        return;
+                    }
+                    Prop::IncludedRoutes | Prop::ExcludedRoutes => return,
+                };
+                *slot = Some(*value);
+            }
+            Setting::Routes(Prop::IncludedRoutes, routes) => vpn.included_routes = routes.clone(),
+            Setting::Routes(_, routes) => vpn.excluded_routes = routes.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expect {
+    pub flow: String,
+    pub at_ms: u64,
+    pub route: Route,
+    pub seen_as: Option<SeenAs>,
+    pub interface: Option<Interface>,
+    pub line: usize,
+}
+
+/// One problem in a scenario file, at a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// All the problems found in one file, in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl ScenarioErrors {
+    /// One `file:line:column: message` line per problem.
+    pub fn render(&self, file: &str) -> String {
+        self.0
+            .iter()
+            .map(|e| format!("{file}:{e}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render("scenario"))
+    }
+}

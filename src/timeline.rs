@@ -1,0 +1,445 @@
+//! The control plane over time: a scenario's events drive the phone's network
+//! and the tunnel's state; at every change the policy re-decides each open
+//! flow, and the answers become the flows' segments.
+//!
+//! Discrete and event-driven: time jumps from one instant (an event, a flow
+//! opening or closing, the tunnel finishing a transition) to the next.
+
+use crate::facts::{self, AssumptionId, AssumptionValue, Fact};
+use crate::model::{Network, Route, TunnelState};
+use crate::policy::{self, Assumptions, Connection, Context, Decision, VpnConfig};
+use crate::scenario::{Action, Scenario, duration};
+use crate::trace::{
+    AssumptionUse, EventTrace, ExpectationResult, FlowTrace, RuleRef, ScenarioSummary, Segment,
+    StateSpan, Trace, VpnSummary,
+};
+use crate::version::IosVersion;
+
+/// The phone and tunnel as the events leave them.
+#[derive(Clone, Debug)]
+struct World {
+    ios: IosVersion,
+    network: Option<Network>,
+    /// The network to come back to when airplane mode ends.
+    network_before_airplane: Network,
+    tunnel: TunnelState,
+    vpn: Option<VpnConfig>,
+    /// When the tunnel's current transition (connecting, reasserting,
+    /// restarting) completes, if it is progressing.
+    transition_done_at: Option<u64>,
+}
+
+impl World {
+    fn start(scenario: &Scenario) -> World {
+        let tunnel = match &scenario.vpn {
+            None => TunnelState::Absent,
+            // A file whose first tunnel event is `connect` starts disconnected;
+            // otherwise the tunnel is already up when the scenario begins.
+            Some(_) if first_tunnel_action_is_connect(scenario) => TunnelState::Off,
+            Some(_) => TunnelState::Connected,
+        };
+        World {
+            ios: scenario.ios,
+            network: Some(scenario.network),
+            network_before_airplane: scenario.network,
+            tunnel,
+            vpn: scenario.vpn.clone(),
+            transition_done_at: None,
+        }
+    }
+
+    /// Starts (or restarts) the clock on the tunnel's transition; it only
+    /// progresses while there is a network.
+    fn schedule(&mut self, now: u64, assume: &Assumptions) {
+        let wait = match self.tunnel {
+            TunnelState::Connecting | TunnelState::Restarting => {
+                assume.millis(AssumptionId::ConnectTime)
+            }
+            TunnelState::Reasserting => assume.millis(AssumptionId::ReassertTime),
+            _ => {
+                self.transition_done_at = None;
+                return;
+            }
+        };
+        self.transition_done_at = self.network.map(|_| now + wait);
+    }
+
+    fn ian(&self) -> bool {
+        self.vpn.as_ref().is_some_and(VpnConfig::ian)
+    }
+}
+
+fn first_tunnel_action_is_connect(scenario: &Scenario) -> bool {
+    scenario
+        .events
+        .iter()
+        .find(|e| {
+            matches!(
+                e.action,
+                Action::Connect | Action::Disconnect | Action::TunnelLost | Action::Set(_)
+            )
+        })
+        .is_some_and(|e| e.action == Action::Connect)
+}
+
+/// Applies one scenario event; returns what it did, in words.
+fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> String {
+    let when_up = |world: &World| match world.transition_done_at {
+        Some(at) => format!("until {}", duration::format(at)),
+        None => "until there is a network again".to_string(),
+    };
+    match action {
+        Action::Connect => match world.tunnel {
+            TunnelState::Off | TunnelState::Lost => {
+                world.tunnel = TunnelState::Connecting;
+                world.schedule(now, assume);
+                format!("the tunnel is connecting {}", when_up(world))
+            }
+            state => format!("no change: the tunnel is already {state}"),
+        },
+        Action::Disconnect => {
+            if world.tunnel == TunnelState::Off {
+                return "no change: the tunnel is already off".to_string();
+            }
+            world.tunnel = TunnelState::Off;
+            world.schedule(now, assume);
+            "the user disconnects the VPN; on-demand does not bring it back".to_string()
+        }
+        Action::TunnelLost => {
+            if !world.tunnel.is_meant_up() || world.tunnel == TunnelState::Lost {
+                return format!("no change: the tunnel is {}", world.tunnel);
+            }
+            let on_demand = world.vpn.as_ref().is_some_and(|v| v.on_demand);
+            if on_demand {
+                world.tunnel = TunnelState::Connecting;
+                world.schedule(now, assume);
+                let rule = facts::lookup(Fact::OnDemandRestarts, world.ios);
+                format!(
+                    "the tunnel provider is gone; on-demand starts it again{} and it is connecting {}",
+                    rule.map(|r| format!(" ({})", r.id)).unwrap_or_default(),
+                    when_up(world)
+                )
+            } else {
+                world.tunnel = TunnelState::Lost;
+                world.schedule(now, assume);
+                "the tunnel provider is gone and nothing restarts it (on_demand is off)".to_string()
+            }
+        }
+        Action::Network(network) => {
+            if world.network == Some(*network) {
+                return format!("no change: the phone is already on {network}");
+            }
+            let before = world.network;
+            world.network = Some(*network);
+            let mut effect = match before {
+                Some(old) => format!("the phone moves from {old} to {network}"),
+                None => format!("{network} comes up while in airplane mode"),
+            };
+            if matches!(
+                world.tunnel,
+                TunnelState::Connected | TunnelState::Reasserting
+            ) {
+                world.tunnel = TunnelState::Reasserting;
+                world.schedule(now, assume);
+                effect.push_str(&format!(
+                    "; the tunnel reasserts on the new network {}",
+                    when_up(world)
+                ));
+            } else {
+                world.schedule(now, assume);
+            }
+            effect
+        }
+        Action::Airplane(true) => {
+            let Some(network) = world.network else {
+                return "no change: airplane mode is already on".to_string();
+            };
+            world.network_before_airplane = network;
+            world.network = None;
+            if world.tunnel == TunnelState::Connected {
+                world.tunnel = TunnelState::Reasserting;
+            }
+            world.schedule(now, assume);
+            "airplane mode: every radio is off".to_string()
+        }
+        Action::Airplane(false) => {
+            if world.network.is_some() {
+                return "no change: airplane mode is already off".to_string();
+            }
+            world.network = Some(world.network_before_airplane);
+            world.schedule(now, assume);
+            let mut effect = format!(
+                "airplane mode off: back on {}",
+                world.network_before_airplane
+            );
+            if world.tunnel == TunnelState::Reasserting {
+                effect.push_str(&format!("; the tunnel reasserts {}", when_up(world)));
+            }
+            effect
+        }
+        Action::Set(setting) => {
+            let Some(vpn) = world.vpn.as_mut() else {
+                return "no VPN to change".to_string();
+            };
+            setting.apply(vpn);
+            if matches!(world.tunnel, TunnelState::Off | TunnelState::Absent) {
+                return "the setting changes; the tunnel is off, so nothing restarts".to_string();
+            }
+            world.tunnel = TunnelState::Restarting;
+            world.schedule(now, assume);
+            format!(
+                "the setting changes and the tunnel restarts {}",
+                when_up(world)
+            )
+        }
+    }
+}
+
+/// A flow's progress through the run.
+struct FlowRun {
+    connection: Option<Connection>,
+    trace: FlowTrace,
+}
+
+fn same_segment(segment: &Segment, decision: &Decision) -> bool {
+    segment.route == decision.route
+        && segment.interface == decision.interface
+        && segment.seen_as == decision.seen_as
+        && segment.rules.len() == decision.rules.len()
+        && segment
+            .rules
+            .iter()
+            .zip(&decision.rules)
+            .all(|(a, b)| a.id == b.id && a.says == b.says)
+}
+
+fn segment_from(decision: Decision, from_ms: u64) -> Segment {
+    Segment {
+        from_ms,
+        to_ms: from_ms,
+        route: decision.route,
+        interface: decision.interface,
+        seen_as: decision.seen_as,
+        change: decision.continuity,
+        rules: decision.rules.into_iter().map(RuleRef::from).collect(),
+    }
+}
+
+/// Runs a validated scenario through the control plane.
+pub fn run(scenario: &Scenario) -> Trace {
+    let assume = &scenario.assume;
+    let end = scenario.duration_ms;
+    let mut world = World::start(scenario);
+    let mut flows: Vec<FlowRun> = scenario
+        .flows
+        .iter()
+        .map(|f| FlowRun {
+            connection: None,
+            trace: FlowTrace {
+                name: f.name.clone(),
+                kind: f.kind,
+                open_ms: f.open_ms,
+                close_ms: f.close_ms,
+                segments: Vec::new(),
+            },
+        })
+        .collect();
+    let mut events = Vec::new();
+    let mut states: Vec<StateSpan> = Vec::new();
+    let mut next_event = 0;
+    let mut now = 0;
+
+    loop {
+        // Flows closing now end their last segment here.
+        for (flow, run) in scenario.flows.iter().zip(&mut flows) {
+            if flow.close_ms == now
+                && let Some(last) = run.trace.segments.last_mut()
+            {
+                last.to_ms = now;
+            }
+        }
+        // The tunnel finishes a transition before the user acts at the same instant.
+        if world.transition_done_at == Some(now) {
+            world.tunnel = TunnelState::Connected;
+            world.transition_done_at = None;
+        }
+        while let Some(event) = scenario.events.get(next_event).filter(|e| e.at_ms == now) {
+            let effect = apply(&mut world, &event.action, now, assume);
+            events.push(EventTrace {
+                at_ms: now,
+                action: event.text.clone(),
+                effect,
+            });
+            next_event += 1;
+        }
+        record_state(&mut states, &world, now);
+
+        let ctx = Context {
+            ios: scenario.ios,
+            vpn: world.vpn.as_ref(),
+            assume,
+            network: world.network,
+            tunnel: world.tunnel,
+        };
+        for (flow, run) in scenario.flows.iter().zip(&mut flows) {
+            let open = flow.open_ms <= now && now < flow.close_ms;
+            if !open {
+                continue;
+            }
+            let existing = if flow.open_ms == now {
+                None
+            } else {
+                run.connection
+            };
+            let decision = policy::decide(&ctx, flow.kind, existing);
+            let unchanged = run
+                .trace
+                .segments
+                .last()
+                .is_some_and(|s| flow.open_ms != now && same_segment(s, &decision));
+            run.connection = decision.connection;
+            if unchanged {
+                continue;
+            }
+            if let Some(last) = run.trace.segments.last_mut() {
+                last.to_ms = now;
+            }
+            run.trace.segments.push(segment_from(decision, now));
+        }
+
+        let next = [
+            scenario.events.get(next_event).map(|e| e.at_ms),
+            world.transition_done_at,
+            scenario
+                .flows
+                .iter()
+                .flat_map(|f| [f.open_ms, f.close_ms])
+                .filter(|t| *t > now)
+                .min(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|t| *t > now)
+        .min();
+        match next {
+            Some(t) if t < end => now = t,
+            _ => break,
+        }
+    }
+
+    for run in &mut flows {
+        if let Some(last) = run.trace.segments.last_mut()
+            && last.to_ms <= last.from_ms
+        {
+            last.to_ms = run.trace.close_ms;
+        }
+    }
+    if let Some(last) = states.last_mut() {
+        last.to_ms = end;
+    }
+    let flows: Vec<FlowTrace> = flows.into_iter().map(|r| r.trace).collect();
+    let expectations = check_expectations(scenario, &flows);
+    Trace {
+        scenario: summarize(scenario),
+        flows,
+        events,
+        states,
+        expectations,
+    }
+}
+
+fn record_state(states: &mut Vec<StateSpan>, world: &World, now: u64) {
+    let span = StateSpan {
+        from_ms: now,
+        to_ms: now,
+        network: world.network,
+        tunnel: world.tunnel,
+        include_all_networks: world.ian(),
+    };
+    if let Some(last) = states.last_mut() {
+        if last.network == span.network
+            && last.tunnel == span.tunnel
+            && last.include_all_networks == span.include_all_networks
+        {
+            return;
+        }
+        last.to_ms = now;
+    }
+    states.push(span);
+}
+
+fn check_expectations(scenario: &Scenario, flows: &[FlowTrace]) -> Vec<ExpectationResult> {
+    scenario
+        .expects
+        .iter()
+        .filter_map(|expect| {
+            let segment = flows
+                .iter()
+                .find(|f| f.name == expect.flow)?
+                .segment_at(expect.at_ms)?;
+            let ok = segment.route == expect.route
+                && expect.seen_as.is_none_or(|s| s == segment.seen_as)
+                && expect.interface.is_none_or(|i| i == segment.interface);
+            Some(ExpectationResult {
+                flow: expect.flow.clone(),
+                at_ms: expect.at_ms,
+                want: expect.route,
+                got: segment.route,
+                want_seen_as: expect.seen_as,
+                got_seen_as: segment.seen_as,
+                want_interface: expect.interface,
+                got_interface: segment.interface,
+                ok,
+                line: expect.line,
+                rules: segment.rules.clone(),
+            })
+        })
+        .collect()
+}
+
+fn summarize(scenario: &Scenario) -> ScenarioSummary {
+    let vpn = scenario.vpn.as_ref().map(|v| VpnSummary {
+        include_all_networks: v.include_all_networks,
+        exclude_local_networks: v.exclude_local_networks,
+        exclude_apns: v.exclude_apns,
+        exclude_cellular_services: v.exclude_cellular_services,
+        exclude_device_communication: v.exclude_device_communication,
+        enforce_routes: v.enforce_routes,
+        included_routes: v.included_routes.iter().map(|r| r.to_string()).collect(),
+        excluded_routes: v.excluded_routes.iter().map(|r| r.to_string()).collect(),
+        on_demand: v.on_demand,
+    });
+    let assumptions = scenario
+        .assume
+        .iter()
+        .map(|(id, value)| {
+            let fact = facts::assumption(id);
+            AssumptionUse {
+                key: fact.key,
+                value: match value {
+                    AssumptionValue::Bool(b) => b.to_string(),
+                    AssumptionValue::Millis(ms) => duration::format(ms),
+                },
+                is_default: value == fact.default,
+                meaning: fact.meaning,
+            }
+        })
+        .collect();
+    ScenarioSummary {
+        title: scenario.title.clone(),
+        ios: scenario.ios.to_string(),
+        network: scenario.network,
+        duration_ms: scenario.duration_ms,
+        seed: scenario.seed,
+        vpn,
+        assumptions,
+    }
+}
+
+/// Routes a flow takes over its life, for quick checks in tests.
+pub fn routes_of(trace: &Trace, flow: &str) -> Vec<(u64, Route)> {
+    trace
+        .flow(flow)
+        .map(|f| f.segments.iter().map(|s| (s.from_ms, s.route)).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,160 @@
+//! The trace: what happened in a run, as plain data. Every output (text,
+//! JSON, Markdown, later pcap and the UI) is rendered from a `Trace`.
+//!
+//! The JSON shape is a public contract: fields may be added, none renamed.
+
+use crate::facts::{self, Evidence, Rule};
+use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::policy::Continuity;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trace {
+    pub scenario: ScenarioSummary,
+    pub flows: Vec<FlowTrace>,
+    pub events: Vec<EventTrace>,
+    /// The phone's network and the tunnel's state over time, contiguous.
+    pub states: Vec<StateSpan>,
+    pub expectations: Vec<ExpectationResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScenarioSummary {
+    pub title: String,
+    pub ios: String,
+    pub network: Network,
+    pub duration_ms: u64,
+    pub seed: u64,
+    /// `null` when no VPN is configured.
+    pub vpn: Option<VpnSummary>,
+    pub assumptions: Vec<AssumptionUse>,
+}
+
+/// The VPN configuration at the start, with Apple's defaults filled in.
+/// A property the release lacks is `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VpnSummary {
+    pub include_all_networks: Option<bool>,
+    pub exclude_local_networks: Option<bool>,
+    pub exclude_apns: Option<bool>,
+    pub exclude_cellular_services: Option<bool>,
+    pub exclude_device_communication: Option<bool>,
+    pub enforce_routes: Option<bool>,
+    pub included_routes: Vec<String>,
+    pub excluded_routes: Vec<String>,
+    pub on_demand: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AssumptionUse {
+    pub key: &'static str,
+    /// `true`/`false`, or a duration such as `"1s"`.
+    pub value: String,
+    pub is_default: bool,
+    pub meaning: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowTrace {
+    pub name: String,
+    pub kind: FlowKind,
+    pub open_ms: u64,
+    pub close_ms: u64,
+    /// Contiguous, covering `[open_ms, close_ms)`.
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Segment {
+    /// Inclusive.
+    pub from_ms: u64,
+    /// Exclusive.
+    pub to_ms: u64,
+    pub route: Route,
+    pub interface: Interface,
+    pub seen_as: SeenAs,
+    /// What happened to the flow's connection as this segment began.
+    pub change: Continuity,
+    pub rules: Vec<RuleRef>,
+}
+
+/// A rule as it appears in output: the fact row flattened, with provenance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub id: &'static str,
+    pub says: &'static str,
+    pub provenance: Evidence,
+    pub source: &'static str,
+    /// The `[assume]` key this rule depends on, when the record is silent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<&'static str>,
+}
+
+impl From<&'static Rule> for RuleRef {
+    fn from(rule: &'static Rule) -> Self {
+        RuleRef {
+            id: rule.id,
+            says: rule.says,
+            provenance: rule.evidence,
+            source: rule.source,
+            assumption: rule.assumption.map(|a| facts::assumption(a).key),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EventTrace {
+    pub at_ms: u64,
+    #[serde(rename = "do")]
+    pub action: String,
+    /// What the event did, in words.
+    pub effect: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StateSpan {
+    pub from_ms: u64,
+    pub to_ms: u64,
+    /// `null` in airplane mode.
+    pub network: Option<Network>,
+    pub tunnel: TunnelState,
+    pub include_all_networks: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExpectationResult {
+    pub flow: String,
+    pub at_ms: u64,
+    pub want: Route,
+    pub got: Route,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub want_seen_as: Option<SeenAs>,
+    pub got_seen_as: SeenAs,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub want_interface: Option<Interface>,
+    pub got_interface: Interface,
+    pub ok: bool,
+    /// The scenario file line of the `[[expect]]`.
+    pub line: usize,
+    /// The rules behind what was got.
+    pub rules: Vec<RuleRef>,
+}
+
+impl Trace {
+    pub fn failures(&self) -> impl Iterator<Item = &ExpectationResult> {
+        self.expectations.iter().filter(|e| !e.ok)
+    }
+
+    pub fn flow(&self, name: &str) -> Option<&FlowTrace> {
+        self.flows.iter().find(|f| f.name == name)
+    }
+}
+
+impl FlowTrace {
+    /// The segment in force at `at_ms`, if the flow is open then.
+    pub fn segment_at(&self, at_ms: u64) -> Option<&Segment> {
+        self.segments
+            .iter()
+            .find(|s| s.from_ms <= at_ms && at_ms < s.to_ms)
+    }
+}
