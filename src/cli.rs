@@ -196,6 +196,7 @@ fn check(names: &[String]) -> Result<(), u8> {
     let mut bad_input = false;
     let mut failed = false;
     let mut expectations = 0usize;
+    let mut failures = 0usize;
     for name in names {
         match load_and_parse(name) {
             Err(message) => {
@@ -205,6 +206,7 @@ fn check(names: &[String]) -> Result<(), u8> {
             Ok((shown, scenario)) => {
                 let trace = timeline::run(&scenario);
                 expectations += trace.expectations.len();
+                failures += trace.failures().count();
                 failed |= trace.failures().next().is_some();
                 print(&report::check(&shown, &trace));
             }
@@ -218,8 +220,9 @@ fn check(names: &[String]) -> Result<(), u8> {
         "all expectations hold"
     };
     print(&format!(
-        "{} files, {expectations} expectations: {verdict}\n",
-        names.len()
+        "{} files, {expectations} expectations: {verdict}\nexpectations: {} passed, {failures} failed\n",
+        names.len(),
+        expectations - failures
     ));
     if bad_input {
         Err(BAD_INPUT)

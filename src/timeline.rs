@@ -443,3 +443,205 @@ pub fn routes_of(trace: &Trace, flow: &str) -> Vec<(u64, Route)> {
         .map(|f| f.segments.iter().map(|s| (s.from_ms, s.route)).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::LIBRARY;
+    use crate::scenario;
+
+    fn trace(text: &str) -> Trace {
+        run(&scenario::parse(text).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn segments_are_contiguous_and_cover_each_flow_in_every_library_file() {
+        for built_in in LIBRARY {
+            let t = run(&built_in.parse().unwrap());
+            for flow in &t.flows {
+                let first = flow.segments.first().expect("a flow has segments");
+                assert_eq!(
+                    first.from_ms, flow.open_ms,
+                    "{} {}",
+                    built_in.name, flow.name
+                );
+                assert_eq!(flow.segments.last().unwrap().to_ms, flow.close_ms);
+                for pair in flow.segments.windows(2) {
+                    assert_eq!(
+                        pair[0].to_ms, pair[1].from_ms,
+                        "{} {}",
+                        built_in.name, flow.name
+                    );
+                }
+                assert!(
+                    flow.segments
+                        .iter()
+                        .all(|s| s.from_ms < s.to_ms && !s.rules.is_empty())
+                );
+            }
+            let states = &t.states;
+            assert_eq!(states.first().unwrap().from_ms, 0);
+            assert_eq!(states.last().unwrap().to_ms, t.scenario.duration_ms);
+            assert!(states.windows(2).all(|p| p[0].to_ms == p[1].from_ms));
+        }
+    }
+
+    #[test]
+    fn the_same_scenario_gives_the_same_json_every_time() {
+        for built_in in LIBRARY {
+            let a = crate::report::json(&run(&built_in.parse().unwrap()));
+            let b = crate::report::json(&run(&built_in.parse().unwrap()));
+            assert_eq!(a, b, "{}", built_in.name);
+        }
+    }
+
+    const IAN_PHONE: &str = "title = \"t\"\nios = \"18.2\"\nduration = \"1m\"\n[vpn]\ninclude_all_networks = true\n[[flow]]\nname = \"web\"\nkind = \"app\"\nopen = \"0s\"\n";
+
+    #[test]
+    fn a_file_whose_first_tunnel_event_is_connect_starts_disconnected() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[event]]\nat = \"10s\"\ndo = \"connect\"\n"
+        ));
+        assert_eq!(
+            routes_of(&t, "web"),
+            [
+                (0, Route::Direct),
+                (10_000, Route::Blocked),
+                (11_000, Route::Tunnel)
+            ]
+        );
+        // Otherwise the tunnel is up from the start.
+        let t = trace(&format!(
+            "{IAN_PHONE}[[event]]\nat = \"10s\"\ndo = \"disconnect\"\n"
+        ));
+        assert_eq!(
+            routes_of(&t, "web"),
+            [(0, Route::Tunnel), (10_000, Route::Direct)]
+        );
+    }
+
+    #[test]
+    fn connect_time_is_the_assumption() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[assume]\nconnect_time = \"4s\"\n[[event]]\nat = \"10s\"\ndo = \"connect\"\n"
+        ));
+        assert_eq!(routes_of(&t, "web")[2], (14_000, Route::Tunnel));
+    }
+
+    #[test]
+    fn a_lost_tunnel_comes_back_only_with_on_demand() {
+        let lost = format!("{IAN_PHONE}[[event]]\nat = \"10s\"\ndo = \"tunnel:lost\"\n");
+        let t = trace(&lost);
+        assert_eq!(
+            routes_of(&t, "web"),
+            [(0, Route::Tunnel), (10_000, Route::Blocked)]
+        );
+        let t = trace(&lost.replace(
+            "include_all_networks = true",
+            "include_all_networks = true\non_demand = true",
+        ));
+        assert_eq!(
+            routes_of(&t, "web"),
+            [
+                (0, Route::Tunnel),
+                (10_000, Route::Blocked),
+                (11_000, Route::Tunnel)
+            ]
+        );
+        assert!(t.events[0].effect.contains("on-demand"));
+    }
+
+    #[test]
+    fn connecting_during_airplane_mode_waits_for_a_network() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[event]]\nat = \"5s\"\ndo = \"airplane:on\"\n[[event]]\nat = \"10s\"\ndo = \"tunnel:lost\"\n[[event]]\nat = \"12s\"\ndo = \"connect\"\n[[event]]\nat = \"20s\"\ndo = \"airplane:off\"\n"
+        ));
+        assert_eq!(
+            routes_of(&t, "web"),
+            [
+                (0, Route::Tunnel),
+                (5_000, Route::Offline),
+                (20_000, Route::Blocked),
+                (21_000, Route::Tunnel)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_setting_change_restarts_the_tunnel_and_then_applies() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[flow]]\nname = \"lan\"\nkind = \"local-network\"\nopen = \"0s\"\n[[event]]\nat = \"10s\"\ndo = \"set:exclude_local_networks=false\"\n"
+        ));
+        assert_eq!(
+            routes_of(&t, "lan"),
+            [
+                (0, Route::Direct),
+                (10_000, Route::Direct),
+                (11_000, Route::Tunnel)
+            ]
+        );
+        let lan = t.flow("lan").unwrap();
+        assert_eq!(lan.segments.len(), 3, "the restart is its own segment");
+        assert_eq!(lan.segments[1].rules[0].id, "vpn.restart-exposes");
+        assert_eq!(t.states[1].tunnel, TunnelState::Restarting);
+    }
+
+    #[test]
+    fn redundant_events_say_they_changed_nothing() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[event]]\nat = \"5s\"\ndo = \"network:wifi\"\n[[event]]\nat = \"6s\"\ndo = \"airplane:off\"\n"
+        ));
+        assert!(t.events.iter().all(|e| e.effect.starts_with("no change")));
+        assert_eq!(t.flows[0].segments.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_expectation_reports_what_was_got_and_why() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[expect]]\nflow = \"web\"\nat = \"5s\"\nroute = \"direct\"\nseen_as = \"device\"\n"
+        ));
+        let e = &t.expectations[0];
+        assert!(!e.ok);
+        assert_eq!(
+            (e.want, e.got, e.got_seen_as),
+            (Route::Direct, Route::Tunnel, crate::model::SeenAs::Vpn)
+        );
+        assert_eq!(e.line, 10);
+        assert_eq!(e.rules[0].id, "ian.tunnel");
+    }
+
+    #[test]
+    fn the_json_keeps_the_documented_field_names() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[event]]\nat = \"5s\"\ndo = \"disconnect\"\n[[expect]]\nflow = \"web\"\nat = \"6s\"\nroute = \"direct\"\n"
+        ));
+        let v: serde_json::Value = serde_json::from_str(&crate::report::json(&t)).unwrap();
+        assert_eq!(v["scenario"]["title"], "t");
+        assert_eq!(v["scenario"]["ios"], "18.2");
+        let seg = &v["flows"][0]["segments"][0];
+        assert_eq!(v["flows"][0]["name"], "web");
+        assert_eq!(v["flows"][0]["kind"], "app");
+        assert_eq!(seg["from_ms"], 0);
+        assert_eq!(seg["to_ms"], 5000);
+        assert_eq!(seg["route"], "tunnel");
+        assert_eq!(seg["interface"], "utun0");
+        assert_eq!(seg["seen_as"], "vpn");
+        let rule = &seg["rules"][0];
+        assert_eq!(rule["id"], "ian.tunnel");
+        assert_eq!(rule["provenance"], "documented");
+        assert!(rule["says"].is_string() && rule["source"].is_string());
+        assert_eq!(v["events"][0]["at_ms"], 5000);
+        assert_eq!(v["events"][0]["do"], "disconnect");
+        let e = &v["expectations"][0];
+        assert_eq!(
+            (&e["flow"], &e["at_ms"], &e["want"], &e["got"], &e["ok"]),
+            (
+                &"web".into(),
+                &6000.into(),
+                &"direct".into(),
+                &"direct".into(),
+                &true.into()
+            )
+        );
+    }
+}

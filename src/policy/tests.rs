@@ -677,17 +677,16 @@ mod properties {
             return None;
         }
         let mut vpn = VpnConfig::defaults(ios);
-        let mut bit = 1;
-        for slot in [
+        let flags = [
             &mut vpn.include_all_networks,
             &mut vpn.exclude_local_networks,
             &mut vpn.exclude_apns,
             &mut vpn.exclude_cellular_services,
             &mut vpn.exclude_device_communication,
             &mut vpn.enforce_routes,
-        ] {
+        ];
+        for (bit, slot) in (1..).zip(flags) {
             *slot = slot.map(|_| bits & (1 << bit) != 0);
-            bit += 1;
         }
         vpn.on_demand = bits & 0x80 != 0;
         Some(vpn)

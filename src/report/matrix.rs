@@ -64,8 +64,11 @@ pub struct MatrixCell {
 }
 
 impl MatrixCell {
+    /// The rule to show for the cell: the weakest link of the chain (a route
+    /// is only as sure as the least-sourced rule behind it), the later one
+    /// on a tie, so a fully documented chain shows the rule that settled it.
     pub fn deciding(&self) -> Option<&RuleRef> {
-        self.rules.last()
+        self.rules.iter().max_by_key(|r| r.provenance)
     }
 }
 
@@ -175,7 +178,7 @@ impl Matrix {
         }
     }
 
-    const LEGEND: &'static str = "Provenance of the deciding rule: [D] documented by Apple, [O] observed by a vendor or researcher, [R] reported, [I] inferred by tunnelscope, [U] unknown: follows an assumption.";
+    const LEGEND: &'static str = "Each cell shows the route and the least-sourced rule behind it: [D] documented by Apple, [O] observed by a vendor or researcher, [R] reported, [I] inferred by tunnelscope, [U] unknown: follows an assumption.";
 
     fn text(&self) -> String {
         let mut out = String::new();

@@ -149,3 +149,6 @@ impl fmt::Display for ScenarioErrors {
         f.write_str(&self.render("scenario"))
     }
 }
+
+#[cfg(test)]
+mod tests;

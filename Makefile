@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make test` and (with the playground
+# issue) `make serve`. Each installs what is missing first; every install
+# step is skipped when the right tool is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+WASM_TARGET := wasm32-unknown-unknown
+
+.PHONY: test serve tools lint unit wasm-check scenarios docs
+
+# The scenario check runs last: its closing line counts the expectations.
+test: tools lint unit wasm-check scenarios
+
+## Tools: the Rust components and the wasm32 target (see shared toolchain notes).
+tools:
+	@command -v $(CARGO) >/dev/null || { echo "cargo is not installed: install Rust with rustup first" >&2; exit 1; }
+	@if command -v rustup >/dev/null; then \
+	  installed="$$(rustup component list --installed)"; \
+	  grep -q '^rustfmt' <<<"$$installed" || rustup component add rustfmt; \
+	  grep -q '^clippy' <<<"$$installed" || rustup component add clippy; \
+	  rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET); \
+	fi
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+unit:
+	$(CARGO) test
+
+## The core (everything but the CLI entry) must build for the browser.
+wasm-check:
+	$(CARGO) clippy --lib --target $(WASM_TARGET) -- -D warnings
+
+## Every scenario in the library must meet its own expectations.
+scenarios:
+	$(CARGO) run --quiet -- check simulations/*.toml
+
+## Regenerates the knowledge-base page from src/facts.rs.
+docs:
+	$(CARGO) run --quiet -- facts --format markdown > docs/facts.md
+	$(CARGO) run --quiet -- matrix --format markdown > docs/matrix.md
+
+serve:
+	@echo "The browser playground is not built yet: it arrives with the playground issue (yew in www/)." >&2
+	@echo "Until then, use the CLI: cargo run -- list | run <scenario> | check simulations/*.toml | matrix" >&2
+	@exit 2

@@ -1,0 +1,327 @@
+//! The `tunnelscope` binary as a user runs it: outputs, exit codes, errors.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tunnelscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tunnelscope"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A scenario file in a fresh temporary directory.
+fn temp_scenario(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tunnelscope-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn simulation_files() -> Vec<String> {
+    let mut files: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/simulations"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .map(|p| format!("simulations/{}", p.file_name().unwrap().to_string_lossy()))
+            .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn list_shows_every_simulation_by_name_and_title() {
+    let out = tunnelscope(&["list"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let files = simulation_files();
+    assert!(files.len() >= 12);
+    for file in &files {
+        let stem = file
+            .trim_start_matches("simulations/")
+            .trim_end_matches(".toml");
+        assert!(
+            text.lines().any(|l| l.starts_with(stem)),
+            "{stem} missing from:\n{text}"
+        );
+    }
+    assert!(text.contains("iOS 13.3.1"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&tunnelscope(&["list", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), files.len());
+    assert!(json[0]["title"].is_string());
+}
+
+#[test]
+fn check_passes_on_the_whole_library() {
+    let files = simulation_files();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let out = tunnelscope(&args);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(text.contains("all expectations hold"));
+    assert_eq!(
+        text.matches("\nok    ").count() + usize::from(text.starts_with("ok    ")),
+        files.len()
+    );
+}
+
+#[test]
+fn check_prints_want_got_and_the_rule_chain_and_exits_1() {
+    let path = temp_scenario(
+        "failing",
+        "title = \"wrong on purpose\"\nios = \"16.1\"\n[vpn]\ninclude_all_networks = true\n[[flow]]\nname = \"push\"\nkind = \"apns\"\nopen = \"0s\"\n[[expect]]\nflow = \"push\"\nat = \"5s\"\nroute = \"tunnel\"\n",
+    );
+    let out = tunnelscope(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("FAIL"), "{text}");
+    assert!(
+        text.contains(":9: push at 5s: want tunnel, got direct"),
+        "{text}"
+    );
+    assert!(text.contains("1. apple.bypass-16-1 [observed]"), "{text}");
+    assert!(text.contains("source: ivpn/ivpn.net"), "{text}");
+}
+
+#[test]
+fn a_bad_file_gets_file_line_column_and_exit_2() {
+    let path = temp_scenario(
+        "bad",
+        "title = \"bad\"\nios = \"16.1\"\n[vpn]\nexclude_apns = false\n[[flow]]\nname = \"x\"\nkind = \"push\"\nopen = \"0s\"\n",
+    );
+    let shown = path.to_str().unwrap();
+    for command in ["run", "check"] {
+        let out = tunnelscope(&[command, shown]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{shown}:4:16: `exclude_apns` needs iOS 16.4")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("{shown}:7:8: `push` is not a flow kind")),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn a_syntax_error_gets_its_line() {
+    let path = temp_scenario("syntax", "title = \"t\"\nios = \"16.1\"\n[[flow]\n");
+    let out = tunnelscope(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("{}:3:", path.to_str().unwrap())),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unreadable_and_unknown_inputs_are_explained() {
+    let out = tunnelscope(&["run", "no-such-scenario"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no built-in scenario has that name"), "{err}");
+    assert!(
+        err.contains("ian-ios16-1-apple-leak"),
+        "the built-ins are listed: {err}"
+    );
+
+    let binary = temp_scenario("binary", "");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    let out = tunnelscope(&["run", binary.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not UTF-8"));
+
+    let out = tunnelscope(&["run", "ian-ios15", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("text, json, markdown"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn run_text_shows_segments_rules_and_sources() {
+    let out = tunnelscope(&["run", "ios13-existing-connection"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("iOS 13.3.1: a connection opened before the VPN stays outside it"));
+    assert!(
+        text.contains("flow.existing-stays-outside [observed]"),
+        "{text}"
+    );
+    assert!(text.contains("source: https://www.cfcs.dk/"), "{text}");
+    assert!(
+        text.contains("ok    new-tab at 30s: tunnel, seen as vpn"),
+        "{text}"
+    );
+}
+
+#[test]
+fn run_json_follows_the_contract() {
+    let out = tunnelscope(&[
+        "run",
+        "simulations/ian-ios16-1-apple-leak.toml",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scenario"]["ios"], "16.1");
+    let push = &v["flows"][0];
+    assert_eq!(push["name"], "push");
+    let segments = push["segments"].as_array().unwrap();
+    assert_eq!(segments[0]["from_ms"], 0);
+    for pair in segments.windows(2) {
+        assert_eq!(pair[0]["to_ms"], pair[1]["from_ms"]);
+    }
+    assert!(
+        v["expectations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["ok"] == true)
+    );
+    assert_eq!(
+        v["events"][0],
+        serde_json::json!({"at_ms": 5000, "do": "connect", "effect": "the tunnel is connecting until 6s"})
+    );
+}
+
+#[test]
+fn run_markdown_is_a_table() {
+    let out = tunnelscope(&["run", "wifi-to-cellular", "--format", "markdown"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("## iOS 17.4 with includeAllNetworks: Wi-Fi to cellular"));
+    assert!(text.contains("| flow | kind | time | route | interface | seen as | change | rules |"));
+    assert!(
+        text.contains("| browser | app | 20s–22s | **blocked** |"),
+        "{text}"
+    );
+}
+
+#[test]
+fn matrix_shows_a_provenance_for_every_route() {
+    let out = tunnelscope(&["matrix", "--format", "json"]);
+    assert!(out.status.success());
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cells = m["cells"].as_array().unwrap();
+    // 17 rows × 11 releases × IAN off/on.
+    assert_eq!(cells.len(), 17 * 11 * 2);
+    for cell in cells {
+        if cell["route"].is_null() {
+            assert_eq!(cell["ios"], "13.3.1");
+            assert_eq!(cell["include_all_networks"], true);
+            continue;
+        }
+        let last = cell["rules"]
+            .as_array()
+            .unwrap()
+            .last()
+            .expect("a deciding rule");
+        let provenance = last["provenance"].as_str().unwrap();
+        assert!(
+            ["documented", "observed", "reported", "inferred", "unknown"].contains(&provenance)
+        );
+        assert!(!last["source"].as_str().unwrap().is_empty());
+    }
+    let find = |kind: &str, ios: &str, ian: bool| {
+        cells
+            .iter()
+            .find(|c| c["kind"] == kind && c["ios"] == ios && c["include_all_networks"] == ian)
+            .unwrap()
+    };
+    assert_eq!(find("apns", "15.7", true)["route"], "tunnel");
+    assert_eq!(find("apns", "16.1", true)["route"], "direct");
+    assert_eq!(find("app", "16.1", true)["route"], "tunnel");
+    assert_eq!(find("local-network", "17.4", false)["route"], "direct");
+    assert_eq!(
+        find("app (opened before the tunnel)", "13.3.1", false)["route"],
+        "direct"
+    );
+    assert_eq!(
+        find("app (opened before the tunnel)", "15.7", true)["route"],
+        "tunnel"
+    );
+
+    let text = stdout(&tunnelscope(&["matrix"]));
+    assert!(text.contains("[D] documented"));
+    assert!(text.contains("direct [O] apple.bypass-16-1"), "{text}");
+    let md = stdout(&tunnelscope(&[
+        "matrix",
+        "--format",
+        "markdown",
+        "--ios",
+        "16.4",
+        "--network",
+        "cellular",
+    ]));
+    assert!(
+        md.contains("| apns | 16.4 | direct [O] apple.bypass-16-1 | direct [D] ian.exclude-apns |"),
+        "{md}"
+    );
+    assert!(!md.contains("| 15.7 |"));
+}
+
+#[test]
+fn matrix_rejects_a_release_it_does_not_model() {
+    let out = tunnelscope(&["matrix", "--ios", "21.0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("18 straight to 26"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn facts_lists_every_rule_with_its_source() {
+    let text = stdout(&tunnelscope(&["facts", "--format", "markdown"]));
+    assert!(text.contains("`excludeAPNs`") || text.contains("(excludeAPNs)"));
+    assert!(text.contains("`apple.bypass-16-1`"));
+    assert!(text.contains("`apple_services_bypass = true`"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&tunnelscope(&["facts", "--format", "json"]).stdout).unwrap();
+    for rule in json["rules"].as_array().unwrap() {
+        assert!(
+            rule["source"].as_str().is_some_and(|s| !s.is_empty()),
+            "{rule}"
+        );
+        assert!(rule["ios"].as_str().unwrap().starts_with("iOS "));
+    }
+}
+
+/// docs/facts.md and docs/matrix.md are generated (`make docs`); a change to
+/// the knowledge base shows up in review as a diff of those pages.
+#[test]
+fn the_generated_docs_are_up_to_date() {
+    for (args, file) in [
+        (["facts", "--format", "markdown"], "docs/facts.md"),
+        (["matrix", "--format", "markdown"], "docs/matrix.md"),
+    ] {
+        let generated = stdout(&tunnelscope(&args));
+        let committed =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(
+            generated == committed,
+            "{file} is stale: run `make docs` and review the diff"
+        );
+    }
+}
