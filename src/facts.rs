@@ -113,9 +113,11 @@ const PROTON_PROVIDER: &str =
     "ProtonVPN/ios-mac-app: apps/ios/WireGuardiOS Extension/PacketTunnelProvider.swift";
 const RVI_CAPTURE: &str = "https://github.com/gh2o/rvi_capture";
 const YOOTA_2026: &str = "https://yoota.it/en/mullvad-forces-all-traffic-through-its-tunnel-on-ios-working-around-an-apple-limitation/";
-const IVPN_KB_KILL_SWITCH: &str =
-    "ivpn/ivpn.net: src/content/en/pages/knowledgebase/ios/native-ios-kill-switch-known-issues.md";
 const FACT_BASE: &str = "shared/reference/ios-facts.md";
+const IVPN_ISSUE_146: &str = "https://github.com/ivpn/ios-app/issues/146";
+const IVPN_ISSUE_360: &str = "https://github.com/ivpn/ios-app/issues/360";
+const DISCONNECT_ME: &str = "https://news.ycombinator.com/item?id=34054178";
+const MULLVAD_SETTINGS_VIEW: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsView.swift";
 
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
     IosVersion::new(major, minor, patch)
@@ -171,7 +173,7 @@ pub static PROPERTIES: [Property; 9] = [
         apple_name: "includeAllNetworks",
         since: v(14, 0, 0),
         default: PropDefault::Bool(false),
-        meaning: "send (most) traffic through the tunnel and drop it while the tunnel is down: the iOS kill switch",
+        meaning: "send (most) traffic through the tunnel: the iOS kill switch (the 2021 header added that traffic is dropped while the tunnel is down)",
         evidence: Evidence::Documented,
         source: DOC_IAN,
     },
@@ -221,7 +223,7 @@ pub static PROPERTIES: [Property; 9] = [
         apple_name: "enforceRoutes",
         since: v(14, 2, 0),
         default: PropDefault::Bool(false),
-        meaning: "make the tunnel's routes beat local routes, even for apps that scope to an interface; ignored when includeAllNetworks is on",
+        meaning: "make the tunnel's routes beat local routes, even for apps that scope to an interface",
         evidence: Evidence::Documented,
         source: DOC_ENFORCE_ROUTES,
     },
@@ -231,7 +233,7 @@ pub static PROPERTIES: [Property; 9] = [
         apple_name: "NEIPv4Settings/NEIPv6Settings.includedRoutes",
         since: v(9, 0, 0),
         default: PropDefault::Routes(FULL_TUNNEL),
-        meaning: "destinations routed into the tunnel; the default route sends everything not matched elsewhere",
+        meaning: "destinations routed into the tunnel; the default route sends everything not matched elsewhere. Apple's default is nil (no routes); a scenario's default is the full tunnel that Mullvad, WireGuard and Proton configure",
         evidence: Evidence::Documented,
         source: DOC_INCLUDED_ROUTES,
     },
@@ -275,6 +277,8 @@ pub fn property_by_key(key: &str) -> Option<&'static Property> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AssumptionId {
     AppleServicesBypass,
+    ExclusionsHoldWhileTunnelDown,
+    DisconnectRecoversLostTunnel,
     UnverifiedAppleServicesBypass,
     ExistingConnectionsStayOutside,
     IanHonoursExcludedRoutes,
@@ -303,7 +307,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 6] = [
+pub static ASSUMPTIONS: [Assumption; 8] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -311,6 +315,22 @@ pub static ASSUMPTIONS: [Assumption; 6] = [
         meaning: "on iOS 17 and later, Apple Maps traffic (and APNs where no excludeAPNs setting governs it) still leaves an active tunnel, as observed on iOS 16.1+",
         why: "the leak was observed on 16.1+ (restoreprivacy via IVPN, 2023); no public source says whether 17, 18 or 26 fixed it, so the model assumes it persists until shown otherwise",
         basis: IVPN_2023,
+    },
+    Assumption {
+        id: AssumptionId::ExclusionsHoldWhileTunnelDown,
+        key: "exclusions_hold_while_tunnel_down",
+        default: AssumptionValue::Bool(false),
+        meaning: "while includeAllNetworks is on and the tunnel is not connected, traffic excluded by a setting (excludeAPNs, excludeCellularServices, excludeLocalNetworks, excludeDeviceCommunication) or by the Apple-traffic leak still goes outside; Apple's always-excluded list (DHCP, captive portal, companion, VoLTE) is not affected",
+        why: "Apple documents the exclusions without saying what happens while the tunnel is down; Mullvad, which leaves excludeAPNs at YES, says the phone loses all network connectivity when its provider is gone, so by default the exclusions do not help",
+        basis: MULLVAD_BLOG_2025,
+    },
+    Assumption {
+        id: AssumptionId::DisconnectRecoversLostTunnel,
+        key: "disconnect_recovers_lost_tunnel",
+        default: AssumptionValue::Bool(true),
+        meaning: "after the tunnel provider is lost with includeAllNetworks on, a user disconnect turns the VPN off and traffic goes direct again",
+        why: "vendors tell users to disconnect *before* updating so they do not lose connectivity; whether disconnecting after a loss helps is not documented, and after an app update Mullvad says only a reboot restores connectivity",
+        basis: MULLVAD_UPDATE_NOTICE,
     },
     Assumption {
         id: AssumptionId::UnverifiedAppleServicesBypass,
@@ -383,6 +403,7 @@ pub enum Fact {
     TunnelLost,
     TunnelRestarting,
     OnDemandRestarts,
+    DisconnectAfterLoss,
     // Traffic with its own fixed path
     CarrierOnlyServices,
     VpnTransportOutside,
@@ -402,6 +423,7 @@ pub enum Fact {
     LocalNetworkBypass,
     EnforceRoutesLocal,
     DnsFollowsTunnel,
+    DnsSplitTunnel,
     CellularServicesRouted,
     ExistingStaysOutside,
     // includeAllNetworks
@@ -422,8 +444,12 @@ pub enum Fact {
     IanIgnoresEnforceRoutes,
     IanIgnoresExcludedRoutes,
     IanMovesExisting,
+    IanExclusionsWhileDown,
     // Apple's own traffic
     AppleTrafficBypass,
+    AppleTrafficBypassWithoutIan,
+    AppleInsideWithIan,
+    ApnsSettingWins,
     UnverifiedAppleBypass,
     // Connections over time
     TunnelGoneResets,
@@ -486,7 +512,7 @@ pub static RULES: &[Rule] = &[
         id: "vpn.not-connected",
         ios: ALL,
         evidence: Evidence::Observed,
-        says: "The VPN is not connected (never connected, or disconnected by the user): traffic goes outside the tunnel, even with includeAllNetworks on; vendors tell users to disconnect to get connectivity back.",
+        says: "The VPN is not connected (never connected, or disconnected by the user): traffic goes outside the tunnel, even with includeAllNetworks on; vendors tell users to disconnect before updating so they do not lose connectivity.",
         source: MULLVAD_UPDATE_NOTICE,
         assumption: None,
     },
@@ -520,9 +546,18 @@ pub static RULES: &[Rule] = &[
     Rule {
         fact: Fact::TunnelRestarting,
         id: "vpn.restart-exposes",
-        ios: ALL,
+        ios: Releases::between(IosVersion::OLDEST, v(17, 0, 0)),
+        evidence: Evidence::Inferred,
+        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for its iOS 17+ app when toggling Force all apps or LAN sharing; the model applies it to every setting and release).",
+        source: MULLVAD_TOGGLE_LEAK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelRestarting,
+        id: "vpn.restart-exposes",
+        ios: Releases::from(v(17, 0, 0)),
         evidence: Evidence::Observed,
-        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing).",
+        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing; the model applies it to every setting).",
         source: MULLVAD_TOGGLE_LEAK,
         assumption: None,
     },
@@ -530,16 +565,34 @@ pub static RULES: &[Rule] = &[
         fact: Fact::OnDemandRestarts,
         id: "vpn.on-demand-connect",
         ios: ALL,
-        evidence: Evidence::Documented,
-        says: "A Connect on-demand rule makes iOS start the tunnel again by itself.",
+        evidence: Evidence::Inferred,
+        says: "A Connect on-demand rule starts the VPN whenever an app opens a connection (Apple); the model infers that iOS therefore restarts a provider that crashed. After an App Store update of the VPN app this is not what Mullvad saw: connectivity was lost until a reboot (the app-update scenarios).",
         source: DOC_ON_DEMAND,
         assumption: None,
+    },
+    Rule {
+        fact: Fact::DisconnectAfterLoss,
+        id: "vpn.disconnect-after-loss",
+        ios: ALL,
+        evidence: Evidence::Unknown,
+        says: "Whether a user disconnect brings traffic back after the provider was lost with includeAllNetworks on is not documented; the model follows the assumption.",
+        source: MULLVAD_SETTINGS_VIEW,
+        assumption: Some(AssumptionId::DisconnectRecoversLostTunnel),
     },
     // --- traffic with its own fixed path ----------------------------------
     Rule {
         fact: Fact::CarrierOnlyServices,
         id: "carrier.volte-outside",
-        ios: Releases::between(IosVersion::OLDEST, v(16, 4, 0)),
+        ios: Releases::between(IosVersion::OLDEST, v(14, 8, 0)),
+        evidence: Evidence::Inferred,
+        says: "VoLTE and other carrier-only services run on the carrier's own ipsec interfaces, never through the VPN (seen in rvi captures on iOS 14.8; assumed the same on earlier releases).",
+        source: RVI_CAPTURE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::CarrierOnlyServices,
+        id: "carrier.volte-outside",
+        ios: Releases::between(v(14, 8, 0), v(16, 4, 0)),
         evidence: Evidence::Observed,
         says: "VoLTE and other carrier-only services run on the carrier's own ipsec interfaces, never through the VPN (seen in rvi captures on iOS 14.8).",
         source: RVI_CAPTURE,
@@ -700,10 +753,19 @@ pub static RULES: &[Rule] = &[
         assumption: None,
     },
     Rule {
+        fact: Fact::DnsSplitTunnel,
+        id: "dns.split-tunnel",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel is not the default route, so its DNS servers answer only for its match domains; the model gives the VPN no match domains, so queries go to the network's resolver.",
+        source: DOC_MATCH_DOMAINS,
+        assumption: None,
+    },
+    Rule {
         fact: Fact::CellularServicesRouted,
         id: "carrier.services-routed",
         ios: ALL,
-        evidence: Evidence::Unknown,
+        evidence: Evidence::Inferred,
         says: "Without includeAllNetworks, internet-routed carrier services (Wi-Fi Calling, MMS) go inside or outside depending on the carrier's path; the model lets the tunnel's routes decide.",
         source: APPLE_HDR,
         assumption: None,
@@ -925,6 +987,15 @@ pub static RULES: &[Rule] = &[
         source: APPLE_FORUM_HOST_ROUTES,
         assumption: None,
     },
+    Rule {
+        fact: Fact::IanExclusionsWhileDown,
+        id: "ian.exclusions-while-down",
+        ios: IAN_ERA,
+        evidence: Evidence::Unknown,
+        says: "The tunnel is not connected: whether this excluded traffic still goes outside is not documented; Mullvad says the phone loses all connectivity when its provider is gone. The model follows the assumption.",
+        source: MULLVAD_BLOG_2025,
+        assumption: Some(AssumptionId::ExclusionsHoldWhileTunnelDown),
+    },
     // --- Apple's own traffic ----------------------------------------------
     Rule {
         fact: Fact::AppleTrafficBypass,
@@ -943,6 +1014,42 @@ pub static RULES: &[Rule] = &[
         says: "The iOS 16.1+ Apple-traffic leak (Apple Maps, push) is assumed to persist on this release: no public source says it was fixed.",
         source: IVPN_2023,
         assumption: Some(AssumptionId::AppleServicesBypass),
+    },
+    Rule {
+        fact: Fact::AppleTrafficBypassWithoutIan,
+        id: "apple.bypass-without-ian",
+        ios: Releases::between(v(16, 1, 0), v(17, 0, 0)),
+        evidence: Evidence::Reported,
+        says: "Without includeAllNetworks, traffic to Apple servers (Apple Maps, push) was reported leaving outside an active tunnel on iOS 16 (IVPN: 'even with an active VPN connection and kill switch enabled'; Mysk and Disconnect reported Apple traffic outside VPNs).",
+        source: IVPN_2023,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::AppleTrafficBypassWithoutIan,
+        id: "apple.bypass-without-ian",
+        ios: Releases::from(v(17, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "The iOS 16 reports of Apple traffic (Apple Maps, push) leaving an active tunnel are assumed to hold on this release: no public source says it was fixed.",
+        source: IVPN_2023,
+        assumption: Some(AssumptionId::AppleServicesBypass),
+    },
+    Rule {
+        fact: Fact::AppleInsideWithIan,
+        id: "apple.inside-with-ian-15",
+        ios: Releases::between(v(15, 0, 0), v(16, 0, 0)),
+        evidence: Evidence::Observed,
+        says: "On iOS 15 IVPN's QA saw traffic to Apple servers go through the tunnel with includeAllNetworks on, and kept its kill switch there.",
+        source: IVPN_2021,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ApnsSettingWins,
+        id: "apple.apns-setting-wins",
+        ios: FROM_16_4,
+        evidence: Evidence::Inferred,
+        says: "The 2023 push-leak report came from releases where excludeAPNs was already YES by default; the model infers the setting explains it, so with excludeAPNs off push stays in the tunnel. Unverified: one forum report says push is not delivered on Wi-Fi under includeAllNetworks either way.",
+        source: IVPN_ISSUE_360,
+        assumption: None,
     },
     Rule {
         fact: Fact::UnverifiedAppleBypass,
@@ -969,7 +1076,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The interface this connection used went away; it breaks and the app reconnects on the path now in force.",
-        source: IVPN_KB_KILL_SWITCH,
+        source: FACT_BASE,
         assumption: None,
     },
 ];
@@ -986,7 +1093,11 @@ pub fn all_sources() -> Vec<&'static str> {
         .map(|r| r.source)
         .chain(PROPERTIES.iter().map(|p| p.source))
         .chain(ASSUMPTIONS.iter().map(|a| a.basis))
-        .chain([IVPN_2021, YOOTA_2026, MULLVAD_LEAK_TESTS])
+        .chain(
+            RULES
+                .iter()
+                .flat_map(|r| supporting_sources(r.id).iter().copied()),
+        )
         .collect();
     sources.sort_unstable();
     sources.dedup();
@@ -998,7 +1109,9 @@ pub fn supporting_sources(id: &str) -> &'static [&'static str] {
     match id {
         "flow.existing-stays-outside" => &[PROTON_2020, HOROWITZ_2022],
         "ian.moves-existing" => &[MULLVAD_LEAK_TESTS],
-        "apple.bypass-16-1" => &["https://github.com/ivpn/ios-app/issues/360"],
+        "apple.bypass-16-1" => &[IVPN_ISSUE_360],
+        "apple.bypass-without-ian" => &[MYSK_2022, DISCONNECT_ME],
+        "apple.inside-with-ian-15" => &[IVPN_ISSUE_146],
         "vpn.not-connected" => &[YOOTA_2026],
         "ian.blocks-while-down" => &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
         "ian.tunnel" => &[IVPN_2021],
@@ -1070,6 +1183,13 @@ mod tests {
     fn every_rule_cites_a_source_and_unknowns_name_their_assumption_or_say_so() {
         for r in RULES {
             assert!(!r.source.is_empty() && !r.says.is_empty(), "{}", r.id);
+            if r.evidence == Evidence::Unknown {
+                assert!(
+                    r.assumption.is_some(),
+                    "{} is unknown but names no assumption",
+                    r.id
+                );
+            }
             if r.assumption.is_some() {
                 assert!(
                     matches!(r.evidence, Evidence::Unknown | Evidence::Reported),

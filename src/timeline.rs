@@ -11,7 +11,7 @@ use crate::policy::{self, Assumptions, Connection, Context, Decision, VpnConfig}
 use crate::scenario::{Action, Scenario, duration};
 use crate::trace::{
     AssumptionUse, EventTrace, ExpectationResult, FlowTrace, RuleRef, ScenarioSummary, Segment,
-    StateSpan, Trace, VpnSummary,
+    StateSpan, Trace,
 };
 use crate::version::IosVersion;
 
@@ -100,6 +100,21 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
         Action::Disconnect => {
             if world.tunnel == TunnelState::Off {
                 return "no change: the tunnel is already off".to_string();
+            }
+            if world.tunnel == TunnelState::Lost {
+                let rule = facts::lookup(Fact::DisconnectAfterLoss, world.ios)
+                    .map(|r| r.id)
+                    .unwrap_or_default();
+                if !assume.flag(AssumptionId::DisconnectRecoversLostTunnel) {
+                    return format!(
+                        "the user disconnects, but the lost tunnel keeps blocking ({rule}: disconnect_recovers_lost_tunnel = false)"
+                    );
+                }
+                world.tunnel = TunnelState::Off;
+                world.schedule(now, assume);
+                return format!(
+                    "the user disconnects after the loss and the VPN turns off ({rule}: disconnect_recovers_lost_tunnel = true)"
+                );
             }
             world.tunnel = TunnelState::Off;
             world.schedule(now, assume);
@@ -398,17 +413,7 @@ fn check_expectations(scenario: &Scenario, flows: &[FlowTrace]) -> Vec<Expectati
 }
 
 fn summarize(scenario: &Scenario) -> ScenarioSummary {
-    let vpn = scenario.vpn.as_ref().map(|v| VpnSummary {
-        include_all_networks: v.include_all_networks,
-        exclude_local_networks: v.exclude_local_networks,
-        exclude_apns: v.exclude_apns,
-        exclude_cellular_services: v.exclude_cellular_services,
-        exclude_device_communication: v.exclude_device_communication,
-        enforce_routes: v.enforce_routes,
-        included_routes: v.included_routes.iter().map(|r| r.to_string()).collect(),
-        excluded_routes: v.excluded_routes.iter().map(|r| r.to_string()).collect(),
-        on_demand: v.on_demand,
-    });
+    let vpn = scenario.vpn.clone();
     let assumptions = scenario
         .assume
         .iter()
@@ -549,6 +554,32 @@ mod tests {
             ]
         );
         assert!(t.events[0].effect.contains("on-demand"));
+    }
+
+    #[test]
+    fn a_disconnect_after_a_loss_follows_the_assumption() {
+        let lost = format!(
+            "{IAN_PHONE}[[event]]\nat = \"10s\"\ndo = \"tunnel:lost\"\n[[event]]\nat = \"20s\"\ndo = \"disconnect\"\n"
+        );
+        let t = trace(&lost);
+        assert_eq!(
+            routes_of(&t, "web"),
+            [
+                (0, Route::Tunnel),
+                (10_000, Route::Blocked),
+                (20_000, Route::Direct)
+            ]
+        );
+        assert!(t.events[1].effect.contains("vpn.disconnect-after-loss"));
+        let t = trace(&lost.replace(
+            "[[flow]]",
+            "[assume]\ndisconnect_recovers_lost_tunnel = false\n[[flow]]",
+        ));
+        assert_eq!(
+            routes_of(&t, "web"),
+            [(0, Route::Tunnel), (10_000, Route::Blocked)]
+        );
+        assert!(t.events[1].effect.contains("keeps blocking"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::facts::{self, Evidence, Rule};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
-use crate::policy::Continuity;
+use crate::policy::{Continuity, VpnConfig};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -25,24 +25,10 @@ pub struct ScenarioSummary {
     pub network: Network,
     pub duration_ms: u64,
     pub seed: u64,
+    /// The VPN configuration at the start, with Apple's defaults filled in;
     /// `null` when no VPN is configured.
-    pub vpn: Option<VpnSummary>,
+    pub vpn: Option<VpnConfig>,
     pub assumptions: Vec<AssumptionUse>,
-}
-
-/// The VPN configuration at the start, with Apple's defaults filled in.
-/// A property the release lacks is `null`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct VpnSummary {
-    pub include_all_networks: Option<bool>,
-    pub exclude_local_networks: Option<bool>,
-    pub exclude_apns: Option<bool>,
-    pub exclude_cellular_services: Option<bool>,
-    pub exclude_device_communication: Option<bool>,
-    pub enforce_routes: Option<bool>,
-    pub included_routes: Vec<String>,
-    pub excluded_routes: Vec<String>,
-    pub on_demand: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -85,6 +71,9 @@ pub struct RuleRef {
     pub says: &'static str,
     pub provenance: Evidence,
     pub source: &'static str,
+    /// Further sources behind the wording, if any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub also: &'static [&'static str],
     /// The `[assume]` key this rule depends on, when the record is silent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<&'static str>,
@@ -97,6 +86,7 @@ impl From<&'static Rule> for RuleRef {
             says: rule.says,
             provenance: rule.evidence,
             source: rule.source,
+            also: facts::supporting_sources(rule.id),
             assumption: rule.assumption.map(|a| facts::assumption(a).key),
         }
     }

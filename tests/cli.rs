@@ -274,7 +274,9 @@ fn matrix_shows_a_provenance_for_every_route() {
         "cellular",
     ]));
     assert!(
-        md.contains("| apns | 16.4 | direct [O] apple.bypass-16-1 | direct [D] ian.exclude-apns |"),
+        md.contains(
+            "| apns | 16.4 | direct [R] apple.bypass-without-ian | direct [D] ian.exclude-apns |"
+        ),
         "{md}"
     );
     assert!(!md.contains("| 15.7 |"));

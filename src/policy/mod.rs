@@ -15,8 +15,8 @@ use serde::Serialize;
 mod tests;
 
 /// A VPN configuration with Apple's defaults filled in for the release.
-/// A property the release does not have is `None`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A property the release does not have is `None` (`null` in JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VpnConfig {
     pub include_all_networks: Option<bool>,
     pub exclude_local_networks: Option<bool>,
@@ -498,8 +498,13 @@ fn with_include_all_networks(
             Fact::IanExcludeCellularOff,
         ),
         FlowKind::Apns => match vpn.exclude_apns {
-            // From 16.4 Apple documents the switch, and it wins over the
-            // earlier observation.
+            // From 16.4 Apple documents the switch; the model infers it
+            // explains the push leak reported on those releases.
+            Some(false) if holds(Fact::AppleTrafficBypass, ctx) => {
+                chain.push(Fact::IanExcludeApnsOff);
+                chain.push(Fact::ApnsSettingWins);
+                false
+            }
             Some(_) => exclusion(
                 &mut chain,
                 vpn.exclude_apns,
@@ -509,6 +514,10 @@ fn with_include_all_networks(
             None if holds(Fact::AppleTrafficBypass, ctx) => {
                 chain.push(Fact::AppleTrafficBypass);
                 true
+            }
+            None if facts::lookup(Fact::AppleInsideWithIan, ctx.ios).is_some() => {
+                chain.push(Fact::AppleInsideWithIan);
+                false
             }
             None => {
                 chain.push(Fact::IanNoSuchExclusion);
@@ -523,10 +532,24 @@ fn with_include_all_networks(
             chain.push(Fact::UnverifiedAppleBypass);
             true
         }
+        FlowKind::AppleMaps | FlowKind::AppleServices | FlowKind::AppStore => {
+            chain.push(Fact::AppleInsideWithIan);
+            false
+        }
         _ => false,
     };
     if excluded {
-        return chain.finish(Route::Direct, physical, seen);
+        if ctx.tunnel == TunnelState::Connected {
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        // The tunnel is meant to be up but is not: nobody documents whether
+        // the exclusions still hold then.
+        chain.push(Fact::IanExclusionsWhileDown);
+        if ctx.assume.flag(AssumptionId::ExclusionsHoldWhileTunnelDown) {
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        chain.push(Fact::IanBlocksWhileDown);
+        return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
     }
 
     let destination = addresses::destination(kind);
@@ -591,8 +614,8 @@ fn without_include_all_networks(
             });
             return chain.finish(Route::Direct, physical, seen);
         }
-        FlowKind::Apns | FlowKind::AppleMaps if holds(Fact::AppleTrafficBypass, ctx) => {
-            chain.push(Fact::AppleTrafficBypass);
+        FlowKind::Apns | FlowKind::AppleMaps if holds(Fact::AppleTrafficBypassWithoutIan, ctx) => {
+            chain.push(Fact::AppleTrafficBypassWithoutIan);
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::AppleServices | FlowKind::AppStore if holds(Fact::UnverifiedAppleBypass, ctx) => {
@@ -600,9 +623,13 @@ fn without_include_all_networks(
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::Dns => {
-            // The tunnel's resolver lives inside the tunnel's own network.
-            chain.push(Fact::DnsFollowsTunnel);
-            return through_tunnel(ctx, chain);
+            let default_route = vpn.included_routes.iter().any(|r| r.len == 0);
+            if default_route {
+                chain.push(Fact::DnsFollowsTunnel);
+                return through_tunnel(ctx, chain);
+            }
+            chain.push(Fact::DnsSplitTunnel);
+            return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::CellularServices => chain.push(Fact::CellularServicesRouted),
         _ => {}

@@ -354,7 +354,20 @@ fn cellular_services_without_ian_follow_the_routes_and_say_the_record_is_unclear
     let d = Phone::new("17.4").decide(CellularServices);
     assert_eq!(d.route, Route::Tunnel);
     assert_eq!(d.rules[0].id, "carrier.services-routed");
-    assert_eq!(d.rules[0].evidence, Evidence::Unknown);
+    assert_eq!(d.rules[0].evidence, Evidence::Inferred);
+}
+
+#[test]
+fn dns_of_a_split_tunnel_uses_the_networks_resolver() {
+    // Apple doc matchDomains: the tunnel's servers are the default resolver
+    // only when the tunnel is the default route.
+    let d = Phone::new("17.4")
+        .vpn(|v| v.included_routes = vec![Cidr::parse("10.0.0.0/8").unwrap()])
+        .decide(Dns);
+    assert_eq!(
+        (d.route, ids(&d)),
+        (Route::Direct, vec!["dns.split-tunnel"])
+    );
 }
 
 #[test]
@@ -458,10 +471,47 @@ fn exclude_apns_decides_push_from_16_4() {
         .ian()
         .vpn(|v| v.exclude_apns = Some(false))
         .decide(Apns);
+    assert_eq!(off.route, Route::Tunnel);
+    // That the switch beats the 2023 push-leak report is this project's
+    // inference (IVPN issue #360), and the chain says so.
     assert_eq!(
-        (off.route, ids(&off)),
-        (Route::Tunnel, vec!["ian.include-apns", "ian.tunnel"])
+        ids(&off),
+        ["ian.include-apns", "apple.apns-setting-wins", "ian.tunnel"]
     );
+    assert_eq!(off.rules[1].evidence, Evidence::Inferred);
+    // Where the leak is assumed fixed there is nothing to infer.
+    let fixed = Phone::new("26.1")
+        .ian()
+        .assume(AssumptionId::AppleServicesBypass, false)
+        .vpn(|v| v.exclude_apns = Some(false))
+        .decide(Apns);
+    assert_eq!(ids(&fixed), ["ian.include-apns", "ian.tunnel"]);
+}
+
+#[test]
+fn exclusions_while_the_tunnel_is_down_follow_the_assumption() {
+    // Mullvad 2025: with excludeAPNs at YES the phone still lost all
+    // connectivity when the provider was gone.
+    let down = Phone::new("18.2").ian().tunnel(TunnelState::Lost);
+    let d = down.decide(Apns);
+    assert_eq!(d.route, Route::Blocked);
+    assert_eq!(
+        ids(&d),
+        [
+            "ian.exclude-apns",
+            "ian.exclusions-while-down",
+            "ian.blocks-while-down"
+        ]
+    );
+    let held = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Lost)
+        .assume(AssumptionId::ExclusionsHoldWhileTunnelDown, true)
+        .decide(Apns);
+    assert_eq!(held.route, Route::Direct);
+    // Apple's always-excluded list is not affected.
+    assert_eq!(down.decide(Dhcp).route, Route::Direct);
+    assert_eq!(down.decide(Volte).route, Route::Direct);
 }
 
 #[test]
@@ -548,9 +598,19 @@ fn apple_maps_and_push_leave_the_tunnel_on_16_1() {
         assert_eq!(ids(&d), ["apple.bypass-16-1"]);
         assert_eq!(d.deciding_rule().evidence, Evidence::Observed);
     }
-    // Without includeAllNetworks too ("even with ... kill switch enabled").
-    assert_eq!(Phone::new("16.1").decide(AppleMaps).route, Route::Direct);
-    // Not on 16.0 or 15: the report says 16.1+, IVPN confirmed 15 works.
+    // Without includeAllNetworks it is reported, not observed: IVPN's "even
+    // with ... kill switch enabled", Mysk and Disconnect.
+    let plain = Phone::new("16.1").decide(AppleMaps);
+    assert_eq!(
+        (plain.route, ids(&plain)),
+        (Route::Direct, vec!["apple.bypass-without-ian"])
+    );
+    assert_eq!(plain.deciding_rule().evidence, Evidence::Reported);
+    // Not on 16.0 or 15: the report says 16.1+; on 15 IVPN's QA saw Apple
+    // traffic inside the tunnel.
+    let fifteen = Phone::new("15.7").ian().decide(Apns);
+    assert_eq!(ids(&fifteen), ["apple.inside-with-ian-15", "ian.tunnel"]);
+    assert_eq!(fifteen.rules[0].evidence, Evidence::Observed);
     assert_eq!(
         Phone::new("16.0").ian().decide(AppleMaps).route,
         Route::Tunnel

@@ -78,9 +78,16 @@ fn vpn_line(trace: &Trace) -> String {
                 flag(v.enforce_routes),
                 flag(Some(v.on_demand)),
             );
-            let _ = write!(line, " · routes in: {}", v.included_routes.join(", "));
+            let join = |routes: &[crate::addresses::Cidr]| {
+                routes
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = write!(line, " · routes in: {}", join(&v.included_routes));
             if !v.excluded_routes.is_empty() {
-                let _ = write!(line, " · routes out: {}", v.excluded_routes.join(", "));
+                let _ = write!(line, " · routes out: {}", join(&v.excluded_routes));
             }
             line
         }
@@ -218,6 +225,9 @@ pub fn text(trace: &Trace) -> String {
         let _ = writeln!(out, "  {} [{}]", rule.id, rule.provenance.as_str());
         let _ = writeln!(out, "    {}", rule.says);
         let _ = writeln!(out, "    source: {}", rule.source);
+        for also in rule.also {
+            let _ = writeln!(out, "    also: {also}");
+        }
         if let Some(key) = rule.assumption {
             let value = s
                 .assumptions
@@ -452,6 +462,10 @@ pub fn facts(format: Format) -> String {
                 a.key, default, a.meaning, a.why, a.basis
             )
         };
+    }
+    heading(&mut out, "Every source cited");
+    for source in facts::all_sources() {
+        let _ = writeln!(out, "{}{source}", if md { "- " } else { "  " });
     }
     out
 }
