@@ -21,7 +21,7 @@ const EXPECTATIONS_FAILED: u8 = 1;
     name = "tunnelscope",
     version,
     about = "Where an iPhone's traffic goes with and without includeAllNetworks, with the source of every rule",
-    after_help = "Scenarios are TOML files (see docs/scenario-format.md) or the built-in names shown by `tunnelscope list`."
+    after_help = "Scenarios are TOML files (see docs/scenario-format.md) or the built-in names shown by `tunnelscope list`; a file path wins over a built-in of the same name."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -157,10 +157,10 @@ fn load(name: &str) -> Result<(String, String), String> {
         }
         let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read it: {e}"))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "{name}: the file is not UTF-8 text (bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            format!("{name}:{line}:{column}: the file is not UTF-8 text (a scenario is a TOML text file)")
         })?;
         return Ok((name.to_string(), text));
     }
@@ -168,7 +168,8 @@ fn load(name: &str) -> Result<(String, String), String> {
         return Err(format!("{name}: not a file"));
     }
     if let Some(built_in) = library::find(name) {
-        return Ok((built_in.file.to_string(), built_in.text.to_string()));
+        let shown = format!("{} (built-in {})", built_in.name, built_in.file);
+        return Ok((shown, built_in.text.to_string()));
     }
     let names: Vec<&str> = LIBRARY.iter().map(|b| b.name).collect();
     Err(format!(

@@ -113,7 +113,8 @@ const PROTON_PROVIDER: &str =
     "ProtonVPN/ios-mac-app: apps/ios/WireGuardiOS Extension/PacketTunnelProvider.swift";
 const RVI_CAPTURE: &str = "https://github.com/gh2o/rvi_capture";
 const YOOTA_2026: &str = "https://yoota.it/en/mullvad-forces-all-traffic-through-its-tunnel-on-ios-working-around-an-apple-limitation/";
-const FACT_BASE: &str = "shared/reference/ios-facts.md";
+/// For rules this project derives itself: there is nothing public to cite.
+const THIS_PROJECT: &str = "tunnelscope: inferred here (no public source)";
 const IVPN_ISSUE_146: &str = "https://github.com/ivpn/ios-app/issues/146";
 const IVPN_ISSUE_360: &str = "https://github.com/ivpn/ios-app/issues/360";
 const DISCONNECT_ME: &str = "https://news.ycombinator.com/item?id=34054178";
@@ -362,7 +363,7 @@ pub static ASSUMPTIONS: [Assumption; 8] = [
         default: AssumptionValue::Millis(1_000),
         meaning: "how long the tunnel takes from `connect` (or an on-demand restart) to connected",
         why: "depends on the VPN protocol, the relay and the network; no source gives a figure, so it is a parameter",
-        basis: FACT_BASE,
+        basis: THIS_PROJECT,
     },
     Assumption {
         id: AssumptionId::ReassertTime,
@@ -370,7 +371,7 @@ pub static ASSUMPTIONS: [Assumption; 8] = [
         default: AssumptionValue::Millis(1_000),
         meaning: "how long the tunnel takes to come back after the phone changes network",
         why: "depends on the VPN protocol and the new network; no source gives a figure, so it is a parameter",
-        basis: FACT_BASE,
+        basis: THIS_PROJECT,
     },
 ];
 
@@ -407,6 +408,7 @@ pub enum Fact {
     // Traffic with its own fixed path
     CarrierOnlyServices,
     VpnTransportOutside,
+    TransportIdle,
     ProviderApiOutside,
     ProbeBoundSocket,
     ProbeBindFailsUnderIan,
@@ -486,7 +488,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Airplane mode is on: no radio is up, so the flow has no path at all.",
-        source: FACT_BASE,
+        source: THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -495,7 +497,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The phone is not on Wi-Fi, so there is no local network to reach.",
-        source: FACT_BASE,
+        source: THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -531,7 +533,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel is re-establishing itself on the new network; its routes stay in place, so traffic waits in the tunnel.",
-        source: FACT_BASE,
+        source: THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -614,6 +616,15 @@ pub static RULES: &[Rule] = &[
         evidence: Evidence::Documented,
         says: "The tunnel's own packets to the relay go outside it: the system automatically excludes the tunnel server's address.",
         source: DOC_EXCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TransportIdle,
+        id: "vpn.transport-idle",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel provider is not running, so nothing sends the tunnel's own packets to the relay.",
+        source: THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1067,7 +1078,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The connection lived inside the tunnel, which is gone; it breaks and the app reconnects on the path now in force.",
-        source: FACT_BASE,
+        source: THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1076,7 +1087,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The interface this connection used went away; it breaks and the app reconnects on the path now in force.",
-        source: FACT_BASE,
+        source: THIS_PROJECT,
         assumption: None,
     },
 ];

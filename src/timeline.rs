@@ -27,6 +27,8 @@ struct World {
     /// When the tunnel's current transition (connecting, reasserting,
     /// restarting) completes, if it is progressing.
     transition_done_at: Option<u64>,
+    /// The user disconnected while the provider was lost.
+    disconnected_after_loss: bool,
 }
 
 impl World {
@@ -45,6 +47,7 @@ impl World {
             tunnel,
             vpn: scenario.vpn.clone(),
             transition_done_at: None,
+            disconnected_after_loss: false,
         }
     }
 
@@ -91,6 +94,7 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
     match action {
         Action::Connect => match world.tunnel {
             TunnelState::Off | TunnelState::Lost => {
+                world.disconnected_after_loss = false;
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
                 format!("the tunnel is connecting {}", when_up(world))
@@ -101,7 +105,8 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
             if world.tunnel == TunnelState::Off {
                 return "no change: the tunnel is already off".to_string();
             }
-            if world.tunnel == TunnelState::Lost {
+            if world.tunnel == TunnelState::Lost && world.ian() {
+                world.disconnected_after_loss = true;
                 let rule = facts::lookup(Fact::DisconnectAfterLoss, world.ios)
                     .map(|r| r.id)
                     .unwrap_or_default();
@@ -295,6 +300,7 @@ pub fn run(scenario: &Scenario) -> Trace {
             assume,
             network: world.network,
             tunnel: world.tunnel,
+            disconnected_after_loss: world.disconnected_after_loss,
         };
         for (flow, run) in scenario.flows.iter().zip(&mut flows) {
             let open = flow.open_ms <= now && now < flow.close_ms;
@@ -571,14 +577,35 @@ mod tests {
             ]
         );
         assert!(t.events[1].effect.contains("vpn.disconnect-after-loss"));
+        // The flow's own rule chain names the assumption it depends on.
+        let after = &t.flow("web").unwrap().segments[2];
+        let ids: Vec<&str> = after.rules.iter().map(|r| r.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "flow.tunnel-gone-resets",
+                "vpn.disconnect-after-loss",
+                "vpn.not-connected"
+            ]
+        );
+        assert_eq!(
+            after.rules[1].assumption,
+            Some("disconnect_recovers_lost_tunnel")
+        );
         let t = trace(&lost.replace(
             "[[flow]]",
             "[assume]\ndisconnect_recovers_lost_tunnel = false\n[[flow]]",
         ));
         assert_eq!(
             routes_of(&t, "web"),
-            [(0, Route::Tunnel), (10_000, Route::Blocked)]
+            [
+                (0, Route::Tunnel),
+                (10_000, Route::Blocked),
+                (20_000, Route::Blocked)
+            ]
         );
+        let still_blocked = &t.flow("web").unwrap().segments[2];
+        assert_eq!(still_blocked.rules[0].id, "vpn.disconnect-after-loss");
         assert!(t.events[1].effect.contains("keeps blocking"));
     }
 

@@ -72,8 +72,8 @@ pub struct RuleRef {
     pub provenance: Evidence,
     pub source: &'static str,
     /// Further sources behind the wording, if any.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub also: &'static [&'static str],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<&'static str>,
     /// The `[assume]` key this rule depends on, when the record is silent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<&'static str>,
@@ -86,7 +86,11 @@ impl From<&'static Rule> for RuleRef {
             says: rule.says,
             provenance: rule.evidence,
             source: rule.source,
-            also: facts::supporting_sources(rule.id),
+            also: facts::supporting_sources(rule.id)
+                .iter()
+                .copied()
+                .filter(|s| *s != rule.source)
+                .collect(),
             assumption: rule.assumption.map(|a| facts::assumption(a).key),
         }
     }

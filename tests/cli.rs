@@ -242,10 +242,19 @@ fn matrix_shows_a_provenance_for_every_route() {
         );
         assert!(!last["source"].as_str().unwrap().is_empty());
     }
-    let find = |kind: &str, ios: &str, ian: bool| {
+    let find = |row: &str, ios: &str, ian: bool| {
+        let (kind, before) = match row.strip_suffix(" (opened before the tunnel)") {
+            Some(kind) => (kind, true),
+            None => (row, false),
+        };
         cells
             .iter()
-            .find(|c| c["kind"] == kind && c["ios"] == ios && c["include_all_networks"] == ian)
+            .find(|c| {
+                c["kind"] == kind
+                    && c["opened_before_tunnel"] == before
+                    && c["ios"] == ios
+                    && c["include_all_networks"] == ian
+            })
             .unwrap()
     };
     assert_eq!(find("apns", "15.7", true)["route"], "tunnel");

@@ -130,6 +130,9 @@ pub struct Context<'a> {
     /// The primary network; `None` in airplane mode.
     pub network: Option<Network>,
     pub tunnel: TunnelState,
+    /// The user disconnected after the tunnel provider was lost (what that
+    /// does is an assumption, so the rule chain must say so).
+    pub disconnected_after_loss: bool,
 }
 
 impl Context<'_> {
@@ -262,9 +265,7 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
         rules: Vec::new(),
     };
     match (prev.route, fresh.route) {
-        // Packets are dropped or have nowhere to go for now. A blocked
-        // connection waits for the tunnel; an offline one is dead.
-        (_, Route::Blocked) => settle_holding(fresh, prev),
+        // No path: the connection is dead; the app reconnects when it can.
         (_, Route::Offline) => settle(fresh, Continuity::Reset).without_connection(),
         (Route::Direct, _) if interface_gone(ctx, prev.interface) => {
             chain.push(Fact::InterfaceGoneResets);
@@ -274,6 +275,8 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
                 Continuity::Reset,
             )
         }
+        // Dropped for now: the connection itself waits for the tunnel.
+        (_, Route::Blocked) => settle_holding(fresh, prev),
         (Route::Direct, Route::Tunnel) if kind.is_long_lived_connection() => {
             if ctx.ian_in_force() {
                 let mut rules = fresh.rules;
@@ -407,6 +410,18 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
         chain.finish(Route::Direct, physical, seen_from_outside(kind))
     };
 
+    // The tunnel's own packets exist only while its provider runs.
+    if kind == FlowKind::VpnTransport
+        && !matches!(
+            ctx.tunnel,
+            TunnelState::Connecting
+                | TunnelState::Connected
+                | TunnelState::Reasserting
+                | TunnelState::Restarting
+        )
+    {
+        return chain.offline(Fact::TransportIdle);
+    }
     // The tunnel process only has something to probe through while the
     // tunnel is up.
     if kind == FlowKind::TunnelProbe && (ctx.vpn.is_none() || ctx.tunnel != TunnelState::Connected)
@@ -418,7 +433,12 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
     };
     match ctx.tunnel {
         TunnelState::Absent => return outside(chain, Fact::NoVpn),
-        TunnelState::Off => return outside(chain, Fact::UserDisconnected),
+        TunnelState::Off => {
+            if ctx.disconnected_after_loss {
+                chain.push(Fact::DisconnectAfterLoss);
+            }
+            return outside(chain, Fact::UserDisconnected);
+        }
         TunnelState::Restarting => return outside(chain, Fact::TunnelRestarting),
         _ => {}
     }
@@ -426,7 +446,10 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
     // The VPN's own traffic.
     match kind {
         FlowKind::VpnTransport => return outside(chain, Fact::VpnTransportOutside),
-        FlowKind::VpnApi => return outside(chain, Fact::ProviderApiOutside),
+        // With the provider gone, only the app itself is left to call.
+        FlowKind::VpnApi if ctx.tunnel != TunnelState::Lost => {
+            return outside(chain, Fact::ProviderApiOutside);
+        }
         FlowKind::TunnelProbe => {
             if vpn.ian() {
                 chain.push(Fact::ProbeBindFailsUnderIan);
@@ -473,6 +496,9 @@ fn with_include_all_networks(
     physical: Interface,
 ) -> Path {
     let seen = seen_from_outside(kind);
+    if ctx.disconnected_after_loss && ctx.tunnel == TunnelState::Lost {
+        chain.push(Fact::DisconnectAfterLoss);
+    }
     let excluded = match kind {
         FlowKind::LocalNetwork => {
             if vpn.enforce_routes == Some(true) {

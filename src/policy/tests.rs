@@ -72,6 +72,7 @@ impl Phone {
             assume: &self.assume,
             network: self.network,
             tunnel: self.tunnel,
+            disconnected_after_loss: false,
         };
         decide(&ctx, kind, existing)
     }
@@ -802,7 +803,7 @@ mod properties {
             let vpn = vpn_for(ios, vpn_bits);
             let tunnel = if vpn.is_none() { TunnelState::Absent } else if tunnel == TunnelState::Absent { TunnelState::Off } else { tunnel };
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel };
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel, disconnected_after_loss: false };
             let d = decide(&ctx, kind, existing);
 
             // Every decision names at least one rule, each with a source.
@@ -842,7 +843,7 @@ mod properties {
             prop_assume!(vpn.include_all_networks.is_some());
             vpn.include_all_networks = Some(true);
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected };
+            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected, disconnected_after_loss: false };
             let d = decide(&ctx, kind, None);
             if !may_escape_ian(kind) && vpn.excluded_routes.is_empty() {
                 prop_assert_ne!(d.route, Route::Direct, "{} went direct: {:?}", kind, d.rules);
@@ -860,7 +861,7 @@ mod properties {
         ) {
             let vpn = vpn_for(ios, vpn_bits | 1);
             let assume = Assumptions::default();
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel };
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel, disconnected_after_loss: false };
             prop_assert_eq!(decide(&ctx, kind, existing), decide(&ctx, kind, existing));
         }
     }

@@ -29,9 +29,6 @@ pub const DEFAULT_RELEASES: [IosVersion; 11] = [
     IosVersion::new(26, 1, 0),
 ];
 
-/// The label of the extra row for a connection opened before the tunnel.
-pub const EXISTING_ROW: &str = "app (opened before the tunnel)";
-
 #[derive(Clone, Debug)]
 pub struct MatrixOptions {
     pub releases: Vec<IosVersion>,
@@ -51,7 +48,9 @@ impl Default for MatrixOptions {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct MatrixCell {
-    pub kind: String,
+    pub kind: FlowKind,
+    /// The connection was already open when the tunnel came up.
+    pub opened_before_tunnel: bool,
     pub ios: String,
     pub include_all_networks: bool,
     /// `false` when the release has no includeAllNetworks (before 14.0).
@@ -79,21 +78,26 @@ pub struct Matrix {
     pub cells: Vec<MatrixCell>,
 }
 
-fn rows() -> Vec<(String, FlowKind, bool)> {
-    let mut rows: Vec<(String, FlowKind, bool)> = FlowKind::ALL
-        .iter()
-        .map(|k| (k.as_str().to_string(), *k, false))
-        .collect();
-    rows.insert(1, (EXISTING_ROW.to_string(), FlowKind::App, true));
+/// Every flow kind, plus an app connection opened before the tunnel.
+fn rows() -> Vec<(FlowKind, bool)> {
+    let mut rows: Vec<(FlowKind, bool)> = FlowKind::ALL.iter().map(|k| (*k, false)).collect();
+    rows.insert(1, (FlowKind::App, true));
     rows
 }
 
 pub fn matrix(options: &MatrixOptions) -> Matrix {
+    let mut releases = options.releases.clone();
+    releases.sort();
+    releases.dedup();
+    let options = &MatrixOptions {
+        releases,
+        ..options.clone()
+    };
     let mut cells = Vec::new();
-    for (label, kind, existing) in rows() {
+    for (kind, existing) in rows() {
         for &ios in &options.releases {
             for ian in [false, true] {
-                cells.push(cell(options, &label, kind, existing, ios, ian));
+                cells.push(cell(options, kind, existing, ios, ian));
             }
         }
     }
@@ -106,7 +110,6 @@ pub fn matrix(options: &MatrixOptions) -> Matrix {
 
 fn cell(
     options: &MatrixOptions,
-    label: &str,
     kind: FlowKind,
     existing: bool,
     ios: IosVersion,
@@ -115,7 +118,8 @@ fn cell(
     let mut vpn = VpnConfig::defaults(ios);
     let available = vpn.include_all_networks.is_some();
     let blank = MatrixCell {
-        kind: label.to_string(),
+        kind,
+        opened_before_tunnel: existing,
         ios: ios.to_string(),
         include_all_networks: ian,
         available: available || !ian,
@@ -136,6 +140,7 @@ fn cell(
         assume: &options.assume,
         network: Some(options.network),
         tunnel: TunnelState::Connected,
+        disconnected_after_loss: false,
     };
     let before = existing.then_some(Connection {
         route: Route::Direct,
@@ -148,6 +153,14 @@ fn cell(
         seen_as: Some(decision.seen_as),
         rules: decision.rules.into_iter().map(RuleRef::from).collect(),
         ..blank
+    }
+}
+
+fn row_label(cell: &MatrixCell) -> String {
+    if cell.opened_before_tunnel {
+        format!("{} (opened before the tunnel)", cell.kind)
+    } else {
+        cell.kind.to_string()
     }
 }
 
@@ -193,14 +206,10 @@ impl Matrix {
             "{:<31} {:<7} {:<50} includeAllNetworks on",
             "flow kind", "iOS", "includeAllNetworks off"
         );
-        let mut last_kind = "";
+        let mut last_label = String::new();
         for (off, on) in self.pairs() {
-            let label = if off.kind == last_kind {
-                ""
-            } else {
-                off.kind.as_str()
-            };
-            last_kind = &off.kind;
+            let row = row_label(off);
+            let label = if row == last_label { "" } else { row.as_str() };
             let _ = writeln!(
                 out,
                 "{:<31} {:<7} {:<50} {}",
@@ -209,6 +218,7 @@ impl Matrix {
                 cell_text(off),
                 cell_text(on)
             );
+            last_label = row;
         }
         out
     }
@@ -229,7 +239,7 @@ impl Matrix {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                md_escape(&off.kind),
+                md_escape(&row_label(off)),
                 off.ios,
                 md_escape(&cell_text(off)),
                 md_escape(&cell_text(on))

@@ -225,7 +225,7 @@ pub fn text(trace: &Trace) -> String {
         let _ = writeln!(out, "  {} [{}]", rule.id, rule.provenance.as_str());
         let _ = writeln!(out, "    {}", rule.says);
         let _ = writeln!(out, "    source: {}", rule.source);
-        for also in rule.also {
+        for also in &rule.also {
             let _ = writeln!(out, "    also: {also}");
         }
         if let Some(key) = rule.assumption {
@@ -254,12 +254,39 @@ pub fn markdown(trace: &Trace) -> String {
     let _ = writeln!(out, "## {}\n", md_escape(&s.title));
     let _ = writeln!(
         out,
-        "iOS {} · starts on {} · {} simulated\n\nVPN: {}\n",
+        "iOS {} · starts on {} · {} simulated · seed {}\n\nVPN: {}\n\nAssumptions: {}\n",
         s.ios,
         s.network,
         duration::format(s.duration_ms),
-        vpn_line(trace)
+        s.seed,
+        vpn_line(trace),
+        s.assumptions
+            .iter()
+            .map(|a| format!(
+                "`{} = {}`{}",
+                a.key,
+                a.value,
+                if a.is_default { "" } else { " (changed)" }
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
+    let _ = writeln!(out, "| time | network | tunnel |\n|---|---|---|");
+    for st in &trace.states {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}{} |",
+            span(st.from_ms, st.to_ms),
+            st.network.map_or("airplane mode", |n| n.as_str()),
+            st.tunnel,
+            if st.include_all_networks {
+                " (includeAllNetworks set)"
+            } else {
+                ""
+            }
+        );
+    }
+    out.push('\n');
     if !trace.events.is_empty() {
         let _ = writeln!(out, "| at | event | effect |\n|---|---|---|");
         for e in &trace.events {

@@ -9,6 +9,11 @@ const FORMAT_HELP: &str = "write a whole number and a unit (ms, s, m, h), e.g. \
 pub fn parse(text: &str) -> Result<u64, String> {
     let bad = || format!("`{text}` is not a duration: {FORMAT_HELP}");
     let text_trimmed = text.trim();
+    if text_trimmed.contains(char::is_whitespace) {
+        return Err(format!(
+            "`{text}` has a space in it: write the number and unit together, e.g. \"5m\""
+        ));
+    }
     if text_trimmed.is_empty() {
         return Err(bad());
     }
@@ -23,7 +28,9 @@ pub fn parse(text: &str) -> Result<u64, String> {
         if start == i {
             return Err(bad());
         }
-        let number: u64 = text_trimmed[start..i].parse().map_err(|_| bad())?;
+        let number: u64 = text_trimmed[start..i]
+            .parse()
+            .map_err(|_| format!("`{text}` is longer than the 24h limit"))?;
         let unit_start = i;
         while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
             i += 1;
@@ -89,7 +96,8 @@ mod tests {
         assert!(parse("1.5s").unwrap_err().contains("whole number"));
         assert!(parse("").unwrap_err().contains("e.g."));
         assert!(parse("25h").unwrap_err().contains("24h"));
-        assert!(parse("99999999999999999999h").is_err());
+        assert!(parse("99999999999999999999h").unwrap_err().contains("24h"));
+        assert!(parse("5 m").unwrap_err().contains("space"));
     }
 
     #[test]

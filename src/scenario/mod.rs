@@ -7,6 +7,7 @@
 
 pub mod duration;
 mod parse;
+mod shape;
 
 use crate::addresses::Cidr;
 use crate::facts::Prop;

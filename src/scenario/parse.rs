@@ -142,6 +142,13 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
         );
         return Err(ScenarioErrors(problems.list));
     }
+    let shape_problems = super::shape::check(text);
+    if !shape_problems.is_empty() {
+        for (span, message) in shape_problems {
+            problems.at(span, message);
+        }
+        return Err(ScenarioErrors(problems.list));
+    }
     let raw: RawScenario = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(error) => {
@@ -163,11 +170,25 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
 /// toml's messages are good; add the valid choices where it names a table
 /// key we know.
 fn syntax_message(message: &str) -> String {
-    let message = message.trim_end().to_string();
-    if message.starts_with("unknown field") && !message.contains("expected") {
-        return format!("{message}; this table takes no further keys");
+    let message = message.trim_end();
+    if message.contains("expected i64") {
+        return "this number is too large: whole numbers go up to 9223372036854775807".to_string();
     }
-    message
+    // The typed pass names its own structs; say what the file should hold.
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("struct Raw") {
+        out.push_str(&rest[..at]);
+        out.push_str("a table");
+        rest = rest[at..]
+            .find(|c: char| !c.is_alphanumeric() && c != ' ')
+            .map_or("", |end| &rest[at + end..]);
+        if rest.is_empty() {
+            break;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn whole_file() -> Range<usize> {
@@ -771,7 +792,15 @@ fn validate_expect(
     let table_span = raw.span();
     let line = problems.line_of(&table_span);
     let raw = raw.into_inner();
-    let names = || list_choices(flows.iter().map(|f| f.name.as_str()));
+    let names = || {
+        let mut unique: Vec<&str> = Vec::new();
+        for flow in flows {
+            if !unique.contains(&flow.name.as_str()) {
+                unique.push(&flow.name);
+            }
+        }
+        list_choices(unique.into_iter())
+    };
     let flow = match raw.flow {
         None => {
             problems.at(
@@ -869,7 +898,7 @@ fn validate_expect(
         problems.at(
             at_span,
             format!(
-                "flow `{}` is not open at {}: it is open from {} to {}",
+                "flow `{}` is not open at {}: it is open from {} until (not including) {}",
                 flow.name,
                 duration::format(at_ms),
                 duration::format(flow.open_ms),

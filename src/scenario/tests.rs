@@ -493,3 +493,53 @@ fn errors_render_as_file_line_column() {
         .render("x.toml");
     assert!(rendered.starts_with("x.toml:2:7: "), "{rendered}");
 }
+
+#[test]
+fn every_unknown_key_is_reported_at_once_with_a_suggestion() {
+    let text = "title = \"t\"\nios = \"18.2\"\nnetwrok = \"wifi\"\n[vpn]\ninclude_all_network = true\n[asume]\nx = 1\n[[flow]]\nname = \"a\"\nkind = \"app\"\nopen = \"0s\"\nclosed = \"5s\"\n";
+    let list = errors(text);
+    let lines: Vec<usize> = list.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 5, 6, 12], "{list:#?}");
+    assert!(list[0].message.contains("did you mean `network`?"));
+    assert!(
+        list[1]
+            .message
+            .contains("did you mean `include_all_networks`?")
+    );
+    assert!(list[2].message.contains("did you mean `assume`?"));
+    assert!(list[3].message.contains("did you mean `close`?"));
+}
+
+#[test]
+fn misplaced_tables_say_how_to_write_them() {
+    error_at(
+        &format!("{HEAD}[flow]\nname = \"a\"\n"),
+        3,
+        &["[[flow]]", "double brackets"],
+    );
+    error_at(&format!("{HEAD}vpn = 5\n"), 3, &["`vpn` must be a table"]);
+    error_at(&format!("{HEAD}assume = true\n"), 3, &["[assume]"]);
+}
+
+#[test]
+fn several_syntax_errors_are_reported_together() {
+    let list = errors("title = \"t\nios = \"18.2\"\n[vpn\n");
+    assert!(list.len() >= 2, "{list:#?}");
+    assert!(list.iter().all(|e| !e.message.contains("Raw")));
+}
+
+#[test]
+fn messages_never_name_internal_types() {
+    let e = error_at(
+        &format!("{HEAD}seed = 18446744073709551615\n"),
+        3,
+        &["too large"],
+    );
+    assert!(!e.message.contains("i64"));
+    let e = error_at(
+        &format!("{HEAD}[vpn]\nincluded_routes = \"0.0.0.0/0\"\n"),
+        4,
+        &[],
+    );
+    assert!(!e.message.contains("Raw"), "{e}");
+}
