@@ -14,8 +14,15 @@ pub const PHONE_LAN: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 23);
 /// The home router's LAN side and its public address.
 pub const HOME_ROUTER_LAN: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
 pub const HOME_PUBLIC: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 7);
-/// The carrier-NAT public address the phone appears as on cellular.
+/// The phone's cellular address (RFC 6598 shared space: the carrier NATs it)
+/// and the carrier-NAT public address the phone appears as on cellular.
+pub const PHONE_CELLULAR: Ipv4Addr = Ipv4Addr::new(100, 64, 10, 23);
 pub const CARRIER_PUBLIC: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 200);
+/// The phone's address on the carrier's IMS bearer (ipsec1, VoLTE).
+pub const PHONE_IMS: Ipv4Addr = Ipv4Addr::new(100, 64, 20, 23);
+/// The phone and the paired Watch on their Bluetooth link (link-local).
+pub const PHONE_BLUETOOTH: Ipv4Addr = Ipv4Addr::new(169, 254, 0, 23);
+pub const WATCH_BLUETOOTH: Ipv4Addr = Ipv4Addr::new(169, 254, 0, 60);
 /// The phone's tunnel address and the relay's in-tunnel gateway.
 pub const PHONE_TUNNEL: Ipv4Addr = Ipv4Addr::new(10, 64, 12, 34);
 pub const RELAY_GATEWAY: Ipv4Addr = Ipv4Addr::new(10, 64, 0, 1);

@@ -39,6 +39,7 @@
 #![deny(unsafe_code)]
 
 pub mod addresses;
+pub mod engine;
 pub mod facts;
 pub mod library;
 pub mod model;

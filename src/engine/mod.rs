@@ -1,0 +1,1221 @@
+//! The data plane: every flow of a scenario as real packets through smoltcp
+//! stacks, following the control plane's decisions.
+//!
+//! The topology (every address is in [`crate::addresses`]):
+//!
+//! ```text
+//!  phone en0 ── home router (NAT 198.51.100.7) ──┐
+//!  phone pdp_ip0 ── carrier (CGNAT 198.51.100.200) ├── internet ── servers (17.0.0.0/8, 203.0.113.0/24, 192.0.2.0/24)
+//!  phone utun0 ─ tunnel process ═(UDP 51820)═══════┴── VPN relay 203.0.113.10 ─(NAT 203.0.113.11)─ internet
+//!  phone ipsec1 ── carrier IMS        phone bluetooth ── Apple Watch      LAN: printer, Mac, Watch
+//! ```
+//!
+//! Each endpoint is a smoltcp [`host::Host`]. Routers, NATs and the relay
+//! rewrite packets with smoltcp's wire types. The phone's egress filter
+//! applies the control plane's decision for the flow a packet belongs to:
+//! blocked packets are dropped there, with the rule that blocked them.
+//!
+//! Time is simulated microseconds, event-driven: the loop jumps to the next
+//! packet delivery, stack timer, application timer or control-plane change.
+
+mod apps;
+mod device;
+mod host;
+pub mod packet;
+
+use crate::addresses::*;
+use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::scenario::Scenario;
+use crate::trace::Trace;
+use apps::{Transport, traffic};
+use core::net::Ipv4Addr;
+use host::Host;
+use packet::{Ends, Protocol, tunnel};
+use serde::Serialize;
+use smoltcp::iface::SocketHandle;
+use smoltcp::phy::ChecksumCapabilities;
+use smoltcp::socket::{icmp, tcp, udp};
+use smoltcp::wire::{
+    Icmpv4Packet, Icmpv4Repr, IpAddress, IpProtocol, Ipv4Packet, Ipv4Repr, UdpPacket, UdpRepr,
+};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// Every endpoint of the topology.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Node {
+    PhoneEn0,
+    PhonePdp,
+    PhoneUtun,
+    PhoneIpsec,
+    PhoneBluetooth,
+    /// The tunnel process's own userspace stack (used under IAN).
+    TunnelStack,
+    HomeRouter,
+    Printer,
+    Mac,
+    Watch,
+    Web,
+    IspDns,
+    Apns,
+    Maps,
+    AppleServices,
+    AppStore,
+    Captive,
+    VpnApi,
+    Ims,
+    Epdg,
+    RelayGateway,
+}
+
+/// A host's name and its addresses with prefix lengths.
+type NodeRow = (Node, &'static str, &'static [(Ipv4Addr, u8)]);
+
+const NODES: [NodeRow; 21] = [
+    (Node::PhoneEn0, "phone en0", &[(PHONE_LAN, 24)]),
+    (Node::PhonePdp, "phone pdp_ip0", &[(PHONE_CELLULAR, 32)]),
+    (Node::PhoneUtun, "phone utun0", &[(PHONE_TUNNEL, 32)]),
+    (Node::PhoneIpsec, "phone ipsec1", &[(PHONE_IMS, 32)]),
+    (
+        Node::PhoneBluetooth,
+        "phone bluetooth",
+        &[(PHONE_BLUETOOTH, 16)],
+    ),
+    (
+        Node::TunnelStack,
+        "tunnel process stack",
+        &[(PHONE_TUNNEL, 32)],
+    ),
+    (Node::HomeRouter, "home router", &[(HOME_ROUTER_LAN, 24)]),
+    (Node::Printer, "LAN printer", &[(LAN_PRINTER, 24)]),
+    (Node::Mac, "Mac (Xcode)", &[(LAN_MAC, 24)]),
+    (
+        Node::Watch,
+        "Apple Watch",
+        &[(APPLE_WATCH, 24), (WATCH_BLUETOOTH, 16)],
+    ),
+    (Node::Web, "web site", &[(WEB_SITE, 32)]),
+    (Node::IspDns, "ISP resolver", &[(ISP_RESOLVER, 32)]),
+    (Node::Apns, "APNs courier", &[(APNS_COURIER, 32)]),
+    (Node::Maps, "Apple Maps", &[(APPLE_MAPS, 32)]),
+    (Node::AppleServices, "iCloud", &[(APPLE_SERVICES, 32)]),
+    (Node::AppStore, "App Store", &[(APP_STORE, 32)]),
+    (Node::Captive, "captive.apple.com", &[(CAPTIVE_APPLE, 32)]),
+    (Node::VpnApi, "VPN API", &[(VPN_API, 32)]),
+    (Node::Ims, "carrier IMS", &[(CARRIER_IMS, 32)]),
+    (Node::Epdg, "carrier ePDG", &[(CARRIER_EPDG, 32)]),
+    (
+        Node::RelayGateway,
+        "VPN relay gateway",
+        &[(RELAY_GATEWAY, 10)],
+    ),
+];
+
+/// Services each server offers: (transport, port).
+fn services(node: Node) -> &'static [(Transport, u16)] {
+    match node {
+        Node::HomeRouter => &[(Transport::Udp, 67)],
+        Node::Printer => &[(Transport::Tcp, 631)],
+        Node::Mac | Node::Watch => &[(Transport::Tcp, 62078)],
+        Node::Web | Node::Maps | Node::AppleServices | Node::AppStore | Node::VpnApi => {
+            &[(Transport::Tcp, 443)]
+        }
+        Node::IspDns => &[(Transport::Udp, 53)],
+        Node::Apns => &[(Transport::Tcp, 5223)],
+        Node::Captive => &[(Transport::Tcp, 80)],
+        Node::Ims => &[(Transport::Udp, 5060)],
+        Node::Epdg => &[(Transport::Udp, 4500)],
+        Node::RelayGateway => &[(Transport::Udp, 53), (Transport::Tcp, apps::PROBE_TCP_PORT)],
+        _ => &[],
+    }
+}
+
+fn node_of(addr: Ipv4Addr) -> Option<Node> {
+    NODES
+        .iter()
+        .find(|(node, _, addrs)| {
+            !matches!(node, Node::PhoneUtun | Node::TunnelStack)
+                && addrs.iter().any(|(a, _)| *a == addr)
+        })
+        .map(|(node, _, _)| *node)
+}
+
+/// Where a packet is seen: the pcap files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapturePoint {
+    En0,
+    PdpIp0,
+    Utun0,
+    Ipsec1,
+    Bluetooth,
+    /// The relay's internet side, after its NAT.
+    RelayInternet,
+}
+
+impl CapturePoint {
+    pub const ALL: [CapturePoint; 6] = [
+        CapturePoint::En0,
+        CapturePoint::PdpIp0,
+        CapturePoint::Utun0,
+        CapturePoint::Ipsec1,
+        CapturePoint::Bluetooth,
+        CapturePoint::RelayInternet,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapturePoint::En0 => "en0",
+            CapturePoint::PdpIp0 => "pdp_ip0",
+            CapturePoint::Utun0 => "utun0",
+            CapturePoint::Ipsec1 => "ipsec1",
+            CapturePoint::Bluetooth => "bluetooth",
+            CapturePoint::RelayInternet => "relay-internet",
+        }
+    }
+}
+
+/// One packet seen at a capture point, or dropped at the phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketRecord {
+    pub at_us: u64,
+    pub point: CapturePoint,
+    pub bytes: Vec<u8>,
+    /// Index into the scenario's flows.
+    pub flow: Option<usize>,
+    /// The rule that decided this packet's path (or dropped it).
+    pub rule: &'static str,
+    pub dropped: bool,
+}
+
+/// A server (or the relay) recording where a flow's traffic came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Observation {
+    pub at_ms: u64,
+    pub server: &'static str,
+    pub flow: String,
+    pub source: String,
+    pub seen_as: SeenAs,
+    /// Which of the flow's connections (0 = the first) it belongs to.
+    #[serde(skip)]
+    pub connection: u32,
+}
+
+/// Something the engine did that is not a packet (a socket bind failing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EngineEvent {
+    pub at_ms: u64,
+    pub flow: String,
+    pub what: String,
+    pub rule: &'static str,
+}
+
+/// The result of a packet run.
+#[derive(Clone, Debug, Default)]
+pub struct PacketRun {
+    pub packets: Vec<PacketRecord>,
+    pub observations: Vec<Observation>,
+    pub events: Vec<EngineEvent>,
+    /// Packet events: every transmission and every delivery.
+    pub packet_events: u64,
+    /// For each flow: the segment index each of its connections began in.
+    pub connection_segments: Vec<Vec<usize>>,
+}
+
+fn seen_as(source: Ipv4Addr) -> SeenAs {
+    match source {
+        a if a == RELAY_EXIT || a == PHONE_TUNNEL => SeenAs::Vpn,
+        a if a == HOME_PUBLIC || a == CARRIER_PUBLIC || a == PHONE_IMS => SeenAs::Device,
+        a if a.is_private() || a.is_link_local() => SeenAs::Local,
+        _ => SeenAs::Device,
+    }
+}
+
+/// A packet on its way.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct InFlight {
+    at_us: u64,
+    seq: u64,
+    to: Dest,
+    bytes: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Dest {
+    Host(Node),
+    RelayTransport,
+    RelayExit,
+}
+
+/// Link latencies, in microseconds.
+mod latency {
+    pub const LAN: u64 = 1_000;
+    pub const WIFI_TO_ROUTER: u64 = 2_000;
+    pub const HOME_UPLINK: u64 = 8_000;
+    pub const CELLULAR: u64 = 25_000;
+    pub const SERVERS: u64 = 10_000;
+    pub const RELAY: u64 = 15_000;
+    pub const IMS: u64 = 25_000;
+    pub const BLUETOOTH: u64 = 5_000;
+}
+
+/// The phone-side client of one flow.
+struct Client {
+    node: Node,
+    handle: SocketHandle,
+    tcp_handle: Option<SocketHandle>,
+    local_port: u16,
+    remote: Ipv4Addr,
+    next_send_us: u64,
+    sent_request: bool,
+    echo_seq: u16,
+}
+
+struct FlowState {
+    kind: FlowKind,
+    name: String,
+    /// Index of the segment in force.
+    segment: usize,
+    client: Option<Client>,
+    /// How many connections the flow has opened so far.
+    connections: u32,
+}
+
+/// The tunnel process: encapsulates utun0's packets to the relay.
+struct TunnelProcess {
+    node: Option<Node>,
+    handle: Option<SocketHandle>,
+    counter: u64,
+}
+
+const TRANSPORT_PORT: u16 = 51821;
+
+/// An observation matched to the flow's segments by time, not connection.
+const BY_TIME: u32 = u32::MAX;
+
+struct Engine<'a> {
+    scenario: &'a Scenario,
+    trace: &'a Trace,
+    hosts: Vec<Host>,
+    in_flight: BinaryHeap<Reverse<InFlight>>,
+    seq: u64,
+    flows: Vec<FlowState>,
+    tunnel: TunnelProcess,
+    relay_peer: Option<(Ipv4Addr, u16)>,
+    relay_counter: u64,
+    /// Server-side TCP connections already recorded, by (node, handle).
+    observed: BTreeMap<(Node, SocketHandle), ()>,
+    state_index: usize,
+    run: PacketRun,
+}
+
+fn flow_port(flow: usize, connection: u32) -> u16 {
+    40_000 + (flow as u16 % 2_000) * 8 + (connection % 8) as u16
+}
+
+fn flow_of_port(port: u16, flows: usize) -> Option<usize> {
+    if port < 40_000 {
+        return None;
+    }
+    let flow = usize::from((port - 40_000) / 8);
+    (flow < flows).then_some(flow)
+}
+
+/// Runs the scenario's flows as packets, following `trace` (the control
+/// plane's answer for the same scenario).
+pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
+    let seed = scenario.seed;
+    let hosts = NODES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, addrs))| {
+            Host::new(addrs, seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64)
+        })
+        .collect();
+    let flows = scenario
+        .flows
+        .iter()
+        .map(|f| FlowState {
+            kind: f.kind,
+            name: f.name.clone(),
+            segment: 0,
+            client: None,
+            connections: 0,
+        })
+        .collect();
+    let mut engine = Engine {
+        scenario,
+        trace,
+        hosts,
+        in_flight: BinaryHeap::new(),
+        seq: 0,
+        flows,
+        tunnel: TunnelProcess {
+            node: None,
+            handle: None,
+            counter: 0,
+        },
+        relay_peer: None,
+        relay_counter: 0,
+        observed: BTreeMap::new(),
+        state_index: 0,
+        run: PacketRun {
+            connection_segments: vec![Vec::new(); scenario.flows.len()],
+            ..PacketRun::default()
+        },
+    };
+    engine.start_servers();
+    engine.main_loop();
+    engine.run
+}
+
+impl Engine<'_> {
+    fn host(&mut self, node: Node) -> &mut Host {
+        &mut self.hosts[node as usize]
+    }
+
+    fn start_servers(&mut self) {
+        for (node, _, _) in NODES {
+            for (transport, port) in services(node) {
+                let host = self.host(node);
+                match transport {
+                    Transport::Udp => {
+                        host.add_udp(*port);
+                    }
+                    _ => {
+                        let handle = host.add_tcp();
+                        let _ = host.sockets.get_mut::<tcp::Socket>(handle).listen(*port);
+                    }
+                }
+            }
+        }
+    }
+
+    fn state_at(&self, at_ms: u64) -> (Option<Network>, TunnelState) {
+        let state = self
+            .trace
+            .states
+            .iter()
+            .rev()
+            .find(|s| s.from_ms <= at_ms)
+            .or(self.trace.states.first());
+        state.map_or((Some(self.scenario.network), TunnelState::Absent), |s| {
+            (s.network, s.tunnel)
+        })
+    }
+
+    fn main_loop(&mut self) {
+        let end_us = self.scenario.duration_ms * 1_000;
+        let mut now = 0u64;
+        loop {
+            self.control(now);
+            self.settle(now);
+            let next = self.next_event(now);
+            match next {
+                Some(t) if t < end_us => now = t,
+                _ => break,
+            }
+        }
+    }
+
+    /// Everything scheduled at exactly `now`: deliveries, stack polls, client
+    /// sends, repeated until no host has anything more to do at this instant.
+    fn settle(&mut self, now: u64) {
+        for _ in 0..64 {
+            self.deliver(now);
+            self.clients(now);
+            for node in 0..self.hosts.len() {
+                self.hosts[node].poll(now);
+            }
+            self.servers(now);
+            self.tunnel_receive(now);
+            let mut sent = false;
+            for (node, _, _) in NODES {
+                while let Some(bytes) = self.host(node).device.tx.pop_front() {
+                    sent = true;
+                    self.egress(node, bytes, now);
+                }
+            }
+            let pending = self
+                .in_flight
+                .peek()
+                .is_some_and(|Reverse(p)| p.at_us <= now);
+            if !sent && !pending && self.hosts.iter().all(|h| h.device.rx.is_empty()) {
+                break;
+            }
+        }
+    }
+
+    fn next_event(&mut self, now: u64) -> Option<u64> {
+        let mut next = self.in_flight.peek().map(|Reverse(p)| p.at_us);
+        let mut consider = |t: Option<u64>| {
+            if let Some(t) = t {
+                let t = t.max(now + 1);
+                next = Some(next.map_or(t, |n: u64| n.min(t)));
+            }
+        };
+        for host in &mut self.hosts {
+            consider(host.poll_at(now));
+        }
+        for flow in &self.flows {
+            consider(flow.client.as_ref().map(|c| c.next_send_us));
+        }
+        // The control plane's next change: a segment boundary or a state.
+        let now_ms = now / 1_000;
+        for flow in &self.trace.flows {
+            consider(
+                flow.segments
+                    .iter()
+                    .map(|s| s.from_ms)
+                    .chain([flow.close_ms])
+                    .find(|t| *t > now_ms)
+                    .map(|t| t * 1_000),
+            );
+        }
+        consider(
+            self.trace
+                .states
+                .iter()
+                .map(|s| s.from_ms)
+                .find(|t| *t > now_ms)
+                .map(|t| t * 1_000),
+        );
+        next
+    }
+
+    /// Applies the control plane's decisions that take effect at `now`.
+    fn control(&mut self, now: u64) {
+        let now_ms = now / 1_000;
+        let (network, tunnel) = self.state_at(now_ms);
+        // The tunnel process keeps its transport on the current network.
+        let wanted = match (tunnel, network) {
+            (TunnelState::Absent | TunnelState::Off | TunnelState::Lost, _) | (_, None) => None,
+            (_, Some(Network::Wifi)) => Some(Node::PhoneEn0),
+            (_, Some(Network::Cellular)) => Some(Node::PhonePdp),
+        };
+        if wanted != self.tunnel.node {
+            if let (Some(node), Some(handle)) = (self.tunnel.node, self.tunnel.handle.take()) {
+                self.host(node).sockets.remove(handle);
+            }
+            self.tunnel.node = wanted;
+            if let Some(node) = wanted {
+                let handle = self.host(node).add_udp(TRANSPORT_PORT);
+                self.tunnel.handle = Some(handle);
+                self.send_transport(tunnel::HANDSHAKE_INITIATION, &[], now);
+            }
+        }
+        let state_changed = self.state_index < self.trace.states.len()
+            && self.trace.states[self.state_index].from_ms <= now_ms;
+        if state_changed {
+            while self.state_index < self.trace.states.len()
+                && self.trace.states[self.state_index].from_ms <= now_ms
+            {
+                self.state_index += 1;
+            }
+        }
+
+        for i in 0..self.flows.len() {
+            let flow = &self.trace.flows[i];
+            if now_ms >= flow.close_ms {
+                if let Some(client) = self.flows[i].client.take() {
+                    self.close_client(client);
+                }
+                continue;
+            }
+            let Some(index) = flow.segments.iter().rposition(|s| s.from_ms <= now_ms) else {
+                continue;
+            };
+            let started = flow.segments[index].from_ms == now_ms && now.is_multiple_of(1_000);
+            let first = self.flows[i].client.is_none() && self.flows[i].connections == 0;
+            let new_segment = started && index != self.flows[i].segment;
+            if !first && !new_segment {
+                continue;
+            }
+            self.flows[i].segment = index;
+            let segment = &flow.segments[index];
+            use crate::policy::Continuity;
+            match (segment.route, segment.change) {
+                (Route::Offline, _) => {
+                    if let Some(client) = self.flows[i].client.take() {
+                        self.close_client(client);
+                    }
+                }
+                (_, Continuity::Kept) if self.flows[i].client.is_some() => {}
+                _ => {
+                    if let Some(client) = self.flows[i].client.take() {
+                        self.close_client(client);
+                    }
+                    self.open_client(i, index, now);
+                }
+            }
+        }
+    }
+
+    /// Ends a client's connection: TCP is aborted (its RST goes out on the
+    /// next poll, and is dropped if the interface is gone); UDP and ICMP
+    /// sockets are simply closed.
+    fn close_client(&mut self, client: Client) {
+        let host = self.host(client.node);
+        for handle in [Some(client.handle), client.tcp_handle]
+            .into_iter()
+            .flatten()
+        {
+            match host.sockets.get_mut::<smoltcp::socket::Socket>(handle) {
+                smoltcp::socket::Socket::Tcp(socket) => socket.abort(),
+                _ => {
+                    host.sockets.remove(handle);
+                }
+            }
+        }
+    }
+
+    fn open_client(&mut self, flow: usize, segment: usize, now: u64) {
+        let kind = self.flows[flow].kind;
+        let seg = &self.trace.flows[flow].segments[segment];
+        let t = traffic(kind);
+        if t.transport == Transport::Tunnel {
+            return;
+        }
+        let ian = self.trace.scenario.vpn.as_ref().is_some_and(|v| v.ian());
+        let node = match seg.interface {
+            Interface::En0 => Node::PhoneEn0,
+            Interface::PdpIp0 => Node::PhonePdp,
+            Interface::Ipsec1 => Node::PhoneIpsec,
+            Interface::Bluetooth => Node::PhoneBluetooth,
+            Interface::Utun0 | Interface::None => {
+                if kind == FlowKind::TunnelProbe && ian {
+                    Node::TunnelStack
+                } else {
+                    Node::PhoneUtun
+                }
+            }
+        };
+        if kind == FlowKind::TunnelProbe && ian {
+            let rule = crate::facts::lookup(
+                crate::facts::Fact::ProbeBindFailsUnderIan,
+                self.scenario.ios,
+            )
+            .map_or("probe.bind-fails-under-ian", |r| r.id);
+            self.run.events.push(EngineEvent {
+                at_ms: now / 1_000,
+                flow: self.flows[flow].name.clone(),
+                what: "bind(IP_BOUND_IF utun0) fails under includeAllNetworks; the probe uses the tunnel process's own userspace stack".into(),
+                rule,
+            });
+        }
+        let through_tunnel = matches!(node, Node::PhoneUtun | Node::TunnelStack);
+        let remote = apps::destination(kind, through_tunnel, node == Node::PhoneBluetooth);
+        let connection = self.flows[flow].connections;
+        self.flows[flow].connections += 1;
+        self.run.connection_segments[flow].push(segment);
+        let local_port = flow_port(flow, connection);
+        let host = self.host(node);
+        let (handle, tcp_handle) = match t.transport {
+            Transport::Tcp => {
+                let handle = host.add_tcp();
+                let socket = host.sockets.get_mut::<tcp::Socket>(handle);
+                socket.set_keep_alive(t.keepalive_us.map(smoltcp::time::Duration::from_micros));
+                let _ = socket.connect(
+                    host.iface.context(),
+                    (IpAddress::Ipv4(remote), t.port),
+                    local_port,
+                );
+                (handle, None)
+            }
+            Transport::Udp => (host.add_udp(local_port), None),
+            Transport::Probe => {
+                let icmp = host.add_icmp(local_port);
+                let tcp_handle = host.add_tcp();
+                let socket = host.sockets.get_mut::<tcp::Socket>(tcp_handle);
+                let _ = socket.connect(
+                    host.iface.context(),
+                    (IpAddress::Ipv4(remote), t.port),
+                    local_port,
+                );
+                (icmp, Some(tcp_handle))
+            }
+            Transport::Tunnel => return,
+        };
+        self.flows[flow].client = Some(Client {
+            node,
+            handle,
+            tcp_handle,
+            local_port,
+            remote,
+            next_send_us: now,
+            sent_request: false,
+            echo_seq: 0,
+        });
+    }
+
+    /// Phone-side application behaviour.
+    fn clients(&mut self, now: u64) {
+        for i in 0..self.flows.len() {
+            let kind = self.flows[i].kind;
+            let t = traffic(kind);
+            let Some(client) = self.flows[i].client.as_mut() else {
+                continue;
+            };
+            let host = &mut self.hosts[client.node as usize];
+            match t.transport {
+                Transport::Tcp => {
+                    let socket = host.sockets.get_mut::<tcp::Socket>(client.handle);
+                    if socket.can_recv() {
+                        let mut sink = [0u8; 2048];
+                        while socket.recv_slice(&mut sink).unwrap_or(0) > 0 {}
+                        if kind == FlowKind::CaptivePortal || kind == FlowKind::VpnApi {
+                            socket.close();
+                        }
+                    }
+                    if !client.sent_request && socket.may_send() {
+                        let _ = socket.send_slice(t.request);
+                        client.sent_request = true;
+                    }
+                    client.next_send_us = u64::MAX;
+                }
+                Transport::Udp => {
+                    let socket = host.sockets.get_mut::<udp::Socket>(client.handle);
+                    let mut sink = [0u8; 2048];
+                    while socket.recv_slice(&mut sink).is_ok() {}
+                    if now >= client.next_send_us {
+                        let payload = if kind == FlowKind::Dhcp {
+                            apps::dhcp_request(PHONE_LAN)
+                        } else {
+                            t.request.to_vec()
+                        };
+                        let _ =
+                            socket.send_slice(&payload, (IpAddress::Ipv4(client.remote), t.port));
+                        client.next_send_us = now + t.every_us.unwrap_or(u64::MAX / 2);
+                    }
+                }
+                Transport::Probe => {
+                    if let Some(tcp_handle) = client.tcp_handle {
+                        let socket = host.sockets.get_mut::<tcp::Socket>(tcp_handle);
+                        let mut sink = [0u8; 2048];
+                        while socket.can_recv() && socket.recv_slice(&mut sink).unwrap_or(0) > 0 {}
+                        if !client.sent_request && socket.may_send() {
+                            let _ = socket.send_slice(t.request);
+                            client.sent_request = true;
+                        }
+                    }
+                    let socket = host.sockets.get_mut::<icmp::Socket>(client.handle);
+                    let mut sink = [0u8; 512];
+                    while socket.recv_slice(&mut sink).is_ok() {}
+                    if now >= client.next_send_us && socket.can_send() {
+                        let repr = Icmpv4Repr::EchoRequest {
+                            ident: client.local_port,
+                            seq_no: client.echo_seq,
+                            data: b"tunnelscope ping",
+                        };
+                        let mut bytes = vec![0; repr.buffer_len()];
+                        repr.emit(
+                            &mut Icmpv4Packet::new_unchecked(&mut bytes),
+                            &ChecksumCapabilities::default(),
+                        );
+                        let _ = socket.send_slice(&bytes, IpAddress::Ipv4(client.remote));
+                        client.echo_seq = client.echo_seq.wrapping_add(1);
+                        client.next_send_us = now + t.every_us.unwrap_or(5_000_000);
+                    }
+                }
+                Transport::Tunnel => {}
+            }
+        }
+    }
+
+    /// Server-side behaviour: answer, record who asked, keep a listener.
+    fn servers(&mut self, now: u64) {
+        let flows = self.flows.len();
+        for (node, name, _) in NODES {
+            if services(node).is_empty() {
+                continue;
+            }
+            let host = &mut self.hosts[node as usize];
+            let mut observations = Vec::new();
+            let mut listening: Vec<u16> = Vec::new();
+            for (handle, socket) in host.sockets.iter_mut() {
+                match socket {
+                    smoltcp::socket::Socket::Tcp(socket) => {
+                        if socket.state() == tcp::State::Listen {
+                            listening.push(socket.listen_endpoint().port);
+                            continue;
+                        }
+                        if let Some(remote) = socket.remote_endpoint()
+                            && socket.state() == tcp::State::Established
+                            && self.observed.insert((node, handle), ()).is_none()
+                        {
+                            observations.push((v4(remote.addr), remote.port));
+                        }
+                        if socket.can_recv() {
+                            let mut request = [0u8; 2048];
+                            let size = socket.recv_slice(&mut request).unwrap_or(0);
+                            if size > 0 {
+                                let port = socket.local_endpoint().map_or(0, |e| e.port);
+                                let _ = socket.send_slice(&apps::response(
+                                    port,
+                                    &request[..size],
+                                    PHONE_LAN,
+                                ));
+                            }
+                        }
+                        if socket.state() == tcp::State::CloseWait {
+                            socket.close();
+                        }
+                    }
+                    smoltcp::socket::Socket::Udp(socket) => {
+                        let port = socket.endpoint().port;
+                        let mut request = [0u8; 2048];
+                        while let Ok((size, meta)) = socket.recv_slice(&mut request) {
+                            let source = v4(meta.endpoint.addr);
+                            observations.push((source, meta.endpoint.port));
+                            let answer = apps::response(port, &request[..size], source);
+                            let _ = socket.send_slice(&answer, meta.endpoint);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Keep one listener per TCP service, however many connections.
+            for (transport, port) in services(node) {
+                if *transport == Transport::Tcp && !listening.contains(port) {
+                    let handle = host.add_tcp();
+                    let _ = host.sockets.get_mut::<tcp::Socket>(handle).listen(*port);
+                }
+            }
+            for (source, port) in observations {
+                let Some(flow) = flow_of_port(port, flows) else {
+                    continue;
+                };
+                let connection = u32::from((port - 40_000) % 8);
+                self.observe(now, name, flow, source, connection);
+            }
+        }
+    }
+
+    fn observe(
+        &mut self,
+        now: u64,
+        server: &'static str,
+        flow: usize,
+        source: Ipv4Addr,
+        connection: u32,
+    ) {
+        let connections = self.flows[flow].connections;
+        // Ports cycle every 8 connections; map back to the newest match.
+        let connection = (0..connections)
+            .rev()
+            .find(|c| c % 8 == connection)
+            .unwrap_or(connection);
+        self.run.observations.push(Observation {
+            at_ms: now / 1_000,
+            server,
+            flow: self.flows[flow].name.clone(),
+            source: source.to_string(),
+            seen_as: seen_as(source),
+            connection,
+        });
+    }
+
+    fn schedule(&mut self, at_us: u64, to: Dest, bytes: Vec<u8>) {
+        self.seq += 1;
+        self.run.packet_events += 1;
+        self.in_flight.push(Reverse(InFlight {
+            at_us,
+            seq: self.seq,
+            to,
+            bytes,
+        }));
+    }
+
+    fn deliver(&mut self, now: u64) {
+        while self
+            .in_flight
+            .peek()
+            .is_some_and(|Reverse(p)| p.at_us <= now)
+        {
+            let Reverse(packet) = self.in_flight.pop().expect("peeked");
+            self.run.packet_events += 1;
+            match packet.to {
+                Dest::Host(node) => self.arrive(node, packet.bytes, now),
+                Dest::RelayTransport => self.relay_transport(packet.bytes, now),
+                Dest::RelayExit => self.relay_exit(packet.bytes, now),
+            }
+        }
+    }
+
+    /// A packet reaches a host; the phone's interfaces capture and filter it.
+    fn arrive(&mut self, node: Node, bytes: Vec<u8>, now: u64) {
+        let (network, _) = self.state_at(now / 1_000);
+        let point = match node {
+            Node::PhoneEn0 => Some(CapturePoint::En0),
+            Node::PhonePdp => Some(CapturePoint::PdpIp0),
+            Node::PhoneIpsec => Some(CapturePoint::Ipsec1),
+            Node::PhoneBluetooth => Some(CapturePoint::Bluetooth),
+            _ => None,
+        };
+        if let Some(point) = point {
+            let up = match node {
+                Node::PhoneEn0 => network == Some(Network::Wifi),
+                Node::PhonePdp => network == Some(Network::Cellular),
+                _ => network.is_some(),
+            };
+            let ends = packet::ends(&bytes);
+            let flow = self.flow_of(&ends, false);
+            if !up {
+                self.record(now, point, bytes, flow, "device.interface-down", true);
+                return;
+            }
+            let (rule, blocked) = self.verdict(flow, now);
+            self.record(now, point, bytes.clone(), flow, rule, blocked);
+            if blocked {
+                return;
+            }
+        }
+        self.host(node).device.rx.push_back(bytes);
+    }
+
+    /// Which flow a packet at the phone belongs to (by its phone-side port).
+    fn flow_of(&self, ends: &Option<Ends>, outgoing: bool) -> Option<usize> {
+        let ends = ends.as_ref()?;
+        let port = if outgoing {
+            ends.src_port
+        } else {
+            ends.dst_port
+        };
+        if ends.protocol == Protocol::Udp && port == TRANSPORT_PORT {
+            return self
+                .flows
+                .iter()
+                .position(|f| f.kind == FlowKind::VpnTransport);
+        }
+        flow_of_port(port, self.flows.len())
+    }
+
+    /// The control plane's verdict for a flow's packet now: its deciding
+    /// rule, and whether the phone drops it.
+    fn verdict(&self, flow: Option<usize>, now: u64) -> (&'static str, bool) {
+        let Some(flow) = flow else {
+            return ("vpn.transport-outside", false);
+        };
+        let now_ms = now / 1_000;
+        let segments = &self.trace.flows[flow].segments;
+        let segment = segments
+            .iter()
+            .rev()
+            .find(|s| s.from_ms <= now_ms)
+            .or(segments.first());
+        match segment {
+            Some(s) => {
+                let rule = s.rules.last().map_or("", |r| r.id);
+                (rule, matches!(s.route, Route::Blocked | Route::Offline))
+            }
+            None => ("", false),
+        }
+    }
+
+    fn record(
+        &mut self,
+        at_us: u64,
+        point: CapturePoint,
+        bytes: Vec<u8>,
+        flow: Option<usize>,
+        rule: &'static str,
+        dropped: bool,
+    ) {
+        self.run.packets.push(PacketRecord {
+            at_us,
+            point,
+            bytes,
+            flow,
+            rule,
+            dropped,
+        });
+    }
+
+    /// A host sent a packet: capture, filter and route it.
+    fn egress(&mut self, node: Node, mut bytes: Vec<u8>, now: u64) {
+        self.run.packet_events += 1;
+        let ends = packet::ends(&bytes);
+        let Some(e) = ends else { return };
+        let point = match node {
+            Node::PhoneEn0 => Some(CapturePoint::En0),
+            Node::PhonePdp => Some(CapturePoint::PdpIp0),
+            Node::PhoneUtun => Some(CapturePoint::Utun0),
+            Node::PhoneIpsec => Some(CapturePoint::Ipsec1),
+            Node::PhoneBluetooth => Some(CapturePoint::Bluetooth),
+            _ => None,
+        };
+        if let Some(point) = point {
+            let flow = self.flow_of(&ends, true);
+            let (network, _) = self.state_at(now / 1_000);
+            let up = match node {
+                Node::PhoneEn0 => network == Some(Network::Wifi),
+                Node::PhonePdp => network == Some(Network::Cellular),
+                _ => network.is_some(),
+            };
+            if !up {
+                self.record(now, point, bytes, flow, "device.interface-down", true);
+                return;
+            }
+            let (rule, blocked) = self.verdict(flow, now);
+            self.record(now, point, bytes.clone(), flow, rule, blocked);
+            if blocked {
+                return;
+            }
+        }
+        match node {
+            Node::PhoneUtun | Node::TunnelStack => self.tunnel_send(bytes, now),
+            Node::PhoneEn0 => {
+                if e.dst == HOME_ROUTER_LAN || e.dst.is_broadcast() {
+                    self.schedule(now + latency::LAN, Dest::Host(Node::HomeRouter), bytes);
+                } else if let Some(lan) =
+                    node_of(e.dst).filter(|n| matches!(n, Node::Printer | Node::Mac | Node::Watch))
+                {
+                    self.schedule(now + latency::LAN, Dest::Host(lan), bytes);
+                } else {
+                    packet::rewrite(&mut bytes, Some((HOME_PUBLIC, e.src_port)), None);
+                    self.internet(bytes, now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK);
+                }
+            }
+            Node::PhonePdp => {
+                packet::rewrite(&mut bytes, Some((CARRIER_PUBLIC, e.src_port)), None);
+                self.internet(bytes, now + latency::CELLULAR);
+            }
+            Node::PhoneIpsec => self.schedule(now + latency::IMS, Dest::Host(Node::Ims), bytes),
+            Node::PhoneBluetooth => {
+                self.schedule(now + latency::BLUETOOTH, Dest::Host(Node::Watch), bytes)
+            }
+            Node::HomeRouter | Node::Printer | Node::Mac => {
+                self.schedule(now + latency::LAN, Dest::Host(Node::PhoneEn0), bytes)
+            }
+            Node::Watch => {
+                let to = if e.dst == PHONE_BLUETOOTH {
+                    Node::PhoneBluetooth
+                } else {
+                    Node::PhoneEn0
+                };
+                self.schedule(now + latency::LAN, Dest::Host(to), bytes)
+            }
+            Node::Ims => self.schedule(now + latency::IMS, Dest::Host(Node::PhoneIpsec), bytes),
+            Node::RelayGateway => self.relay_to_phone(bytes, now),
+            _ => self.internet(bytes, now + latency::SERVERS),
+        }
+    }
+
+    /// The internet routes by destination address.
+    fn internet(&mut self, mut bytes: Vec<u8>, at: u64) {
+        let Some(e) = packet::ends(&bytes) else {
+            return;
+        };
+        if e.dst == HOME_PUBLIC {
+            packet::rewrite(&mut bytes, None, Some((PHONE_LAN, e.dst_port)));
+            self.schedule(
+                at + latency::HOME_UPLINK + latency::WIFI_TO_ROUTER,
+                Dest::Host(Node::PhoneEn0),
+                bytes,
+            );
+        } else if e.dst == CARRIER_PUBLIC {
+            packet::rewrite(&mut bytes, None, Some((PHONE_CELLULAR, e.dst_port)));
+            self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
+        } else if e.dst == RELAY_PUBLIC {
+            self.schedule(at + latency::RELAY, Dest::RelayTransport, bytes);
+        } else if e.dst == RELAY_EXIT {
+            self.schedule(at + latency::RELAY, Dest::RelayExit, bytes);
+        } else if let Some(node) = node_of(e.dst) {
+            self.schedule(at + latency::SERVERS, Dest::Host(node), bytes);
+        }
+    }
+
+    /// The tunnel process wraps a packet from utun0 (or from its own stack)
+    /// and sends it to the relay.
+    fn tunnel_send(&mut self, inner: Vec<u8>, now: u64) {
+        let (_, tunnel) = self.state_at(now / 1_000);
+        if tunnel != TunnelState::Connected {
+            // Not connected: the provider has nowhere to send it.
+            return;
+        }
+        self.send_transport(tunnel::DATA, &inner, now);
+    }
+
+    fn send_transport(&mut self, kind: u8, inner: &[u8], _now: u64) {
+        let (Some(node), Some(handle)) = (self.tunnel.node, self.tunnel.handle) else {
+            return;
+        };
+        self.tunnel.counter += 1;
+        let payload = tunnel::wrap(kind, 1, self.tunnel.counter, inner);
+        let socket = self.hosts[node as usize]
+            .sockets
+            .get_mut::<udp::Socket>(handle);
+        let _ = socket.send_slice(&payload, (IpAddress::Ipv4(RELAY_PUBLIC), tunnel::PORT));
+    }
+
+    /// Packets from the relay reach the tunnel process's UDP socket.
+    fn tunnel_receive(&mut self, now: u64) {
+        let (Some(node), Some(handle)) = (self.tunnel.node, self.tunnel.handle) else {
+            return;
+        };
+        let mut inners = Vec::new();
+        {
+            let socket = self.hosts[node as usize]
+                .sockets
+                .get_mut::<udp::Socket>(handle);
+            let mut buffer = [0u8; 4096];
+            while let Ok((size, _)) = socket.recv_slice(&mut buffer) {
+                if let Some((tunnel::DATA, inner)) = tunnel::unwrap(&buffer[..size])
+                    && !inner.is_empty()
+                {
+                    inners.push(inner.to_vec());
+                }
+            }
+        }
+        let ian = self.trace.scenario.vpn.as_ref().is_some_and(|v| v.ian());
+        for inner in inners {
+            let ends = packet::ends(&inner);
+            let flow = self.flow_of(&ends, false);
+            let to_stack = ian && flow.is_some_and(|f| self.flows[f].kind == FlowKind::TunnelProbe);
+            if to_stack {
+                self.host(Node::TunnelStack).device.rx.push_back(inner);
+            } else {
+                let (rule, blocked) = self.verdict(flow, now);
+                self.record(now, CapturePoint::Utun0, inner.clone(), flow, rule, blocked);
+                if !blocked {
+                    self.host(Node::PhoneUtun).device.rx.push_back(inner);
+                }
+            }
+        }
+    }
+
+    /// The relay's UDP 51820: handshakes, and data to unwrap and forward.
+    fn relay_transport(&mut self, bytes: Vec<u8>, now: u64) {
+        let Some(e) = packet::ends(&bytes) else {
+            return;
+        };
+        let Ok(ip) = Ipv4Packet::new_checked(&bytes[..]) else {
+            return;
+        };
+        let Ok(udp) = UdpPacket::new_checked(ip.payload()) else {
+            return;
+        };
+        let Some((kind, inner)) = tunnel::unwrap(udp.payload()) else {
+            return;
+        };
+        // WireGuard roams: the peer is wherever its last packet came from,
+        // and the relay sees the phone's public address.
+        let peer = (e.src, e.src_port);
+        if self.relay_peer != Some(peer) {
+            self.relay_peer = Some(peer);
+            if let Some(flow) = self
+                .flows
+                .iter()
+                .position(|f| f.kind == FlowKind::VpnTransport)
+            {
+                self.run.observations.push(Observation {
+                    at_ms: now / 1_000,
+                    server: "VPN relay",
+                    flow: self.flows[flow].name.clone(),
+                    source: e.src.to_string(),
+                    seen_as: seen_as(e.src),
+                    connection: BY_TIME,
+                });
+            }
+        }
+        match kind {
+            tunnel::HANDSHAKE_INITIATION => {
+                self.relay_to_peer(tunnel::HANDSHAKE_RESPONSE, &[], now)
+            }
+            tunnel::DATA if !inner.is_empty() => {
+                let mut inner = inner.to_vec();
+                let Some(i) = packet::ends(&inner) else {
+                    return;
+                };
+                if i.dst == RELAY_GATEWAY {
+                    self.host(Node::RelayGateway).device.rx.push_back(inner);
+                } else {
+                    packet::rewrite(&mut inner, Some((RELAY_EXIT, i.src_port)), None);
+                    let flow = flow_of_port(i.src_port, self.flows.len());
+                    let (rule, _) = self.verdict(flow, now);
+                    self.record(
+                        now,
+                        CapturePoint::RelayInternet,
+                        inner.clone(),
+                        flow,
+                        rule,
+                        false,
+                    );
+                    self.internet(inner, now);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Replies to the relay's exit address go back into the tunnel.
+    fn relay_exit(&mut self, mut bytes: Vec<u8>, now: u64) {
+        let Some(e) = packet::ends(&bytes) else {
+            return;
+        };
+        let flow = flow_of_port(e.dst_port, self.flows.len());
+        let (rule, _) = self.verdict(flow, now);
+        self.record(
+            now,
+            CapturePoint::RelayInternet,
+            bytes.clone(),
+            flow,
+            rule,
+            false,
+        );
+        packet::rewrite(&mut bytes, None, Some((PHONE_TUNNEL, e.dst_port)));
+        self.relay_to_phone(bytes, now);
+    }
+
+    fn relay_to_phone(&mut self, inner: Vec<u8>, now: u64) {
+        self.relay_to_peer(tunnel::DATA, &inner, now);
+    }
+
+    fn relay_to_peer(&mut self, kind: u8, inner: &[u8], now: u64) {
+        let Some((peer, port)) = self.relay_peer else {
+            return;
+        };
+        self.relay_counter += 1;
+        let payload = tunnel::wrap(kind, 1, self.relay_counter, inner);
+        let bytes = udp_packet((RELAY_PUBLIC, tunnel::PORT), (peer, port), &payload);
+        self.internet(bytes, now + latency::RELAY);
+    }
+}
+
+/// The model is IPv4-only (smoltcp is built without IPv6).
+fn v4(addr: IpAddress) -> Ipv4Addr {
+    match addr {
+        IpAddress::Ipv4(a) => a,
+    }
+}
+
+/// Builds an IPv4/UDP packet with valid checksums.
+fn udp_packet(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), payload: &[u8]) -> Vec<u8> {
+    let udp = UdpRepr {
+        src_port: src.1,
+        dst_port: dst.1,
+    };
+    let ip = Ipv4Repr {
+        src_addr: src.0,
+        dst_addr: dst.0,
+        next_header: IpProtocol::Udp,
+        payload_len: udp.header_len() + payload.len(),
+        hop_limit: 64,
+    };
+    let mut bytes = vec![0; ip.buffer_len() + ip.payload_len];
+    let caps = ChecksumCapabilities::default();
+    let mut packet = Ipv4Packet::new_unchecked(&mut bytes);
+    ip.emit(&mut packet, &caps);
+    udp.emit(
+        &mut UdpPacket::new_unchecked(packet.payload_mut()),
+        &IpAddress::Ipv4(src.0),
+        &IpAddress::Ipv4(dst.0),
+        payload.len(),
+        |buf| buf.copy_from_slice(payload),
+        &caps,
+    );
+    bytes
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,183 @@
+//! The engine against the control plane, for every scenario in the library.
+
+use super::*;
+use crate::library::LIBRARY;
+use crate::policy::Continuity;
+
+fn runs() -> Vec<(&'static str, Scenario, Trace, PacketRun)> {
+    LIBRARY
+        .iter()
+        .map(|b| {
+            let scenario = b.parse().unwrap();
+            let trace = crate::timeline::run(&scenario);
+            let packets = run(&scenario, &trace);
+            (b.name, scenario, trace, packets)
+        })
+        .collect()
+}
+
+/// The segment an observation belongs to.
+fn segment_of<'t>(
+    trace: &'t Trace,
+    run: &PacketRun,
+    o: &Observation,
+) -> Option<&'t crate::trace::Segment> {
+    let flow = trace.flows.iter().position(|f| f.name == o.flow)?;
+    let segments = &trace.flows[flow].segments;
+    if o.connection == BY_TIME {
+        return segments.iter().rev().find(|s| s.from_ms <= o.at_ms);
+    }
+    let index = *run.connection_segments[flow].get(o.connection as usize)?;
+    segments.get(index)
+}
+
+#[test]
+fn what_servers_saw_agrees_with_the_policy_for_every_scenario() {
+    for (name, _, trace, run) in runs() {
+        assert!(
+            !run.observations.is_empty(),
+            "{name}: no server saw anything"
+        );
+        for o in &run.observations {
+            let segment = segment_of(&trace, &run, o).unwrap_or_else(|| panic!("{name}: {o:?}"));
+            if matches!(segment.route, Route::Offline | Route::Blocked) {
+                // A packet that left before the change and landed after it.
+                continue;
+            }
+            assert_eq!(o.seen_as, segment.seen_as, "{name}: {o:?} vs {segment:?}");
+        }
+    }
+}
+
+#[test]
+fn every_connection_shows_up_where_the_policy_says() {
+    for (name, scenario, trace, run) in runs() {
+        for (i, flow) in trace.flows.iter().enumerate() {
+            for segment in &flow.segments {
+                let long = segment.to_ms - segment.from_ms >= 1_000;
+                let fresh = segment.change != Continuity::Kept;
+                let point = match (segment.route, segment.interface) {
+                    (Route::Direct, Interface::En0) => Some(CapturePoint::En0),
+                    (Route::Direct, Interface::PdpIp0) => Some(CapturePoint::PdpIp0),
+                    (Route::Direct, Interface::Ipsec1) => Some(CapturePoint::Ipsec1),
+                    (Route::Direct, Interface::Bluetooth) => Some(CapturePoint::Bluetooth),
+                    (Route::Tunnel, _) if flow.kind == FlowKind::TunnelProbe => None,
+                    (Route::Tunnel, _) => Some(CapturePoint::Utun0),
+                    _ => None,
+                };
+                let (Some(point), true, true) = (point, long, fresh) else {
+                    continue;
+                };
+                let (from, to) = (segment.from_ms * 1_000, segment.to_ms * 1_000);
+                let seen = run.packets.iter().any(|p| {
+                    p.flow == Some(i)
+                        && p.point == point
+                        && !p.dropped
+                        && p.at_us >= from
+                        && p.at_us < to
+                });
+                assert!(
+                    seen,
+                    "{name}: flow {} ({}) sent nothing on {} during {}–{} ms",
+                    flow.name,
+                    scenario.flows[i].kind,
+                    point.as_str(),
+                    segment.from_ms,
+                    segment.to_ms
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn blocked_traffic_is_dropped_at_the_phone_with_its_rule() {
+    let mut drops = 0;
+    for (name, _, trace, run) in runs() {
+        for p in run.packets.iter().filter(|p| p.dropped) {
+            let flow = p.flow.expect("drops are attributed");
+            let segment = trace.flows[flow]
+                .segments
+                .iter()
+                .rev()
+                .find(|s| s.from_ms * 1_000 <= p.at_us)
+                .unwrap();
+            if p.rule == "device.interface-down" {
+                continue;
+            }
+            assert!(
+                matches!(segment.route, Route::Blocked | Route::Offline),
+                "{name}: {p:?}"
+            );
+            assert_eq!(p.rule, segment.rules.last().unwrap().id);
+            drops += 1;
+        }
+    }
+    assert!(
+        drops > 0,
+        "the library has blocked traffic, so something must be dropped"
+    );
+}
+
+#[test]
+fn with_ian_the_tunnel_probe_fails_to_bind_and_succeeds_through_the_userspace_stack() {
+    let built_in = crate::library::find("ian-user-disconnect").unwrap();
+    let scenario = built_in.parse().unwrap();
+    let trace = crate::timeline::run(&scenario);
+    let run = run(&scenario, &trace);
+    let event = run
+        .events
+        .iter()
+        .find(|e| e.flow == "probe")
+        .expect("a bind event");
+    assert_eq!(event.rule, "probe.bind-fails-under-ian");
+    // The relay gateway accepted the probe's in-tunnel TCP from the tunnel address.
+    assert!(run.observations.iter().any(|o| o.flow == "probe"
+        && o.server == "VPN relay gateway"
+        && o.source == PHONE_TUNNEL.to_string()));
+    // The probe's packets never appear on utun0: they bypass it.
+    let probe = scenario
+        .flows
+        .iter()
+        .position(|f| f.name == "probe")
+        .unwrap();
+    assert!(
+        !run.packets
+            .iter()
+            .any(|p| p.flow == Some(probe) && p.point == CapturePoint::Utun0)
+    );
+}
+
+#[test]
+fn without_ian_the_tunnel_probe_uses_a_socket_bound_to_utun() {
+    let text = "title = \"probe\"\nios = \"17.4\"\nduration = \"20s\"\n[vpn]\n[[flow]]\nname = \"probe\"\nkind = \"tunnel-probe\"\nopen = \"0s\"\n";
+    let scenario = crate::scenario::parse(text).unwrap();
+    let trace = crate::timeline::run(&scenario);
+    let run = run(&scenario, &trace);
+    assert!(run.events.is_empty());
+    let on_utun: Vec<String> = run
+        .packets
+        .iter()
+        .filter(|p| p.point == CapturePoint::Utun0)
+        .map(|p| packet::summary(&p.bytes))
+        .collect();
+    assert!(
+        on_utun.iter().any(|s| s.contains("ICMP echo request")),
+        "{on_utun:#?}"
+    );
+    assert!(
+        on_utun.iter().any(|s| s.contains("ICMP echo reply")),
+        "{on_utun:#?}"
+    );
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_packets() {
+    let built_in = crate::library::find("wifi-to-cellular").unwrap();
+    let scenario = built_in.parse().unwrap();
+    let trace = crate::timeline::run(&scenario);
+    let a = run(&scenario, &trace);
+    let b = run(&scenario, &trace);
+    assert_eq!(a.packets, b.packets);
+    assert_eq!(a.observations, b.observations);
+}
