@@ -8,7 +8,7 @@ use tunnelscope::library::{self, LIBRARY};
 use tunnelscope::model::Network;
 use tunnelscope::report::{self, Format, MatrixOptions};
 use tunnelscope::scenario::{self, MAX_FILE_BYTES, Scenario};
-use tunnelscope::timeline;
+use tunnelscope::{engine, timeline};
 use tunnelscope::version::IosVersion;
 
 /// Exit status for bad input (unreadable or invalid files, bad arguments).
@@ -65,7 +65,17 @@ enum Command {
         scenario: String,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
+        /// Write one pcap per capture point (en0, pdp_ip0, utun0, ipsec1,
+        /// bluetooth, relay-internet) into this directory.
+        #[arg(long, value_name = "DIR")]
+        pcap: Option<std::path::PathBuf>,
+        /// List every packet instead of the timeline.
+        #[arg(long)]
+        packets: bool,
     },
+    /// Measure the packet engine: packet events per second against smoltcp's
+    /// own per-packet cost, and the wall time of the whole library.
+    Bench,
     /// Evaluate every [[expect]]; exit 1 if any fails.
     Check {
         /// Scenario files or built-in names.
@@ -102,7 +112,16 @@ fn parse_release(text: &str) -> Result<IosVersion, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, format } => run(&scenario, format.into()),
+        Command::Run {
+            scenario,
+            format,
+            pcap,
+            packets,
+        } => run(&scenario, format.into(), pcap.as_deref(), packets),
+        Command::Bench => {
+            print(&tunnelscope::bench::run());
+            Ok(())
+        }
         Command::Check { scenarios } => check(&scenarios),
         Command::List { format } => {
             list(format);
@@ -184,12 +203,40 @@ fn load_and_parse(name: &str) -> Result<(String, Scenario), String> {
     Ok((shown, scenario))
 }
 
-fn run(name: &str, format: Format) -> Result<(), u8> {
+fn run(
+    name: &str,
+    format: Format,
+    pcap_dir: Option<&std::path::Path>,
+    packets: bool,
+) -> Result<(), u8> {
     let (_, scenario) = load_and_parse(name).map_err(|message| {
         eprintln!("{message}");
         BAD_INPUT
     })?;
-    print(&report::render(&timeline::run(&scenario), format));
+    let (trace, run) = engine::simulate(&scenario);
+    if let Some(dir) = pcap_dir {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            eprintln!("{}: cannot create the directory: {e}", dir.display());
+            BAD_INPUT
+        })?;
+        for point in engine::CapturePoint::ALL {
+            let path = dir.join(format!("{}.pcap", point.as_str()));
+            std::fs::write(&path, engine::pcap(&run, point)).map_err(|e| {
+                eprintln!("{}: cannot write it: {e}", path.display());
+                BAD_INPUT
+            })?;
+        }
+        eprintln!(
+            "wrote {} pcaps to {}",
+            engine::CapturePoint::ALL.len(),
+            dir.display()
+        );
+    }
+    if packets {
+        print(&engine::listing(&scenario, &run));
+    } else {
+        print(&report::render(&trace, format));
+    }
     Ok(())
 }
 

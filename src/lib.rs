@@ -39,6 +39,8 @@
 #![deny(unsafe_code)]
 
 pub mod addresses;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 pub mod engine;
 pub mod facts;
 pub mod library;

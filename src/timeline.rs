@@ -242,6 +242,7 @@ fn segment_from(decision: Decision, from_ms: u64) -> Segment {
         seen_as: decision.seen_as,
         change: decision.continuity,
         rules: decision.rules.into_iter().map(RuleRef::from).collect(),
+        observed_by: None,
     }
 }
 
@@ -261,6 +262,9 @@ pub fn run(scenario: &Scenario) -> Trace {
                 open_ms: f.open_ms,
                 close_ms: f.close_ms,
                 segments: Vec::new(),
+                packets: None,
+                bytes: None,
+                dropped: None,
             },
         })
         .collect();
@@ -366,6 +370,9 @@ pub fn run(scenario: &Scenario) -> Trace {
         events,
         states,
         expectations,
+        observations: Vec::new(),
+        data_plane_events: Vec::new(),
+        packet_events: None,
     }
 }
 

@@ -16,6 +16,33 @@ pub struct Trace {
     /// The phone's network and the tunnel's state over time, contiguous.
     pub states: Vec<StateSpan>,
     pub expectations: Vec<ExpectationResult>,
+    /// What each server recorded as the source of a flow's traffic (the
+    /// packet engine's evidence for `seen_as`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<ServerObservation>,
+    /// Data-plane happenings that are not packets (a socket bind failing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_plane_events: Vec<DataPlaneEvent>,
+    /// Packets sent plus packets delivered, over the whole run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packet_events: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServerObservation {
+    pub at_ms: u64,
+    pub server: &'static str,
+    pub flow: String,
+    pub source: String,
+    pub seen_as: SeenAs,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DataPlaneEvent {
+    pub at_ms: u64,
+    pub flow: String,
+    pub what: String,
+    pub rule: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -48,6 +75,15 @@ pub struct FlowTrace {
     pub close_ms: u64,
     /// Contiguous, covering `[open_ms, close_ms)`.
     pub segments: Vec<Segment>,
+    /// Packets and IP bytes of this flow that left or reached the phone
+    /// (set by the packet engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packets: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Packets of this flow the phone dropped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -62,6 +98,10 @@ pub struct Segment {
     /// What happened to the flow's connection as this segment began.
     pub change: Continuity,
     pub rules: Vec<RuleRef>,
+    /// The server that recorded this segment's source address, when the
+    /// packet engine ran and one did; `seen_as` is then what it saw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed_by: Option<&'static str>,
 }
 
 /// A rule as it appears in output: the fact row flattened, with provenance.

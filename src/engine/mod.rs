@@ -19,9 +19,14 @@
 //! packet delivery, stack timer, application timer or control-plane change.
 
 mod apps;
+mod capture;
 mod device;
 mod host;
 pub mod packet;
+
+pub use capture::{annotate, fingerprint, listing, pcap, simulate};
+/// The engine's in-memory device, for the benchmark's smoltcp baseline.
+pub use device::QueueDevice as BenchDevice;
 
 use crate::addresses::*;
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
@@ -306,6 +311,10 @@ struct Engine<'a> {
     /// Server-side TCP connections already recorded, by (node, handle).
     observed: BTreeMap<(Node, SocketHandle), ()>,
     state_index: usize,
+    /// Hosts with something to do at this instant.
+    dirty: Vec<bool>,
+    /// When each host's stack next needs a poll.
+    next_poll: Vec<Option<u64>>,
     run: PacketRun,
 }
 
@@ -359,6 +368,8 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         relay_counter: 0,
         observed: BTreeMap::new(),
         state_index: 0,
+        dirty: vec![true; NODES.len()],
+        next_poll: vec![None; NODES.len()],
         run: PacketRun {
             connection_segments: vec![Vec::new(); scenario.flows.len()],
             ..PacketRun::default()
@@ -406,11 +417,37 @@ impl Engine<'_> {
 
     fn main_loop(&mut self) {
         let end_us = self.scenario.duration_ms * 1_000;
+        // Every instant the control plane changes something, in order.
+        let mut boundaries: Vec<u64> = self
+            .trace
+            .flows
+            .iter()
+            .flat_map(|f| f.segments.iter().map(|s| s.from_ms).chain([f.close_ms]))
+            .chain(self.trace.states.iter().map(|s| s.from_ms))
+            .map(|ms| ms * 1_000)
+            .collect();
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        let mut boundary = 0;
         let mut now = 0u64;
         loop {
-            self.control(now);
+            if boundaries.get(boundary) == Some(&now) || now == 0 {
+                self.control(now);
+                while boundaries.get(boundary).is_some_and(|b| *b <= now) {
+                    boundary += 1;
+                }
+            }
             self.settle(now);
-            let next = self.next_event(now);
+            let next = [
+                self.in_flight.peek().map(|Reverse(p)| p.at_us),
+                self.next_poll.iter().flatten().min().copied(),
+                self.next_send(),
+                boundaries.get(boundary).copied(),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|t| t.max(now + 1))
+            .min();
             match next {
                 Some(t) if t < end_us => now = t,
                 _ => break,
@@ -418,69 +455,53 @@ impl Engine<'_> {
         }
     }
 
-    /// Everything scheduled at exactly `now`: deliveries, stack polls, client
-    /// sends, repeated until no host has anything more to do at this instant.
+    fn next_send(&self) -> Option<u64> {
+        self.flows
+            .iter()
+            .filter_map(|f| f.client.as_ref().map(|c| c.next_send_us))
+            .min()
+    }
+
+    /// Everything that happens at exactly `now`: deliveries, stack polls,
+    /// application reactions, repeated until nothing more happens at this
+    /// instant. Only hosts with work (a packet, a due timer, new socket
+    /// data) are polled.
     fn settle(&mut self, now: u64) {
+        for node in 0..self.hosts.len() {
+            if self.next_poll[node].is_some_and(|t| t <= now) {
+                self.dirty[node] = true;
+            }
+        }
+        let mut polled = vec![false; self.hosts.len()];
         for _ in 0..64 {
             self.deliver(now);
-            self.clients(now);
+            let mut any = false;
             for node in 0..self.hosts.len() {
-                self.hosts[node].poll(now);
+                if self.dirty[node] {
+                    self.dirty[node] = false;
+                    self.hosts[node].poll(now);
+                    polled[node] = true;
+                    any = true;
+                }
             }
-            self.servers(now);
+            self.servers(now, &polled);
+            self.clients(now, &polled);
             self.tunnel_receive(now);
-            let mut sent = false;
             for (node, _, _) in NODES {
                 while let Some(bytes) = self.host(node).device.tx.pop_front() {
-                    sent = true;
                     self.egress(node, bytes, now);
                 }
             }
-            let pending = self
-                .in_flight
-                .peek()
-                .is_some_and(|Reverse(p)| p.at_us <= now);
-            if !sent && !pending && self.hosts.iter().all(|h| h.device.rx.is_empty()) {
+            let due = self.in_flight.peek().is_some_and(|Reverse(p)| p.at_us <= now);
+            if !any && !due && !self.dirty.iter().any(|d| *d) {
                 break;
             }
         }
-    }
-
-    fn next_event(&mut self, now: u64) -> Option<u64> {
-        let mut next = self.in_flight.peek().map(|Reverse(p)| p.at_us);
-        let mut consider = |t: Option<u64>| {
-            if let Some(t) = t {
-                let t = t.max(now + 1);
-                next = Some(next.map_or(t, |n: u64| n.min(t)));
+        for node in 0..self.hosts.len() {
+            if polled[node] || self.next_poll[node].is_some_and(|t| t <= now) {
+                self.next_poll[node] = self.hosts[node].poll_at(now);
             }
-        };
-        for host in &mut self.hosts {
-            consider(host.poll_at(now));
         }
-        for flow in &self.flows {
-            consider(flow.client.as_ref().map(|c| c.next_send_us));
-        }
-        // The control plane's next change: a segment boundary or a state.
-        let now_ms = now / 1_000;
-        for flow in &self.trace.flows {
-            consider(
-                flow.segments
-                    .iter()
-                    .map(|s| s.from_ms)
-                    .chain([flow.close_ms])
-                    .find(|t| *t > now_ms)
-                    .map(|t| t * 1_000),
-            );
-        }
-        consider(
-            self.trace
-                .states
-                .iter()
-                .map(|s| s.from_ms)
-                .find(|t| *t > now_ms)
-                .map(|t| t * 1_000),
-        );
-        next
     }
 
     /// Applies the control plane's decisions that take effect at `now`.
@@ -555,6 +576,7 @@ impl Engine<'_> {
     /// next poll, and is dropped if the interface is gone); UDP and ICMP
     /// sockets are simply closed.
     fn close_client(&mut self, client: Client) {
+        self.dirty[client.node as usize] = true;
         let host = self.host(client.node);
         for handle in [Some(client.handle), client.tcp_handle]
             .into_iter()
@@ -636,6 +658,7 @@ impl Engine<'_> {
             }
             Transport::Tunnel => return,
         };
+        self.dirty[node as usize] = true;
         self.flows[flow].client = Some(Client {
             node,
             handle,
@@ -649,14 +672,18 @@ impl Engine<'_> {
     }
 
     /// Phone-side application behaviour.
-    fn clients(&mut self, now: u64) {
+    fn clients(&mut self, now: u64, polled: &[bool]) {
         for i in 0..self.flows.len() {
             let kind = self.flows[i].kind;
             let t = traffic(kind);
             let Some(client) = self.flows[i].client.as_mut() else {
                 continue;
             };
+            if !polled[client.node as usize] && client.next_send_us > now {
+                continue;
+            }
             let host = &mut self.hosts[client.node as usize];
+            let mut acted = false;
             match t.transport {
                 Transport::Tcp => {
                     let socket = host.sockets.get_mut::<tcp::Socket>(client.handle);
@@ -665,11 +692,13 @@ impl Engine<'_> {
                         while socket.recv_slice(&mut sink).unwrap_or(0) > 0 {}
                         if kind == FlowKind::CaptivePortal || kind == FlowKind::VpnApi {
                             socket.close();
+                            acted = true;
                         }
                     }
                     if !client.sent_request && socket.may_send() {
                         let _ = socket.send_slice(t.request);
                         client.sent_request = true;
+                        acted = true;
                     }
                     client.next_send_us = u64::MAX;
                 }
@@ -686,6 +715,7 @@ impl Engine<'_> {
                         let _ =
                             socket.send_slice(&payload, (IpAddress::Ipv4(client.remote), t.port));
                         client.next_send_us = now + t.every_us.unwrap_or(u64::MAX / 2);
+                        acted = true;
                     }
                 }
                 Transport::Probe => {
@@ -696,6 +726,7 @@ impl Engine<'_> {
                         if !client.sent_request && socket.may_send() {
                             let _ = socket.send_slice(t.request);
                             client.sent_request = true;
+                            acted = true;
                         }
                     }
                     let socket = host.sockets.get_mut::<icmp::Socket>(client.handle);
@@ -715,21 +746,28 @@ impl Engine<'_> {
                         let _ = socket.send_slice(&bytes, IpAddress::Ipv4(client.remote));
                         client.echo_seq = client.echo_seq.wrapping_add(1);
                         client.next_send_us = now + t.every_us.unwrap_or(5_000_000);
+                        acted = true;
                     }
                 }
                 Transport::Tunnel => {}
+            }
+            if acted {
+                // The stack has something new to send at this instant.
+                self.dirty[client.node as usize] = true;
             }
         }
     }
 
     /// Server-side behaviour: answer, record who asked, keep a listener.
-    fn servers(&mut self, now: u64) {
+    fn servers(&mut self, now: u64, polled: &[bool]) {
         let flows = self.flows.len();
         for (node, name, _) in NODES {
-            if services(node).is_empty() {
+            if services(node).is_empty() || !polled[node as usize] {
                 continue;
             }
             let host = &mut self.hosts[node as usize];
+            let mut finished = Vec::new();
+            let mut answered = false;
             let mut observations = Vec::new();
             let mut listening: Vec<u16> = Vec::new();
             for (handle, socket) in host.sockets.iter_mut() {
@@ -737,6 +775,10 @@ impl Engine<'_> {
                     smoltcp::socket::Socket::Tcp(socket) => {
                         if socket.state() == tcp::State::Listen {
                             listening.push(socket.listen_endpoint().port);
+                            continue;
+                        }
+                        if socket.state() == tcp::State::Closed {
+                            finished.push(handle);
                             continue;
                         }
                         if let Some(remote) = socket.remote_endpoint()
@@ -749,6 +791,7 @@ impl Engine<'_> {
                             let mut request = [0u8; 2048];
                             let size = socket.recv_slice(&mut request).unwrap_or(0);
                             if size > 0 {
+                                answered = true;
                                 let port = socket.local_endpoint().map_or(0, |e| e.port);
                                 let _ = socket.send_slice(&apps::response(
                                     port,
@@ -769,10 +812,18 @@ impl Engine<'_> {
                             observations.push((source, meta.endpoint.port));
                             let answer = apps::response(port, &request[..size], source);
                             let _ = socket.send_slice(&answer, meta.endpoint);
+                            answered = true;
                         }
                     }
                     _ => {}
                 }
+            }
+            for handle in finished {
+                host.sockets.remove(handle);
+                self.observed.remove(&(node, handle));
+            }
+            if answered {
+                self.dirty[node as usize] = true;
             }
             // Keep one listener per TCP service, however many connections.
             for (transport, port) in services(node) {
@@ -871,6 +922,7 @@ impl Engine<'_> {
             }
         }
         self.host(node).device.rx.push_back(bytes);
+        self.dirty[node as usize] = true;
     }
 
     /// Which flow a packet at the phone belongs to (by its phone-side port).
@@ -1046,6 +1098,7 @@ impl Engine<'_> {
             .sockets
             .get_mut::<udp::Socket>(handle);
         let _ = socket.send_slice(&payload, (IpAddress::Ipv4(RELAY_PUBLIC), tunnel::PORT));
+        self.dirty[node as usize] = true;
     }
 
     /// Packets from the relay reach the tunnel process's UDP socket.
@@ -1074,11 +1127,13 @@ impl Engine<'_> {
             let to_stack = ian && flow.is_some_and(|f| self.flows[f].kind == FlowKind::TunnelProbe);
             if to_stack {
                 self.host(Node::TunnelStack).device.rx.push_back(inner);
+                self.dirty[Node::TunnelStack as usize] = true;
             } else {
                 let (rule, blocked) = self.verdict(flow, now);
                 self.record(now, CapturePoint::Utun0, inner.clone(), flow, rule, blocked);
                 if !blocked {
                     self.host(Node::PhoneUtun).device.rx.push_back(inner);
+                    self.dirty[Node::PhoneUtun as usize] = true;
                 }
             }
         }
@@ -1129,6 +1184,7 @@ impl Engine<'_> {
                 };
                 if i.dst == RELAY_GATEWAY {
                     self.host(Node::RelayGateway).device.rx.push_back(inner);
+                    self.dirty[Node::RelayGateway as usize] = true;
                 } else {
                     packet::rewrite(&mut inner, Some((RELAY_EXIT, i.src_port)), None);
                     let flow = flow_of_port(i.src_port, self.flows.len());

@@ -204,9 +204,40 @@ pub fn text(trace: &Trace) -> String {
     }
     let _ = writeln!(out, "\nFlows");
     for flow in &trace.flows {
-        let _ = writeln!(out, "  {} ({})", flow.name, flow.kind);
+        let counts = match (flow.packets, flow.bytes, flow.dropped) {
+            (Some(p), Some(b), Some(d)) => format!(": {p} packets, {b} bytes, {d} dropped at the phone"),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  {} ({}){counts}", flow.name, flow.kind);
         for seg in &flow.segments {
             let _ = writeln!(out, "    {}", segment_line(seg));
+        }
+    }
+    if !trace.data_plane_events.is_empty() {
+        let _ = writeln!(out, "\nData plane");
+        for e in &trace.data_plane_events {
+            let _ = writeln!(
+                out,
+                "  {:<7} {}: {} [{}]",
+                duration::format(e.at_ms),
+                e.flow,
+                e.what,
+                e.rule
+            );
+        }
+    }
+    if !trace.observations.is_empty() {
+        let _ = writeln!(out, "\nWhat the servers saw");
+        for o in &trace.observations {
+            let _ = writeln!(
+                out,
+                "  {:<7} {:<20} saw {:<16} from {:<15} = {}",
+                duration::format(o.at_ms),
+                o.server,
+                o.flow,
+                o.source,
+                o.seen_as
+            );
         }
     }
     if !trace.expectations.is_empty() {

@@ -1,0 +1,136 @@
+//! What the packet engine hands on: the trace annotated with what the
+//! servers saw, one pcap per capture point, and a packet listing.
+
+use super::{BY_TIME, CapturePoint, PacketRun, packet};
+use crate::model::Route;
+use crate::scenario::Scenario;
+use crate::trace::{DataPlaneEvent, ServerObservation, Trace};
+use smoltcp::phy::{PcapLinkType, PcapSink};
+
+/// Adds the data plane's evidence to a control-plane trace: per-flow packet
+/// and byte counts, the server observations, and `seen_as` taken from them.
+pub fn annotate(trace: &mut Trace, run: &PacketRun) {
+    for (i, flow) in trace.flows.iter_mut().enumerate() {
+        let mine = run.packets.iter().filter(|p| p.flow == Some(i));
+        let (mut packets, mut bytes, mut dropped) = (0u64, 0u64, 0u64);
+        for p in mine {
+            if p.point == CapturePoint::RelayInternet {
+                continue;
+            }
+            packets += 1;
+            bytes += p.bytes.len() as u64;
+            dropped += u64::from(p.dropped);
+        }
+        flow.packets = Some(packets);
+        flow.bytes = Some(bytes);
+        flow.dropped = Some(dropped);
+    }
+    for o in &run.observations {
+        let Some(flow) = trace.flows.iter().position(|f| f.name == o.flow) else {
+            continue;
+        };
+        let segments = &mut trace.flows[flow].segments;
+        let index = if o.connection == BY_TIME {
+            segments.iter().rposition(|s| s.from_ms <= o.at_ms)
+        } else {
+            run.connection_segments[flow].get(o.connection as usize).copied()
+        };
+        let Some(segment) = index.and_then(|i| segments.get_mut(i)) else {
+            continue;
+        };
+        if matches!(segment.route, Route::Tunnel | Route::Direct) && segment.observed_by.is_none() {
+            segment.seen_as = o.seen_as;
+            segment.observed_by = Some(o.server);
+        }
+    }
+    trace.observations = run
+        .observations
+        .iter()
+        .map(|o| ServerObservation {
+            at_ms: o.at_ms,
+            server: o.server,
+            flow: o.flow.clone(),
+            source: o.source.clone(),
+            seen_as: o.seen_as,
+        })
+        .collect();
+    trace.data_plane_events = run
+        .events
+        .iter()
+        .map(|e| DataPlaneEvent {
+            at_ms: e.at_ms,
+            flow: e.flow.clone(),
+            what: e.what.clone(),
+            rule: e.rule,
+        })
+        .collect();
+    trace.packet_events = Some(run.packet_events);
+}
+
+/// A pcap file being written to memory.
+struct PcapBuffer(Vec<u8>);
+
+impl PcapSink for PcapBuffer {
+    fn write(&mut self, data: &[u8]) {
+        self.0.extend_from_slice(data);
+    }
+}
+
+/// The pcap file (libpcap format, raw IP link type) of one capture point.
+/// Dropped packets are left out: they never reached the wire.
+pub fn pcap(run: &PacketRun, point: CapturePoint) -> Vec<u8> {
+    let mut sink = PcapBuffer(Vec::new());
+    sink.global_header(PcapLinkType::Ip);
+    for p in run.packets.iter().filter(|p| p.point == point && !p.dropped) {
+        let at = smoltcp::time::Instant::from_micros(p.at_us as i64);
+        sink.packet(at, &p.bytes);
+    }
+    sink.0
+}
+
+/// One line per packet: time, capture point, summary, flow and rule.
+pub fn listing(scenario: &Scenario, run: &PacketRun) -> String {
+    let mut out = String::new();
+    out.push_str("     time  point           flow              verdict  packet  [rule]\n");
+    for p in &run.packets {
+        let flow = p
+            .flow
+            .and_then(|f| scenario.flows.get(f))
+            .map_or("(tunnel)", |f| f.name.as_str());
+        out.push_str(&format!(
+            "{:>9.3}  {:<14}  {:<16}  {:<7}  {}  [{}]\n",
+            p.at_us as f64 / 1_000_000.0,
+            p.point.as_str(),
+            flow,
+            if p.dropped { "DROP" } else { "pass" },
+            packet::summary(&p.bytes),
+            p.rule
+        ));
+    }
+    out
+}
+
+/// The control plane, then the data plane: the full trace of a scenario.
+pub fn simulate(scenario: &Scenario) -> (Trace, PacketRun) {
+    let mut trace = crate::timeline::run(scenario);
+    let run = super::run(scenario, &trace);
+    annotate(&mut trace, &run);
+    (trace, run)
+}
+
+/// A stable 64-bit FNV-1a hash, the same on every target: the golden value
+/// of a run (its JSON trace and every pcap).
+pub fn fingerprint(trace: &Trace, run: &PacketRun) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    feed(crate::report::json(trace).as_bytes());
+    for point in CapturePoint::ALL {
+        feed(&pcap(run, point));
+    }
+    hash
+}
