@@ -18,7 +18,14 @@ pub fn synthetic() -> Scenario {
     let mut text = String::from(
         "title = \"bench: 300 flows through an includeAllNetworks tunnel\"\nios = \"18.2\"\nduration = \"10m\"\n[vpn]\ninclude_all_networks = true\non_demand = true\n[[event]]\nat = \"4m\"\ndo = \"network:cellular\"\n[[event]]\nat = \"7m\"\ndo = \"tunnel:lost\"\n",
     );
-    let kinds = ["dns", "app", "apns", "apple-maps", "cellular-services", "volte"];
+    let kinds = [
+        "dns",
+        "app",
+        "apns",
+        "apple-maps",
+        "cellular-services",
+        "volte",
+    ];
     for i in 0..300 {
         let kind = kinds[i % kinds.len()];
         let _ = write!(
@@ -83,9 +90,16 @@ fn engine_device() -> engine::BenchDevice {
 }
 
 fn iface(device: &mut engine::BenchDevice, addr: [u8; 4]) -> Interface {
-    let mut iface = Interface::new(Config::new(HardwareAddress::Ip), device, SimInstant::from_micros(0));
+    let mut iface = Interface::new(
+        Config::new(HardwareAddress::Ip),
+        device,
+        SimInstant::from_micros(0),
+    );
     iface.update_ip_addrs(|a| {
-        let _ = a.push(IpCidr::new(IpAddress::v4(addr[0], addr[1], addr[2], addr[3]), 24));
+        let _ = a.push(IpCidr::new(
+            IpAddress::v4(addr[0], addr[1], addr[2], addr[3]),
+            24,
+        ));
     });
     iface
 }
@@ -116,7 +130,10 @@ pub fn run() -> String {
     let (smoltcp_ns, smoltcp_packets) = smoltcp_loopback_ns_per_packet(64 << 20);
     let ratio = engine_ns / smoltcp_ns;
 
-    let _ = writeln!(out, "tunnelscope bench (release build recommended: cargo run --release -- bench)");
+    let _ = writeln!(
+        out,
+        "tunnelscope bench (release build recommended: cargo run --release -- bench)"
+    );
     let _ = writeln!(
         out,
         "library:   {} scenarios, {} packet events, {:.1} ms wall ({})",

@@ -8,8 +8,8 @@ use tunnelscope::library::{self, LIBRARY};
 use tunnelscope::model::Network;
 use tunnelscope::report::{self, Format, MatrixOptions};
 use tunnelscope::scenario::{self, MAX_FILE_BYTES, Scenario};
-use tunnelscope::{engine, timeline};
 use tunnelscope::version::IosVersion;
+use tunnelscope::{engine, timeline};
 
 /// Exit status for bad input (unreadable or invalid files, bad arguments).
 const BAD_INPUT: u8 = 2;

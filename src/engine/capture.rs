@@ -10,17 +10,19 @@ use smoltcp::phy::{PcapLinkType, PcapSink};
 /// Adds the data plane's evidence to a control-plane trace: per-flow packet
 /// and byte counts, the server observations, and `seen_as` taken from them.
 pub fn annotate(trace: &mut Trace, run: &PacketRun) {
-    for (i, flow) in trace.flows.iter_mut().enumerate() {
-        let mine = run.packets.iter().filter(|p| p.flow == Some(i));
-        let (mut packets, mut bytes, mut dropped) = (0u64, 0u64, 0u64);
-        for p in mine {
-            if p.point == CapturePoint::RelayInternet {
-                continue;
-            }
-            packets += 1;
-            bytes += p.bytes.len() as u64;
-            dropped += u64::from(p.dropped);
+    let mut counts = vec![(0u64, 0u64, 0u64); trace.flows.len()];
+    for p in &run.packets {
+        // The relay's side is not the phone's: count each packet once.
+        if p.point == CapturePoint::RelayInternet {
+            continue;
         }
+        if let Some(c) = p.flow.and_then(|f| counts.get_mut(f)) {
+            c.0 += 1;
+            c.1 += p.bytes.len() as u64;
+            c.2 += u64::from(p.dropped);
+        }
+    }
+    for (flow, (packets, bytes, dropped)) in trace.flows.iter_mut().zip(counts) {
         flow.packets = Some(packets);
         flow.bytes = Some(bytes);
         flow.dropped = Some(dropped);
@@ -33,7 +35,9 @@ pub fn annotate(trace: &mut Trace, run: &PacketRun) {
         let index = if o.connection == BY_TIME {
             segments.iter().rposition(|s| s.from_ms <= o.at_ms)
         } else {
-            run.connection_segments[flow].get(o.connection as usize).copied()
+            run.connection_segments[flow]
+                .get(o.connection as usize)
+                .copied()
         };
         let Some(segment) = index.and_then(|i| segments.get_mut(i)) else {
             continue;
@@ -81,7 +85,11 @@ impl PcapSink for PcapBuffer {
 pub fn pcap(run: &PacketRun, point: CapturePoint) -> Vec<u8> {
     let mut sink = PcapBuffer(Vec::new());
     sink.global_header(PcapLinkType::Ip);
-    for p in run.packets.iter().filter(|p| p.point == point && !p.dropped) {
+    for p in run
+        .packets
+        .iter()
+        .filter(|p| p.point == point && !p.dropped)
+    {
         let at = smoltcp::time::Instant::from_micros(p.at_us as i64);
         sink.packet(at, &p.bytes);
     }

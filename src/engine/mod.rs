@@ -278,6 +278,7 @@ struct Client {
 
 struct FlowState {
     kind: FlowKind,
+    traffic: apps::Traffic,
     name: String,
     /// Index of the segment in force.
     segment: usize,
@@ -315,6 +316,7 @@ struct Engine<'a> {
     dirty: Vec<bool>,
     /// When each host's stack next needs a poll.
     next_poll: Vec<Option<u64>>,
+
     run: PacketRun,
 }
 
@@ -346,6 +348,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         .iter()
         .map(|f| FlowState {
             kind: f.kind,
+            traffic: traffic(f.kind),
             name: f.name.clone(),
             segment: 0,
             client: None,
@@ -476,11 +479,13 @@ impl Engine<'_> {
         for _ in 0..64 {
             self.deliver(now);
             let mut any = false;
-            for node in 0..self.hosts.len() {
-                if self.dirty[node] {
-                    self.dirty[node] = false;
-                    self.hosts[node].poll(now);
-                    polled[node] = true;
+            for ((host, dirty), was_polled) in
+                self.hosts.iter_mut().zip(&mut self.dirty).zip(&mut polled)
+            {
+                if *dirty {
+                    *dirty = false;
+                    host.poll(now);
+                    *was_polled = true;
                     any = true;
                 }
             }
@@ -492,14 +497,18 @@ impl Engine<'_> {
                     self.egress(node, bytes, now);
                 }
             }
-            let due = self.in_flight.peek().is_some_and(|Reverse(p)| p.at_us <= now);
+            let due = self
+                .in_flight
+                .peek()
+                .is_some_and(|Reverse(p)| p.at_us <= now);
             if !any && !due && !self.dirty.iter().any(|d| *d) {
                 break;
             }
         }
-        for node in 0..self.hosts.len() {
-            if polled[node] || self.next_poll[node].is_some_and(|t| t <= now) {
-                self.next_poll[node] = self.hosts[node].poll_at(now);
+        for ((host, next), was_polled) in self.hosts.iter_mut().zip(&mut self.next_poll).zip(polled)
+        {
+            if was_polled || next.is_some_and(|t| t <= now) {
+                *next = host.poll_at(now);
             }
         }
     }
@@ -674,9 +683,14 @@ impl Engine<'_> {
     /// Phone-side application behaviour.
     fn clients(&mut self, now: u64, polled: &[bool]) {
         for i in 0..self.flows.len() {
-            let kind = self.flows[i].kind;
-            let t = traffic(kind);
-            let Some(client) = self.flows[i].client.as_mut() else {
+            let FlowState {
+                kind,
+                traffic: t,
+                client,
+                ..
+            } = &mut self.flows[i];
+            let (kind, t) = (*kind, *t);
+            let Some(client) = client.as_mut() else {
                 continue;
             };
             if !polled[client.node as usize] && client.next_send_us > now {

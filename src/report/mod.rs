@@ -205,7 +205,9 @@ pub fn text(trace: &Trace) -> String {
     let _ = writeln!(out, "\nFlows");
     for flow in &trace.flows {
         let counts = match (flow.packets, flow.bytes, flow.dropped) {
-            (Some(p), Some(b), Some(d)) => format!(": {p} packets, {b} bytes, {d} dropped at the phone"),
+            (Some(p), Some(b), Some(d)) => {
+                format!(": {p} packets, {b} bytes, {d} dropped at the phone")
+            }
             _ => String::new(),
         };
         let _ = writeln!(out, "  {} ({}){counts}", flow.name, flow.kind);
