@@ -7,10 +7,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test serve tools lint unit wasm-check scenarios docs
+.PHONY: test serve tools browser-tools lint unit wasm-check browser scenarios docs bench golden
 
 # The scenario check runs last: its closing line counts the expectations.
-test: tools lint unit wasm-check scenarios
+test: tools browser-tools lint unit wasm-check browser scenarios
 
 ## Tools: the Rust components and the wasm32 target (see shared toolchain notes).
 tools:
@@ -21,6 +21,11 @@ tools:
 	  grep -q '^clippy' <<<"$$installed" || rustup component add clippy; \
 	  rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET); \
 	fi
+
+## wasm-pack, wasm-bindgen-cli (= Cargo.lock), Chromium, Firefox ESR and their
+## drivers, wasm-opt from npm: each skipped when already there.
+browser-tools:
+	./tools/ensure-browser-tools.sh
 
 lint:
 	$(CARGO) fmt --check
@@ -33,6 +38,10 @@ unit:
 wasm-check:
 	$(CARGO) clippy --lib --target $(WASM_TARGET) -- -D warnings
 
+## The golden fingerprints again, computed by the wasm build in real browsers.
+browser:
+	wasm-pack test --headless --chrome --firefox -- --test web
+
 ## Every scenario in the library must meet its own expectations.
 scenarios:
 	$(CARGO) run --quiet -- check simulations/*.toml
@@ -41,6 +50,14 @@ scenarios:
 docs:
 	$(CARGO) run --quiet -- facts --format markdown > docs/facts.md
 	$(CARGO) run --quiet -- matrix --format markdown > docs/matrix.md
+
+## Speed of the packet engine against bare smoltcp (prints its figures).
+bench:
+	$(CARGO) run --release --quiet -- bench
+
+## After an intended change to what a run produces.
+golden:
+	UPDATE_GOLDEN=1 $(CARGO) test --quiet --test golden
 
 serve:
 	@echo "The browser playground is not built yet: it arrives with the playground issue (yew in www/)." >&2

@@ -479,18 +479,24 @@ impl Engine<'_> {
         for _ in 0..64 {
             self.deliver(now);
             let mut any = false;
-            for ((host, dirty), was_polled) in
-                self.hosts.iter_mut().zip(&mut self.dirty).zip(&mut polled)
+            let mut polled_now = [false; NODES.len()];
+            for (((host, dirty), was_polled), now_polled) in self
+                .hosts
+                .iter_mut()
+                .zip(&mut self.dirty)
+                .zip(&mut polled)
+                .zip(&mut polled_now)
             {
                 if *dirty {
                     *dirty = false;
                     host.poll(now);
                     *was_polled = true;
+                    *now_polled = true;
                     any = true;
                 }
             }
-            self.servers(now, &polled);
-            self.clients(now, &polled);
+            self.servers(now, &polled_now);
+            self.clients(now, &polled_now);
             self.tunnel_receive(now);
             for (node, _, _) in NODES {
                 while let Some(bytes) = self.host(node).device.tx.pop_front() {

@@ -696,6 +696,8 @@ fn a_connection_resets_when_its_interface_goes() {
 
 // --- invariants ----------------------------------------------------------------
 
+// proptest is a native-only dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
     use proptest::prelude::*;
