@@ -266,7 +266,10 @@ mod latency {
 
 /// The phone-side client of one flow.
 struct Client {
+    /// The phone interface the client's connection uses.
     node: Node,
+    /// Its own stack (the tunnel process's stack for IAN probes).
+    stack: usize,
     handle: SocketHandle,
     tcp_handle: Option<SocketHandle>,
     local_port: u16,
@@ -309,11 +312,25 @@ struct Engine<'a> {
     tunnel: TunnelProcess,
     relay_peer: Option<(Ipv4Addr, u16)>,
     relay_counter: u64,
-    /// Server-side TCP connections already recorded, by (node, handle).
-    observed: BTreeMap<(Node, SocketHandle), ()>,
+    /// Server-side TCP connections already recorded, by (stack, handle).
+    observed: BTreeMap<(usize, SocketHandle), ()>,
     state_index: usize,
-    /// Hosts with something to do at this instant.
+    /// The topology node each stack belongs to: the first `NODES.len()`
+    /// stacks are the nodes themselves; the rest are per-connection stacks
+    /// (a phone-side client, or one server connection), each with its own
+    /// few sockets, so that a poll never scans hundreds of them.
+    owner: Vec<Node>,
+    /// Server connection stacks, by (server, client address, client port).
+    server_conns: BTreeMap<(Node, Ipv4Addr, u16), usize>,
+    /// Stacks with something to do at this instant (flag and list).
     dirty: Vec<bool>,
+    dirty_list: Vec<usize>,
+    /// Stack timers (smoltcp's poll_at) and application timers, as heaps of
+    /// (when, index); an entry is stale once its index has a newer time.
+    poll_timers: BinaryHeap<Reverse<(u64, usize)>>,
+    client_timers: BinaryHeap<Reverse<(u64, usize)>>,
+    /// The flow whose client owns each stack, if any.
+    stack_flow: Vec<Vec<usize>>,
     /// When each host's stack next needs a poll.
     next_poll: Vec<Option<u64>>,
 
@@ -371,7 +388,13 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         relay_counter: 0,
         observed: BTreeMap::new(),
         state_index: 0,
+        owner: NODES.iter().map(|(node, _, _)| *node).collect(),
+        server_conns: BTreeMap::new(),
         dirty: vec![true; NODES.len()],
+        dirty_list: (0..NODES.len()).collect(),
+        poll_timers: BinaryHeap::new(),
+        client_timers: BinaryHeap::new(),
+        stack_flow: vec![Vec::new(); NODES.len()],
         next_poll: vec![None; NODES.len()],
         run: PacketRun {
             connection_segments: vec![Vec::new(); scenario.flows.len()],
@@ -388,21 +411,84 @@ impl Engine<'_> {
         &mut self.hosts[node as usize]
     }
 
+    /// UDP services run on the server's own stack; each TCP connection gets
+    /// a stack of its own when its SYN arrives (see `stack_for`).
     fn start_servers(&mut self) {
         for (node, _, _) in NODES {
             for (transport, port) in services(node) {
-                let host = self.host(node);
-                match transport {
-                    Transport::Udp => {
-                        host.add_udp(*port);
-                    }
-                    _ => {
-                        let handle = host.add_tcp();
-                        let _ = host.sockets.get_mut::<tcp::Socket>(handle).listen(*port);
-                    }
+                if *transport == Transport::Udp {
+                    self.host(node).add_udp(*port);
                 }
             }
         }
+    }
+
+    /// A new stack with `owner`'s addresses.
+    fn new_stack(&mut self, owner: Node) -> usize {
+        let addrs = NODES
+            .iter()
+            .find(|(node, _, _)| *node == owner)
+            .map_or(&[][..], |(_, _, addrs)| *addrs);
+        let index = self.hosts.len();
+        let seed = self.scenario.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ index as u64;
+        self.hosts.push(Host::new(addrs, seed));
+        self.owner.push(owner);
+        self.dirty.push(false);
+        self.next_poll.push(None);
+        self.stack_flow.push(Vec::new());
+        index
+    }
+
+    /// The stack that receives a packet arriving at `node`: the flow's own
+    /// client stack on the phone, a server connection's stack, or the
+    /// node's stack (which answers unknown connections with a reset).
+    fn stack_for(&mut self, node: Node, bytes: &[u8]) -> usize {
+        let Some(e) = packet::ends(bytes) else {
+            return node as usize;
+        };
+        let phone_side = matches!(
+            node,
+            Node::PhoneEn0
+                | Node::PhonePdp
+                | Node::PhoneUtun
+                | Node::PhoneIpsec
+                | Node::PhoneBluetooth
+        );
+        if phone_side {
+            return flow_of_port(e.dst_port, self.flows.len())
+                .and_then(|f| self.flows[f].client.as_ref())
+                .filter(|c| c.node == node)
+                .map_or(node as usize, |c| c.stack);
+        }
+        let tcp_service = e.protocol == Protocol::Tcp
+            && services(node)
+                .iter()
+                .any(|(t, p)| *t == Transport::Tcp && *p == e.dst_port);
+        if !tcp_service {
+            return node as usize;
+        }
+        let key = (node, e.src, e.src_port);
+        if let Some(stack) = self.server_conns.get(&key) {
+            return *stack;
+        }
+        if !packet::is_syn(bytes) {
+            return node as usize;
+        }
+        let stack = self.new_stack(node);
+        let host = &mut self.hosts[stack];
+        let handle = host.add_tcp();
+        let _ = host
+            .sockets
+            .get_mut::<tcp::Socket>(handle)
+            .listen(e.dst_port);
+        self.server_conns.insert(key, stack);
+        stack
+    }
+
+    fn push_rx(&mut self, node: Node, bytes: Vec<u8>) {
+        let stack = self.stack_for(node, &bytes);
+        self.hosts[stack].device.rx.push_back(bytes);
+        self.mark_dirty(stack);
     }
 
     fn state_at(&self, at_ms: u64) -> (Option<Network>, TunnelState) {
@@ -443,8 +529,8 @@ impl Engine<'_> {
             self.settle(now);
             let next = [
                 self.in_flight.peek().map(|Reverse(p)| p.at_us),
-                self.next_poll.iter().flatten().min().copied(),
-                self.next_send(),
+                self.next_stack_timer(),
+                self.next_client_timer(),
                 boundaries.get(boundary).copied(),
             ]
             .into_iter()
@@ -458,63 +544,112 @@ impl Engine<'_> {
         }
     }
 
-    fn next_send(&self) -> Option<u64> {
-        self.flows
-            .iter()
-            .filter_map(|f| f.client.as_ref().map(|c| c.next_send_us))
-            .min()
+    fn mark_dirty(&mut self, stack: usize) {
+        if !self.dirty[stack] {
+            self.dirty[stack] = true;
+            self.dirty_list.push(stack);
+        }
+    }
+
+    /// The earliest stack timer still valid (stale heap entries are dropped).
+    fn next_stack_timer(&mut self) -> Option<u64> {
+        while let Some(Reverse((at, stack))) = self.poll_timers.peek().copied() {
+            if self.next_poll[stack] == Some(at) {
+                return Some(at);
+            }
+            self.poll_timers.pop();
+        }
+        None
+    }
+
+    /// The earliest application timer still valid.
+    fn next_client_timer(&mut self) -> Option<u64> {
+        while let Some(Reverse((at, flow))) = self.client_timers.peek().copied() {
+            if self.flows[flow]
+                .client
+                .as_ref()
+                .is_some_and(|c| c.next_send_us == at)
+            {
+                return Some(at);
+            }
+            self.client_timers.pop();
+        }
+        None
     }
 
     /// Everything that happens at exactly `now`: deliveries, stack polls,
     /// application reactions, repeated until nothing more happens at this
-    /// instant. Only hosts with work (a packet, a due timer, new socket
-    /// data) are polled.
+    /// instant. Only stacks with work (a packet, a due timer, new socket
+    /// data) are polled, in index order so that runs are reproducible.
     fn settle(&mut self, now: u64) {
-        for node in 0..self.hosts.len() {
-            if self.next_poll[node].is_some_and(|t| t <= now) {
-                self.dirty[node] = true;
+        while let Some(Reverse((at, stack))) = self.poll_timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.poll_timers.pop();
+            if self.next_poll[stack] == Some(at) {
+                self.next_poll[stack] = None;
+                self.mark_dirty(stack);
             }
         }
-        let mut polled = vec![false; self.hosts.len()];
-        for _ in 0..64 {
-            self.deliver(now);
-            let mut any = false;
-            let mut polled_now = [false; NODES.len()];
-            for (((host, dirty), was_polled), now_polled) in self
-                .hosts
-                .iter_mut()
-                .zip(&mut self.dirty)
-                .zip(&mut polled)
-                .zip(&mut polled_now)
+        let mut due_clients = Vec::new();
+        while let Some(Reverse((at, flow))) = self.client_timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.client_timers.pop();
+            if self.flows[flow]
+                .client
+                .as_ref()
+                .is_some_and(|c| c.next_send_us == at)
             {
-                if *dirty {
-                    *dirty = false;
-                    host.poll(now);
-                    *was_polled = true;
-                    *now_polled = true;
-                    any = true;
-                }
+                due_clients.push(flow);
             }
-            self.servers(now, &polled_now);
-            self.clients(now, &polled_now);
+        }
+        let mut polled_all: Vec<usize> = Vec::new();
+        for round in 0..64 {
+            self.deliver(now);
+            let mut polled = std::mem::take(&mut self.dirty_list);
+            polled.sort_unstable();
+            for &stack in &polled {
+                self.dirty[stack] = false;
+                self.hosts[stack].poll(now);
+            }
+            self.servers(now, &polled);
+            let mut clients: Vec<usize> = polled
+                .iter()
+                .flat_map(|s| self.stack_flow[*s].iter().copied())
+                .collect();
+            if round == 0 {
+                clients.append(&mut due_clients);
+            }
+            clients.sort_unstable();
+            clients.dedup();
+            self.clients(now, &clients);
             self.tunnel_receive(now);
-            for (node, _, _) in NODES {
-                while let Some(bytes) = self.host(node).device.tx.pop_front() {
-                    self.egress(node, bytes, now);
+            for &stack in &polled {
+                while let Some(bytes) = self.hosts[stack].device.tx.pop_front() {
+                    self.egress(self.owner[stack], bytes, now);
                 }
             }
+            let nothing = polled.is_empty();
+            polled_all.extend(polled);
             let due = self
                 .in_flight
                 .peek()
                 .is_some_and(|Reverse(p)| p.at_us <= now);
-            if !any && !due && !self.dirty.iter().any(|d| *d) {
+            if nothing && !due && self.dirty_list.is_empty() {
                 break;
             }
         }
-        for ((host, next), was_polled) in self.hosts.iter_mut().zip(&mut self.next_poll).zip(polled)
-        {
-            if was_polled || next.is_some_and(|t| t <= now) {
-                *next = host.poll_at(now);
+        polled_all.sort_unstable();
+        polled_all.dedup();
+        for stack in polled_all {
+            let next = self.hosts[stack].poll_at(now);
+            self.next_poll[stack] = next;
+            if let Some(at) = next {
+                self.poll_timers.push(Reverse((at.max(now + 1), stack)));
+                self.next_poll[stack] = Some(at.max(now + 1));
             }
         }
     }
@@ -591,8 +726,11 @@ impl Engine<'_> {
     /// next poll, and is dropped if the interface is gone); UDP and ICMP
     /// sockets are simply closed.
     fn close_client(&mut self, client: Client) {
-        self.dirty[client.node as usize] = true;
-        let host = self.host(client.node);
+        self.mark_dirty(client.stack);
+        let flows = self.flows.len();
+        self.stack_flow[client.stack]
+            .retain(|f| Some(*f) != flow_of_port(client.local_port, flows));
+        let host = &mut self.hosts[client.stack];
         for handle in [Some(client.handle), client.tcp_handle]
             .into_iter()
             .flatten()
@@ -646,7 +784,14 @@ impl Engine<'_> {
         self.flows[flow].connections += 1;
         self.run.connection_segments[flow].push(segment);
         let local_port = flow_port(flow, connection);
-        let host = self.host(node);
+        // The tunnel process has one userspace stack; every other client
+        // gets a stack of its own with the interface's address.
+        let stack = if node == Node::TunnelStack {
+            Node::TunnelStack as usize
+        } else {
+            self.new_stack(node)
+        };
+        let host = &mut self.hosts[stack];
         let (handle, tcp_handle) = match t.transport {
             Transport::Tcp => {
                 let handle = host.add_tcp();
@@ -673,9 +818,12 @@ impl Engine<'_> {
             }
             Transport::Tunnel => return,
         };
-        self.dirty[node as usize] = true;
+        self.mark_dirty(stack);
+        self.stack_flow[stack].push(flow);
+        self.client_timers.push(Reverse((now, flow)));
         self.flows[flow].client = Some(Client {
             node,
+            stack,
             handle,
             tcp_handle,
             local_port,
@@ -687,8 +835,10 @@ impl Engine<'_> {
     }
 
     /// Phone-side application behaviour.
-    fn clients(&mut self, now: u64, polled: &[bool]) {
-        for i in 0..self.flows.len() {
+    /// The clients of `flows` react: to new data or a connection on their
+    /// stack, or to a due timer.
+    fn clients(&mut self, now: u64, flows: &[usize]) {
+        for &i in flows {
             let FlowState {
                 kind,
                 traffic: t,
@@ -699,10 +849,7 @@ impl Engine<'_> {
             let Some(client) = client.as_mut() else {
                 continue;
             };
-            if !polled[client.node as usize] && client.next_send_us > now {
-                continue;
-            }
-            let host = &mut self.hosts[client.node as usize];
+            let host = &mut self.hosts[client.stack];
             let mut acted = false;
             match t.transport {
                 Transport::Tcp => {
@@ -771,30 +918,34 @@ impl Engine<'_> {
                 }
                 Transport::Tunnel => {}
             }
+            let (stack, next) = (client.stack, client.next_send_us);
             if acted {
                 // The stack has something new to send at this instant.
-                self.dirty[client.node as usize] = true;
+                self.mark_dirty(stack);
+            }
+            if next > now && next < u64::MAX / 4 {
+                self.client_timers.push(Reverse((next, i)));
             }
         }
     }
 
     /// Server-side behaviour: answer, record who asked, keep a listener.
-    fn servers(&mut self, now: u64, polled: &[bool]) {
+    fn servers(&mut self, now: u64, polled: &[usize]) {
         let flows = self.flows.len();
-        for (node, name, _) in NODES {
-            if services(node).is_empty() || !polled[node as usize] {
+        for &stack in polled {
+            let node = self.owner[stack];
+            if services(node).is_empty() {
                 continue;
             }
-            let host = &mut self.hosts[node as usize];
+            let name = NODES[node as usize].1;
+            let host = &mut self.hosts[stack];
             let mut finished = Vec::new();
             let mut answered = false;
             let mut observations = Vec::new();
-            let mut listening: Vec<u16> = Vec::new();
             for (handle, socket) in host.sockets.iter_mut() {
                 match socket {
                     smoltcp::socket::Socket::Tcp(socket) => {
                         if socket.state() == tcp::State::Listen {
-                            listening.push(socket.listen_endpoint().port);
                             continue;
                         }
                         if socket.state() == tcp::State::Closed {
@@ -803,7 +954,7 @@ impl Engine<'_> {
                         }
                         if let Some(remote) = socket.remote_endpoint()
                             && socket.state() == tcp::State::Established
-                            && self.observed.insert((node, handle), ()).is_none()
+                            && self.observed.insert((stack, handle), ()).is_none()
                         {
                             observations.push((v4(remote.addr), remote.port));
                         }
@@ -840,17 +991,10 @@ impl Engine<'_> {
             }
             for handle in finished {
                 host.sockets.remove(handle);
-                self.observed.remove(&(node, handle));
+                self.observed.remove(&(stack, handle));
             }
             if answered {
-                self.dirty[node as usize] = true;
-            }
-            // Keep one listener per TCP service, however many connections.
-            for (transport, port) in services(node) {
-                if *transport == Transport::Tcp && !listening.contains(port) {
-                    let handle = host.add_tcp();
-                    let _ = host.sockets.get_mut::<tcp::Socket>(handle).listen(*port);
-                }
+                self.mark_dirty(stack);
             }
             for (source, port) in observations {
                 let Some(flow) = flow_of_port(port, flows) else {
@@ -941,8 +1085,7 @@ impl Engine<'_> {
                 return;
             }
         }
-        self.host(node).device.rx.push_back(bytes);
-        self.dirty[node as usize] = true;
+        self.push_rx(node, bytes);
     }
 
     /// Which flow a packet at the phone belongs to (by its phone-side port).
@@ -1118,7 +1261,7 @@ impl Engine<'_> {
             .sockets
             .get_mut::<udp::Socket>(handle);
         let _ = socket.send_slice(&payload, (IpAddress::Ipv4(RELAY_PUBLIC), tunnel::PORT));
-        self.dirty[node as usize] = true;
+        self.mark_dirty(node as usize);
     }
 
     /// Packets from the relay reach the tunnel process's UDP socket.
@@ -1147,13 +1290,12 @@ impl Engine<'_> {
             let to_stack = ian && flow.is_some_and(|f| self.flows[f].kind == FlowKind::TunnelProbe);
             if to_stack {
                 self.host(Node::TunnelStack).device.rx.push_back(inner);
-                self.dirty[Node::TunnelStack as usize] = true;
+                self.mark_dirty(Node::TunnelStack as usize);
             } else {
                 let (rule, blocked) = self.verdict(flow, now);
                 self.record(now, CapturePoint::Utun0, inner.clone(), flow, rule, blocked);
                 if !blocked {
-                    self.host(Node::PhoneUtun).device.rx.push_back(inner);
-                    self.dirty[Node::PhoneUtun as usize] = true;
+                    self.push_rx(Node::PhoneUtun, inner);
                 }
             }
         }
@@ -1203,8 +1345,7 @@ impl Engine<'_> {
                     return;
                 };
                 if i.dst == RELAY_GATEWAY {
-                    self.host(Node::RelayGateway).device.rx.push_back(inner);
-                    self.dirty[Node::RelayGateway as usize] = true;
+                    self.push_rx(Node::RelayGateway, inner);
                 } else {
                     packet::rewrite(&mut inner, Some((RELAY_EXIT, i.src_port)), None);
                     let flow = flow_of_port(i.src_port, self.flows.len());

@@ -64,6 +64,19 @@ pub fn ends(bytes: &[u8]) -> Option<Ends> {
     })
 }
 
+/// A TCP segment opening a connection (SYN without ACK).
+pub fn is_syn(bytes: &[u8]) -> bool {
+    Ipv4Packet::new_checked(bytes)
+        .ok()
+        .filter(|ip| ip.next_header() == IpProtocol::Tcp)
+        .and_then(|ip| {
+            TcpPacket::new_checked(ip.payload())
+                .ok()
+                .map(|tcp| tcp.syn() && !tcp.ack())
+        })
+        .unwrap_or(false)
+}
+
 /// A tcpdump-like one-line description.
 pub fn summary(bytes: &[u8]) -> String {
     let Ok(ip) = Ipv4Packet::new_checked(bytes) else {
