@@ -7,8 +7,8 @@
 //! above it.
 //!
 //! ```text
-//!   scenario ──▶ policy (control plane) ──▶ [packet engine, later] ──▶ trace ──▶ report / pcap / UI
-//!   (TOML)       facts: what iOS does        real packets per flow      data      text, JSON, Markdown
+//!   scenario ──▶ policy (control plane) ──▶ packet engine (data plane) ──▶ trace ──▶ report / pcap / UI
+//!   (TOML)       facts: what iOS does        smoltcp stacks, real packets     data      text, JSON, Markdown
 //! ```
 //!
 //! * **Vocabulary** — [`model`] (flow kinds, routes, interfaces, tunnel
@@ -28,12 +28,17 @@
 //! * **Time** — [`timeline`]: the scenario's events drive the tunnel's state;
 //!   at every change the policy re-decides each open flow. Event-driven,
 //!   simulated milliseconds, deterministic.
+//! * **Data plane** — [`engine`]: every flow as real packets through smoltcp
+//!   stacks (phone interfaces, NATs, the tunnel and relay, servers), following
+//!   the timeline's segments; servers record what they saw, the phone drops
+//!   what the policy blocks, every packet is captured for pcaps. Simulated
+//!   microseconds, event-driven, byte-identical natively and in wasm.
 //! * **Trace** — [`trace`]: what happened, as data (the stable JSON contract).
 //! * **Output** — [`report`] renders traces, check results, the matrix and the
 //!   knowledge base; [`library`] embeds `simulations/*.toml`.
 //!
-//! The command-line front end lives in `src/main.rs` and `src/cli.rs` and is
-//! native only; everything in this library also builds for
+//! The command-line front end lives in `src/main.rs` and `src/cli.rs`, and the
+//! benchmark in [`bench`] (it reads the wall clock); both are native only; everything in this library also builds for
 //! `wasm32-unknown-unknown` with no web or OS dependency.
 
 #![deny(unsafe_code)]

@@ -181,3 +181,59 @@ fn the_same_scenario_gives_the_same_packets() {
     assert_eq!(a.packets, b.packets);
     assert_eq!(a.observations, b.observations);
 }
+
+#[test]
+fn every_captured_packet_has_valid_checksums() {
+    use smoltcp::wire::{IpAddress, IpProtocol, Ipv4Packet, TcpPacket, UdpPacket};
+    let mut checked = 0;
+    for (name, _, _, run) in runs() {
+        for p in run.packets.iter().filter(|p| !p.dropped) {
+            let ip = Ipv4Packet::new_checked(&p.bytes[..]).expect("an IPv4 packet");
+            assert!(
+                ip.verify_checksum(),
+                "{name}: bad IP checksum {}",
+                packet::summary(&p.bytes)
+            );
+            let (src, dst) = (
+                IpAddress::Ipv4(ip.src_addr()),
+                IpAddress::Ipv4(ip.dst_addr()),
+            );
+            let ok = match ip.next_header() {
+                IpProtocol::Tcp => TcpPacket::new_checked(ip.payload())
+                    .is_ok_and(|t| t.verify_checksum(&src, &dst)),
+                IpProtocol::Udp => UdpPacket::new_checked(ip.payload())
+                    .is_ok_and(|u| u.verify_checksum(&src, &dst)),
+                IpProtocol::Icmp => {
+                    Icmpv4Packet::new_checked(ip.payload()).is_ok_and(|i| i.verify_checksum())
+                }
+                _ => true,
+            };
+            assert!(ok, "{name}: bad checksum {}", packet::summary(&p.bytes));
+            checked += 1;
+        }
+    }
+    assert!(checked > 1_000, "only {checked} packets checked");
+}
+
+#[test]
+fn pcaps_have_the_libpcap_header_and_every_packet() {
+    let built_in = crate::library::find("wifi-to-cellular").unwrap();
+    let scenario = built_in.parse().unwrap();
+    let (_, run) = simulate(&scenario);
+    for point in CapturePoint::ALL {
+        let file = pcap(&run, point);
+        assert_eq!(&file[..4], &0xa1b2_c3d4u32.to_ne_bytes(), "magic");
+        assert_eq!(
+            u32::from_ne_bytes(file[20..24].try_into().unwrap()),
+            101,
+            "raw IP link type"
+        );
+        let packets: Vec<&PacketRecord> = run
+            .packets
+            .iter()
+            .filter(|p| p.point == point && !p.dropped)
+            .collect();
+        let expected: usize = 24 + packets.iter().map(|p| 16 + p.bytes.len()).sum::<usize>();
+        assert_eq!(file.len(), expected, "{}", point.as_str());
+    }
+}
