@@ -119,8 +119,13 @@ pub fn main() -> ExitCode {
             packets,
         } => run(&scenario, format.into(), pcap.as_deref(), packets),
         Command::Bench => {
-            print(&tunnelscope::bench::run());
-            Ok(())
+            let (report, within_budget) = tunnelscope::bench::run();
+            print(&report);
+            if within_budget {
+                Ok(())
+            } else {
+                Err(EXPECTATIONS_FAILED)
+            }
         }
         Command::Check { scenarios } => check(&scenarios),
         Command::List { format } => {

@@ -456,6 +456,7 @@ pub enum Fact {
     // Connections over time
     TunnelGoneResets,
     InterfaceGoneResets,
+    TunnelCannotReachLan,
 }
 
 /// One row of the knowledge base.
@@ -1078,6 +1079,15 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The connection lived inside the tunnel, which is gone; it breaks and the app reconnects on the path now in force.",
+        source: THIS_PROJECT,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelCannotReachLan,
+        id: "flow.tunnel-cannot-reach-lan",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "Inside the tunnel a LAN address leads to the VPN relay, which cannot reach the phone's home network: the device never receives this traffic (why local features break).",
         source: THIS_PROJECT,
         assumption: None,
     },

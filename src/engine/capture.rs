@@ -140,5 +140,12 @@ pub fn fingerprint(trace: &Trace, run: &PacketRun) -> u64 {
     for point in CapturePoint::ALL {
         feed(&pcap(run, point));
     }
+    // Which flow and rule each packet was put down to, dropped ones too.
+    for p in &run.packets {
+        feed(&p.at_us.to_le_bytes());
+        feed(&(p.flow.map_or(u64::MAX, |f| f as u64)).to_le_bytes());
+        feed(p.rule.as_bytes());
+        feed(&[u8::from(p.dropped)]);
+    }
     hash
 }

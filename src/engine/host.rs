@@ -55,16 +55,16 @@ impl Host {
 
     pub fn add_tcp(&mut self) -> SocketHandle {
         let socket = tcp::Socket::new(
-            tcp::SocketBuffer::new(vec![0; 8192]),
-            tcp::SocketBuffer::new(vec![0; 8192]),
+            tcp::SocketBuffer::new(vec![0; 2048]),
+            tcp::SocketBuffer::new(vec![0; 2048]),
         );
         self.sockets.add(socket)
     }
 
     pub fn add_udp(&mut self, port: u16) -> SocketHandle {
         let mut socket = udp::Socket::new(
-            udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 16], vec![0; 16384]),
-            udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 16], vec![0; 16384]),
+            udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 4], vec![0; 2048]),
+            udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 4], vec![0; 2048]),
         );
         let _ = socket.bind(port);
         self.sockets.add(socket)
@@ -72,8 +72,8 @@ impl Host {
 
     pub fn add_icmp(&mut self, ident: u16) -> SocketHandle {
         let mut socket = icmp::Socket::new(
-            icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; 8], vec![0; 2048]),
-            icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; 8], vec![0; 2048]),
+            icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; 4], vec![0; 1024]),
+            icmp::PacketBuffer::new(vec![icmp::PacketMetadata::EMPTY; 4], vec![0; 1024]),
         );
         let _ = socket.bind(icmp::Endpoint::Ident(ident));
         self.sockets.add(socket)

@@ -33,7 +33,7 @@ use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
 use apps::{Transport, traffic};
-use core::net::Ipv4Addr;
+use core::net::{IpAddr, Ipv4Addr};
 use host::Host;
 use packet::{Ends, Protocol, tunnel};
 use serde::Serialize;
@@ -156,16 +156,20 @@ pub enum CapturePoint {
     Bluetooth,
     /// The relay's internet side, after its NAT.
     RelayInternet,
+    /// The tunnel process itself: its userspace stack's own packets, which
+    /// never cross utun0, and packets it held or could not send.
+    TunnelProcess,
 }
 
 impl CapturePoint {
-    pub const ALL: [CapturePoint; 6] = [
+    pub const ALL: [CapturePoint; 7] = [
         CapturePoint::En0,
         CapturePoint::PdpIp0,
         CapturePoint::Utun0,
         CapturePoint::Ipsec1,
         CapturePoint::Bluetooth,
         CapturePoint::RelayInternet,
+        CapturePoint::TunnelProcess,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -176,6 +180,7 @@ impl CapturePoint {
             CapturePoint::Ipsec1 => "ipsec1",
             CapturePoint::Bluetooth => "bluetooth",
             CapturePoint::RelayInternet => "relay-internet",
+            CapturePoint::TunnelProcess => "tunnel-process",
         }
     }
 }
@@ -266,6 +271,7 @@ mod latency {
 
 /// The phone-side client of one flow.
 struct Client {
+    flow: usize,
     /// The phone interface the client's connection uses.
     node: Node,
     /// Its own stack (the tunnel process's stack for IAN probes).
@@ -291,7 +297,16 @@ struct FlowState {
 }
 
 /// The tunnel process: encapsulates utun0's packets to the relay.
+/// A bound on the rounds of work at one instant; zero-latency hops (utun to
+/// the tunnel process to en0) take a few, a real instant never nears this.
+const SETTLE_ROUNDS: usize = 10_000;
+
+/// How many packets the tunnel process keeps while it reconnects.
+const HELD_PACKETS: usize = 64;
+
 struct TunnelProcess {
+    /// Packets waiting for the tunnel to be connected.
+    held: Vec<Vec<u8>>,
     node: Option<Node>,
     handle: Option<SocketHandle>,
     counter: u64,
@@ -314,7 +329,6 @@ struct Engine<'a> {
     relay_counter: u64,
     /// Server-side TCP connections already recorded, by (stack, handle).
     observed: BTreeMap<(usize, SocketHandle), ()>,
-    state_index: usize,
     /// The topology node each stack belongs to: the first `NODES.len()`
     /// stacks are the nodes themselves; the rest are per-connection stacks
     /// (a phone-side client, or one server connection), each with its own
@@ -322,6 +336,17 @@ struct Engine<'a> {
     owner: Vec<Node>,
     /// Server connection stacks, by (server, client address, client port).
     server_conns: BTreeMap<(Node, Ipv4Addr, u16), usize>,
+    /// Which flow and which of its connections owns each phone-side port
+    /// (and ICMP identifier).
+    ports: BTreeMap<u16, (usize, u32)>,
+    next_port: u16,
+    /// Server connection stacks' keys, so a closed connection forgets it.
+    conn_key: Vec<Option<(Node, Ipv4Addr, u16)>>,
+    /// The phone's network and the tunnel's state now.
+    current: (Option<Network>, TunnelState),
+    /// Scratch lists reused at every instant.
+    scratch_clients: Vec<usize>,
+    scratch_polled: Vec<usize>,
     /// Stacks with something to do at this instant (flag and list).
     dirty: Vec<bool>,
     dirty_list: Vec<usize>,
@@ -337,17 +362,11 @@ struct Engine<'a> {
     run: PacketRun,
 }
 
-fn flow_port(flow: usize, connection: u32) -> u16 {
-    40_000 + (flow as u16 % 2_000) * 8 + (connection % 8) as u16
-}
-
-fn flow_of_port(port: u16, flows: usize) -> Option<usize> {
-    if port < 40_000 {
-        return None;
-    }
-    let flow = usize::from((port - 40_000) / 8);
-    (flow < flows).then_some(flow)
-}
+/// The phone's ephemeral ports: each new connection takes the next one.
+const FIRST_PORT: u16 = 40_000;
+const LAST_PORT: u16 = 65_000;
+/// DHCP clients always use port 68.
+const DHCP_CLIENT_PORT: u16 = 68;
 
 /// Runs the scenario's flows as packets, following `trace` (the control
 /// plane's answer for the same scenario).
@@ -380,6 +399,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         seq: 0,
         flows,
         tunnel: TunnelProcess {
+            held: Vec::new(),
             node: None,
             handle: None,
             counter: 0,
@@ -387,8 +407,13 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         relay_peer: None,
         relay_counter: 0,
         observed: BTreeMap::new(),
-        state_index: 0,
         owner: NODES.iter().map(|(node, _, _)| *node).collect(),
+        ports: BTreeMap::new(),
+        current: (Some(scenario.network), TunnelState::Absent),
+        scratch_clients: Vec::new(),
+        scratch_polled: Vec::new(),
+        next_port: FIRST_PORT,
+        conn_key: vec![None; NODES.len()],
         server_conns: BTreeMap::new(),
         dirty: vec![true; NODES.len()],
         dirty_list: (0..NODES.len()).collect(),
@@ -436,6 +461,7 @@ impl Engine<'_> {
         self.dirty.push(false);
         self.next_poll.push(None);
         self.stack_flow.push(Vec::new());
+        self.conn_key.push(None);
         index
     }
 
@@ -455,7 +481,8 @@ impl Engine<'_> {
                 | Node::PhoneBluetooth
         );
         if phone_side {
-            return flow_of_port(e.dst_port, self.flows.len())
+            return self
+                .port_flow(e.dst_port)
                 .and_then(|f| self.flows[f].client.as_ref())
                 .filter(|c| c.node == node)
                 .map_or(node as usize, |c| c.stack);
@@ -482,7 +509,28 @@ impl Engine<'_> {
             .get_mut::<tcp::Socket>(handle)
             .listen(e.dst_port);
         self.server_conns.insert(key, stack);
+        self.conn_key[stack] = Some(key);
         stack
+    }
+
+    fn allocate_port(&mut self, flow: usize, connection: u32) -> u16 {
+        let port = if self.flows[flow].kind == FlowKind::Dhcp {
+            DHCP_CLIENT_PORT
+        } else {
+            let port = self.next_port;
+            self.next_port = if port >= LAST_PORT {
+                FIRST_PORT
+            } else {
+                port + 1
+            };
+            port
+        };
+        self.ports.insert(port, (flow, connection));
+        port
+    }
+
+    fn port_flow(&self, port: u16) -> Option<usize> {
+        self.ports.get(&port).map(|(flow, _)| *flow)
     }
 
     fn push_rx(&mut self, node: Node, bytes: Vec<u8>) {
@@ -592,7 +640,8 @@ impl Engine<'_> {
                 self.mark_dirty(stack);
             }
         }
-        let mut due_clients = Vec::new();
+        let mut due_clients = std::mem::take(&mut self.scratch_clients);
+        due_clients.clear();
         while let Some(Reverse((at, flow))) = self.client_timers.peek().copied() {
             if at > now {
                 break;
@@ -606,8 +655,9 @@ impl Engine<'_> {
                 due_clients.push(flow);
             }
         }
-        let mut polled_all: Vec<usize> = Vec::new();
-        for round in 0..64 {
+        let mut polled_all = std::mem::take(&mut self.scratch_polled);
+        polled_all.clear();
+        for round in 0..SETTLE_ROUNDS {
             self.deliver(now);
             let mut polled = std::mem::take(&mut self.dirty_list);
             polled.sort_unstable();
@@ -633,7 +683,12 @@ impl Engine<'_> {
                 }
             }
             let nothing = polled.is_empty();
-            polled_all.extend(polled);
+            polled_all.extend_from_slice(&polled);
+            // Give the list's storage back for the next round.
+            polled.clear();
+            if self.dirty_list.is_empty() {
+                self.dirty_list = polled;
+            }
             let due = self
                 .in_flight
                 .peek()
@@ -644,7 +699,7 @@ impl Engine<'_> {
         }
         polled_all.sort_unstable();
         polled_all.dedup();
-        for stack in polled_all {
+        for &stack in &polled_all {
             let next = self.hosts[stack].poll_at(now);
             self.next_poll[stack] = next;
             if let Some(at) = next {
@@ -652,12 +707,16 @@ impl Engine<'_> {
                 self.next_poll[stack] = Some(at.max(now + 1));
             }
         }
+        self.scratch_polled = polled_all;
+        self.scratch_clients = due_clients;
     }
 
     /// Applies the control plane's decisions that take effect at `now`.
     fn control(&mut self, now: u64) {
         let now_ms = now / 1_000;
         let (network, tunnel) = self.state_at(now_ms);
+        // States change only at control-plane boundaries, where this runs.
+        self.current = (network, tunnel);
         // The tunnel process keeps its transport on the current network.
         let wanted = match (tunnel, network) {
             (TunnelState::Absent | TunnelState::Off | TunnelState::Lost, _) | (_, None) => None,
@@ -675,13 +734,23 @@ impl Engine<'_> {
                 self.send_transport(tunnel::HANDSHAKE_INITIATION, &[], now);
             }
         }
-        let state_changed = self.state_index < self.trace.states.len()
-            && self.trace.states[self.state_index].from_ms <= now_ms;
-        if state_changed {
-            while self.state_index < self.trace.states.len()
-                && self.trace.states[self.state_index].from_ms <= now_ms
-            {
-                self.state_index += 1;
+        // Connected again: what the provider held goes out; gone: it is lost.
+        if !self.tunnel.held.is_empty() {
+            match tunnel {
+                TunnelState::Connected => {
+                    for inner in std::mem::take(&mut self.tunnel.held) {
+                        self.send_transport(tunnel::DATA, &inner, now);
+                    }
+                }
+                TunnelState::Off | TunnelState::Lost | TunnelState::Absent => {
+                    for inner in std::mem::take(&mut self.tunnel.held) {
+                        let ends = packet::ends(&inner);
+                        let flow = self.flow_of(&ends, true);
+                        let (rule, _) = self.verdict(flow, now);
+                        self.record(now, CapturePoint::TunnelProcess, inner, flow, rule, true);
+                    }
+                }
+                _ => {}
             }
         }
 
@@ -722,25 +791,18 @@ impl Engine<'_> {
         }
     }
 
-    /// Ends a client's connection: TCP is aborted (its RST goes out on the
-    /// next poll, and is dropped if the interface is gone); UDP and ICMP
-    /// sockets are simply closed.
+    /// Ends a client's connection. The socket goes away without a word:
+    /// the connection broke because its path changed (an interface or the
+    /// tunnel went away, or the flow closed at the scenario's say-so), so
+    /// nothing of it is sent on the new path.
     fn close_client(&mut self, client: Client) {
-        self.mark_dirty(client.stack);
-        let flows = self.flows.len();
-        self.stack_flow[client.stack]
-            .retain(|f| Some(*f) != flow_of_port(client.local_port, flows));
+        self.stack_flow[client.stack].retain(|f| *f != client.flow);
         let host = &mut self.hosts[client.stack];
         for handle in [Some(client.handle), client.tcp_handle]
             .into_iter()
             .flatten()
         {
-            match host.sockets.get_mut::<smoltcp::socket::Socket>(handle) {
-                smoltcp::socket::Socket::Tcp(socket) => socket.abort(),
-                _ => {
-                    host.sockets.remove(handle);
-                }
-            }
+            host.sockets.remove(handle);
         }
     }
 
@@ -783,7 +845,7 @@ impl Engine<'_> {
         let connection = self.flows[flow].connections;
         self.flows[flow].connections += 1;
         self.run.connection_segments[flow].push(segment);
-        let local_port = flow_port(flow, connection);
+        let local_port = self.allocate_port(flow, connection);
         // The tunnel process has one userspace stack; every other client
         // gets a stack of its own with the interface's address.
         let stack = if node == Node::TunnelStack {
@@ -822,6 +884,7 @@ impl Engine<'_> {
         self.stack_flow[stack].push(flow);
         self.client_timers.push(Reverse((now, flow)));
         self.flows[flow].client = Some(Client {
+            flow,
             node,
             stack,
             handle,
@@ -931,7 +994,6 @@ impl Engine<'_> {
 
     /// Server-side behaviour: answer, record who asked, keep a listener.
     fn servers(&mut self, now: u64, polled: &[usize]) {
-        let flows = self.flows.len();
         for &stack in polled {
             let node = self.owner[stack];
             if services(node).is_empty() {
@@ -993,15 +1055,20 @@ impl Engine<'_> {
                 host.sockets.remove(handle);
                 self.observed.remove(&(stack, handle));
             }
+            // A closed server connection forgets its client's address and
+            // port, which a later connection may use again.
+            if host.sockets.iter().next().is_none()
+                && let Some(key) = self.conn_key[stack].take()
+            {
+                self.server_conns.remove(&key);
+            }
             if answered {
                 self.mark_dirty(stack);
             }
             for (source, port) in observations {
-                let Some(flow) = flow_of_port(port, flows) else {
-                    continue;
-                };
-                let connection = u32::from((port - 40_000) % 8);
-                self.observe(now, name, flow, source, connection);
+                if let Some((flow, connection)) = self.ports.get(&port).copied() {
+                    self.observe(now, name, flow, source, connection);
+                }
             }
         }
     }
@@ -1014,12 +1081,6 @@ impl Engine<'_> {
         source: Ipv4Addr,
         connection: u32,
     ) {
-        let connections = self.flows[flow].connections;
-        // Ports cycle every 8 connections; map back to the newest match.
-        let connection = (0..connections)
-            .rev()
-            .find(|c| c % 8 == connection)
-            .unwrap_or(connection);
         self.run.observations.push(Observation {
             at_ms: now / 1_000,
             server,
@@ -1059,7 +1120,7 @@ impl Engine<'_> {
 
     /// A packet reaches a host; the phone's interfaces capture and filter it.
     fn arrive(&mut self, node: Node, bytes: Vec<u8>, now: u64) {
-        let (network, _) = self.state_at(now / 1_000);
+        let (network, _) = self.current;
         let point = match node {
             Node::PhoneEn0 => Some(CapturePoint::En0),
             Node::PhonePdp => Some(CapturePoint::PdpIp0),
@@ -1076,7 +1137,7 @@ impl Engine<'_> {
             let ends = packet::ends(&bytes);
             let flow = self.flow_of(&ends, false);
             if !up {
-                self.record(now, point, bytes, flow, "device.interface-down", true);
+                self.record(now, point, bytes, flow, "flow.interface-gone-resets", true);
                 return;
             }
             let (rule, blocked) = self.verdict(flow, now);
@@ -1102,13 +1163,14 @@ impl Engine<'_> {
                 .iter()
                 .position(|f| f.kind == FlowKind::VpnTransport);
         }
-        flow_of_port(port, self.flows.len())
+        self.port_flow(port)
     }
 
     /// The control plane's verdict for a flow's packet now: its deciding
     /// rule, and whether the phone drops it.
     fn verdict(&self, flow: Option<usize>, now: u64) -> (&'static str, bool) {
         let Some(flow) = flow else {
+            // The tunnel's own transport when no flow stands for it.
             return ("vpn.transport-outside", false);
         };
         let now_ms = now / 1_000;
@@ -1148,7 +1210,6 @@ impl Engine<'_> {
 
     /// A host sent a packet: capture, filter and route it.
     fn egress(&mut self, node: Node, mut bytes: Vec<u8>, now: u64) {
-        self.run.packet_events += 1;
         let ends = packet::ends(&bytes);
         let Some(e) = ends else { return };
         let point = match node {
@@ -1157,18 +1218,19 @@ impl Engine<'_> {
             Node::PhoneUtun => Some(CapturePoint::Utun0),
             Node::PhoneIpsec => Some(CapturePoint::Ipsec1),
             Node::PhoneBluetooth => Some(CapturePoint::Bluetooth),
+            Node::TunnelStack => Some(CapturePoint::TunnelProcess),
             _ => None,
         };
         if let Some(point) = point {
             let flow = self.flow_of(&ends, true);
-            let (network, _) = self.state_at(now / 1_000);
+            let (network, _) = self.current;
             let up = match node {
                 Node::PhoneEn0 => network == Some(Network::Wifi),
                 Node::PhonePdp => network == Some(Network::Cellular),
                 _ => network.is_some(),
             };
             if !up {
-                self.record(now, point, bytes, flow, "device.interface-down", true);
+                self.record(now, point, bytes, flow, "flow.interface-gone-resets", true);
                 return;
             }
             let (rule, blocked) = self.verdict(flow, now);
@@ -1199,16 +1261,14 @@ impl Engine<'_> {
             Node::PhoneBluetooth => {
                 self.schedule(now + latency::BLUETOOTH, Dest::Host(Node::Watch), bytes)
             }
-            Node::HomeRouter | Node::Printer | Node::Mac => {
-                self.schedule(now + latency::LAN, Dest::Host(Node::PhoneEn0), bytes)
-            }
-            Node::Watch => {
-                let to = if e.dst == PHONE_BLUETOOTH {
-                    Node::PhoneBluetooth
-                } else {
-                    Node::PhoneEn0
-                };
-                self.schedule(now + latency::LAN, Dest::Host(to), bytes)
+            // LAN devices talk to the phone only.
+            Node::HomeRouter | Node::Printer | Node::Mac | Node::Watch => {
+                if e.dst == PHONE_LAN {
+                    self.schedule(now + latency::LAN, Dest::Host(Node::PhoneEn0), bytes)
+                } else if e.dst == PHONE_BLUETOOTH {
+                    let at = now + latency::BLUETOOTH;
+                    self.schedule(at, Dest::Host(Node::PhoneBluetooth), bytes)
+                }
             }
             Node::Ims => self.schedule(now + latency::IMS, Dest::Host(Node::PhoneIpsec), bytes),
             Node::RelayGateway => self.relay_to_phone(bytes, now),
@@ -1235,7 +1295,8 @@ impl Engine<'_> {
             self.schedule(at + latency::RELAY, Dest::RelayTransport, bytes);
         } else if e.dst == RELAY_EXIT {
             self.schedule(at + latency::RELAY, Dest::RelayExit, bytes);
-        } else if let Some(node) = node_of(e.dst) {
+        } else if let Some(node) = node_of(e.dst).filter(|_| !is_local(IpAddr::V4(e.dst))) {
+            // Only public addresses are reachable across the internet.
             self.schedule(at + latency::SERVERS, Dest::Host(node), bytes);
         }
     }
@@ -1243,12 +1304,24 @@ impl Engine<'_> {
     /// The tunnel process wraps a packet from utun0 (or from its own stack)
     /// and sends it to the relay.
     fn tunnel_send(&mut self, inner: Vec<u8>, now: u64) {
-        let (_, tunnel) = self.state_at(now / 1_000);
-        if tunnel != TunnelState::Connected {
-            // Not connected: the provider has nowhere to send it.
-            return;
+        let (_, tunnel) = self.current;
+        match tunnel {
+            TunnelState::Connected => self.send_transport(tunnel::DATA, &inner, now),
+            // The provider holds packets while it (re)connects, as a
+            // reasserting tunnel keeps its routes (vpn.reasserting-holds).
+            TunnelState::Connecting | TunnelState::Reasserting | TunnelState::Restarting
+                if self.tunnel.held.len() < HELD_PACKETS =>
+            {
+                self.tunnel.held.push(inner);
+            }
+            // No provider, or too much held: nothing takes the packet.
+            _ => {
+                let ends = packet::ends(&inner);
+                let flow = self.flow_of(&ends, true);
+                let (rule, _) = self.verdict(flow, now);
+                self.record(now, CapturePoint::TunnelProcess, inner, flow, rule, true);
+            }
         }
-        self.send_transport(tunnel::DATA, &inner, now);
     }
 
     fn send_transport(&mut self, kind: u8, inner: &[u8], _now: u64) {
@@ -1289,6 +1362,15 @@ impl Engine<'_> {
             let flow = self.flow_of(&ends, false);
             let to_stack = ian && flow.is_some_and(|f| self.flows[f].kind == FlowKind::TunnelProbe);
             if to_stack {
+                let (rule, _) = self.verdict(flow, now);
+                self.record(
+                    now,
+                    CapturePoint::TunnelProcess,
+                    inner.clone(),
+                    flow,
+                    rule,
+                    false,
+                );
                 self.host(Node::TunnelStack).device.rx.push_back(inner);
                 self.mark_dirty(Node::TunnelStack as usize);
             } else {
@@ -1346,9 +1428,14 @@ impl Engine<'_> {
                 };
                 if i.dst == RELAY_GATEWAY {
                     self.push_rx(Node::RelayGateway, inner);
+                } else if is_local(IpAddr::V4(i.dst)) {
+                    // The relay has no route to the phone's home network.
+                    let flow = self.port_flow(i.src_port);
+                    let (rule, _) = self.verdict(flow, now);
+                    self.record(now, CapturePoint::RelayInternet, inner, flow, rule, true);
                 } else {
                     packet::rewrite(&mut inner, Some((RELAY_EXIT, i.src_port)), None);
-                    let flow = flow_of_port(i.src_port, self.flows.len());
+                    let flow = self.port_flow(i.src_port);
                     let (rule, _) = self.verdict(flow, now);
                     self.record(
                         now,
@@ -1370,7 +1457,7 @@ impl Engine<'_> {
         let Some(e) = packet::ends(&bytes) else {
             return;
         };
-        let flow = flow_of_port(e.dst_port, self.flows.len());
+        let flow = self.port_flow(e.dst_port);
         let (rule, _) = self.verdict(flow, now);
         self.record(
             now,

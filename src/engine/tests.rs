@@ -91,32 +91,112 @@ fn every_connection_shows_up_where_the_policy_says() {
 }
 
 #[test]
-fn blocked_traffic_is_dropped_at_the_phone_with_its_rule() {
+fn every_drop_is_explained_by_the_policy() {
     let mut drops = 0;
     for (name, _, trace, run) in runs() {
         for p in run.packets.iter().filter(|p| p.dropped) {
-            let flow = p.flow.expect("drops are attributed");
+            let flow = p.flow.expect("drops are attributed to a flow");
             let segment = trace.flows[flow]
                 .segments
                 .iter()
                 .rev()
                 .find(|s| s.from_ms * 1_000 <= p.at_us)
                 .unwrap();
-            if p.rule == "device.interface-down" {
-                continue;
+            match p.point {
+                // The relay cannot reach the phone's LAN.
+                CapturePoint::RelayInternet => {
+                    assert_eq!(p.rule, "flow.tunnel-cannot-reach-lan", "{name}: {p:?}")
+                }
+                // Held or refused by the tunnel process while it had no tunnel.
+                CapturePoint::TunnelProcess => {}
+                // Dropped at the phone: blocked, or its interface is gone.
+                _ if p.rule == "flow.interface-gone-resets" => {}
+                _ => {
+                    assert!(
+                        matches!(segment.route, Route::Blocked | Route::Offline),
+                        "{name}: {p:?}"
+                    );
+                    assert_eq!(p.rule, segment.rules.last().unwrap().id);
+                    drops += 1;
+                }
             }
-            assert!(
-                matches!(segment.route, Route::Blocked | Route::Offline),
-                "{name}: {p:?}"
-            );
-            assert_eq!(p.rule, segment.rules.last().unwrap().id);
-            drops += 1;
         }
     }
     assert!(
         drops > 0,
-        "the library has blocked traffic, so something must be dropped"
+        "the library has blocked traffic, so the phone must drop some"
     );
+}
+
+#[test]
+fn every_connection_that_should_reach_a_server_is_seen_by_it() {
+    for (name, _, trace, run) in runs() {
+        for (i, flow) in trace.flows.iter().enumerate() {
+            for (index, segment) in flow.segments.iter().enumerate() {
+                let fresh = segment.change != Continuity::Kept;
+                let long = segment.to_ms - segment.from_ms >= 1_000;
+                let reaches = matches!(segment.route, Route::Tunnel | Route::Direct)
+                    && segment.seen_as != SeenAs::None;
+                if !(fresh && long && reaches) || flow.kind == FlowKind::VpnTransport {
+                    continue;
+                }
+                let seen = run.observations.iter().any(|o| {
+                    o.flow == flow.name
+                        && run.connection_segments[i].get(o.connection as usize) == Some(&index)
+                });
+                assert!(
+                    seen,
+                    "{name}: nobody saw {} ({}) during {}–{} ms",
+                    flow.name, flow.kind, segment.from_ms, segment.to_ms
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn what_leaves_the_phone_leaves_where_the_policy_says() {
+    for (name, _, trace, run) in runs() {
+        for p in run.packets.iter().filter(|p| !p.dropped) {
+            let phone_sends = packet::ends(&p.bytes).is_some_and(|e| {
+                [
+                    PHONE_LAN,
+                    PHONE_CELLULAR,
+                    PHONE_TUNNEL,
+                    PHONE_IMS,
+                    PHONE_BLUETOOTH,
+                ]
+                .contains(&e.src)
+            });
+            let point_interface = match p.point {
+                CapturePoint::En0 => Interface::En0,
+                CapturePoint::PdpIp0 => Interface::PdpIp0,
+                CapturePoint::Utun0 => Interface::Utun0,
+                CapturePoint::Ipsec1 => Interface::Ipsec1,
+                CapturePoint::Bluetooth => Interface::Bluetooth,
+                _ => continue,
+            };
+            let Some(flow) = p.flow else { continue };
+            if !phone_sends || trace.flows[flow].kind == FlowKind::VpnTransport {
+                continue;
+            }
+            let segment = trace.flows[flow]
+                .segments
+                .iter()
+                .rev()
+                .find(|s| s.from_ms * 1_000 <= p.at_us)
+                .unwrap();
+            assert_eq!(
+                segment.interface,
+                point_interface,
+                "{name}: {} left on {} during a {} segment: {}",
+                trace.flows[flow].name,
+                p.point.as_str(),
+                segment.route,
+                packet::summary(&p.bytes)
+            );
+        }
+    }
 }
 
 #[test]

@@ -591,7 +591,7 @@ fn with_include_all_networks(
     }
     if ctx.tunnel == TunnelState::Connected {
         chain.push(Fact::IanAllTraffic);
-        chain.finish(Route::Tunnel, Interface::Utun0, SeenAs::Vpn)
+        into_tunnel(kind, chain)
     } else {
         chain.push(Fact::IanBlocksWhileDown);
         chain.finish(Route::Blocked, Interface::None, SeenAs::None)
@@ -631,7 +631,7 @@ fn without_include_all_networks(
                 if keep_out {
                     return chain.finish(Route::Direct, physical, seen);
                 }
-                return through_tunnel(ctx, chain);
+                return through_tunnel(ctx, kind, chain);
             }
             chain.push(if kind == FlowKind::LocalNetwork {
                 Fact::LocalNetworkBypass
@@ -652,7 +652,7 @@ fn without_include_all_networks(
             let default_route = vpn.included_routes.iter().any(|r| r.len == 0);
             if default_route {
                 chain.push(Fact::DnsFollowsTunnel);
-                return through_tunnel(ctx, chain);
+                return through_tunnel(ctx, kind, chain);
             }
             chain.push(Fact::DnsSplitTunnel);
             return chain.finish(Route::Direct, physical, seen);
@@ -668,7 +668,7 @@ fn without_include_all_networks(
     }
     if vpn.included_routes.iter().any(|r| r.contains(destination)) {
         chain.push(Fact::IncludedRoute);
-        return through_tunnel(ctx, chain);
+        return through_tunnel(ctx, kind, chain);
     }
     chain.push(Fact::NotInIncludedRoutes);
     chain.finish(Route::Direct, physical, seen)
@@ -676,9 +676,19 @@ fn without_include_all_networks(
 
 /// Into the tunnel, without includeAllNetworks: packets wait in it while it
 /// reasserts.
-fn through_tunnel(ctx: &Context<'_>, mut chain: Chain) -> Path {
+fn through_tunnel(ctx: &Context<'_>, kind: FlowKind, mut chain: Chain) -> Path {
     if ctx.tunnel == TunnelState::Reasserting {
         chain.push(Fact::TunnelReasserting);
+    }
+    into_tunnel(kind, chain)
+}
+
+/// A flow inside the tunnel: the destination sees the relay's exit address,
+/// unless it is on the phone's LAN, which the relay cannot reach.
+fn into_tunnel(kind: FlowKind, mut chain: Chain) -> Path {
+    if addresses::is_local(addresses::destination(kind)) {
+        chain.push(Fact::TunnelCannotReachLan);
+        return chain.finish(Route::Tunnel, Interface::Utun0, SeenAs::None);
     }
     chain.finish(Route::Tunnel, Interface::Utun0, SeenAs::Vpn)
 }

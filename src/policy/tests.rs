@@ -443,14 +443,26 @@ fn exclude_local_networks_decides_lan_traffic_under_ian() {
         .ian()
         .vpn(|v| v.exclude_local_networks = Some(false))
         .decide(LocalNetwork);
-    assert_eq!(off.route, Route::Tunnel);
-    assert_eq!(ids(&off), ["vpn.include-local-networks", "ian.tunnel"]);
+    // Into the tunnel, where the relay cannot reach the printer.
+    assert_eq!((off.route, off.seen_as), (Route::Tunnel, SeenAs::None));
+    assert_eq!(
+        ids(&off),
+        [
+            "vpn.include-local-networks",
+            "ian.tunnel",
+            "flow.tunnel-cannot-reach-lan"
+        ]
+    );
     // 14.0 and 14.1 have includeAllNetworks but no excludeLocalNetworks.
     let early = Phone::new("14.0").ian().decide(LocalNetwork);
     assert_eq!(early.route, Route::Tunnel);
     assert_eq!(
         ids(&early),
-        ["ian.no-exclusion-on-this-release", "ian.tunnel"]
+        [
+            "ian.no-exclusion-on-this-release",
+            "ian.tunnel",
+            "flow.tunnel-cannot-reach-lan"
+        ]
     );
     // MDM schema: enforceRoutes is ignored when includeAllNetworks is on.
     let enforced = Phone::new("18.2")
@@ -813,7 +825,12 @@ mod properties {
             prop_assert!(d.rules.iter().all(|r| r.ios.contains(ios) && !r.source.is_empty()));
             // Route, interface and what the server sees agree.
             match d.route {
-                Route::Tunnel => prop_assert_eq!((d.interface, d.seen_as), (Interface::Utun0, SeenAs::Vpn)),
+                // Inside the tunnel a LAN destination is out of reach.
+                Route::Tunnel => {
+                    prop_assert_eq!(d.interface, Interface::Utun0);
+                    let unreachable = d.rules.last().is_some_and(|r| r.id == "flow.tunnel-cannot-reach-lan");
+                    prop_assert_eq!(d.seen_as, if unreachable { SeenAs::None } else { SeenAs::Vpn });
+                }
                 Route::Blocked | Route::Offline => prop_assert_eq!((d.interface, d.seen_as), (Interface::None, SeenAs::None)),
                 Route::Direct => {
                     prop_assert!(!matches!(d.interface, Interface::Utun0 | Interface::None));
