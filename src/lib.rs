@@ -50,6 +50,7 @@ pub mod engine;
 pub mod facts;
 pub mod library;
 pub mod model;
+pub mod playground;
 pub mod policy;
 pub mod report;
 pub mod scenario;

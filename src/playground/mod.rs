@@ -1,0 +1,362 @@
+//! The playground's model: what the page shows, as plain data, and the
+//! actions that change it. No web types here, so it is tested natively;
+//! `src/web/` only renders it and turns clicks into [`Action`]s.
+//!
+//! The scenario's TOML text is the source of truth: the controls edit it
+//! (through a TOML table, so every edit is also a valid scenario file), the
+//! editor shows it, the share link carries it.
+
+pub mod url;
+
+use crate::engine::{self, PacketRun};
+use crate::library::{self, LIBRARY};
+use crate::model::Route;
+use crate::scenario::{self, Scenario, ScenarioErrors};
+use crate::trace::Trace;
+use std::rc::Rc;
+
+/// The scenario the page opens on: the one the product grew from.
+pub const DEFAULT_SCENARIO: &str = "ian-ios16-1-apple-leak";
+
+/// A scenario run through both planes.
+#[derive(Debug)]
+pub struct Analysis {
+    pub scenario: Scenario,
+    pub trace: Trace,
+    pub run: PacketRun,
+}
+
+impl Analysis {
+    pub fn of(scenario: Scenario) -> Analysis {
+        let (trace, run) = engine::simulate(&scenario);
+        Analysis {
+            scenario,
+            trace,
+            run,
+        }
+    }
+}
+
+/// Where the current text came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Library(&'static str),
+    Edited,
+}
+
+#[derive(Clone, Debug)]
+pub struct Playground {
+    pub text: String,
+    pub origin: Origin,
+    /// The last text that parsed, run; shown while the text has errors.
+    pub analysis: Rc<Analysis>,
+    /// The same scenario with one property flipped, when comparing.
+    pub compare: Option<(String, Rc<Analysis>)>,
+    /// Problems with the current text (nothing is lost: the text stays).
+    pub errors: Option<ScenarioErrors>,
+    /// A message about something that did not work (a bad link, say).
+    pub notice: Option<String>,
+    pub time_ms: u64,
+    pub playing: bool,
+    /// Simulated milliseconds per real second.
+    pub speed: u32,
+    /// The selected flow, by name.
+    pub selected: Option<String>,
+}
+
+/// Everything the page can ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    LoadLibrary(String),
+    EditText(String),
+    /// Set a top-level key (`ios`, `network`) to a string.
+    SetTop(&'static str, String),
+    /// Set (or, with `None`, remove) a `[vpn]` flag.
+    SetVpnFlag(String, Option<bool>),
+    /// Add or remove the `[vpn]` table.
+    SetVpn(bool),
+    SetAssumption(String, Option<bool>),
+    /// Compare with one `[vpn]` flag flipped (or stop comparing).
+    Compare(Option<String>),
+    Select(Option<String>),
+    Seek(u64),
+    /// Advance the clock by this much simulated time (while playing).
+    Tick(u64),
+    Play(bool),
+    SetSpeed(u32),
+    /// Jump to the next or previous event or packet.
+    Step(Step),
+    Dismiss,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    NextEvent,
+    PreviousEvent,
+    NextPacket,
+    PreviousPacket,
+}
+
+impl Default for Playground {
+    fn default() -> Self {
+        let built_in = library::find(DEFAULT_SCENARIO)
+            .or(LIBRARY.first())
+            .expect("the library is not empty");
+        let scenario = built_in.parse().expect("library files are valid");
+        Playground {
+            text: built_in.text.to_string(),
+            origin: Origin::Library(built_in.name),
+            analysis: Rc::new(Analysis::of(scenario)),
+            compare: None,
+            errors: None,
+            notice: None,
+            time_ms: 0,
+            playing: false,
+            speed: 2_000,
+            selected: None,
+        }
+    }
+}
+
+impl Playground {
+    pub fn end_ms(&self) -> u64 {
+        self.analysis.scenario.duration_ms
+    }
+
+    /// Applies an action; returns the new state (a new value, so views
+    /// that compare by pointer re-render).
+    pub fn reduce(self: &Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (**self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::LoadLibrary(name) => match library::find(&name) {
+                Some(built_in) => {
+                    self.origin = Origin::Library(built_in.name);
+                    self.set_text(built_in.text.to_string());
+                    self.time_ms = 0;
+                    self.selected = None;
+                }
+                None => self.notice = Some(format!("no built-in scenario is named `{name}`")),
+            },
+            Action::EditText(text) => {
+                self.origin = Origin::Edited;
+                self.set_text(text);
+            }
+            Action::SetTop(key, value) => {
+                self.edit(|table| {
+                    table.insert(key.to_string(), toml::Value::String(value));
+                });
+            }
+            Action::SetVpnFlag(key, value) => self.edit(|table| {
+                let vpn = table
+                    .entry("vpn")
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                if let toml::Value::Table(vpn) = vpn {
+                    match value {
+                        Some(v) => {
+                            vpn.insert(key, toml::Value::Boolean(v));
+                        }
+                        None => {
+                            vpn.remove(&key);
+                        }
+                    }
+                }
+            }),
+            Action::SetVpn(on) => self.edit(|table| {
+                if on {
+                    table
+                        .entry("vpn")
+                        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                } else {
+                    table.remove("vpn");
+                    // Events that need a VPN go with it.
+                    if let Some(toml::Value::Array(events)) = table.get_mut("event") {
+                        events.retain(|e| {
+                            e.get("do").and_then(|d| d.as_str()).is_some_and(|d| {
+                                d.starts_with("network:") || d.starts_with("airplane:")
+                            })
+                        });
+                    }
+                }
+            }),
+            Action::SetAssumption(key, value) => self.edit(|table| {
+                let assume = table
+                    .entry("assume")
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                if let toml::Value::Table(assume) = assume {
+                    match value {
+                        Some(v) => {
+                            assume.insert(key, toml::Value::Boolean(v));
+                        }
+                        None => {
+                            assume.remove(&key);
+                        }
+                    }
+                }
+            }),
+            Action::Compare(key) => {
+                self.compare = None;
+                if let Some(key) = key {
+                    self.compare = self.flipped(&key).map(|a| (key, Rc::new(a)));
+                }
+            }
+            Action::Select(flow) => self.selected = flow,
+            Action::Seek(ms) => self.time_ms = ms.min(self.end_ms().saturating_sub(1)),
+            Action::Tick(ms) => {
+                if self.playing {
+                    let end = self.end_ms().saturating_sub(1);
+                    self.time_ms = (self.time_ms + ms).min(end);
+                    if self.time_ms >= end {
+                        self.playing = false;
+                    }
+                }
+            }
+            Action::Play(on) => {
+                if on && self.time_ms + 1 >= self.end_ms() {
+                    self.time_ms = 0;
+                }
+                self.playing = on;
+            }
+            Action::SetSpeed(speed) => self.speed = speed.clamp(100, 600_000),
+            Action::Step(step) => {
+                self.playing = false;
+                self.time_ms = self.step_target(step).unwrap_or(self.time_ms);
+            }
+            Action::Dismiss => self.notice = None,
+        }
+    }
+
+    /// Replaces the text; runs it if it parses, keeps the last good run if
+    /// it does not (the errors are shown, nothing is lost).
+    fn set_text(&mut self, text: String) {
+        self.text = text;
+        match scenario::parse(&self.text) {
+            Ok(scenario) => {
+                self.analysis = Rc::new(Analysis::of(scenario));
+                self.errors = None;
+                self.time_ms = self.time_ms.min(self.end_ms().saturating_sub(1));
+                if let Some((key, _)) = self.compare.take() {
+                    self.compare = self.flipped(&key).map(|a| (key, Rc::new(a)));
+                }
+            }
+            Err(errors) => self.errors = Some(errors),
+        }
+    }
+
+    /// Edits the text through its TOML table. A text that is not valid
+    /// TOML cannot be edited this way; the message says why.
+    fn edit(&mut self, change: impl FnOnce(&mut toml::Table)) {
+        let mut table: toml::Table = match toml::from_str(&self.text) {
+            Ok(table) => table,
+            Err(_) => {
+                self.notice = Some(
+                    "fix the scenario text first: the controls edit it, and it does not parse as TOML".into(),
+                );
+                return;
+            }
+        };
+        change(&mut table);
+        match toml::to_string(&table) {
+            Ok(text) => {
+                self.origin = Origin::Edited;
+                self.set_text(text);
+            }
+            Err(e) => self.notice = Some(format!("could not write the scenario: {e}")),
+        }
+    }
+
+    /// The same scenario with `[vpn].key` flipped from its effective value.
+    fn flipped(&self, key: &str) -> Option<Analysis> {
+        let scenario = &self.analysis.scenario;
+        let vpn = scenario.vpn.as_ref()?;
+        let current = match key {
+            "include_all_networks" => vpn.include_all_networks,
+            "exclude_local_networks" => vpn.exclude_local_networks,
+            "exclude_apns" => vpn.exclude_apns,
+            "exclude_cellular_services" => vpn.exclude_cellular_services,
+            "exclude_device_communication" => vpn.exclude_device_communication,
+            "enforce_routes" => vpn.enforce_routes,
+            "on_demand" => Some(vpn.on_demand),
+            _ => None,
+        }?;
+        let mut table: toml::Table = toml::from_str(&self.text).ok()?;
+        if let Some(toml::Value::Table(vpn)) = table.get_mut("vpn") {
+            vpn.insert(key.to_string(), toml::Value::Boolean(!current));
+        }
+        // Set events would fight the flip; the comparison is about the flag.
+        let text = toml::to_string(&table).ok()?;
+        scenario::parse(&text).ok().map(Analysis::of)
+    }
+
+    fn step_target(&self, step: Step) -> Option<u64> {
+        let now = self.time_ms;
+        let events = self
+            .analysis
+            .trace
+            .states
+            .iter()
+            .map(|s| s.from_ms)
+            .chain(self.analysis.trace.events.iter().map(|e| e.at_ms))
+            .chain(
+                self.analysis
+                    .trace
+                    .flows
+                    .iter()
+                    .flat_map(|f| f.segments.iter().map(|s| s.from_ms)),
+            );
+        let packets = self.analysis.run.packets.iter().map(|p| p.at_us / 1_000);
+        match step {
+            Step::NextEvent => events.filter(|t| *t > now).min(),
+            Step::PreviousEvent => events.filter(|t| *t < now).max(),
+            Step::NextPacket => packets.filter(|t| *t > now).min(),
+            Step::PreviousPacket => packets.filter(|t| *t < now).max(),
+        }
+    }
+
+    /// Flows whose route differs between the scenario and its comparison at
+    /// some time: (name, first time they differ).
+    pub fn differences(&self) -> Vec<(String, u64)> {
+        let Some((_, other)) = &self.compare else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for flow in &self.analysis.trace.flows {
+            let Some(twin) = other.trace.flow(&flow.name) else {
+                continue;
+            };
+            let mut times: Vec<u64> = flow
+                .segments
+                .iter()
+                .chain(&twin.segments)
+                .map(|s| s.from_ms)
+                .collect();
+            times.sort_unstable();
+            times.dedup();
+            let route = |f: &crate::trace::FlowTrace, t: u64| f.segment_at(t).map(|s| s.route);
+            if let Some(t) = times
+                .into_iter()
+                .find(|t| route(flow, *t) != route(twin, *t))
+            {
+                out.push((flow.name.clone(), t));
+            }
+        }
+        out
+    }
+
+    /// Each flow's route at the current time (for the topology and lanes).
+    pub fn routes_now(&self) -> Vec<(String, Option<Route>)> {
+        self.analysis
+            .trace
+            .flows
+            .iter()
+            .map(|f| (f.name.clone(), f.segment_at(self.time_ms).map(|s| s.route)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! The playground's model, natively: what the page does, without a page.
+
+use super::*;
+use crate::model::Route;
+
+fn start() -> Rc<Playground> {
+    Rc::new(Playground::default())
+}
+
+#[test]
+fn opens_on_a_meaningful_default() {
+    let p = start();
+    assert_eq!(p.origin, Origin::Library(DEFAULT_SCENARIO));
+    assert!(p.errors.is_none());
+    assert!(!p.analysis.trace.flows.is_empty());
+    assert!(!p.analysis.run.packets.is_empty());
+}
+
+#[test]
+fn toggling_include_all_networks_changes_the_routes() {
+    let p = start().reduce(Action::LoadLibrary("full-tunnel-ios15".into()));
+    let before = p.analysis.trace.clone();
+    let p = p.reduce(Action::SetVpnFlag(
+        "include_all_networks".into(),
+        Some(true),
+    ));
+    assert!(p.errors.is_none(), "{:?}", p.errors);
+    assert_eq!(p.origin, Origin::Edited);
+    assert!(p.text.contains("include_all_networks = true"));
+    // The printer's LAN traffic: direct without IAN, still direct with it
+    // (excludeLocalNetworks defaults to YES); the VPN now has IAN on.
+    assert_eq!(
+        before.scenario.vpn.as_ref().unwrap().include_all_networks,
+        Some(false)
+    );
+    assert_eq!(
+        p.analysis
+            .trace
+            .scenario
+            .vpn
+            .as_ref()
+            .unwrap()
+            .include_all_networks,
+        Some(true)
+    );
+    let p = p.reduce(Action::SetVpnFlag(
+        "exclude_local_networks".into(),
+        Some(false),
+    ));
+    let printer = p.analysis.trace.flow("printer").unwrap();
+    assert_eq!(printer.segment_at(10_000).unwrap().route, Route::Tunnel);
+}
+
+#[test]
+fn a_bad_edit_keeps_the_text_and_the_last_good_run() {
+    let p = start();
+    let good = Rc::clone(&p.analysis);
+    let p = p.reduce(Action::EditText("title = \"x\"\nios = \"20.0\"\n".into()));
+    let errors = p.errors.as_ref().expect("errors shown");
+    assert_eq!(errors.0[0].line, 2);
+    assert!(p.text.contains("20.0"), "the user's text is kept");
+    assert!(
+        Rc::ptr_eq(&p.analysis, &good),
+        "the last good run stays on screen"
+    );
+    // Controls cannot edit text that is not TOML, and say so.
+    let p = p.reduce(Action::EditText("title = \"x".into()));
+    let p = p.reduce(Action::SetTop("ios", "17.4".into()));
+    assert!(
+        p.notice
+            .as_deref()
+            .unwrap()
+            .contains("fix the scenario text")
+    );
+    assert_eq!(p.text, "title = \"x");
+}
+
+#[test]
+fn comparing_lists_the_flows_that_differ() {
+    let p = start().reduce(Action::LoadLibrary("ian-ios15".into()));
+    let p = p.reduce(Action::Compare(Some("include_all_networks".into())));
+    let (key, other) = p.compare.as_ref().expect("a comparison");
+    assert_eq!(key, "include_all_networks");
+    assert_eq!(
+        other.scenario.vpn.as_ref().unwrap().include_all_networks,
+        Some(false)
+    );
+    let differences = p.differences();
+    let differ: Vec<&str> = differences.iter().map(|(n, _)| n.as_str()).collect();
+    // Without IAN the push connection from before the tunnel stays outside.
+    assert!(differ.contains(&"push"), "{differ:?}");
+    assert!(!differ.contains(&"printer"), "{differ:?}");
+}
+
+#[test]
+fn the_clock_plays_steps_and_stops_at_the_end() {
+    let p = start().reduce(Action::Play(true));
+    let p = p.reduce(Action::Tick(3_000));
+    assert_eq!(p.time_ms, 3_000);
+    let p = p.reduce(Action::Step(Step::NextEvent));
+    assert!(!p.playing);
+    assert_eq!(p.time_ms, 5_000, "the connect event");
+    let p = p.reduce(Action::Step(Step::PreviousEvent));
+    assert!(p.time_ms < 5_000);
+    let p = p.reduce(Action::Step(Step::NextPacket));
+    assert!(
+        p.analysis
+            .run
+            .packets
+            .iter()
+            .any(|x| x.at_us / 1_000 == p.time_ms)
+    );
+    let p = p
+        .reduce(Action::Play(true))
+        .reduce(Action::Tick(10_000_000));
+    assert_eq!(p.time_ms, p.end_ms() - 1);
+    assert!(!p.playing);
+}
+
+#[test]
+fn a_share_link_restores_the_same_view() {
+    let p = start()
+        .reduce(Action::LoadLibrary("ian-ios15".into()))
+        .reduce(Action::SetVpnFlag("on_demand".into(), Some(true)))
+        .reduce(Action::Compare(Some("include_all_networks".into())))
+        .reduce(Action::Select(Some("push".into())))
+        .reduce(Action::Seek(12_345))
+        .reduce(Action::SetSpeed(5_000));
+    let fragment = url::to_fragment(&p);
+    let q = url::from_fragment(&fragment);
+    assert!(q.notice.is_none(), "{:?}", q.notice);
+    assert_eq!(q.text, p.text);
+    assert_eq!(q.origin, Origin::Edited);
+    assert_eq!(q.time_ms, 12_345);
+    assert_eq!(q.selected.as_deref(), Some("push"));
+    assert_eq!(q.speed, 5_000);
+    assert_eq!(
+        q.compare.as_ref().map(|c| c.0.as_str()),
+        Some("include_all_networks")
+    );
+    assert_eq!(url::to_fragment(&q), fragment);
+    // An unedited library scenario makes a short link.
+    let short = url::to_fragment(&start());
+    assert!(
+        short.starts_with(&format!("lib={DEFAULT_SCENARIO}&")),
+        "{short}"
+    );
+}
+
+#[test]
+fn a_damaged_link_says_so_and_shows_what_it_can() {
+    let q = url::from_fragment("#lib=no-such&t=abc&bogus=1");
+    let notice = q.notice.as_deref().unwrap();
+    assert!(notice.contains("not a time"), "{notice}");
+    assert!(notice.contains("no built-in scenario"), "{notice}");
+    assert_eq!(q.origin, Origin::Library(DEFAULT_SCENARIO));
+    let q = url::from_fragment("#s=%%%");
+    assert!(q.notice.as_deref().unwrap().contains("damaged"));
+    // A scenario that decodes but does not parse is kept, with its errors.
+    let broken = url::encode64(b"title = \"mine\"\nios = \"99\"\n");
+    let q = url::from_fragment(&format!("#s={broken}"));
+    assert!(q.errors.is_some());
+    assert!(q.text.contains("mine"));
+}
