@@ -7,7 +7,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test serve tools browser-tools lint unit wasm-check browser scenarios docs bench golden
+.PHONY: test serve www tools browser-tools lint unit wasm-check browser scenarios docs bench golden
 
 # The scenario check runs last: its closing line counts the expectations.
 test: tools browser-tools lint unit wasm-check browser scenarios
@@ -59,7 +59,11 @@ bench:
 golden:
 	UPDATE_GOLDEN=1 $(CARGO) test --quiet --test golden
 
-serve:
-	@echo "The browser playground is not built yet: it arrives with the playground issue (yew in www/)." >&2
-	@echo "Until then, use the CLI: cargo run -- list | run <scenario> | check simulations/*.toml | matrix" >&2
-	@exit 2
+## The playground: the release build of the Wasm into www/pkg, served on
+## http://127.0.0.1:8080 by Python's http.server (static files only).
+serve: tools browser-tools www
+	@echo "tunnelscope playground: http://127.0.0.1:8080/"
+	python3 -m http.server 8080 --bind 127.0.0.1 --directory www
+
+www:
+	wasm-pack build --profile wasm-release --target web --out-dir www/pkg --no-typescript --no-pack

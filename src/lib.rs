@@ -57,3 +57,5 @@ pub mod scenario;
 pub mod timeline;
 pub mod trace;
 pub mod version;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -143,6 +143,94 @@ pub fn summary(bytes: &[u8]) -> String {
     }
 }
 
+/// A packet's headers, layer by layer, for the inspector.
+pub fn layers(bytes: &[u8]) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let Ok(ip) = Ipv4Packet::new_checked(bytes) else {
+        out.push(("bytes", format!("{} bytes, not IPv4", bytes.len())));
+        return out;
+    };
+    out.push((
+        "IPv4",
+        format!(
+            "{} → {}, TTL {}, {} bytes, protocol {}, checksum {}",
+            ip.src_addr(),
+            ip.dst_addr(),
+            ip.hop_limit(),
+            ip.total_len(),
+            ip.next_header(),
+            if ip.verify_checksum() {
+                "valid"
+            } else {
+                "INVALID"
+            }
+        ),
+    ));
+    match ip.next_header() {
+        IpProtocol::Tcp => {
+            if let Ok(tcp) = TcpPacket::new_checked(ip.payload()) {
+                let mut flags = Vec::new();
+                for (set, name) in [
+                    (tcp.syn(), "SYN"),
+                    (tcp.ack(), "ACK"),
+                    (tcp.psh(), "PSH"),
+                    (tcp.fin(), "FIN"),
+                    (tcp.rst(), "RST"),
+                ] {
+                    if set {
+                        flags.push(name);
+                    }
+                }
+                out.push((
+                    "TCP",
+                    format!(
+                        "port {} → {}, [{}], seq {}, ack {}, window {}",
+                        tcp.src_port(),
+                        tcp.dst_port(),
+                        flags.join(" "),
+                        tcp.seq_number(),
+                        tcp.ack_number(),
+                        tcp.window_len()
+                    ),
+                ));
+                out.push(("payload", format!("{} bytes", tcp.payload().len())));
+            }
+        }
+        IpProtocol::Udp => {
+            if let Ok(udp) = UdpPacket::new_checked(ip.payload()) {
+                out.push((
+                    "UDP",
+                    format!(
+                        "port {} → {}, {} bytes",
+                        udp.src_port(),
+                        udp.dst_port(),
+                        udp.len()
+                    ),
+                ));
+                if let Some((kind, inner)) = tunnel::unwrap(udp.payload())
+                    .filter(|_| udp.dst_port() == tunnel::PORT || udp.src_port() == tunnel::PORT)
+                {
+                    out.push((
+                        "tunnel (model)",
+                        format!(
+                            "message type {kind}, {} bytes inside, no encryption",
+                            inner.len()
+                        ),
+                    ));
+                    if !inner.is_empty() {
+                        out.push(("inside", summary(inner)));
+                    }
+                } else {
+                    out.push(("payload", format!("{} bytes", udp.payload().len())));
+                }
+            }
+        }
+        IpProtocol::Icmp => out.push(("ICMP", summary(bytes))),
+        _ => {}
+    }
+    out
+}
+
 /// Rewrites the source (or destination) address and port of a packet, as a
 /// NAT does, and recomputes the IP and TCP/UDP checksums.
 pub fn rewrite(bytes: &mut [u8], src: Option<(Ipv4Addr, u16)>, dst: Option<(Ipv4Addr, u16)>) {

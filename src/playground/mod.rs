@@ -76,6 +76,14 @@ pub enum Action {
     /// Add or remove the `[vpn]` table.
     SetVpn(bool),
     SetAssumption(String, Option<bool>),
+    /// Change the release; `[vpn]` settings it lacks are dropped, and said.
+    SetIos(String),
+    AddEvent {
+        at_ms: u64,
+        action: String,
+    },
+    RemoveEvent(usize),
+    MoveEvent(usize, u64),
     /// Compare with one `[vpn]` flag flipped (or stop comparing).
     Compare(Option<String>),
     Select(Option<String>),
@@ -83,6 +91,7 @@ pub enum Action {
     /// Advance the clock by this much simulated time (while playing).
     Tick(u64),
     Play(bool),
+    TogglePlay,
     SetSpeed(u32),
     /// Jump to the next or previous event or packet.
     Step(Step),
@@ -198,6 +207,67 @@ impl Playground {
                     }
                 }
             }),
+            Action::SetIos(ios) => {
+                let Ok(version) = crate::version::IosVersion::parse(&ios) else {
+                    self.notice = Some(format!("`{ios}` is not a release the model covers"));
+                    return;
+                };
+                let mut dropped: Vec<String> = Vec::new();
+                self.edit(|table| {
+                    table.insert("ios".into(), toml::Value::String(ios.clone()));
+                    if let Some(toml::Value::Table(vpn)) = table.get_mut("vpn") {
+                        vpn.retain(|key, _| {
+                            let keep = crate::facts::property_by_key(key)
+                                .is_none_or(|p| version >= p.since);
+                            if !keep {
+                                dropped.push(key.to_string());
+                            }
+                            keep
+                        });
+                    }
+                });
+                if !dropped.is_empty() {
+                    self.notice = Some(format!(
+                        "iOS {version} has no {}: removed from the scenario",
+                        dropped.join(", ")
+                    ));
+                }
+            }
+            Action::AddEvent { at_ms, action } => self.edit(|table| {
+                let event = toml::Table::from_iter([
+                    (
+                        "at".to_string(),
+                        toml::Value::String(scenario::duration::format(at_ms)),
+                    ),
+                    ("do".to_string(), toml::Value::String(action)),
+                ]);
+                match table.get_mut("event") {
+                    Some(toml::Value::Array(events)) => events.push(toml::Value::Table(event)),
+                    _ => {
+                        table.insert(
+                            "event".into(),
+                            toml::Value::Array(vec![toml::Value::Table(event)]),
+                        );
+                    }
+                }
+            }),
+            Action::RemoveEvent(index) => self.edit(|table| {
+                if let Some(toml::Value::Array(events)) = table.get_mut("event")
+                    && index < events.len()
+                {
+                    events.remove(index);
+                }
+            }),
+            Action::MoveEvent(index, at_ms) => self.edit(|table| {
+                if let Some(toml::Value::Array(events)) = table.get_mut("event")
+                    && let Some(toml::Value::Table(event)) = events.get_mut(index)
+                {
+                    event.insert(
+                        "at".into(),
+                        toml::Value::String(scenario::duration::format(at_ms)),
+                    );
+                }
+            }),
             Action::Compare(key) => {
                 self.compare = None;
                 if let Some(key) = key {
@@ -220,6 +290,10 @@ impl Playground {
                     self.time_ms = 0;
                 }
                 self.playing = on;
+            }
+            Action::TogglePlay => {
+                let on = !self.playing;
+                self.apply(Action::Play(on));
             }
             Action::SetSpeed(speed) => self.speed = speed.clamp(100, 600_000),
             Action::Step(step) => {

@@ -162,3 +162,50 @@ fn a_damaged_link_says_so_and_shows_what_it_can() {
     assert!(q.errors.is_some());
     assert!(q.text.contains("mine"));
 }
+
+#[test]
+fn events_are_added_moved_and_removed() {
+    let p = start().reduce(Action::LoadLibrary("ian-ios15".into()));
+    let p = p.reduce(Action::AddEvent {
+        at_ms: 30_000,
+        action: "disconnect".into(),
+    });
+    assert!(p.errors.is_none(), "{:?}", p.errors);
+    assert!(
+        p.analysis
+            .trace
+            .events
+            .iter()
+            .any(|e| e.at_ms == 30_000 && e.action == "disconnect")
+    );
+    let index = p.analysis.scenario.events.len() - 1;
+    let p = p.reduce(Action::MoveEvent(index, 40_000));
+    assert!(
+        p.analysis
+            .trace
+            .events
+            .iter()
+            .any(|e| e.at_ms == 40_000 && e.action == "disconnect")
+    );
+    let p = p.reduce(Action::RemoveEvent(index));
+    assert!(
+        !p.analysis
+            .trace
+            .events
+            .iter()
+            .any(|e| e.action == "disconnect")
+    );
+}
+
+#[test]
+fn changing_the_release_drops_settings_it_lacks() {
+    let p = start().reduce(Action::LoadLibrary("ian-ios16-4-no-exclusions".into()));
+    let p = p.reduce(Action::SetIos("16.1".into()));
+    assert!(p.errors.is_none(), "{:?}", p.errors);
+    assert_eq!(p.analysis.scenario.ios.to_string(), "16.1");
+    let notice = p.notice.as_deref().unwrap();
+    assert!(
+        notice.contains("exclude_apns") && notice.contains("exclude_cellular_services"),
+        "{notice}"
+    );
+}

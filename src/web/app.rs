@@ -1,0 +1,135 @@
+//! The page: state, effects, layout.
+
+use super::Shared;
+use super::panels::{Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline};
+use super::topology::Topology;
+use crate::playground::{Action, Playground, Step, url};
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+impl Reducible for Playground {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Playground::reduce(&self, action)
+    }
+}
+
+/// Milliseconds between clock ticks while playing.
+const TICK_MS: u32 = 50;
+
+fn location_hash() -> String {
+    gloo::utils::window().location().hash().unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| (*url::from_fragment(&location_hash())).clone());
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+
+    // The URL fragment always holds the whole view.
+    let fragment = url::to_fragment(&state);
+    use_effect_with(fragment.clone(), |fragment| {
+        if let Ok(history) = gloo::utils::window().history() {
+            let _ =
+                history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
+        }
+    });
+
+    // The clock, while playing.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((state.playing, state.speed), move |(playing, speed)| {
+            let interval = playing.then(|| {
+                let step = u64::from(*speed) * u64::from(TICK_MS) / 1_000;
+                Interval::new(TICK_MS, move || dispatch.emit(Action::Tick(step.max(1))))
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard: space plays or pauses, arrows step by packet (with Shift,
+    // by event). Typing in a field is left alone.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let typing = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|e| {
+                        matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                    });
+                if typing {
+                    return;
+                }
+                let action = match (event.key().as_str(), event.shift_key()) {
+                    (" ", _) => Action::TogglePlay,
+                    ("ArrowRight", false) => Action::Step(Step::NextPacket),
+                    ("ArrowLeft", false) => Action::Step(Step::PreviousPacket),
+                    ("ArrowRight", true) => Action::Step(Step::NextEvent),
+                    ("ArrowLeft", true) => Action::Step(Step::PreviousEvent),
+                    _ => return,
+                };
+                event.prevent_default();
+                dispatch.emit(action);
+            });
+            move || drop(listener)
+        });
+    }
+
+    let state = Shared(Rc::new((*state).clone()));
+    let notice = state.notice.clone().map(|n| {
+        html! {
+            <div class="notice" role="status">
+                { n }
+                <button onclick={dispatch.reform(|_| Action::Dismiss)} aria-label="Dismiss">{ "×" }</button>
+            </div>
+        }
+    });
+    let title = state.analysis.scenario.title.clone();
+    html! {
+        <div class="page">
+            <header>
+                <h1>{ "tunnelscope" }</h1>
+                <p class="lede">{ "Where an iPhone's traffic goes with and without includeAllNetworks — every route with its source." }</p>
+                { for notice }
+            </header>
+            <main class="layout">
+                <section class="controls" aria-label="Scenario and settings">
+                    <Controls state={state.clone()} dispatch={dispatch.clone()} />
+                </section>
+                <section class="stage" aria-label="Topology and time">
+                    <h2 class="scenario-title">{ title }</h2>
+                    <div class={classes!("views", state.compare.is_some().then_some("ab"))}>
+                        <Topology state={state.clone()} analysis={Shared(state.analysis.clone())} label="as configured" dispatch={dispatch.clone()} />
+                        {
+                            for state.compare.as_ref().map(|(key, other)| html! {
+                                <Topology state={state.clone()} analysis={Shared(other.clone())} label={format!("{key} flipped")} dispatch={dispatch.clone()} />
+                            })
+                        }
+                    </div>
+                    <Timeline state={state.clone()} dispatch={dispatch.clone()} />
+                    <Narration state={state.clone()} />
+                    <Compare state={state.clone()} dispatch={dispatch.clone()} />
+                </section>
+                <section class="inspector" aria-label="Inspector">
+                    <Inspector state={state.clone()} dispatch={dispatch.clone()} />
+                </section>
+            </main>
+            <section class="bottom">
+                <Editor state={state.clone()} dispatch={dispatch.clone()} />
+                <Downloads state={state.clone()} />
+            </section>
+        </div>
+    }
+}
