@@ -261,7 +261,8 @@ pub fn Timeline(props: &Props) -> Html {
     let state = &props.state;
     let end = state.end_ms().max(1);
     let now = state.time_ms;
-    let x = |ms: u64| ms as f64 / end as f64 * 1000.0;
+    // Lanes are drawn on a 640-wide canvas: 110 for names, 520 for time.
+    let x = |ms: u64| ms as f64 / end as f64 * 520.0;
     let d = &props.dispatch;
     let scrub = d.reform(|e: InputEvent| {
         let value = e
@@ -285,10 +286,10 @@ pub fn Timeline(props: &Props) -> Html {
                     let label = match s.route { Route::Tunnel => "T", Route::Direct => "D", Route::Blocked => "X", Route::Offline => "" };
                     html! {
                         <g>
-                            <rect x={format!("{:.1}", 160.0 + x(s.from_ms) * 0.82)} y={format!("{y}")} width={format!("{:.1}", w * 0.82)} height="14" fill={route_colour(s.route)}
+                            <rect x={format!("{:.1}", 110.0 + x(s.from_ms))} y={format!("{y}")} width={format!("{:.1}", w)} height="14" fill={route_colour(s.route)}
                                 class={format!("seg {}", s.route)}><title>{ format!("{} {}–{}: {}", flow.name, duration::format(s.from_ms), duration::format(s.to_ms), s.route) }</title></rect>
-                            if w * 0.82 > 14.0 {
-                                <text x={format!("{:.1}", 163.0 + x(s.from_ms) * 0.82)} y={format!("{}", y + 11.0)} class="seg-label">{ label }</text>
+                            if w > 14.0 {
+                                <text x={format!("{:.1}", 113.0 + x(s.from_ms))} y={format!("{}", y + 11.0)} class="seg-label">{ label }</text>
                             }
                         </g>
                     }
@@ -300,7 +301,7 @@ pub fn Timeline(props: &Props) -> Html {
     let markers = state.analysis.trace.events.iter().map(|e| {
         let at = e.at_ms;
         html! {
-            <line x1={format!("{:.1}", 160.0 + x(at) * 0.82)} x2={format!("{:.1}", 160.0 + x(at) * 0.82)} y1="0" y2={format!("{height}")} class="event-marker">
+            <line x1={format!("{:.1}", 110.0 + x(at))} x2={format!("{:.1}", 110.0 + x(at))} y1="0" y2={format!("{height}")} class="event-marker">
                 <title>{ format!("{} {}: {}", duration::format(at), e.action, e.effect) }</title>
             </line>
         }
@@ -324,10 +325,10 @@ pub fn Timeline(props: &Props) -> Html {
                 <span class="keys">{ "Space play/pause · ← → packet · Shift+← → event" }</span>
             </div>
             <input type="range" class="scrubber" min="0" max={end.saturating_sub(1).to_string()} value={now.to_string()} oninput={scrub} aria-label="Time" />
-            <svg class="lanes" viewBox={format!("0 0 980 {height}")} role="img" aria-label="Each flow's route over time">
+            <svg class="lanes" viewBox={format!("0 0 640 {height}")} role="img" aria-label="Each flow's route over time">
                 { for lanes }
                 { for markers }
-                <line x1={format!("{:.1}", 160.0 + x(now) * 0.82)} x2={format!("{:.1}", 160.0 + x(now) * 0.82)} y1="0" y2={format!("{height}")} class="cursor" />
+                <line x1={format!("{:.1}", 110.0 + x(now))} x2={format!("{:.1}", 110.0 + x(now))} y1="0" y2={format!("{height}")} class="cursor" />
             </svg>
         </div>
     }
