@@ -24,3 +24,163 @@ fn every_scenario_matches_its_native_fingerprint_in_the_browser() {
     }
     assert_eq!(checked, library::LIBRARY.len());
 }
+
+// --- the playground, rendered in the browser ---------------------------------
+
+use tunnelscope::playground::{Action, Playground, url};
+use wasm_bindgen::JsCast;
+
+/// Replaces the page's fragment, as opening a link would.
+fn open(fragment: &str) {
+    let window = web_sys::window().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{fragment}")),
+        )
+        .unwrap();
+}
+
+/// A mounted playground; dropping it unmounts the app (stopping its effects,
+/// so it cannot touch the URL of the next test) and removes its element.
+struct Mounted {
+    root: web_sys::Element,
+    app: Option<yew::AppHandle<tunnelscope::web::App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = web_sys::Element;
+    fn deref(&self) -> &web_sys::Element {
+        &self.root
+    }
+}
+
+/// Mounts a fresh playground and lets yew render.
+async fn mount() -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app = yew::Renderer::<tunnelscope::web::App>::with_root(root.clone()).render();
+    settle().await;
+    Mounted {
+        root,
+        app: Some(app),
+    }
+}
+
+async fn settle() {
+    gloo::timers::future::TimeoutFuture::new(60).await;
+}
+
+fn flow_labels(root: &web_sys::Element) -> Vec<String> {
+    let nodes = root.query_selector_all(".topology .flow-label").unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.text_content())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_playground_renders_its_default_scenario() {
+    open("");
+    let root = mount().await;
+    let text = root.text_content().unwrap();
+    assert!(
+        text.contains("iOS 16.1: Apple push and Maps leave the tunnel"),
+        "{text}"
+    );
+    assert!(text.contains("Inspector"));
+    assert!(!flow_labels(&root).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn toggling_include_all_networks_changes_the_routes_shown() {
+    open("lib=localnet-leak-without-ian&t=10000");
+    let root = mount().await;
+    assert!(
+        flow_labels(&root).iter().any(|l| l == "printer · D"),
+        "{:?}",
+        flow_labels(&root)
+    );
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector("select[aria-label='include_all_networks']")
+        .unwrap()
+        .expect("the include_all_networks control")
+        .dyn_into()
+        .unwrap();
+    select.set_value("on");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    // excludeLocalNetworks is off in this scenario: with IAN the LAN traffic
+    // goes into the tunnel.
+    assert!(
+        flow_labels(&root).iter().any(|l| l == "printer · T"),
+        "{:?}",
+        flow_labels(&root)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_round_trips_to_the_identical_state() {
+    let state = std::rc::Rc::new(Playground::default())
+        .reduce(Action::LoadLibrary("wifi-to-cellular".into()))
+        .reduce(Action::SetVpnFlag("on_demand".into(), Some(false)))
+        .reduce(Action::Compare(Some("include_all_networks".into())))
+        .reduce(Action::Select(Some("push".into())))
+        .reduce(Action::Seek(21_000));
+    let fragment = url::to_fragment(&state);
+    open(&fragment);
+    let root = mount().await;
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(
+        hash,
+        format!("#{fragment}"),
+        "the page writes back exactly the link it opened"
+    );
+    let text = root.text_content().unwrap();
+    assert!(text.contains("push (apns)"), "the selection is restored");
+    assert!(
+        text.contains("include_all_networks flipped"),
+        "the comparison is restored"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_scenario_shows_its_error_and_keeps_the_text() {
+    open("");
+    let root = mount().await;
+    let textarea: web_sys::HtmlTextAreaElement = root
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    textarea.set_value("title = \"mine\"\nios = \"20.0\"\n");
+    textarea
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let errors = root
+        .query_selector(".errors")
+        .unwrap()
+        .expect("errors are shown");
+    let message = errors.text_content().unwrap();
+    assert!(message.contains("line 2, column 7"), "{message}");
+    assert_eq!(textarea.value(), "title = \"mine\"\nios = \"20.0\"\n");
+    // The drawing still shows the last good scenario.
+    assert!(!flow_labels(&root).is_empty());
+}
