@@ -7,10 +7,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test serve www tools browser-tools lint unit wasm-check browser scenarios docs bench golden
+.PHONY: test serve www e2e tools browser-tools lint unit wasm-check browser scenarios docs bench golden
 
 # The scenario check runs last: its closing line counts the expectations.
-test: tools browser-tools lint unit wasm-check browser scenarios
+test: tools browser-tools lint unit wasm-check browser e2e scenarios
 
 ## Tools: the Rust components and the wasm32 target (see shared toolchain notes).
 tools:
@@ -41,6 +41,10 @@ wasm-check:
 ## The golden fingerprints again, computed by the wasm build in real browsers.
 browser:
 	wasm-pack test --headless --chrome --firefox -- --test web
+
+## The served playground in headless Chromium (screenshots in target/e2e/).
+e2e: www
+	node tests/e2e/playground.mjs
 
 ## Every scenario in the library must meet its own expectations.
 scenarios:

@@ -58,4 +58,11 @@ if ! have wasm-opt || ! wasm-opt --version | grep -q "version 1[2-9][0-9]"; then
   mkdir -p "$HOME/.cargo/bin"
   ln -sf "$PWD/.tools/node_modules/binaryen/bin/wasm-opt" "$HOME/.cargo/bin/wasm-opt"
 fi
-say "ready: $(wasm-bindgen --version), $(wasm-pack --version), $(geckodriver --version | head -1)"
+# The end-to-end test drives Debian's Chromium with playwright-core (it never
+# downloads a browser of its own).
+if [ ! -f .tools/node_modules/playwright-core/package.json ]; then
+  say "npm install playwright-core@1.65.1"
+  mkdir -p .tools
+  npm install --silent --prefix .tools playwright-core@1.65.1 >/dev/null
+fi
+say "ready: $(wasm-bindgen --version), $(wasm-pack --version), $(geckodriver --version 2>/dev/null | sed -n 1p)"

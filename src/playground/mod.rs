@@ -96,6 +96,8 @@ pub enum Action {
     /// Jump to the next or previous event or packet.
     Step(Step),
     Dismiss,
+    /// Replace the whole view with the one a link describes.
+    OpenLink(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,6 +303,7 @@ impl Playground {
                 self.time_ms = self.step_target(step).unwrap_or(self.time_ms);
             }
             Action::Dismiss => self.notice = None,
+            Action::OpenLink(fragment) => *self = (*url::from_fragment(&fragment)).clone(),
         }
     }
 

@@ -4,7 +4,7 @@ use super::Shared;
 use super::panels::{Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline};
 use super::topology::Topology;
 use crate::playground::{Action, Playground, Step, url};
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -54,35 +54,57 @@ pub fn App() -> Html {
         });
     }
 
+    // A link pasted into the address bar of an open page.
+    {
+        let dispatch = dispatch.clone();
+        let current = fragment.clone();
+        use_effect_with(current, move |current| {
+            let current = current.clone();
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                let hash = location_hash();
+                if hash.trim_start_matches('#') != current {
+                    dispatch.emit(Action::OpenLink(hash));
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
     // Keyboard: space plays or pauses, arrows step by packet (with Shift,
     // by event). Typing in a field is left alone.
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                let typing = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|e| {
-                        matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
-                    });
-                if typing {
-                    return;
-                }
-                let action = match (event.key().as_str(), event.shift_key()) {
-                    (" ", _) => Action::TogglePlay,
-                    ("ArrowRight", false) => Action::Step(Step::NextPacket),
-                    ("ArrowLeft", false) => Action::Step(Step::PreviousPacket),
-                    ("ArrowRight", true) => Action::Step(Step::NextEvent),
-                    ("ArrowLeft", true) => Action::Step(Step::PreviousEvent),
-                    _ => return,
-                };
-                event.prevent_default();
-                dispatch.emit(action);
-            });
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                options,
+                move |event| {
+                    let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    let typing = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|e| {
+                            matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                        });
+                    if typing {
+                        return;
+                    }
+                    let action = match (event.key().as_str(), event.shift_key()) {
+                        (" ", _) => Action::TogglePlay,
+                        ("ArrowRight", false) => Action::Step(Step::NextPacket),
+                        ("ArrowLeft", false) => Action::Step(Step::PreviousPacket),
+                        ("ArrowRight", true) => Action::Step(Step::NextEvent),
+                        ("ArrowLeft", true) => Action::Step(Step::PreviousEvent),
+                        _ => return,
+                    };
+                    event.prevent_default();
+                    dispatch.emit(action);
+                },
+            );
             move || drop(listener)
         });
     }
