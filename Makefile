@@ -7,7 +7,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test serve www e2e tools browser-tools lint unit wasm-check browser scenarios docs bench golden
+.PHONY: test serve www e2e bench-web tools browser-tools lint unit wasm-check browser scenarios docs bench golden
 
 # The scenario check runs last: its closing line counts the expectations.
 test: tools browser-tools lint unit wasm-check browser e2e scenarios
@@ -58,6 +58,10 @@ docs:
 ## Speed of the packet engine against bare smoltcp (prints its figures).
 bench:
 	$(CARGO) run --release --quiet -- bench
+
+## The playground's budgets: transfer size, first paint, toggle time.
+bench-web: browser-tools www
+	node tests/e2e/bench-web.mjs
 
 ## After an intended change to what a run produces.
 golden:
