@@ -23,6 +23,14 @@ pub const PHONE_IMS: Ipv4Addr = Ipv4Addr::new(100, 64, 20, 23);
 /// The phone and the paired Watch on their Bluetooth link (link-local).
 pub const PHONE_BLUETOOTH: Ipv4Addr = Ipv4Addr::new(169, 254, 0, 23);
 pub const WATCH_BLUETOOTH: Ipv4Addr = Ipv4Addr::new(169, 254, 0, 60);
+/// Every address the phone sends from, one per interface.
+pub const PHONE_ADDRESSES: [Ipv4Addr; 5] = [
+    PHONE_LAN,
+    PHONE_CELLULAR,
+    PHONE_TUNNEL,
+    PHONE_IMS,
+    PHONE_BLUETOOTH,
+];
 /// The phone's tunnel address and the relay's in-tunnel gateway.
 pub const PHONE_TUNNEL: Ipv4Addr = Ipv4Addr::new(10, 64, 12, 34);
 pub const RELAY_GATEWAY: Ipv4Addr = Ipv4Addr::new(10, 64, 0, 1);

@@ -40,9 +40,7 @@ use serde::Serialize;
 use smoltcp::iface::SocketHandle;
 use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::socket::{icmp, tcp, udp};
-use smoltcp::wire::{
-    Icmpv4Packet, Icmpv4Repr, IpAddress, IpProtocol, Ipv4Packet, Ipv4Repr, UdpPacket, UdpRepr,
-};
+use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress, Ipv4Packet, UdpPacket};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -1481,7 +1479,7 @@ impl Engine<'_> {
         };
         self.relay_counter += 1;
         let payload = tunnel::wrap(kind, 1, self.relay_counter, inner);
-        let bytes = udp_packet((RELAY_PUBLIC, tunnel::PORT), (peer, port), &payload);
+        let bytes = packet::udp_packet((RELAY_PUBLIC, tunnel::PORT), (peer, port), &payload);
         self.internet(bytes, now + latency::RELAY);
     }
 }
@@ -1491,34 +1489,6 @@ fn v4(addr: IpAddress) -> Ipv4Addr {
     match addr {
         IpAddress::Ipv4(a) => a,
     }
-}
-
-/// Builds an IPv4/UDP packet with valid checksums.
-fn udp_packet(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), payload: &[u8]) -> Vec<u8> {
-    let udp = UdpRepr {
-        src_port: src.1,
-        dst_port: dst.1,
-    };
-    let ip = Ipv4Repr {
-        src_addr: src.0,
-        dst_addr: dst.0,
-        next_header: IpProtocol::Udp,
-        payload_len: udp.header_len() + payload.len(),
-        hop_limit: 64,
-    };
-    let mut bytes = vec![0; ip.buffer_len() + ip.payload_len];
-    let caps = ChecksumCapabilities::default();
-    let mut packet = Ipv4Packet::new_unchecked(&mut bytes);
-    ip.emit(&mut packet, &caps);
-    udp.emit(
-        &mut UdpPacket::new_unchecked(packet.payload_mut()),
-        &IpAddress::Ipv4(src.0),
-        &IpAddress::Ipv4(dst.0),
-        payload.len(),
-        |buf| buf.copy_from_slice(payload),
-        &caps,
-    );
-    bytes
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@
 
 use core::net::Ipv4Addr;
 use smoltcp::phy::ChecksumCapabilities;
-use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpProtocol, Ipv4Packet, TcpPacket, UdpPacket};
+use smoltcp::wire::{
+    Icmpv4Packet, Icmpv4Repr, IpAddress, IpProtocol, Ipv4Packet, Ipv4Repr, TcpPacket, UdpPacket,
+    UdpRepr,
+};
 
 /// The transport-level identity of a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,44 +312,44 @@ fn tunnel_label(payload: &[u8]) -> &'static str {
     }
 }
 
+/// Builds an IPv4/UDP packet with valid checksums.
+pub fn udp_packet(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), payload: &[u8]) -> Vec<u8> {
+    let udp = UdpRepr {
+        src_port: src.1,
+        dst_port: dst.1,
+    };
+    let ip = Ipv4Repr {
+        src_addr: src.0,
+        dst_addr: dst.0,
+        next_header: IpProtocol::Udp,
+        payload_len: udp.header_len() + payload.len(),
+        hop_limit: 64,
+    };
+    let mut bytes = vec![0; ip.buffer_len() + ip.payload_len];
+    let caps = ChecksumCapabilities::default();
+    let mut packet = Ipv4Packet::new_unchecked(&mut bytes);
+    ip.emit(&mut packet, &caps);
+    udp.emit(
+        &mut UdpPacket::new_unchecked(packet.payload_mut()),
+        &IpAddress::Ipv4(src.0),
+        &IpAddress::Ipv4(dst.0),
+        payload.len(),
+        |buf| buf.copy_from_slice(payload),
+        &caps,
+    );
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use smoltcp::wire::{IpAddress, Ipv4Repr, UdpRepr};
-
-    fn udp_packet(src: Ipv4Addr, dst: Ipv4Addr, payload: &[u8]) -> Vec<u8> {
-        let udp = UdpRepr {
-            src_port: 40000,
-            dst_port: 53,
-        };
-        let ip = Ipv4Repr {
-            src_addr: src,
-            dst_addr: dst,
-            next_header: IpProtocol::Udp,
-            payload_len: udp.header_len() + payload.len(),
-            hop_limit: 64,
-        };
-        let mut bytes = vec![0; ip.buffer_len() + ip.payload_len];
-        let caps = ChecksumCapabilities::default();
-        let mut packet = Ipv4Packet::new_unchecked(&mut bytes);
-        ip.emit(&mut packet, &caps);
-        udp.emit(
-            &mut UdpPacket::new_unchecked(packet.payload_mut()),
-            &IpAddress::Ipv4(src),
-            &IpAddress::Ipv4(dst),
-            payload.len(),
-            |buf| buf.copy_from_slice(payload),
-            &caps,
-        );
-        bytes
-    }
 
     #[test]
     fn nat_rewrite_keeps_checksums_valid() {
         let lan = Ipv4Addr::new(192, 168, 1, 23);
         let public = Ipv4Addr::new(198, 51, 100, 7);
         let server = Ipv4Addr::new(192, 0, 2, 53);
-        let mut bytes = udp_packet(lan, server, b"query");
+        let mut bytes = udp_packet((lan, 40000), (server, 53), b"query");
         rewrite(&mut bytes, Some((public, 40000)), None);
         let ip = Ipv4Packet::new_checked(&bytes[..]).unwrap();
         assert!(ip.verify_checksum());

@@ -16,6 +16,16 @@ fn runs() -> Vec<(&'static str, Scenario, Trace, PacketRun)> {
         .collect()
 }
 
+/// The segment of `flow` in force at a packet's time.
+fn segment_in_force(trace: &Trace, flow: usize, at_us: u64) -> &crate::trace::Segment {
+    trace.flows[flow]
+        .segments
+        .iter()
+        .rev()
+        .find(|s| s.from_ms * 1_000 <= at_us)
+        .expect("a flow's packets fall within its segments")
+}
+
 /// The segment an observation belongs to.
 fn segment_of<'t>(
     trace: &'t Trace,
@@ -96,12 +106,7 @@ fn every_drop_is_explained_by_the_policy() {
     for (name, _, trace, run) in runs() {
         for p in run.packets.iter().filter(|p| p.dropped) {
             let flow = p.flow.expect("drops are attributed to a flow");
-            let segment = trace.flows[flow]
-                .segments
-                .iter()
-                .rev()
-                .find(|s| s.from_ms * 1_000 <= p.at_us)
-                .unwrap();
+            let segment = segment_in_force(&trace, flow, p.at_us);
             match p.point {
                 // The relay cannot reach the phone's LAN.
                 CapturePoint::RelayInternet => {
@@ -158,16 +163,8 @@ fn every_connection_that_should_reach_a_server_is_seen_by_it() {
 fn what_leaves_the_phone_leaves_where_the_policy_says() {
     for (name, _, trace, run) in runs() {
         for p in run.packets.iter().filter(|p| !p.dropped) {
-            let phone_sends = packet::ends(&p.bytes).is_some_and(|e| {
-                [
-                    PHONE_LAN,
-                    PHONE_CELLULAR,
-                    PHONE_TUNNEL,
-                    PHONE_IMS,
-                    PHONE_BLUETOOTH,
-                ]
-                .contains(&e.src)
-            });
+            let phone_sends =
+                packet::ends(&p.bytes).is_some_and(|e| PHONE_ADDRESSES.contains(&e.src));
             let point_interface = match p.point {
                 CapturePoint::En0 => Interface::En0,
                 CapturePoint::PdpIp0 => Interface::PdpIp0,
@@ -180,12 +177,7 @@ fn what_leaves_the_phone_leaves_where_the_policy_says() {
             if !phone_sends || trace.flows[flow].kind == FlowKind::VpnTransport {
                 continue;
             }
-            let segment = trace.flows[flow]
-                .segments
-                .iter()
-                .rev()
-                .find(|s| s.from_ms * 1_000 <= p.at_us)
-                .unwrap();
+            let segment = segment_in_force(&trace, flow, p.at_us);
             assert_eq!(
                 segment.interface,
                 point_interface,

@@ -162,21 +162,9 @@ impl Playground {
                     table.insert(key.to_string(), toml::Value::String(value));
                 });
             }
-            Action::SetVpnFlag(key, value) => self.edit(|table| {
-                let vpn = table
-                    .entry("vpn")
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-                if let toml::Value::Table(vpn) = vpn {
-                    match value {
-                        Some(v) => {
-                            vpn.insert(key, toml::Value::Boolean(v));
-                        }
-                        None => {
-                            vpn.remove(&key);
-                        }
-                    }
-                }
-            }),
+            Action::SetVpnFlag(key, value) => {
+                self.edit(|table| set_flag(table, "vpn", key, value));
+            }
             Action::SetVpn(on) => self.edit(|table| {
                 if on {
                     table
@@ -194,21 +182,9 @@ impl Playground {
                     }
                 }
             }),
-            Action::SetAssumption(key, value) => self.edit(|table| {
-                let assume = table
-                    .entry("assume")
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-                if let toml::Value::Table(assume) = assume {
-                    match value {
-                        Some(v) => {
-                            assume.insert(key, toml::Value::Boolean(v));
-                        }
-                        None => {
-                            assume.remove(&key);
-                        }
-                    }
-                }
-            }),
+            Action::SetAssumption(key, value) => {
+                self.edit(|table| set_flag(table, "assume", key, value));
+            }
             Action::SetIos(ios) => {
                 let Ok(version) = crate::version::IosVersion::parse(&ios) else {
                     self.notice = Some(format!("`{ios}` is not a release the model covers"));
@@ -350,16 +326,7 @@ impl Playground {
     fn flipped(&self, key: &str) -> Option<Analysis> {
         let scenario = &self.analysis.scenario;
         let vpn = scenario.vpn.as_ref()?;
-        let current = match key {
-            "include_all_networks" => vpn.include_all_networks,
-            "exclude_local_networks" => vpn.exclude_local_networks,
-            "exclude_apns" => vpn.exclude_apns,
-            "exclude_cellular_services" => vpn.exclude_cellular_services,
-            "exclude_device_communication" => vpn.exclude_device_communication,
-            "enforce_routes" => vpn.enforce_routes,
-            "on_demand" => Some(vpn.on_demand),
-            _ => None,
-        }?;
+        let current = vpn.flag(crate::facts::property_by_key(key)?.prop)?;
         let mut table: toml::Table = toml::from_str(&self.text).ok()?;
         if let Some(toml::Value::Table(vpn)) = table.get_mut("vpn") {
             vpn.insert(key.to_string(), toml::Value::Boolean(!current));
@@ -432,6 +399,24 @@ impl Playground {
             .iter()
             .map(|f| (f.name.clone(), f.segment_at(self.time_ms).map(|s| s.route)))
             .collect()
+    }
+}
+
+/// Sets (or, with `None`, removes) a boolean key in a `[section]` table,
+/// creating the table when needed.
+fn set_flag(table: &mut toml::Table, section: &str, key: String, value: Option<bool>) {
+    let section = table
+        .entry(section)
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(section) = section {
+        match value {
+            Some(v) => {
+                section.insert(key, toml::Value::Boolean(v));
+            }
+            None => {
+                section.remove(&key);
+            }
+        }
     }
 }
 

@@ -64,6 +64,22 @@ impl VpnConfig {
     pub fn ian(&self) -> bool {
         self.include_all_networks == Some(true)
     }
+
+    /// A boolean property's value (`None`: the release lacks it, or it is
+    /// a list of routes).
+    pub fn flag(&self, prop: crate::facts::Prop) -> Option<bool> {
+        use crate::facts::Prop;
+        match prop {
+            Prop::IncludeAllNetworks => self.include_all_networks,
+            Prop::ExcludeLocalNetworks => self.exclude_local_networks,
+            Prop::ExcludeApns => self.exclude_apns,
+            Prop::ExcludeCellularServices => self.exclude_cellular_services,
+            Prop::ExcludeDeviceCommunication => self.exclude_device_communication,
+            Prop::EnforceRoutes => self.enforce_routes,
+            Prop::OnDemand => Some(self.on_demand),
+            Prop::IncludedRoutes | Prop::ExcludedRoutes => None,
+        }
+    }
 }
 
 /// The value of every assumption: the defaults from [`facts::ASSUMPTIONS`]

@@ -391,8 +391,8 @@ pub fn Compare(props: &Props) -> Html {
                 <span>{ "Compare side by side with" }</span>
                 <select {onchange} aria-label="Property to flip for the comparison">
                     <option value="" selected={current.is_empty()}>{ "nothing" }</option>
-                    { for ["include_all_networks", "exclude_local_networks", "exclude_apns", "exclude_cellular_services", "exclude_device_communication", "enforce_routes", "on_demand"].iter().map(|k| html! {
-                        <option value={*k} selected={current == *k}>{ format!("{k} flipped") }</option>
+                    { for facts::PROPERTIES.iter().filter(|p| matches!(p.default, PropDefault::Bool(_))).map(|p| html! {
+                        <option value={p.key} selected={current == p.key}>{ format!("{} flipped", p.key) }</option>
                     }) }
                 </select>
             </label>

@@ -174,8 +174,9 @@ pub fn Topology(props: &Props) -> Html {
         .take(200)
         .map(|p| {
             let (phone_side, far_side) = link(p.point);
+            // Away from the phone: sent by it, or by the relay's exit.
             let outward = packet::ends(&p.bytes).is_some_and(|e| {
-                [addresses::PHONE_LAN, addresses::PHONE_CELLULAR, addresses::PHONE_TUNNEL, addresses::PHONE_IMS, addresses::PHONE_BLUETOOTH, addresses::RELAY_EXIT].contains(&e.src)
+                addresses::PHONE_ADDRESSES.contains(&e.src) || e.src == addresses::RELAY_EXIT
             });
             let (a, b) = if outward { (phone_side, far_side) } else { (far_side, phone_side) };
             let progress = ((now * 1_000).saturating_sub(p.at_us)) as f64 / (window_ms * 1_000) as f64;
