@@ -8,6 +8,8 @@ use crate::scenario::{self, Scenario, ScenarioErrors};
 pub struct BuiltIn {
     /// The file's stem, e.g. `ian-ios16-1-apple-leak`.
     pub name: &'static str,
+    /// Its `title`, read at build time (the stem when it could not be).
+    pub title: &'static str,
     /// Its path in the repository.
     pub file: &'static str,
     pub text: &'static str,
@@ -46,6 +48,7 @@ mod tests {
                 "{} checks nothing",
                 built_in.file
             );
+            assert_eq!(built_in.title, scenario.title, "{}", built_in.file);
             let trace = crate::timeline::run(&scenario);
             let failures: Vec<_> = trace.failures().collect();
             assert!(failures.is_empty(), "{}: {failures:#?}", built_in.file);

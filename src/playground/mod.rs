@@ -11,6 +11,7 @@ pub mod url;
 use crate::engine::{self, PacketRun};
 use crate::library::{self, LIBRARY};
 use crate::model::Route;
+use crate::scenario::document::{Node, Table, Value};
 use crate::scenario::{self, Scenario, ScenarioErrors};
 use crate::trace::Trace;
 use std::rc::Rc;
@@ -159,7 +160,7 @@ impl Playground {
             }
             Action::SetTop(key, value) => {
                 self.edit(|table| {
-                    table.insert(key.to_string(), toml::Value::String(value));
+                    table.insert(key, Value::String(value));
                 });
             }
             Action::SetVpnFlag(key, value) => {
@@ -167,15 +168,14 @@ impl Playground {
             }
             Action::SetVpn(on) => self.edit(|table| {
                 if on {
-                    table
-                        .entry("vpn")
-                        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                    table.table_mut("vpn");
                 } else {
                     table.remove("vpn");
                     // Events that need a VPN go with it.
-                    if let Some(toml::Value::Array(events)) = table.get_mut("event") {
+                    if let Some(events) = events_mut(table) {
                         events.retain(|e| {
-                            e.get("do").and_then(|d| d.as_str()).is_some_and(|d| {
+                            let action = e.value.as_table().and_then(|t| t.get("do"));
+                            action.and_then(|d| d.value.as_str()).is_some_and(|d| {
                                 d.starts_with("network:") || d.starts_with("airplane:")
                             })
                         });
@@ -192,13 +192,17 @@ impl Playground {
                 };
                 let mut dropped: Vec<String> = Vec::new();
                 self.edit(|table| {
-                    table.insert("ios".into(), toml::Value::String(ios.clone()));
-                    if let Some(toml::Value::Table(vpn)) = table.get_mut("vpn") {
-                        vpn.retain(|key, _| {
-                            let keep = crate::facts::property_by_key(key)
+                    table.insert("ios", Value::String(ios.clone()));
+                    if let Some(Node {
+                        value: Value::Table(vpn),
+                        ..
+                    }) = table.get_mut("vpn")
+                    {
+                        vpn.entries.retain(|(key, _)| {
+                            let keep = crate::facts::property_by_key(&key.name)
                                 .is_none_or(|p| version >= p.since);
                             if !keep {
-                                dropped.push(key.to_string());
+                                dropped.push(key.name.clone());
                             }
                             keep
                         });
@@ -212,38 +216,30 @@ impl Playground {
                 }
             }
             Action::AddEvent { at_ms, action } => self.edit(|table| {
-                let event = toml::Table::from_iter([
-                    (
-                        "at".to_string(),
-                        toml::Value::String(scenario::duration::format(at_ms)),
-                    ),
-                    ("do".to_string(), toml::Value::String(action)),
-                ]);
-                match table.get_mut("event") {
-                    Some(toml::Value::Array(events)) => events.push(toml::Value::Table(event)),
-                    _ => {
-                        table.insert(
-                            "event".into(),
-                            toml::Value::Array(vec![toml::Value::Table(event)]),
-                        );
+                let mut event = Table::default();
+                event.insert("at", Value::String(scenario::duration::format(at_ms)));
+                event.insert("do", Value::String(action));
+                match events_mut(table) {
+                    Some(events) => events.push(Node::new(Value::Table(event))),
+                    None => {
+                        table.insert("event", Value::Array(vec![Node::new(Value::Table(event))]))
                     }
                 }
             }),
             Action::RemoveEvent(index) => self.edit(|table| {
-                if let Some(toml::Value::Array(events)) = table.get_mut("event")
+                if let Some(events) = events_mut(table)
                     && index < events.len()
                 {
                     events.remove(index);
                 }
             }),
             Action::MoveEvent(index, at_ms) => self.edit(|table| {
-                if let Some(toml::Value::Array(events)) = table.get_mut("event")
-                    && let Some(toml::Value::Table(event)) = events.get_mut(index)
+                if let Some(Node {
+                    value: Value::Table(event),
+                    ..
+                }) = events_mut(table).and_then(|events| events.get_mut(index))
                 {
-                    event.insert(
-                        "at".into(),
-                        toml::Value::String(scenario::duration::format(at_ms)),
-                    );
+                    event.insert("at", Value::String(scenario::duration::format(at_ms)));
                 }
             }),
             Action::Compare(key) => {
@@ -302,8 +298,8 @@ impl Playground {
 
     /// Edits the text through its TOML table. A text that is not valid
     /// TOML cannot be edited this way; the message says why.
-    fn edit(&mut self, change: impl FnOnce(&mut toml::Table)) {
-        let mut table: toml::Table = match toml::from_str(&self.text) {
+    fn edit(&mut self, change: impl FnOnce(&mut Table)) {
+        let mut table = match Table::parse(&self.text) {
             Ok(table) => table,
             Err(_) => {
                 self.notice = Some(
@@ -313,13 +309,8 @@ impl Playground {
             }
         };
         change(&mut table);
-        match toml::to_string(&table) {
-            Ok(text) => {
-                self.origin = Origin::Edited;
-                self.set_text(text);
-            }
-            Err(e) => self.notice = Some(format!("could not write the scenario: {e}")),
-        }
+        self.origin = Origin::Edited;
+        self.set_text(table.to_toml());
     }
 
     /// The same scenario with `[vpn].key` flipped from its effective value.
@@ -327,13 +318,9 @@ impl Playground {
         let scenario = &self.analysis.scenario;
         let vpn = scenario.vpn.as_ref()?;
         let current = vpn.flag(crate::facts::property_by_key(key)?.prop)?;
-        let mut table: toml::Table = toml::from_str(&self.text).ok()?;
-        if let Some(toml::Value::Table(vpn)) = table.get_mut("vpn") {
-            vpn.insert(key.to_string(), toml::Value::Boolean(!current));
-        }
-        // Set events would fight the flip; the comparison is about the flag.
-        let text = toml::to_string(&table).ok()?;
-        scenario::parse(&text).ok().map(Analysis::of)
+        let mut table = Table::parse(&self.text).ok()?;
+        table.table_mut("vpn").insert(key, Value::Boolean(!current));
+        scenario::parse(&table.to_toml()).ok().map(Analysis::of)
     }
 
     fn step_target(&self, step: Step) -> Option<u64> {
@@ -404,19 +391,22 @@ impl Playground {
 
 /// Sets (or, with `None`, removes) a boolean key in a `[section]` table,
 /// creating the table when needed.
-fn set_flag(table: &mut toml::Table, section: &str, key: String, value: Option<bool>) {
-    let section = table
-        .entry(section)
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-    if let toml::Value::Table(section) = section {
-        match value {
-            Some(v) => {
-                section.insert(key, toml::Value::Boolean(v));
-            }
-            None => {
-                section.remove(&key);
-            }
-        }
+fn set_flag(table: &mut Table, section: &str, key: String, value: Option<bool>) {
+    let section = table.table_mut(section);
+    match value {
+        Some(v) => section.insert(&key, Value::Boolean(v)),
+        None => section.remove(&key),
+    }
+}
+
+/// The `[[event]]` list, when the file has one.
+fn events_mut(table: &mut Table) -> Option<&mut Vec<Node>> {
+    match table.get_mut("event") {
+        Some(Node {
+            value: Value::Array(events),
+            ..
+        }) => Some(events),
+        _ => None,
     }
 }
 

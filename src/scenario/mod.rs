@@ -5,6 +5,7 @@
 //! [`ScenarioError`]s, each with a line and column. Nothing here panics on
 //! bad input.
 
+pub mod document;
 pub mod duration;
 mod parse;
 mod shape;

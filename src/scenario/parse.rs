@@ -1,79 +1,18 @@
 //! TOML text → validated [`Scenario`], with a line and column for every
 //! problem.
 
+use super::document::{Node, Table, Value};
 use super::duration;
 use super::{
     Action, Event, Expect, Flow, MAX_EVENTS, MAX_EXPECTS, MAX_FILE_BYTES, MAX_FLOWS, MAX_ROUTES,
     MAX_TITLE_CHARS, Scenario, ScenarioError, ScenarioErrors, Setting,
 };
 use crate::addresses::Cidr;
-use crate::facts::{self, AssumptionValue, Prop, PropDefault};
+use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, list_choices};
 use crate::policy::{Assumptions, VpnConfig};
 use crate::version::IosVersion;
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::ops::Range;
-use toml::Spanned;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawScenario {
-    title: Option<Spanned<String>>,
-    ios: Option<Spanned<String>>,
-    network: Option<Spanned<String>>,
-    duration: Option<Spanned<toml::Value>>,
-    seed: Option<Spanned<i64>>,
-    vpn: Option<Spanned<RawVpn>>,
-    assume: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
-    #[serde(default)]
-    flow: Vec<Spanned<RawFlow>>,
-    #[serde(default)]
-    event: Vec<Spanned<RawEvent>>,
-    #[serde(default)]
-    expect: Vec<Spanned<RawExpect>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawVpn {
-    include_all_networks: Option<Spanned<bool>>,
-    exclude_local_networks: Option<Spanned<bool>>,
-    exclude_apns: Option<Spanned<bool>>,
-    exclude_cellular_services: Option<Spanned<bool>>,
-    exclude_device_communication: Option<Spanned<bool>>,
-    enforce_routes: Option<Spanned<bool>>,
-    included_routes: Option<Spanned<Vec<Spanned<String>>>>,
-    excluded_routes: Option<Spanned<Vec<Spanned<String>>>>,
-    on_demand: Option<Spanned<bool>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFlow {
-    name: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
-    open: Option<Spanned<toml::Value>>,
-    close: Option<Spanned<toml::Value>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEvent {
-    at: Option<Spanned<toml::Value>>,
-    #[serde(rename = "do")]
-    action: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawExpect {
-    flow: Option<Spanned<String>>,
-    at: Option<Spanned<toml::Value>>,
-    route: Option<Spanned<String>>,
-    seen_as: Option<Spanned<String>>,
-    interface: Option<Spanned<String>>,
-}
 
 /// A time in milliseconds and where the file wrote it.
 type TimeAt = (u64, Range<usize>);
@@ -121,6 +60,18 @@ impl Problems<'_> {
         });
     }
 
+    /// What the file wrote at `span`, shortened for a message.
+    fn written(&self, span: &Range<usize>) -> String {
+        let text = self.positions.text;
+        let start = floor_char_boundary(text, span.start);
+        let end = floor_char_boundary(text, span.end.max(start));
+        let written = &text[start..end];
+        match written.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}…", &written[..cut]),
+            None => written.to_string(),
+        }
+    }
+
     fn line_of(&self, span: &Range<usize>) -> usize {
         self.positions.at(span.start).0
     }
@@ -142,22 +93,23 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
         );
         return Err(ScenarioErrors(problems.list));
     }
-    let shape_problems = super::shape::check(text);
+    let document = match Table::parse(text) {
+        Ok(document) => document,
+        Err(syntax) => {
+            for (span, message) in syntax {
+                problems.at(span, message);
+            }
+            return Err(ScenarioErrors(problems.list));
+        }
+    };
+    let shape_problems = super::shape::check(&document);
     if !shape_problems.is_empty() {
         for (span, message) in shape_problems {
             problems.at(span, message);
         }
         return Err(ScenarioErrors(problems.list));
     }
-    let raw: RawScenario = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let span = error.span().unwrap_or(0..0);
-            problems.at(span, syntax_message(error.message()));
-            return Err(ScenarioErrors(problems.list));
-        }
-    };
-    let scenario = validate(raw, &mut problems);
+    let scenario = validate(&document, &mut problems);
     match scenario {
         Some(s) if problems.list.is_empty() => Ok(s),
         _ => {
@@ -167,36 +119,70 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
     }
 }
 
-/// toml's messages are good; add the valid choices where it names a table
-/// key we know.
-fn syntax_message(message: &str) -> String {
-    let message = message.trim_end();
-    if message.contains("expected i64") {
-        return "this number is too large: whole numbers go up to 9223372036854775807".to_string();
-    }
-    // The typed pass names its own structs; say what the file should hold.
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("struct Raw") {
-        out.push_str(&rest[..at]);
-        out.push_str("a table");
-        rest = rest[at..]
-            .find(|c: char| !c.is_alphanumeric() && c != ' ')
-            .map_or("", |end| &rest[at + end..]);
-        if rest.is_empty() {
-            break;
+/// The value under `key` when it has the expected type; a wrong type is
+/// reported where it is written, naming what was expected.
+fn typed<'t, T>(
+    table: &'t Table,
+    key: &str,
+    expected: &str,
+    read: impl Fn(&'t Value) -> Option<T>,
+    problems: &mut Problems<'_>,
+) -> Option<(T, Range<usize>)> {
+    let node = table.get(key)?;
+    match read(&node.value) {
+        Some(value) => Some((value, node.span.clone())),
+        None => {
+            let found = problems.written(&node.span);
+            problems.at(
+                node.span.clone(),
+                format!(
+                    "`{key}` must be {expected} (found {} `{found}`)",
+                    node.value.type_name()
+                ),
+            );
+            None
         }
     }
-    out.push_str(rest);
-    out
+}
+
+fn string<'t>(
+    table: &'t Table,
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Option<(&'t str, Range<usize>)> {
+    typed(table, key, "a quoted string", Value::as_str, problems)
+}
+
+fn boolean(table: &Table, key: &str, problems: &mut Problems<'_>) -> Option<(bool, Range<usize>)> {
+    typed(table, key, "true or false", Value::as_bool, problems)
+}
+
+fn as_list(value: &Value) -> Option<&Vec<Node>> {
+    match value {
+        Value::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+/// The tables of an array of tables (the shape pass has checked them).
+fn tables<'t>(document: &'t Table, key: &str) -> Vec<(&'t Table, Range<usize>)> {
+    match document.get(key).map(|n| &n.value) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.value.as_table().map(|t| (t, i.span.clone())))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn whole_file() -> Range<usize> {
     0..0
 }
 
-fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
-    let title = match raw.title {
+fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
+    let has_title = document.get("title").is_some();
+    let title = match string(document, "title", problems) {
+        None if has_title => String::new(),
         None => {
             problems.at(
                 whole_file(),
@@ -204,9 +190,7 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
             );
             String::new()
         }
-        Some(t) => {
-            let span = t.span();
-            let value = t.into_inner();
+        Some((value, span)) => {
             if value.trim().is_empty() {
                 problems.at(span, "`title` is empty: give the scenario a one-line title");
             } else if value.chars().count() > MAX_TITLE_CHARS {
@@ -215,11 +199,13 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
                     format!("`title` is longer than {MAX_TITLE_CHARS} characters"),
                 );
             }
-            value
+            value.to_string()
         }
     };
 
-    let ios = match raw.ios {
+    let has_ios = document.get("ios").is_some();
+    let ios = match string(document, "ios", problems) {
+        None if has_ios => None,
         None => {
             problems.at(
                 whole_file(),
@@ -227,80 +213,71 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
             );
             None
         }
-        Some(v) => match IosVersion::parse(v.get_ref()) {
+        Some((text, span)) => match IosVersion::parse(text) {
             Ok(version) => Some(version),
             Err(message) => {
-                problems.at(v.span(), message);
+                problems.at(span, message);
                 None
             }
         },
     };
 
-    let network = match raw.network {
+    let network = match string(document, "network", problems) {
         None => Network::Wifi,
-        Some(n) => Network::parse(n.get_ref()).unwrap_or_else(|| {
+        Some((text, span)) => Network::parse(text).unwrap_or_else(|| {
             problems.at(
-                n.span(),
-                format!(
-                    "`{}` is not a network: choose {}",
-                    n.get_ref(),
-                    Network::choices()
-                ),
+                span,
+                format!("`{text}` is not a network: choose {}", Network::choices()),
             );
             Network::Wifi
         }),
     };
 
-    let seed = match raw.seed {
+    let integer = |v: &Value| match v {
+        Value::Integer(n) => Some(*n),
+        _ => None,
+    };
+    let seed = match typed(document, "seed", "a whole number", integer, problems) {
         None => 0,
-        Some(s) if *s.get_ref() < 0 => {
-            problems.at(s.span(), "`seed` must be zero or a positive whole number");
+        Some((n, span)) if n < 0 => {
+            problems.at(span, "`seed` must be zero or a positive whole number");
             0
         }
-        Some(s) => *s.get_ref() as u64,
+        Some((n, _)) => n as u64,
     };
 
     // Without a valid release nothing version-dependent can be checked; the
     // rest of the file is still checked for the problems it can have.
     let ios_for_checks = ios.unwrap_or(IosVersion::new(26, 0, 0));
-    let vpn = raw
-        .vpn
-        .map(|v| validate_vpn(v.into_inner(), ios_for_checks, ios.is_some(), problems));
-    let assume = validate_assume(raw.assume.unwrap_or_default(), problems);
+    let vpn = document
+        .get("vpn")
+        .and_then(|v| v.value.as_table())
+        .map(|v| validate_vpn(v, ios_for_checks, ios.is_some(), problems));
+    let assume = match document.get("assume").and_then(|a| a.value.as_table()) {
+        Some(table) => validate_assume(table, problems),
+        None => Assumptions::default(),
+    };
 
-    if raw.flow.len() > MAX_FLOWS {
-        problems.at(
-            raw.flow[MAX_FLOWS].span(),
-            format!(
-                "{} flows: a scenario may have at most {MAX_FLOWS}",
-                raw.flow.len()
-            ),
-        );
-        return None;
-    }
-    if raw.event.len() > MAX_EVENTS {
-        problems.at(
-            raw.event[MAX_EVENTS].span(),
-            format!(
-                "{} events: a scenario may have at most {MAX_EVENTS}",
-                raw.event.len()
-            ),
-        );
-        return None;
-    }
-    if raw.expect.len() > MAX_EXPECTS {
-        problems.at(
-            raw.expect[MAX_EXPECTS].span(),
-            format!(
-                "{} expectations: a scenario may have at most {MAX_EXPECTS}",
-                raw.expect.len()
-            ),
-        );
-        return None;
+    let (raw_flows, raw_events, raw_expects) = (
+        tables(document, "flow"),
+        tables(document, "event"),
+        tables(document, "expect"),
+    );
+    for (list, limit, what) in [
+        (&raw_flows, MAX_FLOWS, "flows"),
+        (&raw_events, MAX_EVENTS, "events"),
+        (&raw_expects, MAX_EXPECTS, "expectations"),
+    ] {
+        if list.len() > limit {
+            problems.at(
+                list[limit].1.clone(),
+                format!("{} {what}: a scenario may have at most {limit}", list.len()),
+            );
+            return None;
+        }
     }
 
-    let flows: Vec<(Flow, Option<TimeAt>)> = raw
-        .flow
+    let flows: Vec<(Flow, Option<TimeAt>)> = raw_flows
         .into_iter()
         .map(|f| validate_flow(f, problems))
         .collect();
@@ -321,8 +298,7 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
         }
     }
 
-    let mut events: Vec<Event> = raw
-        .event
+    let mut events: Vec<Event> = raw_events
         .into_iter()
         .filter_map(|e| validate_event(e, ios_for_checks, ios.is_some(), vpn.is_some(), problems))
         .collect();
@@ -330,11 +306,11 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
 
     let last_event = events.iter().map(|e| e.at_ms).max().unwrap_or(0);
     let last_open = flows.iter().map(|(f, _)| f.open_ms).max().unwrap_or(0);
-    let duration_ms = match raw.duration {
+    let duration_ms = match document.get("duration") {
         None => (last_event.max(last_open) + 30_000).min(duration::MAX_MS),
-        Some(d) => match duration_value(&d, "duration", problems) {
+        Some(d) => match duration_value(d, "duration", problems) {
             Some(0) => {
-                problems.at(d.span(), "`duration` must be longer than 0s");
+                problems.at(d.span.clone(), "`duration` must be longer than 0s");
                 1
             }
             Some(ms) => ms,
@@ -393,8 +369,7 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
         })
         .collect();
 
-    let expects: Vec<Expect> = raw
-        .expect
+    let expects: Vec<Expect> = raw_expects
         .into_iter()
         .filter_map(|e| validate_expect(e, &flows, duration_ms, problems))
         .collect();
@@ -413,25 +388,22 @@ fn validate(raw: RawScenario, problems: &mut Problems<'_>) -> Option<Scenario> {
     })
 }
 
-fn duration_value(
-    value: &Spanned<toml::Value>,
-    key: &str,
-    problems: &mut Problems<'_>,
-) -> Option<u64> {
-    match value.get_ref() {
-        toml::Value::String(text) => match duration::parse(text) {
+fn duration_value(node: &Node, key: &str, problems: &mut Problems<'_>) -> Option<u64> {
+    match &node.value {
+        Value::String(text) => match duration::parse(text) {
             Ok(ms) => Some(ms),
             Err(message) => {
-                problems.at(value.span(), format!("`{key}`: {message}"));
+                problems.at(node.span.clone(), format!("`{key}`: {message}"));
                 None
             }
         },
         other => {
+            let found = problems.written(&node.span);
             problems.at(
-                value.span(),
+                node.span.clone(),
                 format!(
-                    "`{key}` must be a quoted duration with a unit, e.g. {key} = \"5s\" (found {} `{other}`)",
-                    other.type_str()
+                    "`{key}` must be a quoted duration with a unit, e.g. {key} = \"5s\" (found {} `{found}`)",
+                    other.type_name()
                 ),
             );
             None
@@ -464,87 +436,80 @@ fn check_available(
 }
 
 fn validate_vpn(
-    raw: RawVpn,
+    table: &Table,
     ios: IosVersion,
     ios_known: bool,
     problems: &mut Problems<'_>,
 ) -> VpnConfig {
     let mut vpn = VpnConfig::defaults(ios);
-    let flags = [
-        (Prop::IncludeAllNetworks, raw.include_all_networks),
-        (Prop::ExcludeLocalNetworks, raw.exclude_local_networks),
-        (Prop::ExcludeApns, raw.exclude_apns),
-        (Prop::ExcludeCellularServices, raw.exclude_cellular_services),
-        (
-            Prop::ExcludeDeviceCommunication,
-            raw.exclude_device_communication,
-        ),
-        (Prop::EnforceRoutes, raw.enforce_routes),
-        (Prop::OnDemand, raw.on_demand),
-    ];
-    for (prop, value) in flags {
-        let Some(value) = value else { continue };
-        let key = facts::property(prop).key;
-        if check_available(key, value.span(), ios, ios_known, problems) {
-            Setting::Flag(prop, *value.get_ref()).apply(&mut vpn);
-        }
-    }
-    for (prop, value) in [
-        (Prop::IncludedRoutes, raw.included_routes),
-        (Prop::ExcludedRoutes, raw.excluded_routes),
-    ] {
-        let Some(list) = value else { continue };
-        let key = facts::property(prop).key;
-        if list.get_ref().len() > MAX_ROUTES {
-            problems.at(
-                list.span(),
-                format!("`{key}` lists more than {MAX_ROUTES} routes"),
-            );
-            continue;
-        }
-        let mut routes = Vec::new();
-        for route in list.into_inner() {
-            match Cidr::parse(route.get_ref()) {
-                Ok(cidr) => routes.push(cidr),
-                Err(message) => problems.at(route.span(), format!("`{key}`: {message}")),
+    for property in facts::PROPERTIES {
+        let key = property.key;
+        match property.default {
+            PropDefault::Bool(_) => {
+                let Some((value, span)) = boolean(table, key, problems) else {
+                    continue;
+                };
+                if check_available(key, span, ios, ios_known, problems) {
+                    Setting::Flag(property.prop, value).apply(&mut vpn);
+                }
+            }
+            PropDefault::Routes(_) => {
+                let Some((items, span)) = typed(table, key, "a list of routes", as_list, problems)
+                else {
+                    continue;
+                };
+                if items.len() > MAX_ROUTES {
+                    problems.at(span, format!("`{key}` lists more than {MAX_ROUTES} routes"));
+                    continue;
+                }
+                if !check_available(key, span, ios, ios_known, problems) {
+                    continue;
+                }
+                let mut routes = Vec::new();
+                for item in items {
+                    match item.value.as_str().map(Cidr::parse) {
+                        Some(Ok(cidr)) => routes.push(cidr),
+                        Some(Err(message)) => {
+                            problems.at(item.span.clone(), format!("`{key}`: {message}"))
+                        }
+                        None => problems.at(
+                            item.span.clone(),
+                            format!(
+                                "`{key}` lists routes in quotes, e.g. \"10.0.0.0/8\" (found {})",
+                                item.value.type_name()
+                            ),
+                        ),
+                    }
+                }
+                Setting::Routes(property.prop, routes).apply(&mut vpn);
             }
         }
-        Setting::Routes(prop, routes).apply(&mut vpn);
     }
     vpn
 }
 
-fn validate_assume(
-    raw: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
-    problems: &mut Problems<'_>,
-) -> Assumptions {
+fn validate_assume(table: &Table, problems: &mut Problems<'_>) -> Assumptions {
     let mut assume = Assumptions::default();
-    for (key, value) in raw {
-        let Some(assumption) = facts::assumption_by_key(key.get_ref()) else {
+    for (key, node) in &table.entries {
+        let Some(assumption) = facts::assumption_by_key(&key.name) else {
             problems.at(
-                key.span(),
+                key.span.clone(),
                 format!(
                     "unknown assumption `{}`: the assumptions are {}",
-                    key.get_ref(),
+                    key.name,
                     list_choices(facts::ASSUMPTIONS.iter().map(|a| a.key))
                 ),
             );
             continue;
         };
-        match (assumption.default, value.get_ref()) {
-            (AssumptionValue::Bool(_), toml::Value::Boolean(b)) => {
-                assume.set(assumption.id, AssumptionValue::Bool(*b));
+        match assumption.default {
+            AssumptionValue::Bool(_) => {
+                if let Some((b, _)) = boolean(table, assumption.key, problems) {
+                    assume.set(assumption.id, AssumptionValue::Bool(b));
+                }
             }
-            (AssumptionValue::Bool(_), other) => problems.at(
-                value.span(),
-                format!(
-                    "`{}` is true or false (found {} `{other}`)",
-                    assumption.key,
-                    other.type_str()
-                ),
-            ),
-            (AssumptionValue::Millis(_), _) => {
-                if let Some(ms) = duration_value(&value, assumption.key, problems) {
+            AssumptionValue::Millis(_) => {
+                if let Some(ms) = duration_value(node, assumption.key, problems) {
                     assume.set(assumption.id, AssumptionValue::Millis(ms));
                 }
             }
@@ -553,16 +518,18 @@ fn validate_assume(
     assume
 }
 
-fn validate_flow(raw: Spanned<RawFlow>, problems: &mut Problems<'_>) -> (Flow, Option<TimeAt>) {
-    let table_span = raw.span();
+fn validate_flow(
+    (table, table_span): (&Table, Range<usize>),
+    problems: &mut Problems<'_>,
+) -> (Flow, Option<TimeAt>) {
     let line = problems.line_of(&table_span);
-    let raw = raw.into_inner();
-    let name = match raw.name {
-        Some(n) if !n.get_ref().trim().is_empty() => n.into_inner(),
-        Some(n) => {
-            problems.at(n.span(), "flow `name` is empty");
+    let name = match string(table, "name", problems) {
+        Some((n, _)) if !n.trim().is_empty() => n.to_string(),
+        Some((_, span)) => {
+            problems.at(span, "flow `name` is empty");
             String::new()
         }
+        None if table.get("name").is_some() => String::new(),
         None => {
             problems.at(
                 table_span.clone(),
@@ -571,18 +538,15 @@ fn validate_flow(raw: Spanned<RawFlow>, problems: &mut Problems<'_>) -> (Flow, O
             String::new()
         }
     };
-    let kind = match raw.kind {
-        Some(k) => FlowKind::parse(k.get_ref()).unwrap_or_else(|| {
+    let kind = match string(table, "kind", problems) {
+        Some((k, span)) => FlowKind::parse(k).unwrap_or_else(|| {
             problems.at(
-                k.span(),
-                format!(
-                    "`{}` is not a flow kind: choose {}",
-                    k.get_ref(),
-                    FlowKind::choices()
-                ),
+                span,
+                format!("`{k}` is not a flow kind: choose {}", FlowKind::choices()),
             );
             FlowKind::App
         }),
+        None if table.get("kind").is_some() => FlowKind::App,
         None => {
             problems.at(
                 table_span.clone(),
@@ -594,8 +558,8 @@ fn validate_flow(raw: Spanned<RawFlow>, problems: &mut Problems<'_>) -> (Flow, O
             FlowKind::App
         }
     };
-    let open_ms = match raw.open {
-        Some(o) => duration_value(&o, "open", problems).unwrap_or(0),
+    let open_ms = match table.get("open") {
+        Some(o) => duration_value(o, "open", problems).unwrap_or(0),
         None => {
             problems.at(
                 table_span,
@@ -604,10 +568,9 @@ fn validate_flow(raw: Spanned<RawFlow>, problems: &mut Problems<'_>) -> (Flow, O
             0
         }
     };
-    let close = raw.close.and_then(|c| {
-        let span = c.span();
-        duration_value(&c, "close", problems).map(|ms| (ms, span))
-    });
+    let close = table
+        .get("close")
+        .and_then(|c| duration_value(c, "close", problems).map(|ms| (ms, c.span.clone())));
     let flow = Flow {
         name,
         kind,
@@ -619,17 +582,15 @@ fn validate_flow(raw: Spanned<RawFlow>, problems: &mut Problems<'_>) -> (Flow, O
 }
 
 fn validate_event(
-    raw: Spanned<RawEvent>,
+    (table, table_span): (&Table, Range<usize>),
     ios: IosVersion,
     ios_known: bool,
     has_vpn: bool,
     problems: &mut Problems<'_>,
 ) -> Option<Event> {
-    let table_span = raw.span();
     let line = problems.line_of(&table_span);
-    let raw = raw.into_inner();
-    let at_ms = match raw.at {
-        Some(a) => duration_value(&a, "at", problems),
+    let at_ms = match table.get("at") {
+        Some(a) => duration_value(a, "at", problems),
         None => {
             problems.at(
                 table_span.clone(),
@@ -638,16 +599,17 @@ fn validate_event(
             None
         }
     };
-    let Some(action_text) = raw.action else {
-        problems.at(
-            table_span,
-            format!("this [[event]] has no `do`: choose {EVENT_CHOICES}"),
-        );
+    let has_action = table.get("do").is_some();
+    let Some((text, span)) = string(table, "do", problems) else {
+        if !has_action {
+            problems.at(
+                table_span,
+                format!("this [[event]] has no `do`: choose {EVENT_CHOICES}"),
+            );
+        }
         return None;
     };
-    let span = action_text.span();
-    let text = action_text.into_inner();
-    let action = match text.as_str() {
+    let action = match text {
         "connect" => Some(Action::Connect),
         "disconnect" => Some(Action::Disconnect),
         "tunnel:lost" => Some(Action::TunnelLost),
@@ -707,7 +669,7 @@ fn validate_event(
     Some(Event {
         at_ms: at_ms?,
         action,
-        text,
+        text: text.to_string(),
         line,
     })
 }
@@ -741,20 +703,20 @@ fn parse_setting(
     if !check_available(key, span.clone(), ios, ios_known, problems) {
         return None;
     }
-    let parsed: Result<toml::Table, _> = toml::from_str(&format!("value = {}", value.trim()));
-    let value = parsed.ok().and_then(|mut t| t.remove("value"));
+    let parsed = Table::parse(&format!("value = {}", value.trim()));
+    let value = parsed
+        .ok()
+        .and_then(|t| t.get("value").map(|n| n.value.clone()));
     match (property.default, value) {
-        (PropDefault::Bool(_), Some(toml::Value::Boolean(b))) => {
-            Some(Setting::Flag(property.prop, b))
-        }
+        (PropDefault::Bool(_), Some(Value::Boolean(b))) => Some(Setting::Flag(property.prop, b)),
         (PropDefault::Bool(_), _) => {
             problems.at(span, format!("`set:{key}=…` takes true or false"));
             None
         }
-        (PropDefault::Routes(_), Some(toml::Value::Array(items))) => {
+        (PropDefault::Routes(_), Some(Value::Array(items))) => {
             let mut routes = Vec::new();
             for item in items {
-                match item.as_str().map(Cidr::parse) {
+                match item.value.as_str().map(Cidr::parse) {
                     Some(Ok(cidr)) => routes.push(cidr),
                     Some(Err(message)) => {
                         problems.at(span.clone(), format!("`set:{key}`: {message}"));
@@ -784,14 +746,12 @@ fn parse_setting(
 }
 
 fn validate_expect(
-    raw: Spanned<RawExpect>,
+    (table, table_span): (&Table, Range<usize>),
     flows: &[Flow],
     duration_ms: u64,
     problems: &mut Problems<'_>,
 ) -> Option<Expect> {
-    let table_span = raw.span();
     let line = problems.line_of(&table_span);
-    let raw = raw.into_inner();
     let names = || {
         let mut unique: Vec<&str> = Vec::new();
         for flow in flows {
@@ -801,7 +761,8 @@ fn validate_expect(
         }
         list_choices(unique.into_iter())
     };
-    let flow = match raw.flow {
+    let flow = match string(table, "flow", problems) {
+        None if table.get("flow").is_some() => None,
         None => {
             problems.at(
                 table_span.clone(),
@@ -809,27 +770,20 @@ fn validate_expect(
             );
             None
         }
-        Some(name) => match flows.iter().find(|f| f.name == *name.get_ref()) {
-            Some(flow) => Some((flow, name.span())),
+        Some((name, span)) => match flows.iter().find(|f| f.name == name) {
+            Some(flow) => Some((flow, span)),
             None => {
                 let message = if flows.is_empty() {
-                    format!(
-                        "no flow is named `{}`: the file has no [[flow]]",
-                        name.get_ref()
-                    )
+                    format!("no flow is named `{name}`: the file has no [[flow]]")
                 } else {
-                    format!(
-                        "no flow is named `{}`: the flows are {}",
-                        name.get_ref(),
-                        names()
-                    )
+                    format!("no flow is named `{name}`: the flows are {}", names())
                 };
-                problems.at(name.span(), message);
+                problems.at(span, message);
                 None
             }
         },
     };
-    let at = match raw.at {
+    let at = match table.get("at") {
         None => {
             problems.at(
                 table_span.clone(),
@@ -837,9 +791,10 @@ fn validate_expect(
             );
             None
         }
-        Some(a) => duration_value(&a, "at", problems).map(|ms| (ms, a.span())),
+        Some(a) => duration_value(a, "at", problems).map(|ms| (ms, a.span.clone())),
     };
-    let route = match raw.route {
+    let route = match string(table, "route", problems) {
+        None if table.get("route").is_some() => None,
         None => {
             problems.at(
                 table_span,
@@ -850,45 +805,33 @@ fn validate_expect(
             );
             None
         }
-        Some(r) => {
-            let parsed = Route::parse(r.get_ref());
+        Some((r, span)) => {
+            let parsed = Route::parse(r);
             if parsed.is_none() {
                 problems.at(
-                    r.span(),
-                    format!(
-                        "`{}` is not a route: choose {}",
-                        r.get_ref(),
-                        Route::choices()
-                    ),
+                    span,
+                    format!("`{r}` is not a route: choose {}", Route::choices()),
                 );
             }
             parsed
         }
     };
-    let seen_as = raw.seen_as.and_then(|s| {
-        let parsed = SeenAs::parse(s.get_ref());
+    let seen_as = string(table, "seen_as", problems).and_then(|(s, span)| {
+        let parsed = SeenAs::parse(s);
         if parsed.is_none() {
             problems.at(
-                s.span(),
-                format!(
-                    "`{}` is not a seen_as value: choose {}",
-                    s.get_ref(),
-                    SeenAs::choices()
-                ),
+                span,
+                format!("`{s}` is not a seen_as value: choose {}", SeenAs::choices()),
             );
         }
         parsed
     });
-    let interface = raw.interface.and_then(|s| {
-        let parsed = Interface::parse(s.get_ref());
+    let interface = string(table, "interface", problems).and_then(|(s, span)| {
+        let parsed = Interface::parse(s);
         if parsed.is_none() {
             problems.at(
-                s.span(),
-                format!(
-                    "`{}` is not an interface: choose {}",
-                    s.get_ref(),
-                    Interface::choices()
-                ),
+                span,
+                format!("`{s}` is not an interface: choose {}", Interface::choices()),
             );
         }
         parsed

@@ -1,12 +1,9 @@
-//! A first pass over the TOML document that reports *every* syntax error,
-//! unknown key and misplaced table at once, before the typed pass (which
-//! stops at its first problem) runs.
+//! A first pass over the TOML document that reports every unknown key and
+//! misplaced table at once, before the typed pass looks at values.
 
+use super::document::{Key, Node, Problem, Table, Value};
 use crate::facts;
 use crate::model::list_choices;
-use std::ops::Range;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
 
 pub const TOP_KEYS: [&str; 10] = [
     "title", "ios", "network", "duration", "seed", "vpn", "assume", "flow", "event", "expect",
@@ -15,80 +12,69 @@ pub const FLOW_KEYS: [&str; 4] = ["name", "kind", "open", "close"];
 pub const EVENT_KEYS: [&str; 2] = ["at", "do"];
 pub const EXPECT_KEYS: [&str; 5] = ["flow", "at", "route", "seen_as", "interface"];
 
-/// A problem found by the first pass: where, and what.
-pub type Problem = (Range<usize>, String);
-
-pub fn check(text: &str) -> Vec<Problem> {
-    let (document, syntax) = DeTable::parse_recoverable(text);
-    if !syntax.is_empty() {
-        return syntax
-            .iter()
-            .map(|e| (e.span().unwrap_or(0..0), e.message().trim_end().to_string()))
-            .collect();
-    }
+pub fn check(document: &Table) -> Vec<Problem> {
     let vpn_keys: Vec<&str> = facts::PROPERTIES.iter().map(|p| p.key).collect();
     let mut problems = Vec::new();
-    for (key, value) in document.get_ref().iter() {
-        let name: &str = key.get_ref();
-        match name {
-            "vpn" => match value.get_ref() {
-                DeValue::Table(table) => unknown_keys(table, &vpn_keys, "[vpn]", &mut problems),
+    for (key, node) in &document.entries {
+        match key.name.as_str() {
+            "vpn" => match &node.value {
+                Value::Table(table) => unknown_keys(table, &vpn_keys, "[vpn]", &mut problems),
                 _ => problems.push((
-                    key.span(),
+                    key.span.clone(),
                     "`vpn` must be a table: write [vpn] on its own line and the properties below it"
                         .to_string(),
                 )),
             },
             "assume" => {
-                if !matches!(value.get_ref(), DeValue::Table(_)) {
+                if !matches!(node.value, Value::Table(_)) {
                     problems.push((
-                        key.span(),
+                        key.span.clone(),
                         "`assume` must be a table: write [assume] on its own line and the assumptions below it"
                             .to_string(),
                     ));
                 }
             }
-            "flow" => array_of_tables(key, value, &FLOW_KEYS, &mut problems),
-            "event" => array_of_tables(key, value, &EVENT_KEYS, &mut problems),
-            "expect" => array_of_tables(key, value, &EXPECT_KEYS, &mut problems),
+            "flow" => array_of_tables(key, node, &FLOW_KEYS, &mut problems),
+            "event" => array_of_tables(key, node, &EVENT_KEYS, &mut problems),
+            "expect" => array_of_tables(key, node, &EXPECT_KEYS, &mut problems),
             other if TOP_KEYS.contains(&other) => {}
-            other => problems.push((key.span(), unknown(other, "at the top level", &TOP_KEYS))),
+            other => problems.push((
+                key.span.clone(),
+                unknown(other, "at the top level", &TOP_KEYS),
+            )),
         }
     }
     problems.sort_by_key(|(span, _)| span.start);
     problems
 }
 
-fn array_of_tables(
-    key: &Spanned<std::borrow::Cow<'_, str>>,
-    value: &Spanned<DeValue<'_>>,
-    keys: &[&str],
-    problems: &mut Vec<Problem>,
-) {
-    let name: &str = key.get_ref();
-    let DeValue::Array(items) = value.get_ref() else {
+fn array_of_tables(key: &Key, node: &Node, keys: &[&str], problems: &mut Vec<Problem>) {
+    let name = key.name.as_str();
+    let Value::Array(items) = &node.value else {
         problems.push((
-            key.span(),
+            key.span.clone(),
             format!("`{name}` must be a list of tables: write [[{name}]] (double brackets) before each one"),
         ));
         return;
     };
-    for item in items.iter() {
-        match item.get_ref() {
-            DeValue::Table(table) => unknown_keys(table, keys, &format!("[[{name}]]"), problems),
+    for item in items {
+        match &item.value {
+            Value::Table(table) => unknown_keys(table, keys, &format!("[[{name}]]"), problems),
             _ => problems.push((
-                item.span(),
+                item.span.clone(),
                 format!("each `{name}` must be a table: write [[{name}]] and its keys below it"),
             )),
         }
     }
 }
 
-fn unknown_keys(table: &DeTable<'_>, known: &[&str], place: &str, problems: &mut Vec<Problem>) {
-    for (key, _) in table.iter() {
-        let name: &str = key.get_ref();
-        if !known.contains(&name) {
-            problems.push((key.span(), unknown(name, &format!("in {place}"), known)));
+fn unknown_keys(table: &Table, known: &[&str], place: &str, problems: &mut Vec<Problem>) {
+    for (key, _) in &table.entries {
+        if !known.contains(&key.name.as_str()) {
+            problems.push((
+                key.span.clone(),
+                unknown(&key.name, &format!("in {place}"), known),
+            ));
         }
     }
 }

@@ -165,8 +165,22 @@ fn wrong_value_type_is_reported() {
     error_at(
         &format!("{HEAD}[vpn]\ninclude_all_networks = \"yes\"\n"),
         4,
-        &["bool"],
+        &[
+            "`include_all_networks` must be true or false",
+            "found a string `\"yes\"`",
+        ],
     );
+}
+
+#[test]
+fn every_wrong_type_is_reported_at_once() {
+    let list = errors(&format!(
+        "{HEAD}seed = \"7\"\n[vpn]\nexclude_apns = 1\n[[flow]]\nname = 2\nkind = \"app\"\nopen = \"0s\"\n"
+    ));
+    let lines: Vec<usize> = list.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 5, 7], "{list:#?}");
+    assert!(list[0].message.contains("whole number"));
+    assert!(list[2].message.contains("`name` must be a quoted string"));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::panels::{Compare, Controls, Downloads, Editor, Inspector, Narration, 
 use super::topology::Topology;
 use crate::playground::{Action, Playground, Step, url};
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -21,6 +21,12 @@ impl Reducible for Playground {
 /// Milliseconds between clock ticks while playing.
 const TICK_MS: u32 = 50;
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = mark)]
+    fn performance_mark(name: &str);
+}
+
 fn location_hash() -> String {
     gloo::utils::window().location().hash().unwrap_or_default()
 }
@@ -33,13 +39,21 @@ pub fn App() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
 
-    // The URL fragment always holds the whole view.
+    // The URL fragment always holds the whole view. It is written just after
+    // the frame (a long link takes milliseconds to store), and not on every
+    // clock tick while playing: browsers throttle pages that rewrite their
+    // address many times a second. Pausing writes the time reached.
     let fragment = url::to_fragment(&state);
-    use_effect_with(fragment.clone(), |fragment| {
-        if let Ok(history) = gloo::utils::window().history() {
-            let _ =
-                history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
-        }
+    use_effect_with((fragment.clone(), state.playing), |(fragment, playing)| {
+        let write = (!playing).then(|| {
+            let address = format!("#{fragment}");
+            Timeout::new(0, move || {
+                if let Ok(history) = gloo::utils::window().history() {
+                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+                }
+            })
+        });
+        move || drop(write)
     });
 
     // The clock, while playing.
@@ -108,6 +122,10 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+
+    // After every render is committed to the page: `make bench-web` times
+    // a toggle from the change event to this mark.
+    use_effect(|| performance_mark("tunnelscope-rendered"));
 
     let state = Shared(Rc::new((*state).clone()));
     let notice = state.notice.clone().map(|n| {

@@ -5,12 +5,12 @@
 use super::Shared;
 use crate::engine::{CapturePoint, packet, pcap};
 use crate::facts::{self, AssumptionValue, PropDefault};
-use crate::library::LIBRARY;
+use crate::library::{BuiltIn, LIBRARY};
 use crate::model::{Network, Route};
 use crate::playground::{Action, Origin, Playground, Step};
 use crate::report;
+use crate::scenario::document::Table;
 use crate::scenario::duration;
-use std::sync::OnceLock;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -23,24 +23,6 @@ pub struct Props {
 #[derive(Properties, PartialEq)]
 pub struct ViewProps {
     pub state: Shared<Playground>,
-}
-
-/// The library's titles, parsed once.
-fn library_titles() -> &'static [(&'static str, String)] {
-    static TITLES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
-    TITLES.get_or_init(|| {
-        LIBRARY
-            .iter()
-            .map(|b| {
-                (
-                    b.name,
-                    b.parse()
-                        .map(|s| s.title)
-                        .unwrap_or_else(|_| b.name.to_string()),
-                )
-            })
-            .collect()
-    })
 }
 
 const RELEASES: [&str; 17] = [
@@ -90,8 +72,8 @@ pub fn Controls(props: &Props) -> Html {
                     if current.is_empty() {
                         <option selected=true value="">{ "(edited)" }</option>
                     }
-                    { for library_titles().iter().map(|(name, title)| html! {
-                        <option value={*name} selected={*name == current}>{ title.clone() }</option>
+                    { for LIBRARY.iter().map(|BuiltIn { name, title, .. }| html! {
+                        <option value={*name} selected={*name == current}>{ *title }</option>
                     }) }
                 </select>
             </label>
@@ -135,13 +117,12 @@ pub fn Controls(props: &Props) -> Html {
             <label class="check"><input type="checkbox" checked={has_vpn} {onchange} />{ " VPN configured" }</label>
         }
     };
-    let table: toml::Table = toml::from_str(&state.text).unwrap_or_default();
-    let written = |key: &str| -> Option<bool> {
-        table
-            .get("vpn")
-            .and_then(|v| v.get(key))
-            .and_then(|v| v.as_bool())
-    };
+    // What the text itself sets (as opposed to defaults); re-read only when
+    // the text changes, not on every clock tick.
+    let table = use_memo(state.text.clone(), |text| {
+        Table::parse(text).unwrap_or_default()
+    });
+    let written = |key: &str| table.flag("vpn", key);
     let properties = facts::PROPERTIES.iter().filter(|p| matches!(p.default, PropDefault::Bool(_))).map(|p| {
         let available = ios >= p.since;
         let default = match p.default {
@@ -170,7 +151,7 @@ pub fn Controls(props: &Props) -> Html {
         }
     });
     let assumptions = facts::ASSUMPTIONS.iter().filter(|a| matches!(a.default, AssumptionValue::Bool(_))).map(|a| {
-        let written = table.get("assume").and_then(|t| t.get(a.key)).and_then(|v| v.as_bool());
+        let written = table.flag("assume", a.key);
         let value = written.map_or("default", |b| if b { "on" } else { "off" });
         let default = matches!(a.default, AssumptionValue::Bool(true));
         let key = a.key.to_string();
