@@ -97,6 +97,8 @@ pub enum Action {
     /// Jump to the next or previous event or packet.
     Step(Step),
     Dismiss,
+    /// Show a message (something the page could not do).
+    Notify(String),
     /// Replace the whole view with the one a link describes.
     OpenLink(String),
 }
@@ -275,6 +277,7 @@ impl Playground {
                 self.time_ms = self.step_target(step).unwrap_or(self.time_ms);
             }
             Action::Dismiss => self.notice = None,
+            Action::Notify(message) => self.notice = Some(message),
             Action::OpenLink(fragment) => *self = (*url::from_fragment(&fragment)).clone(),
         }
     }

@@ -10,7 +10,7 @@ use crate::model::{Network, Route};
 use crate::playground::{Action, Origin, Playground, Step};
 use crate::report;
 use crate::scenario::document::Table;
-use crate::scenario::duration;
+use crate::scenario::{MAX_FILE_BYTES, duration};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -487,6 +487,45 @@ pub fn Editor(props: &Props) -> Html {
             .unwrap_or_default();
         Action::EditText(text)
     });
+    // Opening a file replaces the text, exactly as pasting it would. The
+    // reader is kept until it calls back.
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let onupload = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            // The same file can be chosen again after it is edited on disk.
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            if file.size() > MAX_FILE_BYTES as u64 {
+                dispatch.emit(Action::Notify(format!(
+                    "{} is {} bytes; a scenario may be at most {MAX_FILE_BYTES} bytes",
+                    file.name(),
+                    file.size()
+                )));
+                return;
+            }
+            let dispatch = dispatch.clone();
+            let name = file.name();
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(
+                &file,
+                move |result| match result {
+                    Ok(text) => dispatch.emit(Action::EditText(text)),
+                    Err(error) => {
+                        dispatch.emit(Action::Notify(format!("could not read {name}: {error}")))
+                    }
+                },
+            ));
+        })
+    };
     let errors = state.errors.as_ref().map(|errors| html! {
         <ul class="errors" role="alert">
             { for errors.0.iter().map(|e| html! { <li>{ format!("line {}, column {}: {}", e.line, e.column, e.message) }</li> }) }
@@ -496,6 +535,7 @@ pub fn Editor(props: &Props) -> Html {
         <div class="editor">
             <h3>{ "Scenario (TOML)" }</h3>
             <p class="hint">{ "Edit or paste a scenario; the drawing follows as soon as it is valid. Format: docs/scenario-format.md." }</p>
+            <label class="upload">{ "Open a .toml file: " }<input type="file" accept=".toml,text/plain,application/toml" onchange={onupload} aria-label="Open a scenario file" /></label>
             <textarea value={state.text.clone()} {oninput} spellcheck="false" aria-label="Scenario TOML" rows="18" />
             { for errors }
         </div>

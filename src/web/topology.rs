@@ -63,6 +63,11 @@ fn route_points(
 ) -> Vec<(f64, f64)> {
     let start = (150.0, flow_y);
     match (route, interface) {
+        // A LAN address inside the tunnel ends at the relay: it cannot reach
+        // the phone's home network (the `flow.tunnel-cannot-reach-lan` rule).
+        (Route::Tunnel, _) if destination_local => {
+            vec![start, at::UTUN, at::TUNNEL_PROCESS, at::RELAY]
+        }
         (Route::Tunnel, _) => vec![
             start,
             at::UTUN,
@@ -146,7 +151,9 @@ pub fn Topology(props: &Props) -> Html {
                 <g class={classes!("route", selected.then_some("selected"))}>
                     <polyline points={polyline(&points)} fill="none" stroke={colour}
                         stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
-                    if s.route == Route::Blocked {
+                    if s.route == Route::Tunnel && local {
+                        <text x={format!("{}", end.0 - 40.0)} y={format!("{}", end.1 + 40.0)} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ LAN unreachable from the relay" }</text>
+                    } else if s.route == Route::Blocked {
                         <text x={format!("{}", end.0 + 4.0)} y={format!("{}", end.1 + 5.0)} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ blocked" }</text>
                     } else {
                         <text x={format!("{}", end.0 - 14.0)} y={format!("{}", end.1 - 6.0)} class="route-mark" fill={colour}>{ mark }</text>
@@ -207,6 +214,7 @@ pub fn Topology(props: &Props) -> Html {
     html! {
         <figure class="topology">
             <figcaption>{ props.label.clone() }</figcaption>
+            <div class="canvas">
             <svg viewBox="0 0 960 540" role="img" aria-label="Network topology with each flow's route">
                 <g class="links">
                     <line x1="266" y1="120" x2="400" y2="120" />
@@ -240,6 +248,7 @@ pub fn Topology(props: &Props) -> Html {
                 <g class="flows">{ for lines }</g>
                 <g class="packets">{ for dots }</g>
             </svg>
+            </div>
             <p class="legend">
                 <span class="key tunnel">{ "━ T tunnel" }</span>
                 <span class="key direct">{ "╍ D direct" }</span>

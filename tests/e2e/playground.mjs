@@ -104,6 +104,19 @@ try {
   const bytes = readFileSync(file);
   check(bytes.length > 24 && bytes.readUInt32LE(0) === 0xa1b2c3d4, 'the en0 pcap downloads with a pcap header');
 
+  // Opening a scenario file: a broken one shows its error at line:column
+  // and keeps the text; a good one replaces the drawing.
+  const upload = 'input[type="file"][aria-label="Open a scenario file"]';
+  await page.setInputFiles(upload, { name: 'broken.toml', mimeType: 'text/plain',
+    buffer: Buffer.from('title = "uploaded"\nios = "16.4"\nnetwrok = "wifi"\n') });
+  await page.waitForSelector('.errors');
+  check((await page.textContent('.errors')).includes('line 3, column 1'), 'an uploaded broken file shows its error at line 3, column 1');
+  check((await page.inputValue('textarea')).includes('netwrok'), 'the uploaded text stays in the editor');
+  await page.setInputFiles(upload, { name: 'good.toml', mimeType: 'text/plain',
+    buffer: Buffer.from('title = "uploaded and valid"\nios = "16.4"\n\n[[flow]]\nname = "web"\nkind = "app"\nopen = "0s"\n') });
+  await page.waitForFunction(() => document.querySelector('.scenario-title')?.textContent === 'uploaded and valid');
+  check(!(await page.$('.errors')), 'an uploaded valid file replaces the drawing');
+
   // A bad link: a message, and the default view.
   await page.goto(origin + '/#s=%%%');
   await page.waitForSelector('.notice');
