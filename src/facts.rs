@@ -118,6 +118,8 @@ const THIS_PROJECT: &str = "tunnelscope: inferred here (no public source)";
 const IVPN_ISSUE_146: &str = "https://github.com/ivpn/ios-app/issues/146";
 const IVPN_ISSUE_360: &str = "https://github.com/ivpn/ios-app/issues/360";
 const DISCONNECT_ME: &str = "https://news.ycombinator.com/item?id=34054178";
+const IVPN_ISSUE_283: &str = "https://github.com/ivpn/ios-app/issues/283";
+const FXTECH_2026: &str = "https://fxtechnology.org/mullvad-to-add-feature-that-forces-all-ios-traffic-through-the-vpn-tunnel/";
 const MULLVAD_SETTINGS_VIEW: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsView.swift";
 
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
@@ -285,6 +287,9 @@ pub enum AssumptionId {
     IanHonoursExcludedRoutes,
     ConnectTime,
     ReassertTime,
+    UpdateRetryDelay,
+    PostUpdateLeakLater16,
+    RebootTime,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -308,7 +313,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 8] = [
+pub static ASSUMPTIONS: [Assumption; 11] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -373,6 +378,30 @@ pub static ASSUMPTIONS: [Assumption; 8] = [
         why: "depends on the VPN protocol and the new network; no source gives a figure, so it is a parameter",
         basis: THIS_PROJECT,
     },
+    Assumption {
+        id: AssumptionId::UpdateRetryDelay,
+        key: "update_retry_delay",
+        default: AssumptionValue::Millis(60_000),
+        meaning: "how long after a reboot the App Store retries an update of the VPN app that could not finish",
+        why: "Mullvad and the press describe the retry that makes the loop, but no source says when (or whether always) it happens",
+        basis: YOOTA_2026,
+    },
+    Assumption {
+        id: AssumptionId::PostUpdateLeakLater16,
+        key: "post_update_leak_later_16",
+        default: AssumptionValue::Bool(true),
+        meaning: "the \"shows Connected, traffic outside\" state after an app upgrade, reported on iOS 16.0, also happens on later 16.x releases",
+        why: "IVPN reported it on iOS 16.0; the stored copy of the report breaks off at the 16.1 beta, and no source says which release fixed it",
+        basis: IVPN_ISSUE_283,
+    },
+    Assumption {
+        id: AssumptionId::RebootTime,
+        key: "reboot_time",
+        default: AssumptionValue::Millis(30_000),
+        meaning: "how long a restart takes until the phone is back on its network",
+        why: "not a VPN fact and it varies by device; a round figure so the reboot is visible on the timeline",
+        basis: THIS_PROJECT,
+    },
 ];
 
 pub fn assumption(id: AssumptionId) -> &'static Assumption {
@@ -405,6 +434,16 @@ pub enum Fact {
     TunnelRestarting,
     OnDemandRestarts,
     DisconnectAfterLoss,
+    // The VPN app's own update, and restarts
+    UpdateNotice,
+    UpdateStopsProvider,
+    UpdateBlocksEverything,
+    UpdateLeaksWithoutIan,
+    UpdateReconnects,
+    UpdateRetries,
+    PostUpdateLeak,
+    Rebooting,
+    OffAfterReboot,
     // Traffic with its own fixed path
     CarrierOnlyServices,
     VpnTransportOutside,
@@ -581,6 +620,97 @@ pub static RULES: &[Rule] = &[
         says: "Whether a user disconnect brings traffic back after the provider was lost with includeAllNetworks on is not documented; the model follows the assumption.",
         source: MULLVAD_SETTINGS_VIEW,
         assumption: Some(AssumptionId::DisconnectRecoversLostTunnel),
+    },
+    // --- the VPN app's own update, and restarts -----------------------------
+    Rule {
+        fact: Fact::UpdateNotice,
+        id: "update.notice",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "With includeAllNetworks on and a newer version in the App Store, Mullvad's tunnel process posts an \"Update available\" notification telling the user to turn off Force all apps or disconnect before updating, and the app shows a critical in-app banner while the tunnel is up. With notifications off the notification never arrives; the app warned about this when the feature was turned on.",
+        source: MULLVAD_UPDATE_NOTICE,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::UpdateStopsProvider,
+        id: "update.provider-stopped",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "While the App Store installs an update of the VPN app, the running app and its tunnel provider are stopped so they can be replaced, and the VPN disconnects (Mullvad's 2026 post as the press summarises it; how iOS does this is not public).",
+        source: FXTECH_2026,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::UpdateBlocksEverything,
+        id: "update.ian-blocks-all",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "With includeAllNetworks on, iOS keeps sending traffic to the absent tunnel instead of the physical interface: everything that is not always excluded is dropped, the App Store's download of the update included, so the update cannot finish and the phone has no connectivity until it is rebooted (Mullvad).",
+        source: MULLVAD_BLOG_2025,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::UpdateLeaksWithoutIan,
+        id: "update.direct-while-replaced",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "Without includeAllNetworks, while the provider is being replaced its routes are gone and traffic leaves through the physical interface: the update window is a leak (Mullvad says both of its update workarounds leak during the update).",
+        source: YOOTA_2026,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::UpdateReconnects,
+        id: "update.reconnects",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "When the update has installed, the new version's tunnel is reconnected (IVPN, reporting what it saw with WireGuard and OpenVPN).",
+        source: IVPN_ISSUE_283,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::UpdateRetries,
+        id: "update.retry-after-reboot",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "After the reboot the App Store tries the update again and the cycle repeats: the update loop. Whether it always retries, and after how long, is not documented (the model waits update_retry_delay).",
+        source: YOOTA_2026,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::PostUpdateLeak,
+        id: "update.appears-connected",
+        ios: Releases::between(v(16, 0, 0), v(16, 1, 0)),
+        evidence: Evidence::Reported,
+        says: "After an app upgrade on iOS 16.0 the app shows \"Connected\", but traffic goes outside the tunnel with the phone's real address until the user reconnects by hand (WireGuard and OpenVPN providers; IKEv2 unaffected; reproduced with another vendor's app).",
+        source: IVPN_ISSUE_283,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::PostUpdateLeak,
+        id: "update.appears-connected",
+        ios: Releases::between(v(16, 1, 0), v(17, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "Reported on iOS 16.0: after an app upgrade the app shows \"Connected\" while traffic goes outside the tunnel until a manual reconnect. Whether later 16.x releases fixed it is not public; the model follows the assumption.",
+        source: IVPN_ISSUE_283,
+        assumption: Some(AssumptionId::PostUpdateLeakLater16),
+    },
+    Rule {
+        fact: Fact::Rebooting,
+        id: "phone.rebooting",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The phone is restarting: no interface is up and every connection is reset; apps reconnect once it is back.",
+        source: THIS_PROJECT,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::OffAfterReboot,
+        id: "phone.reboot-vpn-off",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "After a restart a VPN without a Connect on-demand rule stays off until the user connects it, so traffic goes outside the tunnel (on-demand rules are what start a VPN without the user).",
+        source: DOC_ON_DEMAND,
+        assumption: None,
     },
     // --- traffic with its own fixed path ----------------------------------
     Rule {

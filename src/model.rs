@@ -198,6 +198,13 @@ spelled_enum! {
         Lost => "lost",
         /// A setting changed; the tunnel is being stopped and started again.
         Restarting => "restarting",
+        /// The App Store is replacing the VPN app: its provider is stopped.
+        Updating => "updating",
+        /// After an app upgrade the app shows "Connected" but the system
+        /// routes nothing into the tunnel (IVPN ios-app #283, iOS 16).
+        AppearsConnected => "appears-connected",
+        /// The phone is restarting: nothing runs.
+        Rebooting => "rebooting",
     }
 }
 
@@ -210,6 +217,7 @@ impl TunnelState {
                 | TunnelState::Connected
                 | TunnelState::Reasserting
                 | TunnelState::Lost
+                | TunnelState::Updating
         )
     }
 }

@@ -29,6 +29,23 @@ struct World {
     transition_done_at: Option<u64>,
     /// The user disconnected while the provider was lost.
     disconnected_after_loss: bool,
+    /// Whether the user lets apps post notifications.
+    notifications: bool,
+    /// An App Store update of the VPN app has started and not finished;
+    /// its length when nothing stops the download.
+    update: Option<u64>,
+    /// The App Store is working on it (a reboot interrupts it until the
+    /// App Store retries).
+    update_active: bool,
+    /// When the update finishes, while its download can make progress.
+    update_done_at: Option<u64>,
+    /// When the App Store retries an unfinished update after a reboot.
+    retry_at: Option<u64>,
+    /// While restarting: when the phone is back, and on which network.
+    rebooting_until: Option<u64>,
+    network_before_reboot: Option<Network>,
+    /// The VPN is off because the phone restarted without on-demand.
+    off_after_reboot: bool,
 }
 
 impl World {
@@ -48,6 +65,14 @@ impl World {
             vpn: scenario.vpn.clone(),
             transition_done_at: None,
             disconnected_after_loss: false,
+            notifications: scenario.notifications,
+            update: None,
+            update_active: false,
+            update_done_at: None,
+            retry_at: None,
+            rebooting_until: None,
+            network_before_reboot: None,
+            off_after_reboot: false,
         }
     }
 
@@ -70,6 +95,38 @@ impl World {
     fn ian(&self) -> bool {
         self.vpn.as_ref().is_some_and(VpnConfig::ian)
     }
+
+    /// The tunnel provider is running (so an update has something to stop).
+    fn provider_running(&self) -> bool {
+        matches!(
+            self.tunnel,
+            TunnelState::Connecting
+                | TunnelState::Connected
+                | TunnelState::Reasserting
+                | TunnelState::Restarting
+                | TunnelState::AppearsConnected
+        )
+    }
+
+    fn context<'a>(&'a self, assume: &'a Assumptions) -> Context<'a> {
+        Context {
+            ios: self.ios,
+            vpn: self.vpn.as_ref(),
+            assume,
+            network: self.network,
+            tunnel: self.tunnel,
+            disconnected_after_loss: self.disconnected_after_loss,
+            rebooting: self.rebooting_until.is_some(),
+            off_after_reboot: self.off_after_reboot,
+        }
+    }
+}
+
+/// `text (rule id)`, with the rule for this release.
+fn cite(fact: Fact, ios: IosVersion) -> String {
+    facts::lookup(fact, ios)
+        .map(|r| format!(" ({})", r.id))
+        .unwrap_or_default()
 }
 
 fn first_tunnel_action_is_connect(scenario: &Scenario) -> bool {
@@ -79,7 +136,12 @@ fn first_tunnel_action_is_connect(scenario: &Scenario) -> bool {
         .find(|e| {
             matches!(
                 e.action,
-                Action::Connect | Action::Disconnect | Action::TunnelLost | Action::Set(_)
+                Action::Connect
+                    | Action::Disconnect
+                    | Action::TunnelLost
+                    | Action::Set(_)
+                    | Action::AppUpdate(_)
+                    | Action::Reboot
             )
         })
         .is_some_and(|e| e.action == Action::Connect)
@@ -92,8 +154,66 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
         None => "until there is a network again".to_string(),
     };
     match action {
+        _ if world.rebooting_until.is_some() && !matches!(action, Action::Reboot) => {
+            "nothing happens: the phone is restarting".to_string()
+        }
+        Action::Connect | Action::Disconnect | Action::Set(_)
+            if world.tunnel == TunnelState::Updating =>
+        {
+            format!(
+                "no change: the VPN app is being replaced by the update{}",
+                if world.ian() {
+                    cite(Fact::UpdateBlocksEverything, world.ios)
+                } else {
+                    cite(Fact::UpdateStopsProvider, world.ios)
+                }
+            )
+        }
+        Action::UpdateAvailable => {
+            let rule = cite(Fact::UpdateNotice, world.ios);
+            match (world.ian(), world.notifications) {
+                (true, true) => format!(
+                    "a newer version is in the App Store: the tunnel process posts \"Update available\" (turn off Force all apps or disconnect before updating) and the app shows a banner{rule}"
+                ),
+                (true, false) => format!(
+                    "a newer version is in the App Store, but notifications are off: the warning never arrives; only the in-app banner shows, if the app is opened{rule}"
+                ),
+                (false, _) => format!(
+                    "a newer version is in the App Store; without Force all apps the app warns about nothing{rule}"
+                ),
+            }
+        }
+        Action::AppUpdate(length) => start_update(world, *length),
+        Action::Reboot => {
+            let back = now + assume.millis(AssumptionId::RebootTime);
+            if world.rebooting_until.is_none() {
+                world.network_before_reboot = world.network;
+            }
+            world.rebooting_until = Some(back);
+            world.network = None;
+            world.transition_done_at = None;
+            world.update_done_at = None;
+            world.update_active = false;
+            world.retry_at = None;
+            world.disconnected_after_loss = false;
+            world.off_after_reboot = false;
+            if world.tunnel != TunnelState::Absent {
+                world.tunnel = TunnelState::Rebooting;
+            }
+            let pending = if world.update.is_some() {
+                "; the unfinished update stays pending"
+            } else {
+                ""
+            };
+            format!(
+                "the phone restarts: every connection is reset{}, back at {}{pending}",
+                cite(Fact::Rebooting, world.ios),
+                duration::format(back)
+            )
+        }
         Action::Connect => match world.tunnel {
             TunnelState::Off | TunnelState::Lost => {
+                world.off_after_reboot = false;
                 world.disconnected_after_loss = false;
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
@@ -121,8 +241,13 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
                     "the user disconnects after the loss and the VPN turns off ({rule}: disconnect_recovers_lost_tunnel = true)"
                 );
             }
+            let was_stale = world.tunnel == TunnelState::AppearsConnected;
             world.tunnel = TunnelState::Off;
+            world.off_after_reboot = false;
             world.schedule(now, assume);
+            if was_stale {
+                return "the user disconnects the VPN that only appeared connected".to_string();
+            }
             "the user disconnects the VPN; on-demand does not bring it back".to_string()
         }
         Action::TunnelLost => {
@@ -215,6 +340,136 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
     }
 }
 
+/// The App Store starts installing the VPN app (by the user, or retrying
+/// after a reboot).
+fn start_update(world: &mut World, length: u64) -> String {
+    world.update = Some(length);
+    world.update_active = true;
+    world.update_done_at = None;
+    world.retry_at = None;
+    if !world.provider_running() && world.tunnel != TunnelState::Lost {
+        return "the App Store installs the update; the VPN is not running, so nothing is stopped"
+            .to_string();
+    }
+    world.tunnel = TunnelState::Updating;
+    world.transition_done_at = None;
+    let mut effect = format!(
+        "the App Store starts installing the update: the VPN app and its tunnel provider are stopped{}",
+        cite(Fact::UpdateStopsProvider, world.ios)
+    );
+    if world.ian() {
+        effect.push_str(&format!(
+            "; with includeAllNetworks on, traffic goes to the absent tunnel and is dropped, the download included{}",
+            cite(Fact::UpdateBlocksEverything, world.ios)
+        ));
+    } else {
+        effect.push_str(&format!(
+            "; without includeAllNetworks, traffic goes outside the tunnel meanwhile{}",
+            cite(Fact::UpdateLeaksWithoutIan, world.ios)
+        ));
+    }
+    effect
+}
+
+/// What happens by itself at `now` (a restart or an update finishing, the
+/// App Store retrying), as (what, effect) lines for the trace.
+fn happenings(world: &mut World, now: u64, assume: &Assumptions) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if world.rebooting_until == Some(now) {
+        world.rebooting_until = None;
+        world.network = world.network_before_reboot.take();
+        let mut effect = String::from("the phone is back");
+        if let Some(vpn) = &world.vpn {
+            if vpn.on_demand {
+                world.tunnel = TunnelState::Connecting;
+                world.schedule(now, assume);
+                effect.push_str(&format!(
+                    "; on-demand starts the VPN{}",
+                    cite(Fact::OnDemandRestarts, world.ios)
+                ));
+            } else {
+                world.tunnel = TunnelState::Off;
+                world.off_after_reboot = true;
+                effect.push_str(&format!(
+                    "; without on-demand the VPN stays off{}",
+                    cite(Fact::OffAfterReboot, world.ios)
+                ));
+            }
+        }
+        if world.update.is_some() {
+            let at = now + assume.millis(AssumptionId::UpdateRetryDelay);
+            world.retry_at = Some(at);
+            effect.push_str(&format!(
+                "; the App Store will retry the update at {}{}",
+                duration::format(at),
+                cite(Fact::UpdateRetries, world.ios)
+            ));
+        }
+        out.push(("reboot done".to_string(), effect));
+    }
+    if world.update_done_at == Some(now) {
+        world.update_done_at = None;
+        world.update = None;
+        world.update_active = false;
+        world.retry_at = None;
+        let effect = if world.tunnel == TunnelState::Updating {
+            let stale = facts::lookup(Fact::PostUpdateLeak, world.ios)
+                .is_some_and(|r| r.assumption.is_none_or(|a| assume.flag(a)));
+            if stale && !world.ian() {
+                world.tunnel = TunnelState::AppearsConnected;
+                format!(
+                    "the update is installed and the app shows Connected, but nothing goes into the tunnel until the user reconnects{}",
+                    cite(Fact::PostUpdateLeak, world.ios)
+                )
+            } else {
+                world.tunnel = TunnelState::Connecting;
+                world.schedule(now, assume);
+                format!(
+                    "the update is installed and the new version's tunnel reconnects{}",
+                    cite(Fact::UpdateReconnects, world.ios)
+                )
+            }
+        } else {
+            "the update is installed; the VPN stays as it was (the app does not reconnect by itself)"
+                .to_string()
+        };
+        out.push(("app-update done".to_string(), effect));
+    }
+    if world.retry_at == Some(now) {
+        let length = world.update.unwrap_or(crate::scenario::DEFAULT_UPDATE_MS);
+        let effect = format!(
+            "the App Store retries the update{}; {}",
+            cite(Fact::UpdateRetries, world.ios),
+            start_update(world, length)
+        );
+        out.push(("app-update (retry)".to_string(), effect));
+    }
+    out
+}
+
+/// An update's download makes progress only while the App Store can reach
+/// its servers; cut off, it starts again when it can (a simplification).
+fn track_update(world: &mut World, now: u64, assume: &Assumptions) {
+    let Some(length) = world.update.filter(|_| world.update_active) else {
+        world.update_done_at = None;
+        return;
+    };
+    let reachable = matches!(
+        policy::decide(
+            &world.context(assume),
+            crate::model::FlowKind::AppStore,
+            None
+        )
+        .route,
+        Route::Direct | Route::Tunnel
+    );
+    if !reachable {
+        world.update_done_at = None;
+    } else if world.update_done_at.is_none() {
+        world.update_done_at = Some(now + length);
+    }
+}
+
 /// A flow's progress through the run.
 struct FlowRun {
     connection: Option<Connection>,
@@ -287,6 +542,13 @@ pub fn run(scenario: &Scenario) -> Trace {
             world.tunnel = TunnelState::Connected;
             world.transition_done_at = None;
         }
+        for (action, effect) in happenings(&mut world, now, assume) {
+            events.push(EventTrace {
+                at_ms: now,
+                action,
+                effect,
+            });
+        }
         while let Some(event) = scenario.events.get(next_event).filter(|e| e.at_ms == now) {
             let effect = apply(&mut world, &event.action, now, assume);
             events.push(EventTrace {
@@ -296,16 +558,10 @@ pub fn run(scenario: &Scenario) -> Trace {
             });
             next_event += 1;
         }
+        track_update(&mut world, now, assume);
         record_state(&mut states, &world, now);
 
-        let ctx = Context {
-            ios: scenario.ios,
-            vpn: world.vpn.as_ref(),
-            assume,
-            network: world.network,
-            tunnel: world.tunnel,
-            disconnected_after_loss: world.disconnected_after_loss,
-        };
+        let ctx = world.context(assume);
         for (flow, run) in scenario.flows.iter().zip(&mut flows) {
             let open = flow.open_ms <= now && now < flow.close_ms;
             if !open {
@@ -335,6 +591,9 @@ pub fn run(scenario: &Scenario) -> Trace {
         let next = [
             scenario.events.get(next_event).map(|e| e.at_ms),
             world.transition_done_at,
+            world.update_done_at,
+            world.rebooting_until,
+            world.retry_at,
             scenario
                 .flows
                 .iter()

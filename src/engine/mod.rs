@@ -717,7 +717,15 @@ impl Engine<'_> {
         self.current = (network, tunnel);
         // The tunnel process keeps its transport on the current network.
         let wanted = match (tunnel, network) {
-            (TunnelState::Absent | TunnelState::Off | TunnelState::Lost, _) | (_, None) => None,
+            (
+                TunnelState::Absent
+                | TunnelState::Off
+                | TunnelState::Lost
+                | TunnelState::Updating
+                | TunnelState::Rebooting,
+                _,
+            )
+            | (_, None) => None,
             (_, Some(Network::Wifi)) => Some(Node::PhoneEn0),
             (_, Some(Network::Cellular)) => Some(Node::PhonePdp),
         };
@@ -740,7 +748,11 @@ impl Engine<'_> {
                         self.send_transport(tunnel::DATA, &inner, now);
                     }
                 }
-                TunnelState::Off | TunnelState::Lost | TunnelState::Absent => {
+                TunnelState::Off
+                | TunnelState::Lost
+                | TunnelState::Absent
+                | TunnelState::Updating
+                | TunnelState::Rebooting => {
                     for inner in std::mem::take(&mut self.tunnel.held) {
                         let ends = packet::ends(&inner);
                         let flow = self.flow_of(&ends, true);

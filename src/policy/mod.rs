@@ -149,6 +149,10 @@ pub struct Context<'a> {
     /// The user disconnected after the tunnel provider was lost (what that
     /// does is an assumption, so the rule chain must say so).
     pub disconnected_after_loss: bool,
+    /// The phone is restarting.
+    pub rebooting: bool,
+    /// The VPN is off because the phone restarted without on-demand.
+    pub off_after_reboot: bool,
 }
 
 impl Context<'_> {
@@ -370,6 +374,9 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
         ios: ctx.ios,
         rules: Vec::new(),
     };
+    if ctx.rebooting {
+        return chain.offline(Fact::Rebooting);
+    }
     let Some(network) = ctx.network else {
         return chain.offline(Fact::NoNetwork);
     };
@@ -449,6 +456,7 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
     };
     match ctx.tunnel {
         TunnelState::Absent => return outside(chain, Fact::NoVpn),
+        TunnelState::Off if ctx.off_after_reboot => return outside(chain, Fact::OffAfterReboot),
         TunnelState::Off => {
             if ctx.disconnected_after_loss {
                 chain.push(Fact::DisconnectAfterLoss);
@@ -463,7 +471,7 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
     match kind {
         FlowKind::VpnTransport => return outside(chain, Fact::VpnTransportOutside),
         // With the provider gone, only the app itself is left to call.
-        FlowKind::VpnApi if ctx.tunnel != TunnelState::Lost => {
+        FlowKind::VpnApi if !matches!(ctx.tunnel, TunnelState::Lost | TunnelState::Updating) => {
             return outside(chain, Fact::ProviderApiOutside);
         }
         FlowKind::TunnelProbe => {
@@ -515,6 +523,15 @@ fn with_include_all_networks(
     if ctx.disconnected_after_loss && ctx.tunnel == TunnelState::Lost {
         chain.push(Fact::DisconnectAfterLoss);
     }
+    if ctx.tunnel == TunnelState::Updating {
+        chain.push(Fact::UpdateStopsProvider);
+    }
+    // While the app is replaced the block is the update loop Mullvad saw.
+    let blocked = if ctx.tunnel == TunnelState::Updating {
+        Fact::UpdateBlocksEverything
+    } else {
+        Fact::IanBlocksWhileDown
+    };
     let excluded = match kind {
         FlowKind::LocalNetwork => {
             if vpn.enforce_routes == Some(true) {
@@ -590,7 +607,7 @@ fn with_include_all_networks(
         if ctx.assume.flag(AssumptionId::ExclusionsHoldWhileTunnelDown) {
             return chain.finish(Route::Direct, physical, seen);
         }
-        chain.push(Fact::IanBlocksWhileDown);
+        chain.push(blocked);
         return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
     }
 
@@ -609,7 +626,7 @@ fn with_include_all_networks(
         chain.push(Fact::IanAllTraffic);
         into_tunnel(kind, chain)
     } else {
-        chain.push(Fact::IanBlocksWhileDown);
+        chain.push(blocked);
         chain.finish(Route::Blocked, Interface::None, SeenAs::None)
     }
 }
@@ -629,6 +646,15 @@ fn without_include_all_networks(
         }
         TunnelState::Lost => {
             chain.push(Fact::TunnelLost);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        TunnelState::Updating => {
+            chain.push(Fact::UpdateStopsProvider);
+            chain.push(Fact::UpdateLeaksWithoutIan);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        TunnelState::AppearsConnected if facts::lookup(Fact::PostUpdateLeak, ctx.ios).is_some() => {
+            chain.push(Fact::PostUpdateLeak);
             return chain.finish(Route::Direct, physical, seen);
         }
         _ => {}

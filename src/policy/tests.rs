@@ -73,6 +73,8 @@ impl Phone {
             network: self.network,
             tunnel: self.tunnel,
             disconnected_after_loss: false,
+            rebooting: false,
+            off_after_reboot: false,
         };
         decide(&ctx, kind, existing)
     }
@@ -817,7 +819,7 @@ mod properties {
             let vpn = vpn_for(ios, vpn_bits);
             let tunnel = if vpn.is_none() { TunnelState::Absent } else if tunnel == TunnelState::Absent { TunnelState::Off } else { tunnel };
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel, disconnected_after_loss: false };
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel, disconnected_after_loss: false, rebooting: false, off_after_reboot: false };
             let d = decide(&ctx, kind, existing);
 
             // Every decision names at least one rule, each with a source.
@@ -862,7 +864,7 @@ mod properties {
             prop_assume!(vpn.include_all_networks.is_some());
             vpn.include_all_networks = Some(true);
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected, disconnected_after_loss: false };
+            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected, disconnected_after_loss: false, rebooting: false, off_after_reboot: false };
             let d = decide(&ctx, kind, None);
             if !may_escape_ian(kind) && vpn.excluded_routes.is_empty() {
                 prop_assert_ne!(d.route, Route::Direct, "{} went direct: {:?}", kind, d.rules);
@@ -880,7 +882,7 @@ mod properties {
         ) {
             let vpn = vpn_for(ios, vpn_bits | 1);
             let assume = Assumptions::default();
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel, disconnected_after_loss: false };
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel, disconnected_after_loss: false, rebooting: false, off_after_reboot: false };
             prop_assert_eq!(decide(&ctx, kind, existing), decide(&ctx, kind, existing));
         }
     }

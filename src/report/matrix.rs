@@ -141,6 +141,8 @@ fn cell(
         network: Some(options.network),
         tunnel: TunnelState::Connected,
         disconnected_after_loss: false,
+        rebooting: false,
+        off_after_reboot: false,
     };
     let before = existing.then_some(Connection {
         route: Route::Direct,

@@ -193,7 +193,11 @@ pub fn text(trace: &Trace) -> String {
             out,
             "  {:<12} network {:<9} tunnel {}{}",
             span(st.from_ms, st.to_ms),
-            st.network.map_or("airplane", |n| n.as_str()),
+            match (st.network, st.tunnel) {
+                (Some(n), _) => n.as_str(),
+                (None, crate::model::TunnelState::Rebooting) => "none",
+                (None, _) => "airplane",
+            },
             st.tunnel,
             if st.include_all_networks {
                 " (includeAllNetworks set)"

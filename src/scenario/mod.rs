@@ -36,6 +36,8 @@ pub struct Scenario {
     /// Milliseconds of simulated time the scenario covers.
     pub duration_ms: u64,
     pub seed: u64,
+    /// Whether the user lets apps post notifications (the update warning).
+    pub notifications: bool,
     /// `None`: no VPN configured.
     pub vpn: Option<VpnConfig>,
     pub assume: Assumptions,
@@ -73,7 +75,16 @@ pub enum Action {
     /// The tunnel provider goes away without the user asking.
     TunnelLost,
     Set(Setting),
+    /// The VPN app learns that a newer version is in the App Store.
+    UpdateAvailable,
+    /// The App Store downloads and installs the VPN app; milliseconds it
+    /// takes when nothing stops it.
+    AppUpdate(u64),
+    Reboot,
 }
+
+/// How long an App Store update of the VPN app takes unless a scenario says.
+pub const DEFAULT_UPDATE_MS: u64 = 20_000;
 
 /// A `set:<property>=<value>` change.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,8 +17,7 @@ use std::ops::Range;
 /// A time in milliseconds and where the file wrote it.
 type TimeAt = (u64, Range<usize>);
 
-const EVENT_CHOICES: &str = "\"connect\", \"disconnect\", \"network:wifi\", \"network:cellular\", \"airplane:on\", \"airplane:off\", \"tunnel:lost\" or \"set:<vpn property>=<value>\"";
-const RESERVED_EVENTS: [&str; 3] = ["update-available", "app-update", "reboot"];
+const EVENT_CHOICES: &str = "\"connect\", \"disconnect\", \"network:wifi\", \"network:cellular\", \"airplane:on\", \"airplane:off\", \"tunnel:lost\", \"update-available\", \"app-update\", \"reboot\" or \"set:<vpn property>=<value>\"";
 
 /// Maps byte offsets to 1-based line and column (in characters).
 struct Positions<'a> {
@@ -246,6 +245,8 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         Some((n, _)) => n as u64,
     };
 
+    let notifications = boolean(document, "notifications", problems).is_none_or(|(on, _)| on);
+
     // Without a valid release nothing version-dependent can be checked; the
     // rest of the file is still checked for the problems it can have.
     let ios_for_checks = ios.unwrap_or(IosVersion::new(26, 0, 0));
@@ -380,6 +381,7 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         network,
         duration_ms,
         seed,
+        notifications,
         vpn,
         assume,
         flows,
@@ -638,15 +640,21 @@ fn validate_event(
             problems,
         )
         .map(Action::Set),
-        other if RESERVED_EVENTS.contains(&other) => {
-            problems.at(
-                span.clone(),
-                format!(
-                    "`{other}` is reserved for the app-update lifecycle scenarios and not supported by this version; the events are {EVENT_CHOICES}"
-                ),
-            );
-            None
+        "update-available" => Some(Action::UpdateAvailable),
+        "app-update" => {
+            let length = match table.get("duration") {
+                Some(d) => match duration_value(d, "duration", problems) {
+                    Some(0) => {
+                        problems.at(d.span.clone(), "an update takes longer than 0s");
+                        None
+                    }
+                    other => other,
+                },
+                None => Some(super::DEFAULT_UPDATE_MS),
+            };
+            length.map(Action::AppUpdate)
         }
+        "reboot" => Some(Action::Reboot),
         other => {
             problems.at(
                 span.clone(),
@@ -655,9 +663,22 @@ fn validate_event(
             None
         }
     }?;
+    if let Some(d) = table.get("duration")
+        && !matches!(action, Action::AppUpdate(_))
+    {
+        problems.at(
+            d.span.clone(),
+            format!("only an \"app-update\" event takes a `duration`; `{text}` does not"),
+        );
+    }
     let needs_vpn = matches!(
         action,
-        Action::Connect | Action::Disconnect | Action::TunnelLost | Action::Set(_)
+        Action::Connect
+            | Action::Disconnect
+            | Action::TunnelLost
+            | Action::Set(_)
+            | Action::UpdateAvailable
+            | Action::AppUpdate(_)
     );
     if needs_vpn && !has_vpn {
         problems.at(

@@ -5,11 +5,21 @@ use super::document::{Key, Node, Problem, Table, Value};
 use crate::facts;
 use crate::model::list_choices;
 
-pub const TOP_KEYS: [&str; 10] = [
-    "title", "ios", "network", "duration", "seed", "vpn", "assume", "flow", "event", "expect",
+pub const TOP_KEYS: [&str; 11] = [
+    "title",
+    "ios",
+    "network",
+    "duration",
+    "seed",
+    "notifications",
+    "vpn",
+    "assume",
+    "flow",
+    "event",
+    "expect",
 ];
 pub const FLOW_KEYS: [&str; 4] = ["name", "kind", "open", "close"];
-pub const EVENT_KEYS: [&str; 2] = ["at", "do"];
+pub const EVENT_KEYS: [&str; 3] = ["at", "do", "duration"];
 pub const EXPECT_KEYS: [&str; 5] = ["flow", "at", "route", "seen_as", "interface"];
 
 pub fn check(document: &Table) -> Vec<Problem> {

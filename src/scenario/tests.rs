@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::facts::AssumptionId;
+use std::ops::Not;
 
 const HEAD: &str = "title = \"t\"\nios = \"18.2\"\n";
 
@@ -382,9 +383,46 @@ fn unknown_event_lists_the_events() {
 }
 
 #[test]
-fn reserved_lifecycle_events_say_so() {
-    let text = format!("{HEAD}[vpn]\n{}", event("1s", "app-update"));
-    error_at(&text, 6, &["reserved", "app-update"]);
+fn lifecycle_events_parse_with_their_defaults() {
+    let text = format!(
+        "{HEAD}[vpn]\n{}{}{}[[event]]\nat = \"3s\"\ndo = \"app-update\"\nduration = \"45s\"\n",
+        event("1s", "update-available"),
+        event("2s", "app-update"),
+        event("9s", "reboot")
+    );
+    let actions: Vec<Action> = ok(&text).events.into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::UpdateAvailable,
+            Action::AppUpdate(crate::scenario::DEFAULT_UPDATE_MS),
+            Action::AppUpdate(45_000),
+            Action::Reboot
+        ]
+    );
+    assert!(
+        ok(&format!("{HEAD}notifications = false\n"))
+            .notifications
+            .not()
+    );
+    assert!(ok(HEAD).notifications);
+}
+
+#[test]
+fn lifecycle_events_are_checked() {
+    // Only app-update takes a duration.
+    let text = format!("{HEAD}[vpn]\n[[event]]\nat = \"1s\"\ndo = \"reboot\"\nduration = \"5s\"\n");
+    error_at(&text, 7, &["only an \"app-update\"", "`reboot`"]);
+    // Updating the VPN app needs a VPN; a reboot does not.
+    error_at(
+        &format!("{HEAD}{}", event("1s", "app-update")),
+        5,
+        &["needs a VPN"],
+    );
+    assert_eq!(
+        ok(&format!("{HEAD}{}", event("1s", "reboot"))).events.len(),
+        1
+    );
 }
 
 #[test]
