@@ -413,8 +413,7 @@ fn happenings(world: &mut World, now: u64, assume: &Assumptions) -> Vec<(String,
         world.update_active = false;
         world.retry_at = None;
         let effect = if world.tunnel == TunnelState::Updating {
-            let stale = facts::lookup(Fact::PostUpdateLeak, world.ios)
-                .is_some_and(|r| r.assumption.is_none_or(|a| assume.flag(a)));
+            let stale = policy::holds(Fact::PostUpdateLeak, &world.context(assume));
             if stale && !world.ian() {
                 world.tunnel = TunnelState::AppearsConnected;
                 format!(

@@ -257,7 +257,7 @@ impl Chain {
 
 /// The row of `fact` for this release, if it exists there and its
 /// assumption (if any) holds.
-fn holds(fact: Fact, ctx: &Context<'_>) -> bool {
+pub(crate) fn holds(fact: Fact, ctx: &Context<'_>) -> bool {
     facts::lookup(fact, ctx.ios)
         .is_some_and(|rule| rule.assumption.is_none_or(|a| ctx.assume.flag(a)))
 }
