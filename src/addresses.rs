@@ -74,6 +74,8 @@ pub fn destination(kind: FlowKind) -> IpAddr {
         FlowKind::VpnTransport => RELAY_PUBLIC,
         FlowKind::TunnelProbe => RELAY_GATEWAY,
         FlowKind::VpnApi => VPN_API,
+        // The tethered laptop browses the same web site as the phone's apps.
+        FlowKind::HotspotClient => WEB_SITE,
     })
 }
 

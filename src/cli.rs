@@ -9,7 +9,7 @@ use tunnelscope::model::Network;
 use tunnelscope::report::{self, Format, MatrixOptions};
 use tunnelscope::scenario::{self, MAX_FILE_BYTES, Scenario};
 use tunnelscope::version::IosVersion;
-use tunnelscope::{engine, timeline};
+use tunnelscope::{engine, support, timeline};
 
 /// Exit status for bad input (unreadable or invalid files, bad arguments).
 const BAD_INPUT: u8 = 2;
@@ -49,6 +49,12 @@ impl From<OutputFormat> for Format {
 enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -98,6 +104,17 @@ enum Command {
         #[arg(long = "ios", value_parser = parse_release)]
         releases: Vec<IosVersion>,
     },
+    /// The text of a support ticket: what a scenario shows, in plain words,
+    /// with the workaround steps (for a symptom) and every source.
+    Explain {
+        /// A symptom id (see `tunnelscope support`), a scenario file, or the
+        /// name of a built-in scenario.
+        scenario: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
+    /// The symptoms support mode answers, and the scenario for each.
+    Support,
     /// Print the knowledge base: properties, rules and assumptions with sources.
     Facts {
         #[arg(long, value_enum, default_value = "text")]
@@ -152,6 +169,22 @@ pub fn main() -> ExitCode {
         }
         Command::Facts { format } => {
             print(&report::facts(format.into()));
+            Ok(())
+        }
+        Command::Explain { scenario, format } => explain(&scenario, format),
+        Command::Support => {
+            let width = support::SYMPTOMS
+                .iter()
+                .map(|s| s.id.len())
+                .max()
+                .unwrap_or(0);
+            for symptom in support::SYMPTOMS {
+                print(&format!(
+                    "{:<width$}  {}  (scenario {})\n",
+                    symptom.id, symptom.asks, symptom.scenario
+                ));
+            }
+            print("\nFor the ticket text: tunnelscope explain SYMPTOM --format markdown\n");
             Ok(())
         }
     };
@@ -242,6 +275,49 @@ fn run(
     } else {
         print(&report::render(&trace, format));
     }
+    Ok(())
+}
+
+/// A symptom id first (they never clash with built-in names: a test sees
+/// to that), then a file or built-in scenario, which gets its symptom's
+/// answer when one points at it.
+fn explain(name: &str, format: ExplainFormat) -> Result<(), u8> {
+    let bad = |message: String| {
+        eprintln!("{message}");
+        BAD_INPUT
+    };
+    let (shown, scenario, symptom) = match support::symptom(name) {
+        Some(symptom) => {
+            let (shown, scenario) = load_and_parse(symptom.scenario).map_err(bad)?;
+            (shown, scenario, Some(symptom))
+        }
+        None => {
+            let (shown, scenario) = load_and_parse(name).map_err(|message| {
+                bad(format!(
+                    "{message}\n(or name a symptom: {})",
+                    support::symptom_choices()
+                ))
+            })?;
+            let symptom = library::find(name)
+                .filter(|_| !std::path::Path::new(name).is_file())
+                .and_then(|b| support::symptom_for_scenario(b.name));
+            (shown, scenario, symptom)
+        }
+    };
+    let file = match symptom
+        .map(|s| s.scenario)
+        .or(Some(name))
+        .and_then(library::find)
+    {
+        Some(built_in) if !std::path::Path::new(name).is_file() => built_in.file,
+        _ => shown.as_str(),
+    };
+    let (trace, _) = engine::simulate(&scenario);
+    let explanation = support::explain(&trace, file, symptom);
+    print(&match format {
+        ExplainFormat::Text => explanation.text(),
+        ExplainFormat::Markdown => explanation.markdown(),
+    });
     Ok(())
 }
 

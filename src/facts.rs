@@ -120,6 +120,10 @@ const IVPN_ISSUE_360: &str = "https://github.com/ivpn/ios-app/issues/360";
 const DISCONNECT_ME: &str = "https://news.ycombinator.com/item?id=34054178";
 const IVPN_ISSUE_283: &str = "https://github.com/ivpn/ios-app/issues/283";
 const FXTECH_2026: &str = "https://fxtechnology.org/mullvad-to-add-feature-that-forces-all-ios-traffic-through-the-vpn-tunnel/";
+const MOZILLA_VPN_3531: &str = "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/3531";
+const IVPN_KB_KILL_SWITCH: &str =
+    "ivpn/ivpn.net: src/content/en/pages/knowledgebase/ios/native-ios-kill-switch-known-issues.md";
+const MULLVAD_KNOWN_ISSUES: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift";
 const MULLVAD_SETTINGS_VIEW: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsView.swift";
 
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
@@ -290,6 +294,7 @@ pub enum AssumptionId {
     UpdateRetryDelay,
     PostUpdateLeakLater16,
     RebootTime,
+    HotspotClientsOutsideTunnel,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,7 +318,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 11] = [
+pub static ASSUMPTIONS: [Assumption; 12] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -401,6 +406,14 @@ pub static ASSUMPTIONS: [Assumption; 11] = [
         meaning: "how long a restart takes until the phone is back on its network",
         why: "not a VPN fact and it varies by device; a round figure so the reboot is visible on the timeline",
         basis: THIS_PROJECT,
+    },
+    Assumption {
+        id: AssumptionId::HotspotClientsOutsideTunnel,
+        key: "hotspot_clients_outside_tunnel",
+        default: AssumptionValue::Bool(true),
+        meaning: "without includeAllNetworks, the traffic of devices using the phone's Personal Hotspot is forwarded outside the tunnel, on the cellular interface",
+        why: "the public reports about hotspot clients (Mozilla VPN, IVPN, Mullvad) are about includeAllNetworks being on; nothing public found says whether a VPN without it carries tethered traffic",
+        basis: MOZILLA_VPN_3531,
     },
 ];
 
@@ -496,6 +509,10 @@ pub enum Fact {
     TunnelGoneResets,
     InterfaceGoneResets,
     TunnelCannotReachLan,
+    // Personal Hotspot
+    HotspotNeedsCellular,
+    HotspotOutside,
+    IanBlocksHotspot,
 }
 
 /// One row of the knowledge base.
@@ -1222,6 +1239,33 @@ pub static RULES: &[Rule] = &[
         assumption: None,
     },
     Rule {
+        fact: Fact::HotspotNeedsCellular,
+        id: "hotspot.needs-cellular",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "Personal Hotspot shares the phone's cellular data connection; while the phone is on Wi-Fi (or in airplane mode) the model gives its hotspot clients no path.",
+        source: THIS_PROJECT,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::HotspotOutside,
+        id: "hotspot.outside-tunnel",
+        ios: ALL,
+        evidence: Evidence::Unknown,
+        says: "A laptop on the phone's Personal Hotspot: the phone forwards its traffic out of the cellular interface, outside the tunnel. Nothing public says whether a VPN without includeAllNetworks carries tethered traffic; the model follows the assumption.",
+        source: MOZILLA_VPN_3531,
+        assumption: Some(AssumptionId::HotspotClientsOutsideTunnel),
+    },
+    Rule {
+        fact: Fact::IanBlocksHotspot,
+        id: "ian.blocks-hotspot",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "With includeAllNetworks on, devices using the phone's Personal Hotspot have no internet: their traffic is dropped at the phone (reported for Mozilla VPN; IVPN and Mullvad list Personal Hotspot among the features the kill switch breaks).",
+        source: MOZILLA_VPN_3531,
+        assumption: None,
+    },
+    Rule {
         fact: Fact::InterfaceGoneResets,
         id: "flow.interface-gone-resets",
         ios: ALL,
@@ -1266,6 +1310,7 @@ pub fn supporting_sources(id: &str) -> &'static [&'static str] {
         "vpn.not-connected" => &[YOOTA_2026],
         "ian.blocks-while-down" => &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
         "ian.tunnel" => &[IVPN_2021],
+        "ian.blocks-hotspot" => &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES],
         _ => &[],
     }
 }

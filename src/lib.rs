@@ -35,7 +35,9 @@
 //!   microseconds, event-driven, byte-identical natively and in wasm.
 //! * **Trace** — [`trace`]: what happened, as data (the stable JSON contract).
 //! * **Output** — [`report`] renders traces, check results, the matrix and the
-//!   knowledge base; [`library`] embeds `simulations/*.toml`.
+//!   knowledge base; [`library`] embeds `simulations/*.toml`; [`support`]
+//!   maps customers' symptoms to scenarios and renders a run as the text of
+//!   a support ticket, with the documented workaround steps.
 //!
 //! The command-line front end lives in `src/main.rs` and `src/cli.rs`, and the
 //! benchmark in [`bench`] (it reads the wall clock); both are native only; everything in this library also builds for
@@ -54,6 +56,7 @@ pub mod playground;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+pub mod support;
 pub mod timeline;
 pub mod trace;
 pub mod version;

@@ -82,6 +82,8 @@ spelled_enum! {
         TunnelProbe => "tunnel-probe",
         /// The VPN app's own HTTPS.
         VpnApi => "vpn-api",
+        /// A laptop browsing through the iPhone's Personal Hotspot.
+        HotspotClient => "hotspot-client",
     }
 }
 
@@ -105,6 +107,7 @@ impl FlowKind {
             FlowKind::VpnTransport => "the tunnel's own UDP to the VPN relay",
             FlowKind::TunnelProbe => "the tunnel process's ping/TCP inside the tunnel",
             FlowKind::VpnApi => "the VPN app's own HTTPS API calls",
+            FlowKind::HotspotClient => "a laptop using the iPhone's Personal Hotspot",
         }
     }
 
@@ -120,6 +123,7 @@ impl FlowKind {
                 | FlowKind::AppStore
                 | FlowKind::CellularServices
                 | FlowKind::VpnApi
+                | FlowKind::HotspotClient
         )
     }
 }
@@ -234,6 +238,6 @@ mod tests {
         assert_eq!(FlowKind::parse("push"), None);
         assert_eq!(Network::choices(), "\"wifi\" or \"cellular\"");
         assert!(Route::choices().starts_with("\"tunnel\", \"direct\""));
-        assert_eq!(FlowKind::ALL.len(), 16);
+        assert_eq!(FlowKind::ALL.len(), 17);
     }
 }

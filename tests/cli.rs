@@ -223,8 +223,8 @@ fn matrix_shows_a_provenance_for_every_route() {
     assert!(out.status.success());
     let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cells = m["cells"].as_array().unwrap();
-    // 17 rows × 11 releases × IAN off/on.
-    assert_eq!(cells.len(), 17 * 11 * 2);
+    // 18 rows (17 flow kinds, the app twice) × 11 releases × IAN off/on.
+    assert_eq!(cells.len(), 18 * 11 * 2);
     for cell in cells {
         if cell["route"].is_null() {
             assert_eq!(cell["ios"], "13.3.1");
@@ -334,5 +334,70 @@ fn the_generated_docs_are_up_to_date() {
             generated == committed,
             "{file} is stale: run `make docs` and review the diff"
         );
+    }
+}
+
+#[test]
+fn explain_prints_the_ticket_for_a_symptom_in_markdown() {
+    let out = tunnelscope(&[
+        "explain",
+        "no-internet-after-update",
+        "--format",
+        "markdown",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("# No internet after updating the VPN app\n"),
+        "{text}"
+    );
+    for needle in [
+        "(simulations/update-loop-ian.toml)",
+        "`#sup=no-internet-after-update`",
+        "## What to do",
+        "1. Restart the iPhone.",
+        "## Sources",
+        "`update.ian-blocks-all` [observed]",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+}
+
+#[test]
+fn explain_of_a_scenario_name_includes_its_symptom_answer() {
+    let by_name = stdout(&tunnelscope(&["explain", "update-loop-ian"]));
+    let by_symptom = stdout(&tunnelscope(&["explain", "no-internet-after-update"]));
+    assert_eq!(by_name, by_symptom);
+    assert!(by_name.starts_with("No internet after updating the VPN app\n====="));
+    // A scenario no symptom points at: the run explained, no steps.
+    let plain = stdout(&tunnelscope(&["explain", "wifi-to-cellular"]));
+    assert!(plain.contains("What the simulation shows"));
+    assert!(!plain.contains("What to do"));
+}
+
+#[test]
+fn explain_of_something_unknown_lists_symptoms_and_exits_2() {
+    let out = tunnelscope(&["explain", "no-such-thing"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no built-in scenario has that name"), "{err}");
+    assert!(err.contains("\"push-missing\""), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn support_lists_every_symptom_with_its_scenario() {
+    let out = tunnelscope(&["support"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for (id, scenario) in [
+        ("no-internet-after-update", "update-loop-ian"),
+        ("hotspot-clients-offline", "hotspot-clients-ian"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(line.ends_with(&format!("(scenario {scenario})")), "{line}");
     }
 }

@@ -55,6 +55,9 @@ pub fn traffic(kind: FlowKind) -> Traffic {
         FlowKind::AppleServices => tcp(443, HTTPS_HELLO, Some(15 * SECOND)),
         FlowKind::AppStore => tcp(443, HTTPS_HELLO, Some(15 * SECOND)),
         FlowKind::VpnApi => tcp(443, HTTPS_HELLO, None),
+        // The phone NATs its hotspot clients, so on the cellular link their
+        // connections look like the phone's own.
+        FlowKind::HotspotClient => tcp(443, HTTPS_HELLO, Some(15 * SECOND)),
         FlowKind::LocalNetwork => tcp(631, b"POST /ipp/print HTTP/1.1\r\nHost: printer.local\r\n\r\n", Some(15 * SECOND)),
         FlowKind::DeviceCommunication => tcp(62078, b"lockdownd QueryType (model)", Some(15 * SECOND)),
         FlowKind::Companion => tcp(62078, b"companion sync (model)", Some(15 * SECOND)),

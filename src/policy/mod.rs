@@ -425,6 +425,7 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
         FlowKind::LocalNetwork | FlowKind::DeviceCommunication if !on_wifi => {
             return chain.offline(Fact::NoLan);
         }
+        FlowKind::HotspotClient if on_wifi => return chain.offline(Fact::HotspotNeedsCellular),
         _ => {}
     }
 
@@ -532,6 +533,10 @@ fn with_include_all_networks(
     } else {
         Fact::IanBlocksWhileDown
     };
+    if kind == FlowKind::HotspotClient {
+        chain.push(Fact::IanBlocksHotspot);
+        return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
+    }
     let excluded = match kind {
         FlowKind::LocalNetwork => {
             if vpn.enforce_routes == Some(true) {
@@ -700,6 +705,10 @@ fn without_include_all_networks(
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::CellularServices => chain.push(Fact::CellularServicesRouted),
+        FlowKind::HotspotClient if holds(Fact::HotspotOutside, ctx) => {
+            chain.push(Fact::HotspotOutside);
+            return chain.finish(Route::Direct, physical, seen);
+        }
         _ => {}
     }
 

@@ -776,6 +776,7 @@ mod properties {
             AssumptionId::UnverifiedAppleServicesBypass,
             AssumptionId::ExistingConnectionsStayOutside,
             AssumptionId::IanHonoursExcludedRoutes,
+            AssumptionId::HotspotClientsOutsideTunnel,
         ]
         .into_iter()
         .enumerate()
@@ -844,10 +845,14 @@ mod properties {
                 prop_assert_ne!(d.route, Route::Tunnel);
             }
             // blocked only with includeAllNetworks on and the tunnel meant to
-            // be up but not connected.
+            // be up but not connected, or for hotspot clients (reported
+            // offline with the flag on, connected or not).
             if d.route == Route::Blocked {
                 prop_assert!(vpn.as_ref().is_some_and(VpnConfig::ian));
-                prop_assert!(tunnel.is_meant_up() && tunnel != TunnelState::Connected);
+                prop_assert!(tunnel.is_meant_up());
+                let hotspot = d.rules.last().is_some_and(|r| r.id == "ian.blocks-hotspot");
+                prop_assert!(tunnel != TunnelState::Connected || hotspot);
+                prop_assert_eq!(hotspot, kind == HotspotClient);
             }
             // Without a VPN nothing is tunnelled or blocked.
             if vpn.is_none() {
@@ -886,4 +891,56 @@ mod properties {
             prop_assert_eq!(decide(&ctx, kind, existing), decide(&ctx, kind, existing));
         }
     }
+}
+
+/// Mozilla VPN issue 3531 (reported); IVPN's and Mullvad's known-issue lists.
+#[test]
+fn hotspot_clients_are_dropped_with_ian_on_connected_or_not() {
+    let cellular = Some(Network::Cellular);
+    for state in [TunnelState::Connected, TunnelState::Lost] {
+        let d = Phone::new("18.2")
+            .ian()
+            .network(cellular)
+            .tunnel(state)
+            .decide(HotspotClient);
+        assert_eq!(d.route, Route::Blocked, "{state}");
+        assert_eq!(d.deciding_rule().id, "ian.blocks-hotspot");
+        assert_eq!(d.deciding_rule().evidence, Evidence::Reported);
+    }
+    // Disconnected, the flag does not apply: the laptop is online again.
+    let off = Phone::new("18.2")
+        .ian()
+        .network(cellular)
+        .tunnel(TunnelState::Off)
+        .decide(HotspotClient);
+    assert_eq!(
+        (off.route, off.interface),
+        (Route::Direct, Interface::PdpIp0)
+    );
+}
+
+/// Without the flag the record is silent: an assumption decides.
+#[test]
+fn without_ian_hotspot_clients_follow_the_assumption() {
+    let phone = || Phone::new("18.2").network(Some(Network::Cellular));
+    let outside = phone().decide(HotspotClient);
+    assert_eq!(ids(&outside), ["hotspot.outside-tunnel"]);
+    assert_eq!(outside.deciding_rule().evidence, Evidence::Unknown);
+    assert_eq!(
+        (outside.route, outside.interface, outside.seen_as),
+        (Route::Direct, Interface::PdpIp0, SeenAs::Device)
+    );
+    let tunnelled = phone()
+        .assume(AssumptionId::HotspotClientsOutsideTunnel, false)
+        .decide(HotspotClient);
+    assert_eq!(tunnelled.route, Route::Tunnel);
+    assert_eq!(ids(&tunnelled), ["routes.included"]);
+}
+
+/// Personal Hotspot shares the cellular connection (inferred).
+#[test]
+fn hotspot_clients_need_cellular() {
+    let d = Phone::new("18.2").decide(HotspotClient);
+    assert_eq!(d.route, Route::Offline);
+    assert_eq!(ids(&d), ["hotspot.needs-cellular"]);
 }

@@ -1,0 +1,844 @@
+//! Support mode: what a customer says ("no internet after updating the VPN
+//! app") → the scenario that plays it out, a plain-language answer, and the
+//! vendor-documented steps with what each one exposes. [`explain`] turns any
+//! run into the text of a support ticket; the CLI prints it as text or
+//! Markdown and the playground shows the same blocks on the page.
+//!
+//! The answers only repeat what the fact table and the scenario show: steps
+//! cite rule ids from [`crate::facts::RULES`] (their evidence and sources
+//! come from there), and what is reported but not modelled is listed as
+//! such, with its own evidence kind.
+
+use crate::facts::{self, Evidence, Rule};
+use crate::model::{Interface, Network, Route, SeenAs, TunnelState};
+use crate::scenario::duration;
+use crate::trace::{Segment, Trace};
+use core::fmt::Write;
+
+/// Something a customer reports, and the answer.
+#[derive(Debug)]
+pub struct Symptom {
+    /// Stable id, used by `tunnelscope explain` and in share links.
+    pub id: &'static str,
+    /// The symptom in the customer's words.
+    pub asks: &'static str,
+    /// The built-in scenario that plays it out.
+    pub scenario: &'static str,
+    /// What is going on, in plain language, one paragraph each.
+    pub answer: &'static [&'static str],
+    pub steps: &'static [Step],
+    /// Reports that bear on the symptom but that the model does not play out.
+    pub reports: &'static [Report],
+}
+
+/// One thing the customer can do.
+#[derive(Debug)]
+pub struct Step {
+    pub does: &'static str,
+    /// What the step exposes, or costs, while it is in effect.
+    pub exposes: &'static str,
+    /// The rules (ids in the fact table) that say so.
+    pub rules: &'static [&'static str],
+    /// A built-in scenario that plays this step out.
+    pub shown_in: Option<&'static str>,
+}
+
+/// A report the model does not play out, with its own evidence kind.
+#[derive(Debug)]
+pub struct Report {
+    pub evidence: Evidence,
+    pub says: &'static str,
+    pub source: &'static str,
+}
+
+const FORUM_APNS_WIFI: &str = "https://naive.xtlsbot.ru/forums/thread/817434";
+
+pub static SYMPTOMS: &[Symptom] = &[
+    Symptom {
+        id: "no-internet-after-update",
+        asks: "No internet after updating the VPN app",
+        scenario: "update-loop-ian",
+        answer: &[
+            "Your VPN app has its kill switch on (Apple calls it includeAllNetworks; Mullvad calls it \"Force all apps\"). When the App Store updates the VPN app, iOS stops the app's tunnel to replace it, but keeps sending all of the phone's traffic to that tunnel. With nothing there to carry it, every connection is dropped on the phone, including the App Store's own download of the update, so the update cannot finish.",
+            "The phone stays offline until it is restarted. After the restart the VPN connects again, but the App Store tries the same update again and the phone goes offline again: a loop.",
+        ],
+        steps: &[
+            Step {
+                does: "Restart the iPhone. This is the only known way to get connectivity back once it is lost.",
+                exposes: "Nothing leaks while the phone restarts. Afterwards the VPN reconnects, and the App Store may retry the update and cut the phone off again, so do one of the next steps before that happens.",
+                rules: &["update.ian-blocks-all", "update.retry-after-reboot"],
+                shown_in: Some("update-loop-ian"),
+            },
+            Step {
+                does: "Disconnect the VPN, let the App Store finish the update, then open the VPN app and connect again by hand (it does not reconnect by itself).",
+                exposes: "Everything goes outside the tunnel, with the phone's own address, from the disconnect until you reconnect.",
+                rules: &["vpn.not-connected"],
+                shown_in: Some("update-workaround-disconnect"),
+            },
+            Step {
+                does: "Or turn the kill switch (Force all apps) off, let the update finish, then turn it back on by hand.",
+                exposes: "Each switch restarts the tunnel, which briefly exposes traffic; while the app is being replaced, traffic goes outside the tunnel.",
+                rules: &["vpn.restart-exposes", "update.direct-while-replaced"],
+                shown_in: Some("update-workaround-ian-off"),
+            },
+            Step {
+                does: "Keep notifications on for the VPN app, so it can warn you when an update is available, and be careful with automatic App Store updates.",
+                exposes: "Nothing. Without notifications the warning never arrives.",
+                rules: &["update.notice"],
+                shown_in: Some("update-no-notification"),
+            },
+        ],
+        reports: &[],
+    },
+    Symptom {
+        id: "leaks-during-update",
+        asks: "What leaks while I update the VPN app?",
+        scenario: "update-workaround-ian-off",
+        answer: &[
+            "With the kill switch on, an update of the VPN app cuts the phone off (see \"No internet after updating the VPN app\"). The two ways around it, disconnecting first or turning the kill switch off first, both let traffic out of the tunnel for a while. Mullvad says so in its own app: there is no way to keep the tunnel enforced during the update.",
+            "Turning the kill switch off or on restarts the tunnel, a short window in which traffic goes outside. While the App Store replaces the app, its tunnel is gone and traffic goes outside with the phone's own address. Connections opened in such a window may keep going outside after the tunnel is back.",
+        ],
+        steps: &[
+            Step {
+                does: "To keep the exposure short: turn on Airplane Mode and turn off Wi-Fi before switching the kill switch, as Mullvad's app suggests.",
+                exposes: "No traffic at all while the phone is offline, so nothing leaks during the restart.",
+                rules: &["vpn.restart-exposes", "device.airplane-mode"],
+                shown_in: Some("toggle-ian-leak"),
+            },
+            Step {
+                does: "Disconnect, update, reconnect by hand.",
+                exposes: "Everything is outside the tunnel from the disconnect to the reconnect.",
+                rules: &["vpn.not-connected"],
+                shown_in: Some("update-workaround-disconnect"),
+            },
+            Step {
+                does: "Kill switch off, update, kill switch on.",
+                exposes: "Two short restart leaks, and the update window itself outside the tunnel.",
+                rules: &["vpn.restart-exposes", "update.direct-while-replaced"],
+                shown_in: Some("update-workaround-ian-off"),
+            },
+            Step {
+                does: "After an update on iOS 16 without the kill switch, disconnect and connect again even if the app says \"Connected\".",
+                exposes: "Until you reconnect, traffic goes outside the tunnel although the app shows Connected.",
+                rules: &["update.appears-connected"],
+                shown_in: Some("post-update-leak-ios16"),
+            },
+        ],
+        reports: &[],
+    },
+    Symptom {
+        id: "push-missing",
+        asks: "Push notifications missing with the kill switch on",
+        scenario: "push-missing-kill-switch",
+        answer: &[
+            "Push notifications come over one long-lived connection to Apple (APNs). From iOS 16.4 Apple keeps it outside the tunnel by default (excludeAPNs), so Apple sees your real address but push keeps working. A VPN app may turn that default off and send push into the tunnel instead; some people report that push is then not delivered.",
+            "Whatever the setting, if the VPN's tunnel goes down while the kill switch is on, the phone drops push along with everything else until the tunnel is back or the VPN is disconnected.",
+        ],
+        steps: &[
+            Step {
+                does: "In the VPN app, leave the setting that excludes push notifications (excludeAPNs) at Apple's default, on.",
+                exposes: "Push traffic goes outside the tunnel: Apple's push servers see the phone's own address.",
+                rules: &["ian.exclude-apns"],
+                shown_in: Some("ian-ios16-4-defaults"),
+            },
+            Step {
+                does: "If the tunnel has dropped, reconnect the VPN (or disconnect it) to get push back.",
+                exposes: "Disconnected, everything goes outside the tunnel.",
+                rules: &["ian.blocks-while-down", "vpn.not-connected"],
+                shown_in: Some("push-missing-kill-switch"),
+            },
+        ],
+        reports: &[
+            Report {
+                evidence: Evidence::Reported,
+                says: "APNs could not be routed inside the tunnel (sing-box).",
+                source: "https://github.com/SagerNet/sing-box/issues/3441",
+            },
+            Report {
+                evidence: Evidence::Reported,
+                says: "With includeAllNetworks on, push is not delivered over Wi-Fi whether excludeAPNs is on or off; over cellular it behaves as documented (one developer-forum post; iOS version not given).",
+                source: FORUM_APNS_WIFI,
+            },
+        ],
+    },
+    Symptom {
+        id: "airdrop-airplay-broken",
+        asks: "AirDrop or AirPlay stopped working",
+        scenario: "localnet-with-ian",
+        answer: &[
+            "AirDrop, AirPlay, printers and other devices at home are reached over the local network. With the kill switch on and local network sharing off (excludeLocalNetworks off), iOS sends that traffic into the VPN tunnel as well. The VPN server cannot reach your home network, so those devices never receive it.",
+        ],
+        steps: &[Step {
+            does: "Turn on \"Local network sharing\" in the VPN app (excludeLocalNetworks, Apple's default on iOS).",
+            exposes: "Traffic to devices on the local network goes outside the tunnel, where others on the same network can see it. Switching restarts the tunnel: a short leak.",
+            rules: &[
+                "vpn.exclude-local-networks",
+                "vpn.include-local-networks",
+                "vpn.restart-exposes",
+            ],
+            shown_in: Some("toggle-lan-sharing-leak"),
+        }],
+        reports: &[Report {
+            evidence: Evidence::Observed,
+            says: "Mullvad lists AirDrop, AirPlay, CarPlay, Continuity Camera, Handoff, NameDrop, iMessage, Screen Mirroring and Personal Hotspot as affected by Force all apps, and says local network sharing reduces the issues.",
+            source: "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift",
+        }],
+    },
+    Symptom {
+        id: "mms-wifi-calling-broken",
+        asks: "MMS or Wi-Fi Calling broken",
+        scenario: "mms-wifi-calling-kill-switch",
+        answer: &[
+            "Wi-Fi Calling, MMS and Visual Voicemail reach your carrier over the internet. Before iOS 16.4 the kill switch had no exception for them, so they went into the VPN tunnel and reached the carrier from the VPN server's address. From iOS 16.4 Apple keeps them outside the tunnel by default (excludeCellularServices). Plain voice calls over the cellular network (VoLTE) never go through a VPN.",
+        ],
+        steps: &[
+            Step {
+                does: "Update to iOS 16.4 or later and leave the VPN app's \"exclude cellular services\" setting at Apple's default, on.",
+                exposes: "Carrier services go outside the tunnel, to the carrier, with the phone's own address.",
+                rules: &["ian.exclude-cellular-services"],
+                shown_in: Some("ian-ios16-4-defaults"),
+            },
+            Step {
+                does: "On an older iOS, turn the kill switch off while you need MMS or Wi-Fi Calling.",
+                exposes: "Without the kill switch nothing is blocked when the tunnel drops, and the switch restarts the tunnel: a short leak.",
+                rules: &["ian.no-exclusion-on-this-release", "vpn.restart-exposes"],
+                shown_in: Some("toggle-ian-leak"),
+            },
+        ],
+        reports: &[Report {
+            evidence: Evidence::Reported,
+            says: "MMS stopped working with includeAllNetworks on (Mozilla VPN).",
+            source: "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/4842",
+        }],
+    },
+    Symptom {
+        id: "hotspot-clients-offline",
+        asks: "Devices on my Personal Hotspot have no internet",
+        scenario: "hotspot-clients-ian",
+        answer: &[
+            "With the VPN's kill switch on, devices using the iPhone's Personal Hotspot have no internet: the phone drops their traffic. The phone's own apps keep working through the tunnel. This is reported for several VPN apps; Apple documents no exception for it.",
+        ],
+        steps: &[Step {
+            does: "Turn the kill switch off while you share the phone's connection, and back on afterwards.",
+            exposes: "The shared devices' traffic goes outside the VPN (the model assumes so; nothing public says either way), and each switch restarts the tunnel: a short leak.",
+            rules: &[
+                "ian.blocks-hotspot",
+                "hotspot.outside-tunnel",
+                "vpn.restart-exposes",
+            ],
+            shown_in: Some("hotspot-clients-ian"),
+        }],
+        reports: &[],
+    },
+];
+
+/// The symptom with this id.
+pub fn symptom(id: &str) -> Option<&'static Symptom> {
+    SYMPTOMS.iter().find(|s| s.id == id)
+}
+
+/// The symptom a built-in scenario answers, if any.
+pub fn symptom_for_scenario(name: &str) -> Option<&'static Symptom> {
+    SYMPTOMS.iter().find(|s| s.scenario == name)
+}
+
+pub fn symptom_choices() -> String {
+    crate::model::list_choices(SYMPTOMS.iter().map(|s| s.id))
+}
+
+/// The fact-table row a step cites: the one for the scenario's release, or
+/// the first row of that id.
+fn step_rule(id: &str, ios: &str) -> Option<&'static Rule> {
+    let ios = crate::version::IosVersion::parse(ios).ok();
+    let rows = || facts::RULES.iter().filter(move |r| r.id == id);
+    rows()
+        .find(|r| ios.is_some_and(|v| r.ios.contains(v)))
+        .or_else(|| rows().next())
+}
+
+// ---------------------------------------------------------------------------
+// The explanation, as blocks every front end renders.
+
+/// One item of a list: a line, with indented detail lines under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub text: String,
+    pub details: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    List { ordered: bool, items: Vec<Item> },
+}
+
+/// A ticket's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+fn interface_words(interface: Interface) -> &'static str {
+    match interface {
+        Interface::En0 => "Wi-Fi (en0)",
+        Interface::PdpIp0 => "cellular (pdp_ip0)",
+        Interface::Ipsec1 => "the carrier's own voice link (ipsec1)",
+        Interface::Bluetooth => "Bluetooth",
+        Interface::Utun0 => "the tunnel (utun0)",
+        Interface::None => "no interface",
+    }
+}
+
+/// Where a segment's traffic goes, in words a customer can follow.
+pub fn route_words(segment: &Segment) -> String {
+    match (segment.route, segment.seen_as) {
+        (Route::Tunnel, SeenAs::None) => {
+            "goes into the VPN tunnel but never arrives (the VPN server cannot reach the home network)".into()
+        }
+        (Route::Tunnel, _) => "goes through the VPN tunnel; servers see the VPN's address".into(),
+        (Route::Direct, SeenAs::Local) => format!(
+            "goes straight to the device on the local network, over {}",
+            interface_words(segment.interface)
+        ),
+        (Route::Direct, _) => format!(
+            "goes outside the tunnel, over {}; servers see the phone's own address",
+            interface_words(segment.interface)
+        ),
+        (Route::Blocked, _) => "is dropped on the phone: no connection".into(),
+        (Route::Offline, _) => "has no network at all".into(),
+    }
+}
+
+fn tunnel_words(state: TunnelState) -> &'static str {
+    match state {
+        TunnelState::Absent => "no VPN is configured",
+        TunnelState::Off => "the VPN is off",
+        TunnelState::Connecting => "the VPN is connecting",
+        TunnelState::Connected => "the VPN is connected",
+        TunnelState::Reasserting => "the VPN is reconnecting after the network change",
+        TunnelState::Lost => "the VPN's tunnel process is gone",
+        TunnelState::Restarting => "the tunnel is restarting",
+        TunnelState::Updating => "the App Store is replacing the VPN app; its tunnel is stopped",
+        TunnelState::AppearsConnected => {
+            "the VPN app shows \"Connected\", but nothing goes into the tunnel"
+        }
+        TunnelState::Rebooting => "the phone is restarting",
+    }
+}
+
+fn network_words(network: Option<Network>) -> &'static str {
+    match network {
+        Some(Network::Wifi) => "the phone is on Wi-Fi",
+        Some(Network::Cellular) => "the phone is on cellular",
+        None => "the phone is in airplane mode",
+    }
+}
+
+fn same_path(a: &Segment, b: &Segment) -> bool {
+    a.route == b.route && a.interface == b.interface && a.seen_as == b.seen_as
+}
+
+/// The run, moment by moment: what happened and where each flow went.
+fn moments(trace: &Trace) -> Vec<Item> {
+    let mut times: Vec<u64> = trace.events.iter().map(|e| e.at_ms).collect();
+    times.extend(trace.states.iter().map(|s| s.from_ms));
+    for flow in &trace.flows {
+        times.extend(flow.segments.iter().map(|s| s.from_ms));
+    }
+    times.sort_unstable();
+    times.dedup();
+
+    let mut items = Vec::new();
+    for at in times {
+        let mut happened: Vec<String> = trace
+            .events
+            .iter()
+            .filter(|e| e.at_ms == at)
+            .map(|e| e.effect.clone())
+            .collect();
+        // State changes no event explains (a connect finishing, the reboot
+        // completing): said in words of their own.
+        if let Some(i) = trace.states.iter().position(|s| s.from_ms == at)
+            && happened.is_empty()
+        {
+            let now = &trace.states[i];
+            let before = i.checked_sub(1).map(|j| &trace.states[j]);
+            if before.is_none_or(|b| b.network != now.network) {
+                happened.push(network_words(now.network).to_string());
+            }
+            if before.is_none_or(|b| b.tunnel != now.tunnel) {
+                happened.push(tunnel_words(now.tunnel).to_string());
+            }
+        }
+        let mut details = Vec::new();
+        for flow in &trace.flows {
+            let Some(i) = flow.segments.iter().position(|s| s.from_ms == at) else {
+                continue;
+            };
+            let segment = &flow.segments[i];
+            let changed = i
+                .checked_sub(1)
+                .is_none_or(|j| !same_path(&flow.segments[j], segment));
+            if changed {
+                let opens = if i == 0 { " (opens)" } else { "" };
+                details.push(format!("{}{opens}: {}", flow.name, route_words(segment)));
+            }
+        }
+        if happened.is_empty() && details.is_empty() {
+            continue;
+        }
+        let text = if happened.is_empty() {
+            format!("{}: routes change", duration::format(at))
+        } else {
+            format!(
+                "{}: {}",
+                duration::format(at),
+                capitalised(&happened.join("; "))
+            )
+        };
+        items.push(Item { text, details });
+    }
+    items
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn rule_item(rule: &Rule) -> Item {
+    let mut details = vec![rule.says.to_string(), format!("Source: {}", rule.source)];
+    for also in facts::supporting_sources(rule.id) {
+        if *also != rule.source {
+            details.push(format!("Also: {also}"));
+        }
+    }
+    if let Some(a) = rule.assumption {
+        details.push(format!(
+            "Depends on the assumption `{}`",
+            facts::assumption(a).key
+        ));
+    }
+    Item {
+        text: format!("`{}` [{}]", rule.id, rule.evidence.as_str()),
+        details,
+    }
+}
+
+/// The ticket text for a run; with `symptom`, its answer and steps too.
+/// `scenario_file` names where the scenario came from (a path or a name).
+pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) -> Explanation {
+    let s = &trace.scenario;
+    let mut blocks = Vec::new();
+    let title = symptom.map_or_else(|| s.title.clone(), |sy| sy.asks.to_string());
+    blocks.push(Block::Paragraph(format!(
+        "Scenario: {} ({scenario_file}), iOS {}, {}. {}.",
+        s.title,
+        s.ios,
+        if s.network == Network::Wifi {
+            "Wi-Fi"
+        } else {
+            "cellular"
+        },
+        match &s.vpn {
+            None => "No VPN configured".to_string(),
+            Some(v) => format!(
+                "Kill switch (includeAllNetworks) {}",
+                if v.include_all_networks == Some(true) {
+                    "on"
+                } else {
+                    "off"
+                }
+            ),
+        }
+    )));
+    let link = match (symptom, crate::library::find(scenario_file)) {
+        (Some(sy), _) => Some(format!("sup={}", sy.id)),
+        (None, Some(built_in)) => Some(format!("lib={}", built_in.name)),
+        (None, None) => None,
+    };
+    if let Some(link) = link {
+        blocks.push(Block::Paragraph(format!(
+            "To watch it packet by packet, open the tunnelscope playground with `#{link}` at the end of its address."
+        )));
+    }
+    if let Some(sy) = symptom {
+        blocks.push(Block::Heading("What is happening".into()));
+        blocks.extend(sy.answer.iter().map(|p| Block::Paragraph(p.to_string())));
+    }
+
+    blocks.push(Block::Heading("What the simulation shows".into()));
+    blocks.push(Block::List {
+        ordered: false,
+        items: moments(trace),
+    });
+    let drops: Vec<String> = trace
+        .flows
+        .iter()
+        .filter_map(|f| {
+            let dropped = f.dropped.filter(|d| *d > 0)?;
+            Some(format!(
+                "{}: {dropped} packets dropped on the phone{} ({})",
+                f.name,
+                f.packets
+                    .map_or(String::new(), |p| format!(", {p} sent or received")),
+                f.kind.describe(),
+            ))
+        })
+        .collect();
+    if !drops.is_empty() {
+        blocks.push(Block::Paragraph(
+            "Counted in the packet simulation (retransmissions included):".into(),
+        ));
+        blocks.push(Block::List {
+            ordered: false,
+            items: drops
+                .into_iter()
+                .map(|text| Item {
+                    text,
+                    details: Vec::new(),
+                })
+                .collect(),
+        });
+    }
+
+    let mut cited: Vec<&'static Rule> = Vec::new();
+    let mut cite = |rule: &'static Rule| {
+        if !cited.iter().any(|c| c.id == rule.id && c.says == rule.says) {
+            cited.push(rule);
+        }
+    };
+    if let Some(sy) = symptom {
+        blocks.push(Block::Heading("What to do".into()));
+        let mut items = Vec::new();
+        for step in sy.steps {
+            let rules: Vec<&'static Rule> = step
+                .rules
+                .iter()
+                .filter_map(|id| step_rule(id, &s.ios))
+                .collect();
+            let mut details = vec![format!("Exposes: {}", step.exposes)];
+            details.push(format!(
+                "Why: {}",
+                rules
+                    .iter()
+                    .map(|r| format!("`{}` [{}]", r.id, r.evidence.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            if let Some(name) = step.shown_in {
+                details.push(format!("Played out in the scenario `{name}`"));
+            }
+            rules.into_iter().for_each(&mut cite);
+            items.push(Item {
+                text: step.does.to_string(),
+                details,
+            });
+        }
+        blocks.push(Block::List {
+            ordered: true,
+            items,
+        });
+        if !sy.reports.is_empty() {
+            blocks.push(Block::Heading(
+                "Also reported (not played out by the model)".into(),
+            ));
+            blocks.push(Block::List {
+                ordered: false,
+                items: sy
+                    .reports
+                    .iter()
+                    .map(|r| Item {
+                        text: format!("[{}] {}", r.evidence.as_str(), r.says),
+                        details: vec![format!("Source: {}", r.source)],
+                    })
+                    .collect(),
+            });
+        }
+    }
+
+    for rule in trace
+        .flows
+        .iter()
+        .flat_map(|f| &f.segments)
+        .flat_map(|seg| &seg.rules)
+    {
+        if let Some(row) = facts::RULES
+            .iter()
+            .find(|r| r.id == rule.id && r.says == rule.says)
+        {
+            cite(row);
+        }
+    }
+    blocks.push(Block::Heading("Sources".into()));
+    blocks.push(Block::Paragraph(
+        "Each rule says what kind of evidence it rests on: documented by Apple, observed by a vendor or researcher, reported in an issue or the press, inferred by tunnelscope, or unknown (the model follows a stated assumption).".into(),
+    ));
+    blocks.push(Block::List {
+        ordered: false,
+        items: cited.iter().map(|r| rule_item(r)).collect(),
+    });
+
+    let relied: Vec<Item> = s
+        .assumptions
+        .iter()
+        .filter(|a| {
+            !a.is_default
+                || cited.iter().any(|r| {
+                    r.assumption
+                        .is_some_and(|id| facts::assumption(id).key == a.key)
+                })
+        })
+        .map(|a| Item {
+            text: format!(
+                "`{}` = {}{}",
+                a.key,
+                a.value,
+                if a.is_default {
+                    ""
+                } else {
+                    " (set by this scenario)"
+                }
+            ),
+            details: vec![a.meaning.to_string()],
+        })
+        .collect();
+    if !relied.is_empty() {
+        blocks.push(Block::Heading("Assumptions".into()));
+        blocks.push(Block::Paragraph(
+            "Where the public record is silent the model follows these; each can be flipped in the scenario's [assume] table or the playground.".into(),
+        ));
+        blocks.push(Block::List {
+            ordered: false,
+            items: relied,
+        });
+    }
+    Explanation { title, blocks }
+}
+
+impl Explanation {
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}\n", self.title);
+        for block in &self.blocks {
+            out.push('\n');
+            match block {
+                Block::Heading(h) => {
+                    let _ = writeln!(out, "## {h}");
+                }
+                Block::Paragraph(p) => {
+                    let _ = writeln!(out, "{p}");
+                }
+                Block::List { ordered, items } => {
+                    for (i, item) in items.iter().enumerate() {
+                        let marker = if *ordered {
+                            format!("{}.", i + 1)
+                        } else {
+                            "-".to_string()
+                        };
+                        let _ = writeln!(out, "{marker} {}", item.text);
+                        let indent = " ".repeat(marker.len() + 1);
+                        for detail in &item.details {
+                            let _ = writeln!(out, "{indent}- {detail}");
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn text(&self) -> String {
+        let mut out = format!(
+            "{}\n{}\n",
+            self.title,
+            "=".repeat(self.title.chars().count())
+        );
+        for block in &self.blocks {
+            out.push('\n');
+            match block {
+                Block::Heading(h) => {
+                    let _ = writeln!(out, "{h}\n{}", "-".repeat(h.chars().count()));
+                }
+                Block::Paragraph(p) => {
+                    let _ = writeln!(out, "{}", p.replace('`', ""));
+                }
+                Block::List { ordered, items } => {
+                    for (i, item) in items.iter().enumerate() {
+                        let marker = if *ordered {
+                            format!("{}.", i + 1)
+                        } else {
+                            "*".to_string()
+                        };
+                        let _ = writeln!(out, "{marker} {}", item.text.replace('`', ""));
+                        let indent = " ".repeat(marker.len() + 1);
+                        for detail in &item.details {
+                            let _ = writeln!(out, "{indent}{}", detail.replace('`', ""));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library;
+
+    fn explained(sy: &Symptom) -> (Trace, Explanation) {
+        let built_in = library::find(sy.scenario).expect("the scenario is built in");
+        let scenario = built_in.parse().expect("built-ins parse");
+        let (trace, _) = crate::engine::simulate(&scenario);
+        let explanation = explain(&trace, built_in.file, Some(sy));
+        (trace, explanation)
+    }
+
+    #[test]
+    fn every_symptom_the_issue_lists_is_answered() {
+        for id in [
+            "no-internet-after-update",
+            "push-missing",
+            "airdrop-airplay-broken",
+            "mms-wifi-calling-broken",
+            "hotspot-clients-offline",
+            "leaks-during-update",
+        ] {
+            assert!(symptom(id).is_some(), "no answer for {id}");
+        }
+        let mut ids: Vec<_> = SYMPTOMS.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), SYMPTOMS.len(), "symptom ids are unique");
+    }
+
+    #[test]
+    fn each_symptom_maps_to_a_scenario_whose_expectations_hold() {
+        for sy in SYMPTOMS {
+            let (trace, _) = explained(sy);
+            assert!(
+                !trace.expectations.is_empty(),
+                "{} checks nothing",
+                sy.scenario
+            );
+            let failures: Vec<_> = trace.failures().collect();
+            assert!(failures.is_empty(), "{}: {failures:#?}", sy.id);
+            assert!(
+                library::find(sy.id).is_none(),
+                "symptom id {} is also a scenario name",
+                sy.id
+            );
+            for step in sy.steps {
+                if let Some(name) = step.shown_in {
+                    let other = library::find(name)
+                        .unwrap_or_else(|| panic!("{}: no scenario {name}", sy.id));
+                    let trace = crate::timeline::run(&other.parse().expect("parses"));
+                    assert_eq!(trace.failures().count(), 0, "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_step_cites_rules_that_exist_and_says_what_it_exposes() {
+        for sy in SYMPTOMS {
+            assert!(!sy.steps.is_empty(), "{} has no steps", sy.id);
+            for step in sy.steps {
+                assert!(
+                    !step.rules.is_empty(),
+                    "{}: {} cites nothing",
+                    sy.id,
+                    step.does
+                );
+                assert!(!step.exposes.is_empty());
+                for id in step.rules {
+                    assert!(step_rule(id, "18.2").is_some(), "{}: no rule `{id}`", sy.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_update_loop_answer_plays_out_and_cites_its_sources() {
+        let sy = symptom("no-internet-after-update").unwrap();
+        let (_, explanation) = explained(sy);
+        let md = explanation.markdown();
+        assert!(
+            md.starts_with("# No internet after updating the VPN app\n"),
+            "{md}"
+        );
+        for needle in [
+            "## What is happening",
+            "## What the simulation shows",
+            "## What to do",
+            "1. Restart the iPhone.",
+            "4. Keep notifications on",
+            "   - Exposes: Everything goes outside the tunnel",
+            "`update.ian-blocks-all` [observed]",
+            "https://mullvad.net/en/blog/why-we-still-dont-use-includeallnetworks",
+            "`update_retry_delay` = 40s (set by this scenario)",
+            "app-store: is dropped on the phone: no connection",
+            "browser: goes through the VPN tunnel; servers see the VPN's address",
+        ] {
+            assert!(md.contains(needle), "missing {needle:?} in\n{md}");
+        }
+        // The moments come in time order, and the App Store's dropped
+        // retransmissions are counted.
+        let shows = md.split("## What the simulation shows").nth(1).unwrap();
+        let at = |t: &str| {
+            shows
+                .find(&format!("- {t}: "))
+                .unwrap_or_else(|| panic!("{t}"))
+        };
+        assert!(at("0s") < at("20s") && at("20s") < at("1m30s"));
+        assert!(
+            md.contains("- app-store: 10 packets dropped on the phone"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn text_and_markdown_say_the_same() {
+        let sy = symptom("hotspot-clients-offline").unwrap();
+        let (_, explanation) = explained(sy);
+        let text = explanation.text();
+        let md = explanation.markdown();
+        assert!(text.starts_with("Devices on my Personal Hotspot have no internet\n====="));
+        assert!(!text.contains('`'));
+        for needle in [
+            "ian.blocks-hotspot [reported]",
+            "hotspot_clients_outside_tunnel = true",
+        ] {
+            assert!(text.contains(needle), "{needle:?} in\n{text}");
+            assert!(
+                md.contains(
+                    &needle
+                        .replace("ian.blocks-hotspot", "`ian.blocks-hotspot`")
+                        .replace(
+                            "hotspot_clients_outside_tunnel",
+                            "`hotspot_clients_outside_tunnel`"
+                        )
+                ),
+                "{needle:?} in\n{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_scenario_without_a_symptom_still_explains_itself() {
+        let built_in = library::find("wifi-to-cellular").unwrap();
+        let trace = crate::timeline::run(&built_in.parse().unwrap());
+        let explanation = explain(&trace, built_in.file, None);
+        let md = explanation.markdown();
+        assert!(md.starts_with(&format!("# {}\n", trace.scenario.title)));
+        assert!(!md.contains("## What to do"));
+        assert!(md.contains("## Sources"));
+        assert!(md.contains("cellular (pdp_ip0)"), "{md}");
+    }
+}
