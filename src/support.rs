@@ -268,9 +268,18 @@ pub struct Item {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Block {
-    Heading(String),
+    /// A section's heading. The customer's part (what is happening, what
+    /// to do) is `essential`; the evidence behind it is not, and the page
+    /// folds it away until asked (or printed).
+    Heading {
+        text: String,
+        essential: bool,
+    },
     Paragraph(String),
-    List { ordered: bool, items: Vec<Item> },
+    List {
+        ordered: bool,
+        items: Vec<Item>,
+    },
 }
 
 /// A ticket's text.
@@ -468,11 +477,17 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
         )));
     }
     if let Some(sy) = symptom {
-        blocks.push(Block::Heading("What is happening".into()));
+        blocks.push(Block::Heading {
+            text: "What is happening".into(),
+            essential: true,
+        });
         blocks.extend(sy.answer.iter().map(|p| Block::Paragraph(p.to_string())));
     }
 
-    blocks.push(Block::Heading("What the simulation shows".into()));
+    blocks.push(Block::Heading {
+        text: "What the simulation shows".into(),
+        essential: false,
+    });
     blocks.push(Block::List {
         ordered: false,
         items: moments(trace),
@@ -514,7 +529,10 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
         }
     };
     if let Some(sy) = symptom {
-        blocks.push(Block::Heading("What to do".into()));
+        blocks.push(Block::Heading {
+            text: "What to do".into(),
+            essential: true,
+        });
         let mut items = Vec::new();
         for step in sy.steps {
             let rules: Vec<&'static Rule> = step
@@ -545,9 +563,10 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
             items,
         });
         if !sy.reports.is_empty() {
-            blocks.push(Block::Heading(
-                "Also reported (not played out by the model)".into(),
-            ));
+            blocks.push(Block::Heading {
+                text: "Also reported (not played out by the model)".into(),
+                essential: false,
+            });
             blocks.push(Block::List {
                 ordered: false,
                 items: sy
@@ -575,7 +594,10 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
             cite(row);
         }
     }
-    blocks.push(Block::Heading("Sources".into()));
+    blocks.push(Block::Heading {
+        text: "Sources".into(),
+        essential: false,
+    });
     blocks.push(Block::Paragraph(
         "Each rule says what kind of evidence it rests on: documented by Apple, observed by a vendor or researcher, reported in an issue or the press, inferred by tunnelscope, or unknown (the model follows a stated assumption).".into(),
     ));
@@ -609,7 +631,10 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
         })
         .collect();
     if !relied.is_empty() {
-        blocks.push(Block::Heading("Assumptions".into()));
+        blocks.push(Block::Heading {
+            text: "Assumptions".into(),
+            essential: false,
+        });
         blocks.push(Block::Paragraph(
             "Where the public record is silent the model follows these; each can be flipped in the scenario's [assume] table or the playground.".into(),
         ));
@@ -627,7 +652,7 @@ impl Explanation {
         for block in &self.blocks {
             out.push('\n');
             match block {
-                Block::Heading(h) => {
+                Block::Heading { text: h, .. } => {
                     let _ = writeln!(out, "## {h}");
                 }
                 Block::Paragraph(p) => {
@@ -661,7 +686,7 @@ impl Explanation {
         for block in &self.blocks {
             out.push('\n');
             match block {
-                Block::Heading(h) => {
+                Block::Heading { text: h, .. } => {
                     let _ = writeln!(out, "{h}\n{}", "-".repeat(h.chars().count()));
                 }
                 Block::Paragraph(p) => {

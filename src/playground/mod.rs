@@ -13,6 +13,7 @@ use crate::library::{self, LIBRARY};
 use crate::model::Route;
 use crate::scenario::document::{Node, Table, Value};
 use crate::scenario::{self, Scenario, ScenarioErrors};
+use crate::support;
 use crate::trace::Trace;
 use std::rc::Rc;
 
@@ -63,12 +64,17 @@ pub struct Playground {
     pub speed: u32,
     /// The selected flow, by name.
     pub selected: Option<String>,
+    /// Support mode: the symptom being answered (an id in
+    /// [`crate::support::SYMPTOMS`]).
+    pub support: Option<&'static str>,
 }
 
 /// Everything the page can ask for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     LoadLibrary(String),
+    /// Answer a symptom (loads its scenario), or leave support mode.
+    Support(Option<String>),
     EditText(String),
     /// Set a top-level key (`ios`, `network`) to a string.
     SetTop(&'static str, String),
@@ -128,6 +134,7 @@ impl Default for Playground {
             playing: false,
             speed: 2_000,
             selected: None,
+            support: None,
         }
     }
 }
@@ -153,8 +160,24 @@ impl Playground {
                     self.set_text(built_in.text.to_string());
                     self.time_ms = 0;
                     self.selected = None;
+                    // Another scenario answers another question.
+                    self.support = None;
                 }
                 None => self.notice = Some(format!("no built-in scenario is named `{name}`")),
+            },
+            Action::Support(None) => self.support = None,
+            Action::Support(Some(id)) => match support::symptom(&id) {
+                Some(symptom) => {
+                    self.apply(Action::LoadLibrary(symptom.scenario.to_string()));
+                    self.compare = None;
+                    self.support = Some(symptom.id);
+                }
+                None => {
+                    self.notice = Some(format!(
+                        "`{id}` is not a symptom support mode knows: choose {}",
+                        support::symptom_choices()
+                    ))
+                }
             },
             Action::EditText(text) => {
                 self.origin = Origin::Edited;

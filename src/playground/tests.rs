@@ -209,3 +209,46 @@ fn changing_the_release_drops_settings_it_lacks() {
         "{notice}"
     );
 }
+
+#[test]
+fn support_mode_loads_the_symptoms_scenario_and_survives_the_link() {
+    let p = start().reduce(Action::Support(Some("no-internet-after-update".into())));
+    assert_eq!(p.support, Some("no-internet-after-update"));
+    assert_eq!(p.origin, Origin::Library("update-loop-ian"));
+    let fragment = url::to_fragment(&p);
+    assert!(
+        fragment.starts_with("sup=no-internet-after-update&t=0"),
+        "{fragment}"
+    );
+    let q = url::from_fragment(&fragment);
+    assert_eq!((q.support, q.origin.clone()), (p.support, p.origin.clone()));
+    assert!(q.notice.is_none(), "{:?}", q.notice);
+
+    // Flipping a setting keeps the answer (its narrative follows the run);
+    // the edited text travels with the link and wins over the symptom's file.
+    let edited = p.reduce(Action::SetVpnFlag(
+        "include_all_networks".into(),
+        Some(false),
+    ));
+    assert_eq!(edited.support, Some("no-internet-after-update"));
+    let r = url::from_fragment(&url::to_fragment(&edited));
+    assert_eq!(r.support, Some("no-internet-after-update"));
+    assert_eq!(r.text, edited.text);
+    assert_eq!(r.origin, Origin::Edited);
+
+    // Another library scenario leaves support mode; so does closing it.
+    let other = p.reduce(Action::LoadLibrary("ian-ios15".into()));
+    assert_eq!(other.support, None);
+    assert_eq!(p.reduce(Action::Support(None)).support, None);
+}
+
+#[test]
+fn an_unknown_symptom_says_which_exist_and_changes_nothing_else() {
+    let p = start().reduce(Action::Support(Some("printer-on-fire".into())));
+    assert_eq!(p.support, None);
+    assert_eq!(p.origin, Origin::Library(DEFAULT_SCENARIO));
+    let notice = p.notice.as_deref().unwrap();
+    assert!(notice.contains("\"push-missing\""), "{notice}");
+    let q = url::from_fragment("#sup=printer-on-fire");
+    assert!(q.notice.as_deref().unwrap().contains("not a symptom"));
+}

@@ -1,7 +1,8 @@
 //! The share link: the whole view in the URL fragment, and back.
 //!
 //! `#lib=NAME` names an unedited library scenario; `#s=BASE64URL` carries an
-//! edited one. `t` is the time in ms, `ab` the compared property, `sel` the
+//! edited one; `#sup=SYMPTOM` opens support mode on a symptom (and its
+//! scenario, unless `s` carries an edited one). `t` is the time in ms, `ab` the compared property, `sel` the
 //! selected flow (base64url), `speed` the playback speed. A fragment that
 //! cannot be read gives a message and the default view; a scenario that does
 //! not parse is still loaded into the editor, with its errors.
@@ -49,7 +50,16 @@ pub fn decode64(text: &str) -> Result<Vec<u8>, String> {
 /// The fragment (without `#`) that restores `state`.
 pub fn to_fragment(state: &Playground) -> String {
     let mut parts = Vec::new();
+    let answered = state
+        .support
+        .and_then(crate::support::symptom)
+        .map(|symptom| symptom.scenario);
+    if let Some(id) = state.support {
+        parts.push(format!("sup={id}"));
+    }
     match state.origin {
+        // `sup` already loads its own scenario.
+        Origin::Library(name) if answered == Some(name) => {}
         Origin::Library(name) => parts.push(format!("lib={name}")),
         Origin::Edited => parts.push(format!("s={}", encode64(state.text.as_bytes()))),
     }
@@ -81,6 +91,7 @@ pub fn from_fragment(fragment: &str) -> Rc<Playground> {
         };
         match key {
             "lib" => actions.push(Action::LoadLibrary(value.to_string())),
+            "sup" => actions.push(Action::Support(Some(value.to_string()))),
             "s" => match decode64(value).map(String::from_utf8) {
                 Ok(Ok(text)) => actions.push(Action::EditText(text)),
                 _ => problems.push("the scenario in the link is damaged".to_string()),
@@ -107,11 +118,13 @@ pub fn from_fragment(fragment: &str) -> Rc<Playground> {
             other => problems.push(format!("`{other}` is not part of a tunnelscope link")),
         }
     }
-    // The scenario first, then what refers to it.
+    // The symptom (it loads its scenario), then an edited scenario text,
+    // then what refers to it.
     actions.sort_by_key(|a| match a {
-        Action::LoadLibrary(_) | Action::EditText(_) => 0,
-        Action::Compare(_) => 1,
-        _ => 2,
+        Action::Support(_) => 0,
+        Action::LoadLibrary(_) | Action::EditText(_) => 1,
+        Action::Compare(_) => 2,
+        _ => 3,
     });
     for action in actions {
         state = state.reduce(action);

@@ -2,6 +2,7 @@
 
 use super::Shared;
 use super::panels::{Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline};
+use super::support::{SupportAnswer, SupportPicker};
 use super::topology::Topology;
 use crate::playground::{Action, Playground, Step, url};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -31,6 +32,18 @@ fn location_hash() -> String {
     gloo::utils::window().location().hash().unwrap_or_default()
 }
 
+/// The clock: ticks while playing, at the chosen speed.
+#[hook]
+pub(super) fn use_clock(playing: bool, speed: u32, dispatch: Callback<Action>) {
+    use_effect_with((playing, speed), move |(playing, speed)| {
+        let interval = playing.then(|| {
+            let step = u64::from(*speed) * u64::from(TICK_MS) / 1_000;
+            Interval::new(TICK_MS, move || dispatch.emit(Action::Tick(step.max(1))))
+        });
+        move || drop(interval)
+    });
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| (*url::from_fragment(&location_hash())).clone());
@@ -56,17 +69,7 @@ pub fn App() -> Html {
         move || drop(write)
     });
 
-    // The clock, while playing.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((state.playing, state.speed), move |(playing, speed)| {
-            let interval = playing.then(|| {
-                let step = u64::from(*speed) * u64::from(TICK_MS) / 1_000;
-                Interval::new(TICK_MS, move || dispatch.emit(Action::Tick(step.max(1))))
-            });
-            move || drop(interval)
-        });
-    }
+    use_clock(state.playing, state.speed, dispatch.clone());
 
     // A link pasted into the address bar of an open page.
     {
@@ -140,10 +143,19 @@ pub fn App() -> Html {
     html! {
         <div class="page">
             <header>
-                <h1>{ "tunnelscope" }</h1>
-                <p class="lede">{ "Where an iPhone's traffic goes with and without includeAllNetworks — every route with its source." }</p>
+                <div class="masthead">
+                    <div>
+                        <h1>{ "tunnelscope" }</h1>
+                        <p class="lede">{ "Where an iPhone's traffic goes with and without includeAllNetworks — every route with its source." }</p>
+                    </div>
+                    <nav aria-label="Modes">
+                        <SupportPicker state={state.clone()} dispatch={dispatch.clone()} />
+                        <a class="learn-link" href="learn/index.html">{ "Learn: short explanations" }</a>
+                    </nav>
+                </div>
                 { for notice }
             </header>
+            <SupportAnswer state={state.clone()} dispatch={dispatch.clone()} />
             <main class="layout">
                 <section class="controls" aria-label="Scenario and settings">
                     <Controls state={state.clone()} dispatch={dispatch.clone()} />

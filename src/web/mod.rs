@@ -5,10 +5,13 @@
 //! live in hooks in [`app`].
 
 mod app;
+mod embed;
 mod panels;
+mod support;
 mod topology;
 
 pub use app::App;
+pub use embed::Embed;
 
 use std::ops::Deref;
 use std::rc::Rc;
@@ -42,6 +45,46 @@ use wasm_bindgen::prelude::*;
 /// shows a banner instead of leaving a frozen page.
 #[wasm_bindgen]
 pub fn run_app() {
+    install_panic_banner();
+    if let Some(root) = gloo::utils::document().get_element_by_id("app") {
+        yew::Renderer::<App>::with_root(root).render();
+    }
+}
+
+/// Mounts a live scenario into every `[data-scenario]` element of a learn
+/// page (`data-compare` names a property to flip beside it). The element's
+/// own content, a still description, is replaced.
+#[wasm_bindgen]
+pub fn run_embeds() {
+    install_panic_banner();
+    let Ok(nodes) = gloo::utils::document().query_selector_all("[data-scenario]") else {
+        return;
+    };
+    for i in 0..nodes.length() {
+        let Some(element) = nodes
+            .item(i)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        else {
+            continue;
+        };
+        let props = embed::Props {
+            scenario: element
+                .get_attribute("data-scenario")
+                .unwrap_or_default()
+                .into(),
+            compare: element.get_attribute("data-compare").map(Into::into),
+            select: element.get_attribute("data-select").map(Into::into),
+            playground: element
+                .get_attribute("data-playground")
+                .unwrap_or_else(|| "../index.html".into())
+                .into(),
+        };
+        element.set_inner_html("");
+        yew::Renderer::<Embed>::with_root_and_props(element, props).render();
+    }
+}
+
+fn install_panic_banner() {
     std::panic::set_hook(Box::new(|info| {
         let message =
             format!("tunnelscope stopped: {info}. Reload the page; the link keeps your view.");
@@ -52,9 +95,6 @@ pub fn run_app() {
         }
         web_sys_console_error(&message);
     }));
-    if let Some(root) = gloo::utils::document().get_element_by_id("app") {
-        yew::Renderer::<App>::with_root(root).render();
-    }
 }
 
 #[wasm_bindgen]

@@ -30,7 +30,7 @@ const RELEASES: [&str; 17] = [
     "17.0", "17.4", "18.0", "18.2", "26.0", "26.1",
 ];
 
-fn select_value(e: &Event) -> String {
+pub(super) fn select_value(e: &Event) -> String {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
         .map(|s| s.value())
@@ -389,7 +389,7 @@ pub fn Compare(props: &Props) -> Html {
 }
 
 /// A link to a source: URLs as links, repository paths as text.
-fn source_link(source: &str) -> Html {
+pub(super) fn source_link(source: &str) -> Html {
     if source.starts_with("http") {
         html! { <a href={source.to_string()} rel="noreferrer noopener" target="_blank">{ source.to_string() }</a> }
     } else {
@@ -543,7 +543,7 @@ pub fn Editor(props: &Props) -> Html {
 }
 
 /// Offers bytes as a file download.
-fn download(name: &str, mime: &str, bytes: &[u8]) {
+pub(super) fn download(name: &str, mime: &str, bytes: &[u8]) {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();

@@ -122,6 +122,60 @@ try {
   await page.waitForSelector('.notice');
   check((await page.textContent('.notice')).includes('damaged'), 'a damaged link says so');
 
+  // Support mode: pick a symptom, read the answer, download it, print it.
+  await page.goto(origin + '/');
+  await page.waitForSelector('.topology .flow-label');
+  await page.selectOption('select[aria-label="Pick a symptom to answer"]', 'no-internet-after-update');
+  await page.waitForSelector('.support h2');
+  check((await page.textContent('.support h2')) === 'No internet after updating the VPN app', 'support mode answers the picked symptom');
+  check((await page.textContent('.scenario-title')).startsWith('The update loop'), 'support mode loads the symptom\'s scenario');
+  check((await page.$$('.support ol.steps > li')).length === 4, 'the answer lists the four documented steps');
+  check((await page.textContent('.support ol.steps')).includes('Exposes:'), 'each step says what it exposes');
+  await page.waitForFunction(() => location.hash.startsWith('#sup=no-internet-after-update'));
+  check(true, 'the address holds the support view');
+  const [ticket] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button:has-text("Download as Markdown")'),
+  ]);
+  const ticketFile = path.join(shots, 'ticket.md');
+  await ticket.saveAs(ticketFile);
+  const markdown = readFileSync(ticketFile, 'utf8');
+  check(markdown.startsWith('# No internet after updating the VPN app\n') && markdown.includes('## Sources'), 'the ticket downloads as Markdown with its sources');
+  await page.screenshot({ path: path.join(shots, 'desktop-support.png') });
+  await page.emulateMedia({ media: 'print' });
+  await page.$$eval('.support details', (parts) => parts.forEach((d) => { d.open = true; }));
+  check(!(await page.isVisible('.controls')) && (await page.isVisible('.support .steps')), 'the print view drops the controls and keeps the answer');
+  await page.screenshot({ path: path.join(shots, 'print-support.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  for (const [id, title] of [['push-missing', 'Push notifications missing'], ['airdrop-airplay-broken', 'AirDrop or AirPlay'],
+    ['mms-wifi-calling-broken', 'MMS or Wi-Fi Calling'], ['hotspot-clients-offline', 'Personal Hotspot'], ['leaks-during-update', 'What leaks']]) {
+    await page.goto(`${origin}/#sup=${id}`);
+    await page.waitForSelector('.support h2');
+    check((await page.textContent('.support h2')).includes(title), `a link opens the support answer for ${id}`);
+  }
+
+  // Learn pages: the text is there, the live scenarios mount into it.
+  await page.goto(origin + '/');
+  await page.click('a.learn-link');
+  await page.waitForSelector('.learn-index');
+  const lessons = await page.$$eval('.learn-index a', (as) => as.map((a) => a.getAttribute('href')));
+  check(lessons.length >= 5, `the learn index lists ${lessons.length} explanations`);
+  for (const lesson of lessons) {
+    await page.goto(`${origin}/learn/${lesson}`);
+    await page.waitForSelector('.embed .topology .flow-label', { timeout: 15000 });
+    const embeds = await page.$$('.embed');
+    const drawn = await page.$$('.embed .embed-player');
+    const sources = await page.$$('.sources li');
+    check(embeds.length > 0 && drawn.length === embeds.length && sources.length >= 3, `${lesson}: text, ${embeds.length} live scenario(s) and ${sources.length} sources`);
+  }
+  await page.goto(`${origin}/learn/why-updates-break.html`);
+  await page.waitForSelector('.embed .topology .flow-label');
+  await page.click('.embed button.play');
+  await page.waitForTimeout(400);
+  await page.click('.embed button.play');
+  check(parseFloat((await page.textContent('.embed .clock')).split(' ')[0]) > 0, 'a learn page\'s scenario plays');
+  await page.screenshot({ path: path.join(shots, 'learn-desktop.png'), fullPage: true });
+
   // Phone width.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const small = await phone.newPage();
@@ -131,6 +185,14 @@ try {
   const overflow = await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   check(!overflow, 'no sideways scrolling at 390 px');
   await small.screenshot({ path: path.join(shots, 'phone-390.png'), fullPage: true });
+  await small.goto(origin + '/#sup=no-internet-after-update');
+  await small.waitForSelector('.support h2');
+  check(!(await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'no sideways scrolling in support mode at 390 px');
+  await small.screenshot({ path: path.join(shots, 'phone-390-support.png') });
+  await small.goto(origin + '/learn/what-ian-covers.html');
+  await small.waitForSelector('.embed .topology .flow-label');
+  check(!(await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'no sideways scrolling on a learn page at 390 px');
+  await small.screenshot({ path: path.join(shots, 'phone-390-learn.png'), fullPage: true });
   await phone.close();
   await context.close();
 } catch (error) {
