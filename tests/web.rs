@@ -184,3 +184,62 @@ async fn a_bad_scenario_shows_its_error_and_keeps_the_text() {
     // The drawing still shows the last good scenario.
     assert!(!flow_labels(&root).is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn picking_a_symptom_shows_the_answer_and_its_scenario() {
+    open("");
+    let root = mount().await;
+    let picker: web_sys::HtmlSelectElement = root
+        .query_selector("select[aria-label='Pick a symptom to answer']")
+        .unwrap()
+        .expect("the symptom picker")
+        .dyn_into()
+        .unwrap();
+    picker.set_value("hotspot-clients-offline");
+    picker
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    let answer = root
+        .query_selector(".support")
+        .unwrap()
+        .expect("the answer is shown")
+        .text_content()
+        .unwrap();
+    assert!(answer.contains("Devices on my Personal Hotspot have no internet"));
+    assert!(answer.contains("Exposes:"), "{answer}");
+    assert!(answer.contains("ian.blocks-hotspot"), "{answer}");
+    assert!(
+        flow_labels(&root).iter().any(|l| l.starts_with("laptop")),
+        "{:?}",
+        flow_labels(&root)
+    );
+    // Closing leaves support mode and keeps the scenario.
+    let close: web_sys::HtmlElement = root
+        .query_selector(".support-head button:last-child")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    close.click();
+    settle().await;
+    assert!(root.query_selector(".support").unwrap().is_none());
+    assert!(flow_labels(&root).iter().any(|l| l.starts_with("laptop")));
+}
+
+#[wasm_bindgen_test]
+async fn a_learn_page_embed_mounts_its_scenario() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let figure = document.create_element("figure").unwrap();
+    figure.set_attribute("data-scenario", "ios13-existing-connection").unwrap();
+    figure.set_attribute("data-select", "push").unwrap();
+    figure.set_inner_html("<p>still text</p>");
+    document.body().unwrap().append_child(&figure).unwrap();
+    tunnelscope::web::run_embeds();
+    settle().await;
+    let text = figure.text_content().unwrap();
+    figure.remove();
+    assert!(!text.contains("still text"), "the still text is replaced");
+    assert!(text.contains("iOS 13.3.1: a connection opened before the VPN stays outside it"));
+    assert!(text.contains("push (apns)"), "the selected flow is inspected: {text}");
+}
