@@ -231,7 +231,9 @@ async fn picking_a_symptom_shows_the_answer_and_its_scenario() {
 async fn a_learn_page_embed_mounts_its_scenario() {
     let document = web_sys::window().unwrap().document().unwrap();
     let figure = document.create_element("figure").unwrap();
-    figure.set_attribute("data-scenario", "ios13-existing-connection").unwrap();
+    figure
+        .set_attribute("data-scenario", "ios13-existing-connection")
+        .unwrap();
     figure.set_attribute("data-select", "push").unwrap();
     figure.set_inner_html("<p>still text</p>");
     document.body().unwrap().append_child(&figure).unwrap();
@@ -241,5 +243,8 @@ async fn a_learn_page_embed_mounts_its_scenario() {
     figure.remove();
     assert!(!text.contains("still text"), "the still text is replaced");
     assert!(text.contains("iOS 13.3.1: a connection opened before the VPN stays outside it"));
-    assert!(text.contains("push (apns)"), "the selected flow is inspected: {text}");
+    assert!(
+        text.contains("push (apns)"),
+        "the selected flow is inspected: {text}"
+    );
 }
