@@ -121,6 +121,9 @@ const DISCONNECT_ME: &str = "https://news.ycombinator.com/item?id=34054178";
 const IVPN_ISSUE_283: &str = "https://github.com/ivpn/ios-app/issues/283";
 const FXTECH_2026: &str = "https://fxtechnology.org/mullvad-to-add-feature-that-forces-all-ios-traffic-through-the-vpn-tunnel/";
 const MOZILLA_VPN_3531: &str = "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/3531";
+/// A VPN app's developer: iOS has no way to send hotspot clients into the
+/// tunnel; without includeAllNetworks they go out with the carrier's address.
+const VK_TURN_PROXY_55: &str = "https://github.com/anton48/vk-turn-proxy-ios/issues/55";
 const IVPN_KB_KILL_SWITCH: &str =
     "ivpn/ivpn.net: src/content/en/pages/knowledgebase/ios/native-ios-kill-switch-known-issues.md";
 const MULLVAD_KNOWN_ISSUES: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift";
@@ -332,7 +335,7 @@ pub static ASSUMPTIONS: [Assumption; 12] = [
         key: "exclusions_hold_while_tunnel_down",
         default: AssumptionValue::Bool(false),
         meaning: "while includeAllNetworks is on and the tunnel is not connected, traffic excluded by a setting (excludeAPNs, excludeCellularServices, excludeLocalNetworks, excludeDeviceCommunication) or by the Apple-traffic leak still goes outside; Apple's always-excluded list (DHCP, captive portal, companion, VoLTE) is not affected",
-        why: "Apple documents the exclusions without saying what happens while the tunnel is down; Mullvad, which leaves excludeAPNs at YES, says the phone loses all network connectivity when its provider is gone, so by default the exclusions do not help",
+        why: "Apple documents the exclusions without saying what happens while the tunnel is down; Mullvad, which leaves excludeAPNs at YES, saw the phone lose all network connectivity when the App Store updated its app and the provider was gone, so by default the exclusions do not help",
         basis: MULLVAD_BLOG_2025,
     },
     Assumption {
@@ -412,7 +415,7 @@ pub static ASSUMPTIONS: [Assumption; 12] = [
         key: "hotspot_clients_outside_tunnel",
         default: AssumptionValue::Bool(true),
         meaning: "without includeAllNetworks, the traffic of devices using the phone's Personal Hotspot is forwarded outside the tunnel, on the cellular interface",
-        why: "the public reports about hotspot clients (Mozilla VPN, IVPN, Mullvad) are about includeAllNetworks being on; nothing public found says whether a VPN without it carries tethered traffic",
+        why: "the public reports about hotspot clients (Mozilla VPN, IVPN, Mullvad) are about includeAllNetworks being on; one VPN app's developer says tethered traffic cannot be sent into the tunnel and goes out with the carrier's address, but Apple documents nothing either way",
         basis: MOZILLA_VPN_3531,
     },
 ];
@@ -607,7 +610,7 @@ pub static RULES: &[Rule] = &[
         id: "vpn.restart-exposes",
         ios: Releases::between(IosVersion::OLDEST, v(17, 0, 0)),
         evidence: Evidence::Inferred,
-        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for its iOS 17+ app when toggling Force all apps or LAN sharing; the model applies it to every setting and release).",
+        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for its iOS 17+ app when toggling Force all apps or LAN sharing, and suggests airplane mode with Wi-Fi off first; the model applies it to every setting and release, and with no network up the restart exposes nothing).",
         source: MULLVAD_TOGGLE_LEAK,
         assumption: None,
     },
@@ -616,7 +619,7 @@ pub static RULES: &[Rule] = &[
         id: "vpn.restart-exposes",
         ios: Releases::from(v(17, 0, 0)),
         evidence: Evidence::Observed,
-        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing; the model applies it to every setting).",
+        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing, and suggests airplane mode with Wi-Fi off first; the model applies it to every setting, and with no network up the restart exposes nothing).",
         source: MULLVAD_TOGGLE_LEAK,
         assumption: None,
     },
@@ -980,7 +983,7 @@ pub static RULES: &[Rule] = &[
         id: "ian.blocks-while-down",
         ios: FROM_16_4,
         evidence: Evidence::Observed,
-        says: "includeAllNetworks is on and the tunnel is not connected: traffic that must use the tunnel is dropped (Mullvad: the phone loses all connectivity when the provider is gone).",
+        says: "includeAllNetworks is on and the tunnel is not connected: traffic that must use the tunnel is dropped (Mullvad saw the phone lose all connectivity when the App Store updated its app and the provider was gone).",
         source: MULLVAD_BLOG_2025,
         assumption: None,
     },
@@ -1151,7 +1154,7 @@ pub static RULES: &[Rule] = &[
         id: "ian.exclusions-while-down",
         ios: IAN_ERA,
         evidence: Evidence::Unknown,
-        says: "The tunnel is not connected: whether this excluded traffic still goes outside is not documented; Mullvad says the phone loses all connectivity when its provider is gone. The model follows the assumption.",
+        says: "The tunnel is not connected: whether this excluded traffic still goes outside is not documented; Mullvad saw the phone lose all connectivity when its app was updated and the provider was gone. The model follows the assumption.",
         source: MULLVAD_BLOG_2025,
         assumption: Some(AssumptionId::ExclusionsHoldWhileTunnelDown),
     },
@@ -1243,7 +1246,7 @@ pub static RULES: &[Rule] = &[
         id: "hotspot.needs-cellular",
         ios: ALL,
         evidence: Evidence::Inferred,
-        says: "Personal Hotspot shares the phone's cellular data connection; while the phone is on Wi-Fi (or in airplane mode) the model gives its hotspot clients no path.",
+        says: "Personal Hotspot shares the phone's cellular data connection; while the phone is on Wi-Fi the model gives its hotspot clients no path.",
         source: THIS_PROJECT,
         assumption: None,
     },
@@ -1261,7 +1264,7 @@ pub static RULES: &[Rule] = &[
         id: "ian.blocks-hotspot",
         ios: IAN_ERA,
         evidence: Evidence::Reported,
-        says: "With includeAllNetworks on, devices using the phone's Personal Hotspot have no internet: their traffic is dropped at the phone (reported for Mozilla VPN; IVPN and Mullvad list Personal Hotspot among the features the kill switch breaks).",
+        says: "With includeAllNetworks on, devices on the phone's Personal Hotspot are reported to have no internet (Mozilla VPN 2.8, which turned the flag on, on iOS 15.4.1; another app's developer says the same in 2026); IVPN and Mullvad list Personal Hotspot as affected. How iOS stops it is not public; the model drops their traffic at the phone.",
         source: MOZILLA_VPN_3531,
         assumption: None,
     },
@@ -1310,7 +1313,8 @@ pub fn supporting_sources(id: &str) -> &'static [&'static str] {
         "vpn.not-connected" => &[YOOTA_2026],
         "ian.blocks-while-down" => &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
         "ian.tunnel" => &[IVPN_2021],
-        "ian.blocks-hotspot" => &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES],
+        "ian.blocks-hotspot" => &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES, VK_TURN_PROXY_55],
+        "hotspot.outside-tunnel" => &[VK_TURN_PROXY_55],
         _ => &[],
     }
 }

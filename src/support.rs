@@ -59,8 +59,8 @@ pub static SYMPTOMS: &[Symptom] = &[
         asks: "No internet after updating the VPN app",
         scenario: "update-loop-ian",
         answer: &[
-            "Your VPN app has its kill switch on (Apple calls it includeAllNetworks; Mullvad calls it \"Force all apps\"). When the App Store updates the VPN app, iOS stops the app's tunnel to replace it, but keeps sending all of the phone's traffic to that tunnel. With nothing there to carry it, every connection is dropped on the phone, including the App Store's own download of the update, so the update cannot finish.",
-            "The phone stays offline until it is restarted. After the restart the VPN connects again, but the App Store tries the same update again and the phone goes offline again: a loop.",
+            "Your VPN app has its kill switch on (Apple calls it includeAllNetworks; Mullvad calls it \"Force all apps\" and leaves it off until you turn it on). Mullvad found that when the App Store updates its app, the app's tunnel is stopped while the app is replaced (how iOS does this is not public), but iOS keeps sending the phone's traffic to that tunnel. With nothing there to carry it, every connection is dropped on the phone, including the App Store's own download of the update, so the update cannot finish.",
+            "The phone stays offline until it is restarted. After the restart the VPN connects again, and the App Store may try the same update again and cut the phone off again: a loop. That comes from press accounts of Mullvad's 2026 post; when, and whether always, the App Store retries is not documented. Mullvad's app only learns that an update is available (it checks once a day) and can only warn you, so an automatic update can come before any warning.",
         ],
         steps: &[
             Step {
@@ -70,20 +70,24 @@ pub static SYMPTOMS: &[Symptom] = &[
                 shown_in: Some("update-loop-ian"),
             },
             Step {
-                does: "Disconnect the VPN, let the App Store finish the update, then open the VPN app and connect again by hand (it does not reconnect by itself).",
+                does: "Disconnect the VPN, let the App Store finish the update, then open the VPN app and connect again by hand (Mullvad's app, per press accounts, does not reconnect by itself). A restart may still be needed.",
                 exposes: "Everything goes outside the tunnel, with the phone's own address, from the disconnect until you reconnect.",
                 rules: &["vpn.not-connected"],
                 shown_in: Some("update-workaround-disconnect"),
             },
             Step {
                 does: "Or turn the kill switch (Force all apps) off, let the update finish, then turn it back on by hand.",
-                exposes: "Each switch restarts the tunnel, which briefly exposes traffic; while the app is being replaced, traffic goes outside the tunnel.",
-                rules: &["vpn.restart-exposes", "update.direct-while-replaced"],
+                exposes: "Each switch restarts the tunnel, which briefly exposes traffic; while the app is being replaced, traffic goes outside the tunnel; connections opened during the first restart keep going outside until the kill switch is back on (observed up to iOS 15.6, assumed since).",
+                rules: &[
+                    "vpn.restart-exposes",
+                    "update.direct-while-replaced",
+                    "flow.existing-stays-outside",
+                ],
                 shown_in: Some("update-workaround-ian-off"),
             },
             Step {
-                does: "Keep notifications on for the VPN app, so it can warn you when an update is available, and be careful with automatic App Store updates.",
-                exposes: "Nothing. Without notifications the warning never arrives.",
+                does: "If your VPN app warns about updates (Mullvad's does while Force all apps is on), keep its notifications on, and be careful with automatic App Store updates.",
+                exposes: "Nothing. Without notifications only the in-app banner remains, and it shows only while the VPN is connected.",
                 rules: &["update.notice"],
                 shown_in: Some("update-no-notification"),
             },
@@ -95,15 +99,15 @@ pub static SYMPTOMS: &[Symptom] = &[
         asks: "What leaks while I update the VPN app?",
         scenario: "update-workaround-ian-off",
         answer: &[
-            "With the kill switch on, an update of the VPN app cuts the phone off (see \"No internet after updating the VPN app\"). The two ways around it, disconnecting first or turning the kill switch off first, both let traffic out of the tunnel for a while. Mullvad says so in its own app: there is no way to keep the tunnel enforced during the update.",
-            "Turning the kill switch off or on restarts the tunnel, a short window in which traffic goes outside. While the App Store replaces the app, its tunnel is gone and traffic goes outside with the phone's own address. Connections opened in such a window may keep going outside after the tunnel is back.",
+            "With the kill switch on, an update of the VPN app can cut the phone off (see \"No internet after updating the VPN app\"). The two ways around it, disconnecting first or turning the kill switch off first, both let traffic out of the tunnel for a while: Mullvad's app warns that turning Force all apps off briefly exposes traffic, and its 2026 post, as the press summarises it, says no workaround keeps the tunnel enforced during an update.",
+            "Turning the kill switch off or on restarts the tunnel, a short window in which traffic goes outside. While the App Store replaces the app, its tunnel is gone and traffic goes outside with the phone's own address. Connections opened in such a window may keep going outside until they close or the kill switch is back on (seen up to iOS 15.6, assumed since).",
         ],
         steps: &[
             Step {
-                does: "To keep the exposure short: turn on Airplane Mode and turn off Wi-Fi before switching the kill switch, as Mullvad's app suggests.",
-                exposes: "No traffic at all while the phone is offline, so nothing leaks during the restart.",
+                does: "When you turn the kill switch back on, turn on Airplane Mode (and Wi-Fi off) first, as Mullvad's app suggests, and the radios back on afterwards.",
+                exposes: "Nothing: the tunnel restarts while no radio is up, and the kill switch is in force when they come back. (Switching it off this way only moves the exposure to when the radios return.)",
                 rules: &["vpn.restart-exposes", "device.airplane-mode"],
-                shown_in: Some("toggle-ian-leak"),
+                shown_in: Some("toggle-ian-airplane"),
             },
             Step {
                 does: "Disconnect, update, reconnect by hand.",
@@ -113,12 +117,16 @@ pub static SYMPTOMS: &[Symptom] = &[
             },
             Step {
                 does: "Kill switch off, update, kill switch on.",
-                exposes: "Two short restart leaks, and the update window itself outside the tunnel.",
-                rules: &["vpn.restart-exposes", "update.direct-while-replaced"],
+                exposes: "Two short restart leaks and the update window itself outside the tunnel; a connection opened during the first restart stays outside until the kill switch is back on (assumed on iOS 16 and later).",
+                rules: &[
+                    "vpn.restart-exposes",
+                    "update.direct-while-replaced",
+                    "flow.existing-stays-outside",
+                ],
                 shown_in: Some("update-workaround-ian-off"),
             },
             Step {
-                does: "After an update on iOS 16 without the kill switch, disconnect and connect again even if the app says \"Connected\".",
+                does: "On iOS 16 without the kill switch, disconnect and connect again after an update even if the app says \"Connected\" (reported on 16.0 for WireGuard and OpenVPN apps; later 16.x releases are not known).",
                 exposes: "Until you reconnect, traffic goes outside the tunnel although the app shows Connected.",
                 rules: &["update.appears-connected"],
                 shown_in: Some("post-update-leak-ios16"),
@@ -131,32 +139,37 @@ pub static SYMPTOMS: &[Symptom] = &[
         asks: "Push notifications missing with the kill switch on",
         scenario: "push-missing-kill-switch",
         answer: &[
-            "Push notifications come over one long-lived connection to Apple (APNs). From iOS 16.4 Apple keeps it outside the tunnel by default (excludeAPNs), so Apple sees your real address but push keeps working. A VPN app may turn that default off and send push into the tunnel instead; some people report that push is then not delivered.",
-            "Whatever the setting, if the VPN's tunnel goes down while the kill switch is on, the phone drops push along with everything else until the tunnel is back or the VPN is disconnected.",
+            "Push notifications come over one long-lived connection to Apple (APNs). From iOS 16.4, with the kill switch on, Apple keeps it outside the tunnel by default (excludeAPNs), so Apple sees your real address and push normally keeps working; one report says push is not delivered over Wi-Fi with the kill switch on, whatever that setting says. A VPN app may turn the default off to send push into the tunnel; one report (sing-box, iOS 26.0) says push still did not go into the tunnel.",
+            "Apple does not say whether excluded push still flows while the tunnel is down. Mullvad saw all connectivity lost when its app was updated, and tunnelscope assumes push is dropped with everything else until the tunnel is back (or, also assumed, the VPN is disconnected).",
         ],
         steps: &[
             Step {
-                does: "In the VPN app, leave the setting that excludes push notifications (excludeAPNs) at Apple's default, on.",
+                does: "If the VPN app offers it, leave the setting that excludes push notifications (excludeAPNs, iOS 16.4 and later) at Apple's default, on.",
                 exposes: "Push traffic goes outside the tunnel: Apple's push servers see the phone's own address.",
                 rules: &["ian.exclude-apns"],
                 shown_in: Some("ian-ios16-4-defaults"),
             },
             Step {
-                does: "If the tunnel has dropped, reconnect the VPN (or disconnect it) to get push back.",
+                does: "If the tunnel has dropped, reconnect the VPN, or disconnect it (whether disconnecting helps after a loss is not documented).",
                 exposes: "Disconnected, everything goes outside the tunnel.",
-                rules: &["ian.blocks-while-down", "vpn.not-connected"],
+                rules: &[
+                    "ian.blocks-while-down",
+                    "ian.exclusions-while-down",
+                    "vpn.disconnect-after-loss",
+                    "vpn.not-connected",
+                ],
                 shown_in: Some("push-missing-kill-switch"),
             },
         ],
         reports: &[
             Report {
                 evidence: Evidence::Reported,
-                says: "APNs could not be routed inside the tunnel (sing-box).",
+                says: "With excludeAPNs off, APNs still did not go inside the tunnel (sing-box, iOS 26.0).",
                 source: "https://github.com/SagerNet/sing-box/issues/3441",
             },
             Report {
                 evidence: Evidence::Reported,
-                says: "With includeAllNetworks on, push is not delivered over Wi-Fi whether excludeAPNs is on or off; over cellular it behaves as documented (one developer-forum post; iOS version not given).",
+                says: "With includeAllNetworks on, push is not delivered over Wi-Fi whether excludeAPNs is on or off; over cellular it behaves as documented (one developer-forum post; iOS version not given). On Wi-Fi, trying cellular may tell the two cases apart.",
                 source: FORUM_APNS_WIFI,
             },
         ],
@@ -169,7 +182,7 @@ pub static SYMPTOMS: &[Symptom] = &[
             "AirDrop, AirPlay, printers and other devices at home are reached over the local network. With the kill switch on and local network sharing off (excludeLocalNetworks off), iOS sends that traffic into the VPN tunnel as well. The VPN server cannot reach your home network, so those devices never receive it.",
         ],
         steps: &[Step {
-            does: "Turn on \"Local network sharing\" in the VPN app (excludeLocalNetworks, Apple's default on iOS).",
+            does: "Turn on \"Local network sharing\" in the VPN app (excludeLocalNetworks, Apple's default on iOS). Some apps do not allow it together with the kill switch; there the kill switch has to go off.",
             exposes: "Traffic to devices on the local network goes outside the tunnel, where others on the same network can see it. Switching restarts the tunnel: a short leak.",
             rules: &[
                 "vpn.exclude-local-networks",
@@ -178,36 +191,47 @@ pub static SYMPTOMS: &[Symptom] = &[
             ],
             shown_in: Some("toggle-lan-sharing-leak"),
         }],
-        reports: &[Report {
-            evidence: Evidence::Observed,
-            says: "Mullvad lists AirDrop, AirPlay, CarPlay, Continuity Camera, Handoff, NameDrop, iMessage, Screen Mirroring and Personal Hotspot as affected by Force all apps, and says local network sharing reduces the issues.",
-            source: "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift",
-        }],
+        reports: &[
+            Report {
+                evidence: Evidence::Observed,
+                says: "Mullvad lists AirDrop, AirPlay, CarPlay, Continuity Camera, Handoff, Handover, NameDrop, iMessage, Screen Mirroring and Personal Hotspot as affected by Force all apps, and says local network sharing (which needs Force all apps) reduces the issues.",
+                source: "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift",
+            },
+            Report {
+                evidence: Evidence::Observed,
+                says: "Proton VPN's settings make \"Allow LAN\" and the kill switch exclusive.",
+                source: "ProtonVPN/ios-mac-app: apps/ios/ProtonVPN/Scenes/Settings/ViewModels/SettingsViewModel.swift",
+            },
+        ],
     },
     Symptom {
         id: "mms-wifi-calling-broken",
         asks: "MMS or Wi-Fi Calling broken",
         scenario: "mms-wifi-calling-kill-switch",
         answer: &[
-            "Wi-Fi Calling, MMS and Visual Voicemail reach your carrier over the internet. Before iOS 16.4 the kill switch had no exception for them, so they went into the VPN tunnel and reached the carrier from the VPN server's address. From iOS 16.4 Apple keeps them outside the tunnel by default (excludeCellularServices). Plain voice calls over the cellular network (VoLTE) never go through a VPN.",
+            "Wi-Fi Calling, MMS and Visual Voicemail reach your carrier over the internet. Apple documented no exception for them before iOS 16.4, so tunnelscope infers that the kill switch sent them into the tunnel, where the carrier sees the VPN server's address. From iOS 16.4 Apple keeps them outside the tunnel by default when the kill switch is on (excludeCellularServices). Voice calls over the cellular network itself (VoLTE) never go through a VPN.",
         ],
         steps: &[
             Step {
-                does: "Update to iOS 16.4 or later and leave the VPN app's \"exclude cellular services\" setting at Apple's default, on.",
+                does: "Update to iOS 16.4 or later and, if the VPN app offers it, leave \"exclude cellular services\" at Apple's default, on.",
                 exposes: "Carrier services go outside the tunnel, to the carrier, with the phone's own address.",
                 rules: &["ian.exclude-cellular-services"],
                 shown_in: Some("ian-ios16-4-defaults"),
             },
             Step {
-                does: "On an older iOS, turn the kill switch off while you need MMS or Wi-Fi Calling.",
+                does: "On an older iOS, turning the kill switch off may help, depending on how your carrier routes these services; tunnelscope does not model that (without the flag it keeps them in a full tunnel). A reboot or an airplane-mode toggle may also be needed.",
                 exposes: "Without the kill switch nothing is blocked when the tunnel drops, and the switch restarts the tunnel: a short leak.",
-                rules: &["ian.no-exclusion-on-this-release", "vpn.restart-exposes"],
-                shown_in: Some("toggle-ian-leak"),
+                rules: &[
+                    "ian.no-exclusion-on-this-release",
+                    "carrier.services-routed",
+                    "vpn.restart-exposes",
+                ],
+                shown_in: None,
             },
         ],
         reports: &[Report {
             evidence: Evidence::Reported,
-            says: "MMS stopped working with includeAllNetworks on (Mozilla VPN).",
+            says: "Sending group MMS failed with Mozilla VPN on (iOS 16.2) and kept failing for a few minutes after the VPN was turned off, until a reboot or an airplane-mode toggle (a cached DNS lookup, Mozilla said). The thread does not say whether includeAllNetworks was involved.",
             source: "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/4842",
         }],
     },
@@ -216,11 +240,11 @@ pub static SYMPTOMS: &[Symptom] = &[
         asks: "Devices on my Personal Hotspot have no internet",
         scenario: "hotspot-clients-ian",
         answer: &[
-            "With the VPN's kill switch on, devices using the iPhone's Personal Hotspot have no internet: the phone drops their traffic. The phone's own apps keep working through the tunnel. This is reported for several VPN apps; Apple documents no exception for it.",
+            "With the VPN's kill switch on, devices using the iPhone's Personal Hotspot are reported to have no internet (Mozilla VPN, after it turned the kill switch on; a 2026 report for another app says the same), and IVPN and Mullvad list Personal Hotspot as affected. Apple documents no exception for it, and how iOS stops it is not public: tunnelscope drops their traffic at the phone. The phone's own apps keep working through the tunnel.",
         ],
         steps: &[Step {
             does: "Turn the kill switch off while you share the phone's connection, and back on afterwards.",
-            exposes: "The shared devices' traffic goes outside the VPN (the model assumes so; nothing public says either way), and each switch restarts the tunnel: a short leak.",
+            exposes: "The shared devices' traffic goes outside the VPN (the model assumes so; one app developer says so, Apple says nothing), the phone itself is without the kill switch until you turn it back on, and each switch restarts the tunnel: a short leak.",
             rules: &[
                 "ian.blocks-hotspot",
                 "hotspot.outside-tunnel",
@@ -803,7 +827,7 @@ mod tests {
             "## What the simulation shows",
             "## What to do",
             "1. Restart the iPhone.",
-            "4. Keep notifications on",
+            "4. If your VPN app warns about updates",
             "   - Exposes: Everything goes outside the tunnel",
             "`update.ian-blocks-all` [observed]",
             "https://mullvad.net/en/blog/why-we-still-dont-use-includeallnetworks",

@@ -330,6 +330,17 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
             if matches!(world.tunnel, TunnelState::Off | TunnelState::Absent) {
                 return "the setting changes; the tunnel is off, so nothing restarts".to_string();
             }
+            // With no radio up the restart exposes nothing: the tunnel is
+            // stopped and then waits to connect with the new setting. Mullvad
+            // suggests airplane mode before switching for this reason.
+            if world.network.is_none() {
+                world.tunnel = TunnelState::Connecting;
+                world.schedule(now, assume);
+                return format!(
+                    "the setting changes and the tunnel restarts with no network up, so nothing is exposed{}; it connects with the new setting once there is a network",
+                    cite(Fact::TunnelRestarting, world.ios)
+                );
+            }
             world.tunnel = TunnelState::Restarting;
             world.schedule(now, assume);
             format!(
@@ -907,6 +918,30 @@ mod tests {
         assert_eq!(lan.segments.len(), 3, "the restart is its own segment");
         assert_eq!(lan.segments[1].rules[0].id, "vpn.restart-exposes");
         assert_eq!(t.states[1].tunnel, TunnelState::Restarting);
+    }
+
+    /// Mullvad's advice: switch in airplane mode, and the restart exposes
+    /// nothing; the flag is in force when the radios come back.
+    #[test]
+    fn a_setting_changed_in_airplane_mode_restarts_with_nothing_exposed() {
+        let t = trace(&format!(
+            "{IAN_PHONE}[[flow]]\nname = \"lan\"\nkind = \"local-network\"\nopen = \"0s\"\n[[event]]\nat = \"5s\"\ndo = \"airplane:on\"\n[[event]]\nat = \"10s\"\ndo = \"set:exclude_local_networks=false\"\n[[event]]\nat = \"20s\"\ndo = \"airplane:off\"\n"
+        ));
+        assert_eq!(
+            routes_of(&t, "lan"),
+            [
+                (0, Route::Direct),
+                (5_000, Route::Offline),
+                (20_000, Route::Blocked),
+                (21_000, Route::Tunnel)
+            ]
+        );
+        assert!(
+            t.events[1].effect.contains("nothing is exposed"),
+            "{}",
+            t.events[1].effect
+        );
+        assert!(t.states.iter().all(|s| s.tunnel != TunnelState::Restarting));
     }
 
     #[test]
