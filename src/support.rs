@@ -670,63 +670,78 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
     Explanation { title, blocks }
 }
 
+/// The two plain-text renderings differ only in their marks.
+struct Marks {
+    markdown: bool,
+}
+
+impl Marks {
+    fn title(&self, title: &str) -> String {
+        if self.markdown {
+            format!("# {title}\n")
+        } else {
+            format!("{title}\n{}\n", "=".repeat(title.chars().count()))
+        }
+    }
+
+    fn heading(&self, heading: &str) -> String {
+        if self.markdown {
+            format!("## {heading}")
+        } else {
+            format!("{heading}\n{}", "-".repeat(heading.chars().count()))
+        }
+    }
+
+    /// Plain text drops the code marks.
+    fn inline(&self, text: &str) -> String {
+        if self.markdown {
+            text.to_string()
+        } else {
+            text.replace('`', "")
+        }
+    }
+
+    fn bullet(&self) -> &'static str {
+        if self.markdown { "-" } else { "*" }
+    }
+
+    fn detail(&self) -> &'static str {
+        if self.markdown { "- " } else { "" }
+    }
+}
+
 impl Explanation {
     pub fn markdown(&self) -> String {
-        let mut out = format!("# {}\n", self.title);
-        for block in &self.blocks {
-            out.push('\n');
-            match block {
-                Block::Heading { text: h, .. } => {
-                    let _ = writeln!(out, "## {h}");
-                }
-                Block::Paragraph(p) => {
-                    let _ = writeln!(out, "{p}");
-                }
-                Block::List { ordered, items } => {
-                    for (i, item) in items.iter().enumerate() {
-                        let marker = if *ordered {
-                            format!("{}.", i + 1)
-                        } else {
-                            "-".to_string()
-                        };
-                        let _ = writeln!(out, "{marker} {}", item.text);
-                        let indent = " ".repeat(marker.len() + 1);
-                        for detail in &item.details {
-                            let _ = writeln!(out, "{indent}- {detail}");
-                        }
-                    }
-                }
-            }
-        }
-        out
+        self.render(&Marks { markdown: true })
     }
 
     pub fn text(&self) -> String {
-        let mut out = format!(
-            "{}\n{}\n",
-            self.title,
-            "=".repeat(self.title.chars().count())
-        );
+        self.render(&Marks { markdown: false })
+    }
+
+    fn render(&self, marks: &Marks) -> String {
+        let mut out = marks.title(&self.title);
         for block in &self.blocks {
             out.push('\n');
             match block {
-                Block::Heading { text: h, .. } => {
-                    let _ = writeln!(out, "{h}\n{}", "-".repeat(h.chars().count()));
+                Block::Heading { text, .. } => {
+                    let _ = writeln!(out, "{}", marks.heading(text));
                 }
                 Block::Paragraph(p) => {
-                    let _ = writeln!(out, "{}", p.replace('`', ""));
+                    let _ = writeln!(out, "{}", marks.inline(p));
                 }
                 Block::List { ordered, items } => {
                     for (i, item) in items.iter().enumerate() {
                         let marker = if *ordered {
                             format!("{}.", i + 1)
                         } else {
-                            "*".to_string()
+                            marks.bullet().to_string()
                         };
-                        let _ = writeln!(out, "{marker} {}", item.text.replace('`', ""));
+                        let _ = writeln!(out, "{marker} {}", marks.inline(&item.text));
                         let indent = " ".repeat(marker.len() + 1);
                         for detail in &item.details {
-                            let _ = writeln!(out, "{indent}{}", detail.replace('`', ""));
+                            let _ =
+                                writeln!(out, "{indent}{}{}", marks.detail(), marks.inline(detail));
                         }
                     }
                 }

@@ -3,7 +3,7 @@
 use super::Shared;
 use super::panels::{Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline};
 use super::support::{SupportAnswer, SupportPicker};
-use super::topology::Topology;
+use super::topology::Drawings;
 use crate::playground::{Action, Playground, Step, url};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -162,14 +162,7 @@ pub fn App() -> Html {
                 </section>
                 <section class="stage" aria-label="Topology and time">
                     <h2 class="scenario-title">{ title }</h2>
-                    <div class={classes!("views", state.compare.is_some().then_some("ab"))}>
-                        <Topology state={state.clone()} analysis={Shared(state.analysis.clone())} label="as configured" dispatch={dispatch.clone()} />
-                        {
-                            for state.compare.as_ref().map(|(key, other)| html! {
-                                <Topology state={state.clone()} analysis={Shared(other.clone())} label={format!("{key} flipped")} dispatch={dispatch.clone()} />
-                            })
-                        }
-                    </div>
+                    <Drawings state={state.clone()} dispatch={dispatch.clone()} />
                     <Timeline state={state.clone()} dispatch={dispatch.clone()} />
                     <Narration state={state.clone()} />
                     <Compare state={state.clone()} dispatch={dispatch.clone()} />

@@ -5,7 +5,7 @@
 use super::Shared;
 use super::app::use_clock;
 use super::panels::{Inspector, Narration, Timeline};
-use super::topology::Topology;
+use super::topology::Drawings;
 use crate::playground::{Action, Playground};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -62,14 +62,7 @@ pub fn Embed(props: &Props) -> Html {
                 <strong>{ state.analysis.scenario.title.clone() }</strong>
                 { " · " }<a href={link}>{ "open in the playground" }</a>
             </p>
-            <div class={classes!("views", state.compare.is_some().then_some("ab"))}>
-                <Topology state={state.clone()} analysis={Shared(state.analysis.clone())} label="as configured" dispatch={dispatch.clone()} />
-                {
-                    for state.compare.as_ref().map(|(key, other)| html! {
-                        <Topology state={state.clone()} analysis={Shared(other.clone())} label={format!("{key} flipped")} dispatch={dispatch.clone()} />
-                    })
-                }
-            </div>
+            <Drawings state={state.clone()} dispatch={dispatch.clone()} />
             <Timeline state={state.clone()} dispatch={dispatch.clone()} />
             <Narration state={state.clone()} />
             if state.selected.is_some() {

@@ -258,3 +258,26 @@ pub fn Topology(props: &Props) -> Html {
         </figure>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct DrawingsProps {
+    pub state: Shared<Playground>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The scenario's drawing, and beside it the comparison's when comparing.
+#[component]
+pub fn Drawings(props: &DrawingsProps) -> Html {
+    let state = &props.state;
+    let compared = state.compare.as_ref().map(|(key, other)| {
+        html! {
+            <Topology state={state.clone()} analysis={Shared(other.clone())} label={format!("{key} flipped")} dispatch={props.dispatch.clone()} />
+        }
+    });
+    html! {
+        <div class={classes!("views", state.compare.is_some().then_some("ab"))}>
+            <Topology state={state.clone()} analysis={Shared(state.analysis.clone())} label="as configured" dispatch={props.dispatch.clone()} />
+            { for compared }
+        </div>
+    }
+}
