@@ -313,7 +313,7 @@ fn explain(name: &str, format: ExplainFormat) -> Result<(), u8> {
         _ => shown.as_str(),
     };
     let (trace, _) = engine::simulate(&scenario);
-    let explanation = support::explain(&trace, file, symptom);
+    let explanation = support::explain(&trace, file, symptom, None);
     print(&match format {
         ExplainFormat::Text => explanation.text(),
         ExplainFormat::Markdown => explanation.markdown(),

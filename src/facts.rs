@@ -1255,7 +1255,7 @@ pub static RULES: &[Rule] = &[
         id: "hotspot.outside-tunnel",
         ios: ALL,
         evidence: Evidence::Unknown,
-        says: "A laptop on the phone's Personal Hotspot: the phone forwards its traffic out of the cellular interface, outside the tunnel. Nothing public says whether a VPN without includeAllNetworks carries tethered traffic; the model follows the assumption.",
+        says: "A laptop on the phone's Personal Hotspot: the phone forwards its traffic out of the cellular interface, outside the tunnel. Apple documents nothing about tethered traffic and VPNs; one VPN app's developer says it cannot be sent into the tunnel and goes out with the carrier's address. The model follows the assumption.",
         source: MOZILLA_VPN_3531,
         assumption: Some(AssumptionId::HotspotClientsOutsideTunnel),
     },

@@ -24,6 +24,11 @@ pub struct Symptom {
     pub asks: &'static str,
     /// The built-in scenario that plays it out.
     pub scenario: &'static str,
+    /// The moment of that scenario where the symptom shows (the playground
+    /// opens there, and a printed ticket shows the drawing then), and a flow
+    /// whose route shows it.
+    pub moment_ms: u64,
+    pub shows: (&'static str, Route),
     /// What is going on, in plain language, one paragraph each.
     pub answer: &'static [&'static str],
     pub steps: &'static [Step],
@@ -58,6 +63,8 @@ pub static SYMPTOMS: &[Symptom] = &[
         id: "no-internet-after-update",
         asks: "No internet after updating the VPN app",
         scenario: "update-loop-ian",
+        moment_ms: 30_000,
+        shows: ("app-store", Route::Blocked),
         answer: &[
             "Your VPN app has its kill switch on (Apple calls it includeAllNetworks; Mullvad calls it \"Force all apps\" and leaves it off until you turn it on). Mullvad found that when the App Store updates its app, the app's tunnel is stopped while the app is replaced (how iOS does this is not public), but iOS keeps sending the phone's traffic to that tunnel. With nothing there to carry it, every connection is dropped on the phone, including the App Store's own download of the update, so the update cannot finish.",
             "The phone stays offline until it is restarted. After the restart the VPN connects again, and the App Store may try the same update again and cut the phone off again: a loop. That comes from press accounts of Mullvad's 2026 post; when, and whether always, the App Store retries is not documented. Mullvad's app only learns that an update is available (it checks once a day) and can only warn you, so an automatic update can come before any warning.",
@@ -70,13 +77,13 @@ pub static SYMPTOMS: &[Symptom] = &[
                 shown_in: Some("update-loop-ian"),
             },
             Step {
-                does: "Disconnect the VPN, let the App Store finish the update, then open the VPN app and connect again by hand (Mullvad's app, per press accounts, does not reconnect by itself). A restart may still be needed.",
+                does: "Workaround 1: disconnect the VPN, let the App Store finish the update, then open the VPN app and connect again by hand (Mullvad's app, per press accounts, does not reconnect by itself). A restart may still be needed.",
                 exposes: "Everything goes outside the tunnel, with the phone's own address, from the disconnect until you reconnect.",
                 rules: &["vpn.not-connected"],
                 shown_in: Some("update-workaround-disconnect"),
             },
             Step {
-                does: "Or turn the kill switch (Force all apps) off, let the update finish, then turn it back on by hand.",
+                does: "Workaround 2: or turn the kill switch (Force all apps) off, let the update finish, then turn it back on by hand.",
                 exposes: "Each switch restarts the tunnel, which briefly exposes traffic; while the app is being replaced, traffic goes outside the tunnel; connections opened during the first restart keep going outside until the kill switch is back on (observed up to iOS 15.6, assumed since).",
                 rules: &[
                     "vpn.restart-exposes",
@@ -98,6 +105,8 @@ pub static SYMPTOMS: &[Symptom] = &[
         id: "leaks-during-update",
         asks: "What leaks while I update the VPN app?",
         scenario: "update-workaround-ian-off",
+        moment_ms: 40_000,
+        shows: ("app-store", Route::Direct),
         answer: &[
             "With the kill switch on, an update of the VPN app can cut the phone off (see \"No internet after updating the VPN app\"). The two ways around it, disconnecting first or turning the kill switch off first, both let traffic out of the tunnel for a while: Mullvad's app warns that turning Force all apps off briefly exposes traffic, and its 2026 post, as the press summarises it, says no workaround keeps the tunnel enforced during an update.",
             "Turning the kill switch off or on restarts the tunnel, a short window in which traffic goes outside. While the App Store replaces the app, its tunnel is gone and traffic goes outside with the phone's own address. Connections opened in such a window may keep going outside until they close or the kill switch is back on (seen up to iOS 15.6, assumed since).",
@@ -110,13 +119,13 @@ pub static SYMPTOMS: &[Symptom] = &[
                 shown_in: Some("toggle-ian-airplane"),
             },
             Step {
-                does: "Disconnect, update, reconnect by hand.",
+                does: "Workaround 1: disconnect, update, reconnect by hand.",
                 exposes: "Everything is outside the tunnel from the disconnect to the reconnect.",
                 rules: &["vpn.not-connected"],
                 shown_in: Some("update-workaround-disconnect"),
             },
             Step {
-                does: "Kill switch off, update, kill switch on.",
+                does: "Workaround 2: kill switch off, update, kill switch on.",
                 exposes: "Two short restart leaks and the update window itself outside the tunnel; a connection opened during the first restart stays outside until the kill switch is back on (assumed on iOS 16 and later).",
                 rules: &[
                     "vpn.restart-exposes",
@@ -138,6 +147,8 @@ pub static SYMPTOMS: &[Symptom] = &[
         id: "push-missing",
         asks: "Push notifications missing with the kill switch on",
         scenario: "push-missing-kill-switch",
+        moment_ms: 30_000,
+        shows: ("push", Route::Blocked),
         answer: &[
             "Push notifications come over one long-lived connection to Apple (APNs). From iOS 16.4, with the kill switch on, Apple keeps it outside the tunnel by default (excludeAPNs), so Apple sees your real address and push normally keeps working; one report says push is not delivered over Wi-Fi with the kill switch on, whatever that setting says. A VPN app may turn the default off to send push into the tunnel; one report (sing-box, iOS 26.0) says push still did not go into the tunnel.",
             "Apple does not say whether excluded push still flows while the tunnel is down. Mullvad saw all connectivity lost when its app was updated, and tunnelscope assumes push is dropped with everything else until the tunnel is back (or, also assumed, the VPN is disconnected).",
@@ -178,6 +189,8 @@ pub static SYMPTOMS: &[Symptom] = &[
         id: "airdrop-airplay-broken",
         asks: "AirDrop or AirPlay stopped working",
         scenario: "localnet-with-ian",
+        moment_ms: 40_000,
+        shows: ("printer", Route::Tunnel),
         answer: &[
             "AirDrop, AirPlay, printers and other devices at home are reached over the local network. With the kill switch on and local network sharing off (excludeLocalNetworks off), iOS sends that traffic into the VPN tunnel as well. The VPN server cannot reach your home network, so those devices never receive it.",
         ],
@@ -208,6 +221,8 @@ pub static SYMPTOMS: &[Symptom] = &[
         id: "mms-wifi-calling-broken",
         asks: "MMS or Wi-Fi Calling broken",
         scenario: "mms-wifi-calling-kill-switch",
+        moment_ms: 10_000,
+        shows: ("wifi-calling", Route::Tunnel),
         answer: &[
             "Wi-Fi Calling, MMS and Visual Voicemail reach your carrier over the internet. Apple documented no exception for them before iOS 16.4, so tunnelscope infers that the kill switch sent them into the tunnel, where the carrier sees the VPN server's address. From iOS 16.4 Apple keeps them outside the tunnel by default when the kill switch is on (excludeCellularServices). Voice calls over the cellular network itself (VoLTE) never go through a VPN.",
         ],
@@ -239,12 +254,14 @@ pub static SYMPTOMS: &[Symptom] = &[
         id: "hotspot-clients-offline",
         asks: "Devices on my Personal Hotspot have no internet",
         scenario: "hotspot-clients-ian",
+        moment_ms: 10_000,
+        shows: ("laptop", Route::Blocked),
         answer: &[
             "With the VPN's kill switch on, devices using the iPhone's Personal Hotspot are reported to have no internet (Mozilla VPN, after it turned the kill switch on; a 2026 report for another app says the same), and IVPN and Mullvad list Personal Hotspot as affected. Apple documents no exception for it, and how iOS stops it is not public: tunnelscope drops their traffic at the phone. The phone's own apps keep working through the tunnel.",
         ],
         steps: &[Step {
             does: "Turn the kill switch off while you share the phone's connection, and back on afterwards.",
-            exposes: "The shared devices' traffic goes outside the VPN (the model assumes so; one app developer says so, Apple says nothing), the phone itself is without the kill switch until you turn it back on, and each switch restarts the tunnel: a short leak.",
+            exposes: "The shared devices' traffic goes outside the VPN (the model assumes so: one VPN app's developer says tethered traffic cannot enter the tunnel; Apple documents nothing), the phone itself is without the kill switch until you turn it back on, and each switch restarts the tunnel: a short leak.",
             rules: &[
                 "ian.blocks-hotspot",
                 "hotspot.outside-tunnel",
@@ -389,7 +406,11 @@ fn moments(trace: &Trace) -> Vec<Item> {
             .events
             .iter()
             .filter(|e| e.at_ms == at)
-            .map(|e| e.effect.clone())
+            .map(|e| match e.action.strip_prefix("set:") {
+                // Which setting: the effect only says that one changed.
+                Some(setting) => format!("{} ({setting})", e.effect),
+                None => e.effect.clone(),
+            })
             .collect();
         // State changes no event explains (a connect finishing, the reboot
         // completing): said in words of their own.
@@ -423,7 +444,13 @@ fn moments(trace: &Trace) -> Vec<Item> {
             continue;
         }
         let text = if happened.is_empty() {
-            format!("{}: routes change", duration::format(at))
+            let opening = details.iter().all(|d| d.contains(" (opens): "));
+            let what = if opening {
+                "a new connection opens"
+            } else {
+                "where traffic goes changes"
+            };
+            format!("{}: {what}", duration::format(at))
         } else {
             format!(
                 "{}: {}",
@@ -464,8 +491,15 @@ fn rule_item(rule: &Rule) -> Item {
 }
 
 /// The ticket text for a run; with `symptom`, its answer and steps too.
-/// `scenario_file` names where the scenario came from (a path or a name).
-pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) -> Explanation {
+/// `scenario_file` names where the scenario came from (a path or a name);
+/// `playground` is the playground's address, when known, for a link that
+/// plays the run.
+pub fn explain(
+    trace: &Trace,
+    scenario_file: &str,
+    symptom: Option<&Symptom>,
+    playground: Option<&str>,
+) -> Explanation {
     let s = &trace.scenario;
     let mut blocks = Vec::new();
     let title = symptom.map_or_else(|| s.title.clone(), |sy| sy.asks.to_string());
@@ -495,10 +529,14 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
         (None, Some(built_in)) => Some(format!("lib={}", built_in.name)),
         (None, None) => None,
     };
-    if let Some(link) = link {
-        blocks.push(Block::Paragraph(format!(
-            "To watch it packet by packet, open the tunnelscope playground with `#{link}` at the end of its address."
-        )));
+    match (link, playground) {
+        (Some(link), Some(base)) => blocks.push(Block::Paragraph(format!(
+            "Watch it packet by packet: {base}#{link}"
+        ))),
+        (Some(link), None) => blocks.push(Block::Paragraph(format!(
+            "Watch it packet by packet in the tunnelscope playground (`make serve`): add `#{link}` to its address."
+        ))),
+        (None, _) => {}
     }
     if let Some(sy) = symptom {
         blocks.push(Block::Heading {
@@ -532,7 +570,7 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
         .collect();
     if !drops.is_empty() {
         blocks.push(Block::Paragraph(
-            "Counted in the packet simulation (retransmissions included):".into(),
+            "Packets the phone dropped, counted in the packet simulation (retransmissions included):".into(),
         ));
         blocks.push(Block::List {
             ordered: false,
@@ -573,8 +611,11 @@ pub fn explain(trace: &Trace, scenario_file: &str, symptom: Option<&Symptom>) ->
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
-            if let Some(name) = step.shown_in {
-                details.push(format!("Played out in the scenario `{name}`"));
+            if let Some(built_in) = step.shown_in.and_then(crate::library::find) {
+                details.push(format!(
+                    "Played out in the scenario \u{201c}{}\u{201d} (`{}`)",
+                    built_in.title, built_in.name
+                ));
             }
             rules.into_iter().for_each(&mut cite);
             items.push(Item {
@@ -760,7 +801,7 @@ mod tests {
         let built_in = library::find(sy.scenario).expect("the scenario is built in");
         let scenario = built_in.parse().expect("built-ins parse");
         let (trace, _) = crate::engine::simulate(&scenario);
-        let explanation = explain(&trace, built_in.file, Some(sy));
+        let explanation = explain(&trace, built_in.file, Some(sy), None);
         (trace, explanation)
     }
 
@@ -806,6 +847,21 @@ mod tests {
                     assert_eq!(trace.failures().count(), 0, "{name}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn each_symptom_shows_at_its_moment() {
+        for sy in SYMPTOMS {
+            let (trace, _) = explained(sy);
+            assert!(sy.moment_ms < trace.scenario.duration_ms, "{}", sy.id);
+            let (flow, route) = sy.shows;
+            let got = trace
+                .flow(flow)
+                .unwrap_or_else(|| panic!("{}: no flow {flow}", sy.id))
+                .segment_at(sy.moment_ms)
+                .map(|s| s.route);
+            assert_eq!(got, Some(route), "{}: {flow} at {} ms", sy.id, sy.moment_ms);
         }
     }
 
@@ -898,7 +954,7 @@ mod tests {
     fn a_scenario_without_a_symptom_still_explains_itself() {
         let built_in = library::find("wifi-to-cellular").unwrap();
         let trace = crate::timeline::run(&built_in.parse().unwrap());
-        let explanation = explain(&trace, built_in.file, None);
+        let explanation = explain(&trace, built_in.file, None, None);
         let md = explanation.markdown();
         assert!(md.starts_with(&format!("# {}\n", trace.scenario.title)));
         assert!(!md.contains("## What to do"));

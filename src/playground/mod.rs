@@ -171,6 +171,8 @@ impl Playground {
                     self.apply(Action::LoadLibrary(symptom.scenario.to_string()));
                     self.compare = None;
                     self.support = Some(symptom.id);
+                    // Open where the symptom shows (a link's `t` still wins).
+                    self.apply(Action::Seek(symptom.moment_ms));
                 }
                 None => {
                     self.notice = Some(format!(

@@ -216,8 +216,9 @@ fn support_mode_loads_the_symptoms_scenario_and_survives_the_link() {
     assert_eq!(p.support, Some("no-internet-after-update"));
     assert_eq!(p.origin, Origin::Library("update-loop-ian"));
     let fragment = url::to_fragment(&p);
+    assert_eq!(p.time_ms, 30_000, "it opens where the phone is cut off");
     assert!(
-        fragment.starts_with("sup=no-internet-after-update&t=0"),
+        fragment.starts_with("sup=no-internet-after-update&t=30000"),
         "{fragment}"
     );
     let q = url::from_fragment(&fragment);

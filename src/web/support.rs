@@ -22,7 +22,17 @@ pub fn explanation(state: &Playground) -> Option<Explanation> {
         Origin::Library(name) => library::find(name).map_or(name, |b| b.file),
         Origin::Edited => "edited in the playground",
     };
-    Some(support::explain(&state.analysis.trace, file, Some(symptom)))
+    let location = gloo::utils::window().location();
+    let here = match (location.origin(), location.pathname()) {
+        (Ok(origin), Ok(path)) => Some(format!("{origin}{path}")),
+        _ => None,
+    };
+    Some(support::explain(
+        &state.analysis.trace,
+        file,
+        Some(symptom),
+        here.as_deref(),
+    ))
 }
 
 #[component]
@@ -69,15 +79,17 @@ fn detail(text: &str) -> Html {
     }
 }
 
-/// Scenario names in "Played out in the scenario `x`" become links that open it.
+/// "Played out in the scenario “Title” (`name`)" becomes a link that opens
+/// it in a new tab, so the answer stays where it is.
 fn item_details(details: &[String]) -> Html {
     let lines = details.iter().map(|d| {
         let scenario = d
-            .strip_prefix("Played out in the scenario `")
-            .and_then(|rest| rest.strip_suffix('`'));
+            .strip_prefix("Played out in the scenario ")
+            .and_then(|rest| rest.strip_suffix("`)"))
+            .and_then(|rest| rest.rsplit_once(" (`"));
         match scenario {
-            Some(name) => html! {
-                <li>{ "Played out in " }<a href={format!("#lib={name}")}>{ name.to_string() }</a></li>
+            Some((title, name)) => html! {
+                <li>{ "Played out in " }<a href={format!("#lib={name}")} target="_blank">{ title.to_string() }</a></li>
             },
             None => detail(d),
         }
@@ -130,21 +142,27 @@ fn sections(blocks: &[Block]) -> Html {
     html! { <>{ for out }</> }
 }
 
+fn open_folded_parts() {
+    if let Ok(parts) = gloo::utils::document().query_selector_all(".support details") {
+        for i in 0..parts.length() {
+            if let Some(part) = parts
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let _ = part.set_attribute("open", "");
+            }
+        }
+    }
+}
+
 #[component]
 pub fn SupportAnswer(props: &Props) -> Html {
-    // A printed ticket shows everything, folded parts included.
+    // A printed ticket shows everything, folded parts included, also when
+    // printed from the browser's menu.
     use_effect_with((), |_| {
         let listener =
             gloo::events::EventListener::new(&gloo::utils::window(), "beforeprint", |_| {
-                if let Ok(parts) = gloo::utils::document().query_selector_all(".support details") {
-                    for i in 0..parts.length() {
-                        if let Some(part) = parts.item(i).and_then(|n| {
-                            wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()
-                        }) {
-                            let _ = part.set_attribute("open", "");
-                        }
-                    }
-                }
+                open_folded_parts()
             });
         move || drop(listener)
     });
@@ -153,6 +171,7 @@ pub fn SupportAnswer(props: &Props) -> Html {
     };
     let id = props.state.support.unwrap_or("answer");
     let print = Callback::from(|_| {
+        open_folded_parts();
         let _ = gloo::utils::window().print();
     });
     let markdown = {

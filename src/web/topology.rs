@@ -213,7 +213,7 @@ pub fn Topology(props: &Props) -> Html {
 
     html! {
         <figure class="topology">
-            <figcaption>{ props.label.clone() }</figcaption>
+            <figcaption>{ props.label.clone() }<span class="pan-hint">{ " · swipe sideways for the relay and the servers →" }</span></figcaption>
             <div class="canvas">
             <svg viewBox="0 0 960 540" role="img" aria-label="Network topology with each flow's route">
                 <g class="links">

@@ -142,16 +142,29 @@ try {
   const markdown = readFileSync(ticketFile, 'utf8');
   check(markdown.startsWith('# No internet after updating the VPN app\n') && markdown.includes('## Sources'), 'the ticket downloads as Markdown with its sources');
   await page.screenshot({ path: path.join(shots, 'desktop-support.png') });
+  // "Print for the ticket" unfolds the evidence first (the print dialog
+  // itself is stubbed out: headless Chromium has none).
+  await page.evaluate(() => { window.print = () => { window.printed = true; }; });
+  await page.click('button:has-text("Print for the ticket")');
+  check(await page.evaluate(() => window.printed === true && [...document.querySelectorAll('.support details')].every((d) => d.open)),
+    'printing unfolds the simulation, the sources and the assumptions');
   await page.emulateMedia({ media: 'print' });
-  await page.$$eval('.support details', (parts) => parts.forEach((d) => { d.open = true; }));
-  check(!(await page.isVisible('.controls')) && (await page.isVisible('.support .steps')), 'the print view drops the controls and keeps the answer');
+  check(!(await page.isVisible('.controls')) && (await page.isVisible('.support .steps')) && (await page.isVisible('.support details a')),
+    'the print view drops the controls and keeps the answer with its sources');
   await page.screenshot({ path: path.join(shots, 'print-support.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
-  for (const [id, title] of [['push-missing', 'Push notifications missing'], ['airdrop-airplay-broken', 'AirDrop or AirPlay'],
-    ['mms-wifi-calling-broken', 'MMS or Wi-Fi Calling'], ['hotspot-clients-offline', 'Personal Hotspot'], ['leaks-during-update', 'What leaks']]) {
+  // Each symptom's link opens its answer on its own scenario (the titles
+  // come from `tunnelscope support` and the scenario files).
+  for (const [id, title, scenario] of [['push-missing', 'Push notifications missing', 'Push notifications missing with the kill switch'],
+    ['airdrop-airplay-broken', 'AirDrop or AirPlay', 'iOS 18.2 with includeAllNetworks: exclude_local_networks on, then off'],
+    ['mms-wifi-calling-broken', 'MMS or Wi-Fi Calling', 'Wi-Fi Calling and MMS with the kill switch on iOS 16.2'],
+    ['hotspot-clients-offline', 'Personal Hotspot', 'Personal Hotspot with the kill switch on'],
+    ['leaks-during-update', 'What leaks', 'Workaround 2: Force all apps off']]) {
     await page.goto(`${origin}/#sup=${id}`);
     await page.waitForSelector('.support h2');
-    check((await page.textContent('.support h2')).includes(title), `a link opens the support answer for ${id}`);
+    const shown = await page.textContent('.scenario-title');
+    check((await page.textContent('.support h2')).includes(title) && shown.startsWith(scenario) && !(await page.$('.notice')),
+      `a link opens the support answer for ${id} on its scenario (${shown})`);
   }
 
   // Learn pages: the text is there, the live scenarios mount into it.
