@@ -61,10 +61,26 @@ fn inline(text: &str) -> Html {
         if i % 2 == 1 {
             html! { <code>{ part.to_string() }</code> }
         } else {
-            html! { { part.to_string() } }
+            links(part)
         }
     });
     html! { <>{ for parts }</> }
+}
+
+/// Addresses in running text become links (the ticket's playground link).
+fn links(text: &str) -> Html {
+    if !text.contains("http") {
+        return html! { { text.to_string() } };
+    }
+    let words = text.split_inclusive(' ').map(|word| {
+        let bare = word.trim_end();
+        if bare.starts_with("http://") || bare.starts_with("https://") {
+            html! { <><a href={bare.to_string()}>{ bare.to_string() }</a>{ &word[bare.len()..] }</> }
+        } else {
+            html! { { word.to_string() } }
+        }
+    });
+    html! { <>{ for words }</> }
 }
 
 fn detail(text: &str) -> Html {

@@ -130,6 +130,7 @@ try {
   check((await page.textContent('.support h2')) === 'No internet after updating the VPN app', 'support mode answers the picked symptom');
   check((await page.textContent('.scenario-title')).startsWith('The update loop'), 'support mode loads the symptom\'s scenario');
   check((await page.$$('.support ol.steps > li')).length === 4, 'the answer lists the four documented steps');
+  check((await page.getAttribute('.support-body a[href*="#sup=no-internet-after-update"]', 'href')) === `${origin}/#sup=no-internet-after-update`, 'the answer links to the playground it came from');
   check((await page.textContent('.support ol.steps')).includes('Exposes:'), 'each step says what it exposes');
   await page.waitForFunction(() => location.hash.startsWith('#sup=no-internet-after-update'));
   check(true, 'the address holds the support view');
