@@ -286,32 +286,18 @@ fn explain(name: &str, format: ExplainFormat) -> Result<(), u8> {
         eprintln!("{message}");
         BAD_INPUT
     };
-    let (shown, scenario, symptom) = match support::symptom(name) {
-        Some(symptom) => {
-            let (shown, scenario) = load_and_parse(symptom.scenario).map_err(bad)?;
-            (shown, scenario, Some(symptom))
-        }
-        None => {
-            let (shown, scenario) = load_and_parse(name).map_err(|message| {
-                bad(format!(
-                    "{message}\n(or name a symptom: {})",
-                    support::symptom_choices()
-                ))
-            })?;
-            let symptom = library::find(name)
-                .filter(|_| !std::path::Path::new(name).is_file())
-                .and_then(|b| support::symptom_for_scenario(b.name));
-            (shown, scenario, symptom)
-        }
-    };
-    let file = match symptom
-        .map(|s| s.scenario)
-        .or(Some(name))
-        .and_then(library::find)
-    {
-        Some(built_in) if !std::path::Path::new(name).is_file() => built_in.file,
-        _ => shown.as_str(),
-    };
+    let symptom = support::symptom(name);
+    let wanted = symptom.map_or(name, |s| s.scenario);
+    let (shown, scenario) = load_and_parse(wanted).map_err(|message| {
+        bad(format!(
+            "{message}\n(or name a symptom: {})",
+            support::symptom_choices()
+        ))
+    })?;
+    // A file path wins over a built-in of the same name (as in `load`).
+    let built_in = library::find(wanted).filter(|_| !std::path::Path::new(wanted).is_file());
+    let symptom = symptom.or_else(|| built_in.and_then(|b| support::symptom_for_scenario(b.name)));
+    let file = built_in.map_or(shown.as_str(), |b| b.file);
     let (trace, _) = engine::simulate(&scenario);
     let explanation = support::explain(&trace, file, symptom, None);
     print(&match format {

@@ -12,7 +12,7 @@
 use crate::facts::{self, Evidence, Rule};
 use crate::model::{Interface, Network, Route, SeenAs, TunnelState};
 use crate::scenario::duration;
-use crate::trace::{Segment, Trace};
+use crate::trace::{RuleRef, Segment, Trace};
 use core::fmt::Write;
 
 /// Something a customer reports, and the answer.
@@ -471,21 +471,14 @@ fn capitalised(text: &str) -> String {
     }
 }
 
-fn rule_item(rule: &Rule) -> Item {
+fn rule_item(rule: &RuleRef) -> Item {
     let mut details = vec![rule.says.to_string(), format!("Source: {}", rule.source)];
-    for also in facts::supporting_sources(rule.id) {
-        if *also != rule.source {
-            details.push(format!("Also: {also}"));
-        }
-    }
-    if let Some(a) = rule.assumption {
-        details.push(format!(
-            "Depends on the assumption `{}`",
-            facts::assumption(a).key
-        ));
+    details.extend(rule.also.iter().map(|also| format!("Also: {also}")));
+    if let Some(key) = rule.assumption {
+        details.push(format!("Depends on the assumption `{key}`"));
     }
     Item {
-        text: format!("`{}` [{}]", rule.id, rule.evidence.as_str()),
+        text: format!("`{}` [{}]", rule.id, rule.provenance.as_str()),
         details,
     }
 }
@@ -584,8 +577,9 @@ pub fn explain(
         });
     }
 
-    let mut cited: Vec<&'static Rule> = Vec::new();
-    let mut cite = |rule: &'static Rule| {
+    // The steps' rules first, then the run's (as the trace carries them).
+    let mut cited: Vec<RuleRef> = Vec::new();
+    let mut cite = |rule: RuleRef| {
         if !cited.iter().any(|c| c.id == rule.id && c.says == rule.says) {
             cited.push(rule);
         }
@@ -617,7 +611,7 @@ pub fn explain(
                     built_in.title, built_in.name
                 ));
             }
-            rules.into_iter().for_each(&mut cite);
+            rules.into_iter().map(RuleRef::from).for_each(&mut cite);
             items.push(Item {
                 text: step.does.to_string(),
                 details,
@@ -646,18 +640,8 @@ pub fn explain(
         }
     }
 
-    for rule in trace
-        .flows
-        .iter()
-        .flat_map(|f| &f.segments)
-        .flat_map(|seg| &seg.rules)
-    {
-        if let Some(row) = facts::RULES
-            .iter()
-            .find(|r| r.id == rule.id && r.says == rule.says)
-        {
-            cite(row);
-        }
+    for rule in crate::report::cited_rules(trace) {
+        cite(rule.clone());
     }
     blocks.push(Block::Heading {
         text: "Sources".into(),
@@ -668,19 +652,13 @@ pub fn explain(
     ));
     blocks.push(Block::List {
         ordered: false,
-        items: cited.iter().map(|r| rule_item(r)).collect(),
+        items: cited.iter().map(rule_item).collect(),
     });
 
     let relied: Vec<Item> = s
         .assumptions
         .iter()
-        .filter(|a| {
-            !a.is_default
-                || cited.iter().any(|r| {
-                    r.assumption
-                        .is_some_and(|id| facts::assumption(id).key == a.key)
-                })
-        })
+        .filter(|a| !a.is_default || cited.iter().any(|r| r.assumption == Some(a.key)))
         .map(|a| Item {
             text: format!(
                 "`{}` = {}{}",

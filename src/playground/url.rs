@@ -2,8 +2,9 @@
 //!
 //! `#lib=NAME` names an unedited library scenario; `#s=BASE64URL` carries an
 //! edited one; `#sup=SYMPTOM` opens support mode on a symptom (and its
-//! scenario, unless `s` carries an edited one). `t` is the time in ms, `ab` the compared property, `sel` the
-//! selected flow (base64url), `speed` the playback speed. A fragment that
+//! scenario, unless `s` carries an edited one). `t` is the time in ms, `ab`
+//! the compared property, `sel` the selected flow (base64url), `speed` the
+//! playback speed. A fragment that
 //! cannot be read gives a message and the default view; a scenario that does
 //! not parse is still loaded into the editor, with its errors.
 

@@ -95,7 +95,7 @@ fn vpn_line(trace: &Trace) -> String {
 }
 
 /// Every rule cited in the trace, once, in order of first appearance.
-fn cited_rules(trace: &Trace) -> Vec<&RuleRef> {
+pub(crate) fn cited_rules(trace: &Trace) -> Vec<&RuleRef> {
     let mut cited: Vec<&RuleRef> = Vec::new();
     for rule in trace
         .flows
