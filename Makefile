@@ -1,5 +1,4 @@
-# Two commands on a fresh machine: `make test` and (with the playground
-# issue) `make serve`. Each installs what is missing first; every install
+# Two commands on a fresh machine: `make test` and `make serve`. Each installs what is missing first; every install
 # step is skipped when the right tool is already there.
 
 SHELL := /bin/bash
@@ -67,11 +66,18 @@ bench-web: browser-tools www
 golden:
 	UPDATE_GOLDEN=1 $(CARGO) test --quiet --test golden
 
-## The playground: the release build of the Wasm into www/pkg, served on
-## http://127.0.0.1:8080 by Python's http.server (static files only).
+## The playground: the release build of the Wasm, every page prerendered
+## (`tunnelscope site`: the same yew components, run natively), brotli and
+## gzip copies of each file; served on http://127.0.0.1:8080 by npm's
+## http-server, which picks the precompressed copy by Accept-Encoding.
 serve: tools browser-tools www
 	@echo "tunnelscope playground: http://127.0.0.1:8080/"
-	python3 -m http.server 8080 --bind 127.0.0.1 --directory www
+	.tools/node_modules/.bin/http-server dist -a 127.0.0.1 -p 8080 --brotli --gzip -c-1
 
+## dist/ is the whole static site: www/ holds its sources.
 www:
-	wasm-pack build --profile wasm-release --target web --out-dir www/pkg --no-typescript --no-pack
+	rm -rf dist
+	wasm-pack build --profile wasm-release --target web --out-dir dist/pkg --no-typescript --no-pack
+	rm -f dist/pkg/.gitignore dist/pkg/package.json
+	$(CARGO) run --quiet -- site --from www --out dist
+	node tools/compress.mjs dist

@@ -115,6 +115,16 @@ enum Command {
     },
     /// The symptoms support mode answers, and the scenario for each.
     Support,
+    /// Build the playground's static site: every page prerendered (run by
+    /// `make www`, after the Wasm is built into OUT/pkg).
+    Site {
+        /// The site's sources (the page template, scripts, styles, learn pages).
+        #[arg(long, value_name = "DIR", default_value = "www")]
+        from: std::path::PathBuf,
+        /// Where the site goes.
+        #[arg(long, value_name = "DIR", default_value = "dist")]
+        out: std::path::PathBuf,
+    },
     /// Print the knowledge base: properties, rules and assumptions with sources.
     Facts {
         #[arg(long, value_enum, default_value = "text")]
@@ -172,6 +182,22 @@ pub fn main() -> ExitCode {
             Ok(())
         }
         Command::Explain { scenario, format } => explain(&scenario, format),
+        Command::Site { from, out } => match tunnelscope::site::build(&from, &out) {
+            Ok(built) => {
+                print(&format!(
+                    "site: {} pages ({} live scenarios prerendered), {} files copied, in {}\n",
+                    built.pages,
+                    built.embeds,
+                    built.copied,
+                    out.display()
+                ));
+                Ok(())
+            }
+            Err(message) => {
+                eprintln!("tunnelscope site: {message}");
+                Err(BAD_INPUT)
+            }
+        },
         Command::Support => {
             let width = support::SYMPTOMS
                 .iter()

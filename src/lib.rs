@@ -39,9 +39,16 @@
 //!   maps customers' symptoms to scenarios and renders a run as the text of
 //!   a support ticket, with the documented workaround steps.
 //!
-//! The command-line front end lives in `src/main.rs` and `src/cli.rs`, and the
-//! benchmark in [`bench`] (it reads the wall clock); both are native only; everything in this library also builds for
-//! `wasm32-unknown-unknown` with no web or OS dependency.
+//! * **Playground** — [`playground`]: the page's model (state, actions, the
+//!   share link) as plain data; [`web`]: yew components that render it, run
+//!   live in the browser and, natively, by [`site`] to prerender every page
+//!   of the static site at build time.
+//!
+//! The command-line front end lives in `src/main.rs` and `src/cli.rs`, the
+//! benchmark in [`bench`] (it reads the wall clock) and the site build in
+//! [`site`]; these are native only. Everything else also builds for
+//! `wasm32-unknown-unknown`; only [`web`] uses web APIs, and only in effects
+//! and event handlers, which never run while prerendering.
 
 #![deny(unsafe_code)]
 
@@ -56,9 +63,10 @@ pub mod playground;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod site;
 pub mod support;
 pub mod timeline;
 pub mod trace;
 pub mod version;
-#[cfg(target_arch = "wasm32")]
 pub mod web;

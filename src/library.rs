@@ -23,6 +23,12 @@ impl BuiltIn {
 
 include!(concat!(env!("OUT_DIR"), "/library.rs"));
 
+/// The path of a built-in scenario's page in the playground's site, from
+/// its root.
+pub fn page_path(name: &str) -> String {
+    format!("s/{name}.html")
+}
+
 pub fn find(name: &str) -> Option<&'static BuiltIn> {
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     let stem = stem.strip_prefix("simulations/").unwrap_or(stem);

@@ -483,10 +483,15 @@ fn rule_item(rule: &RuleRef) -> Item {
     }
 }
 
+/// The path of a symptom's page in the playground's site, from its root.
+pub fn page_path(id: &str) -> String {
+    format!("support/{id}.html")
+}
+
 /// The ticket text for a run; with `symptom`, its answer and steps too.
 /// `scenario_file` names where the scenario came from (a path or a name);
-/// `playground` is the playground's address, when known, for a link that
-/// plays the run.
+/// `playground` is the address of the playground's root (ending in `/`),
+/// when known, for a link to the page that plays the run.
 pub fn explain(
     trace: &Trace,
     scenario_file: &str,
@@ -517,17 +522,18 @@ pub fn explain(
             ),
         }
     )));
-    let link = match (symptom, crate::library::find(scenario_file)) {
-        (Some(sy), _) => Some(format!("sup={}", sy.id)),
-        (None, Some(built_in)) => Some(format!("lib={}", built_in.name)),
+    // The playground's own page for this answer or scenario.
+    let page = match (symptom, crate::library::find(scenario_file)) {
+        (Some(sy), _) => Some(page_path(sy.id)),
+        (None, Some(built_in)) => Some(crate::library::page_path(built_in.name)),
         (None, None) => None,
     };
-    match (link, playground) {
-        (Some(link), Some(base)) => blocks.push(Block::Paragraph(format!(
-            "Watch it packet by packet: {base}#{link}"
+    match (page, playground) {
+        (Some(page), Some(base)) => blocks.push(Block::Paragraph(format!(
+            "Watch it packet by packet: {base}{page}"
         ))),
-        (Some(link), None) => blocks.push(Block::Paragraph(format!(
-            "Watch it packet by packet in the tunnelscope playground (`make serve`): add `#{link}` to its address."
+        (Some(page), None) => blocks.push(Block::Paragraph(format!(
+            "Watch it packet by packet in the tunnelscope playground (`make serve`): open `{page}` there."
         ))),
         (None, _) => {}
     }

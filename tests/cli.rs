@@ -353,7 +353,7 @@ fn explain_prints_the_ticket_for_a_symptom_in_markdown() {
     );
     for needle in [
         "(simulations/update-loop-ian.toml)",
-        "`#sup=no-internet-after-update`",
+        "`support/no-internet-after-update.html`",
         "## What to do",
         "1. Restart the iPhone.",
         "## Sources",

@@ -72,7 +72,14 @@ async fn mount() -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let app = yew::Renderer::<tunnelscope::web::App>::with_root(root.clone()).render();
+    let location = web_sys::window().unwrap().location();
+    let props = tunnelscope::web::AppProps {
+        page: url::Page::from_path(&location.pathname().unwrap()),
+        fragment: location.hash().unwrap().into(),
+        layout: tunnelscope::web::Layout::Wide,
+    };
+    let app =
+        yew::Renderer::<tunnelscope::web::App>::with_root_and_props(root.clone(), props).render();
     settle().await;
     Mounted {
         root,
@@ -145,6 +152,7 @@ async fn a_share_link_round_trips_to_the_identical_state() {
     let fragment = url::to_fragment(&state);
     open(&fragment);
     let root = mount().await;
+    settle().await;
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert_eq!(
         hash,
@@ -240,8 +248,10 @@ async fn a_learn_page_embed_mounts_its_scenario() {
     tunnelscope::web::run_embeds();
     settle().await;
     let text = figure.text_content().unwrap();
+    let live = figure.query_selector(".embed-player").unwrap().is_some();
     figure.remove();
-    assert!(!text.contains("still text"), "the still text is replaced");
+    assert!(live, "the live player is mounted");
+    assert!(text.contains("still text"), "the words stay under it");
     assert!(text.contains("iOS 13.3.1: a connection opened before the VPN stays outside it"));
     assert!(
         text.contains("push (apns)"),

@@ -65,4 +65,14 @@ if [ ! -f .tools/node_modules/playwright-core/package.json ]; then
   mkdir -p .tools
   npm install --silent --prefix .tools playwright-core@1.65.1 >/dev/null
 fi
+# The static server behind `make serve` and the browser tests: it serves the
+# precompressed .br/.gz files the build writes, by the request's Accept-Encoding.
+if [ ! -f .tools/node_modules/http-server/package.json ]; then
+  say "npm install http-server@14.1.1"
+  mkdir -p .tools
+  npm install --silent --prefix .tools http-server@14.1.1 >/dev/null
+fi
+# WebKitGTK, the engine of iPhone browsers, for tests/e2e/webkit.mjs: its
+# WebDriver (which drives the MiniBrowser it ships) and a virtual X display.
+apt_install webkit2gtk-driver xvfb
 say "ready: $(wasm-bindgen --version), $(wasm-pack --version), $(geckodriver --version 2>/dev/null | sed -n 1p)"

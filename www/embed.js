@@ -1,15 +1,15 @@
-// Learn pages: the text is already on the page; this mounts the live
-// scenarios into it. A failure leaves the text and says why.
+// Learn pages: the text and each scenario's drawing are already on the page;
+// this makes the scenarios live. A failure leaves the page as it is and
+// says why.
 import init, { run_embeds } from './pkg/tunnelscope.js';
 
 try {
   await init();
   run_embeds();
-  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('tunnelscope-embeds')));
 } catch (error) {
   const banner = document.getElementById('panic');
   if (banner) {
-    banner.textContent = `The live scenarios could not start (${error}); the text above and below still explains everything.`;
+    banner.textContent = `The live scenarios could not start (${error}); the text and drawings still explain everything.`;
     banner.className = 'panic shown';
   }
   console.error(error);

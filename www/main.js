@@ -1,14 +1,15 @@
-// Loads the WebAssembly build; a failure shows a message instead of a blank page.
+// Loads the WebAssembly build; the live app then takes the place of the
+// prerendered page (and sets the `tunnelscope-first-frame` mark once it
+// answers input). A failure keeps the prerendered page and says why.
 import init, { run_app } from './pkg/tunnelscope.js';
 
 try {
   await init();
   run_app();
-  // For `make bench-web`: when the app's first frame is on screen.
-  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('tunnelscope-first-frame')));
 } catch (error) {
   const banner = document.getElementById('panic');
-  banner.textContent = `tunnelscope could not start: ${error}. Build it with "make serve".`;
+  banner.textContent = `tunnelscope could not start: ${error}. The page shows the scenario as it opens; reload to try again.`;
   banner.className = 'panic shown';
+  document.documentElement.classList.remove('pending');
   console.error(error);
 }

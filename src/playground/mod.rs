@@ -40,7 +40,7 @@ impl Analysis {
 }
 
 /// Where the current text came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     Library(&'static str),
     Edited,
@@ -105,8 +105,9 @@ pub enum Action {
     Dismiss,
     /// Show a message (something the page could not do).
     Notify(String),
-    /// Replace the whole view with the one a link describes.
-    OpenLink(String),
+    /// Replace the whole view with the one a link (a page and its
+    /// fragment) describes.
+    OpenLink(url::Page, String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -303,7 +304,7 @@ impl Playground {
             }
             Action::Dismiss => self.notice = None,
             Action::Notify(message) => self.notice = Some(message),
-            Action::OpenLink(fragment) => *self = (*url::from_fragment(&fragment)).clone(),
+            Action::OpenLink(page, fragment) => *self = (*url::open(page, &fragment)).clone(),
         }
     }
 
@@ -379,31 +380,10 @@ impl Playground {
     /// Flows whose route differs between the scenario and its comparison at
     /// some time: (name, first time they differ).
     pub fn differences(&self) -> Vec<(String, u64)> {
-        let Some((_, other)) = &self.compare else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for flow in &self.analysis.trace.flows {
-            let Some(twin) = other.trace.flow(&flow.name) else {
-                continue;
-            };
-            let mut times: Vec<u64> = flow
-                .segments
-                .iter()
-                .chain(&twin.segments)
-                .map(|s| s.from_ms)
-                .collect();
-            times.sort_unstable();
-            times.dedup();
-            let route = |f: &crate::trace::FlowTrace, t: u64| f.segment_at(t).map(|s| s.route);
-            if let Some(t) = times
-                .into_iter()
-                .find(|t| route(flow, *t) != route(twin, *t))
-            {
-                out.push((flow.name.clone(), t));
-            }
+        match &self.compare {
+            Some((_, other)) => differences(&self.analysis, other),
+            None => Vec::new(),
         }
-        out
     }
 
     /// Each flow's route at the current time (for the topology and lanes).
@@ -415,6 +395,33 @@ impl Playground {
             .map(|f| (f.name.clone(), f.segment_at(self.time_ms).map(|s| s.route)))
             .collect()
     }
+}
+
+/// Flows whose route differs between two runs at some time: (name, first
+/// time they differ).
+pub fn differences(analysis: &Analysis, other: &Analysis) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for flow in &analysis.trace.flows {
+        let Some(twin) = other.trace.flow(&flow.name) else {
+            continue;
+        };
+        let mut times: Vec<u64> = flow
+            .segments
+            .iter()
+            .chain(&twin.segments)
+            .map(|s| s.from_ms)
+            .collect();
+        times.sort_unstable();
+        times.dedup();
+        let route = |f: &crate::trace::FlowTrace, t: u64| f.segment_at(t).map(|s| s.route);
+        if let Some(t) = times
+            .into_iter()
+            .find(|t| route(flow, *t) != route(twin, *t))
+        {
+            out.push((flow.name.clone(), t));
+        }
+    }
+    out
 }
 
 /// Sets (or, with `None`, removes) a boolean key in a `[section]` table,

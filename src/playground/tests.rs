@@ -222,7 +222,7 @@ fn support_mode_loads_the_symptoms_scenario_and_survives_the_link() {
         "{fragment}"
     );
     let q = url::from_fragment(&fragment);
-    assert_eq!((q.support, q.origin.clone()), (p.support, p.origin.clone()));
+    assert_eq!((q.support, q.origin), (p.support, p.origin));
     assert!(q.notice.is_none(), "{:?}", q.notice);
 
     // Flipping a setting keeps the answer (its narrative follows the run);
@@ -252,4 +252,88 @@ fn an_unknown_symptom_says_which_exist_and_changes_nothing_else() {
     assert!(notice.contains("\"push-missing\""), "{notice}");
     let q = url::from_fragment("#sup=printer-on-fire");
     assert!(q.notice.as_deref().unwrap().contains("not a symptom"));
+}
+
+#[test]
+fn each_scenario_and_symptom_has_its_own_page() {
+    use url::Page;
+    assert_eq!(Page::from_path("/s/no-vpn.html"), Page::Scenario("no-vpn"));
+    assert_eq!(
+        Page::from_path("/mirror/tunnelscope/support/push-missing.html"),
+        Page::Symptom("push-missing")
+    );
+    for path in [
+        "/",
+        "/index.html",
+        "/s/no-such.html",
+        "/support/x.html",
+        "/s/",
+    ] {
+        assert_eq!(Page::from_path(path), Page::Index, "{path}");
+    }
+    // Every page's path names it again.
+    for page in Page::all() {
+        assert_eq!(Page::from_path(&format!("/{}", page.path())), page);
+    }
+}
+
+#[test]
+fn the_address_names_the_page_and_the_fragment_the_rest() {
+    let p = start().reduce(Action::LoadLibrary("no-vpn".into()));
+    assert_eq!(url::address(&p), "s/no-vpn.html#t=0&speed=2000");
+    let answered = start().reduce(Action::Support(Some("push-missing".into())));
+    let address = url::address(&answered);
+    assert!(
+        address.starts_with("support/push-missing.html#t="),
+        "{address}"
+    );
+    assert!(!address.contains("sup="), "the page says it: {address}");
+    let edited = p.reduce(Action::SetVpn(true));
+    assert!(url::address(&edited).starts_with("index.html#s="));
+}
+
+#[test]
+fn a_page_and_its_fragment_reopen_the_same_view() {
+    let views = [
+        start()
+            .reduce(Action::LoadLibrary("localnet-leak-without-ian".into()))
+            .reduce(Action::Compare(Some("include_all_networks".into())))
+            .reduce(Action::Select(Some("printer".into())))
+            .reduce(Action::Seek(10_000)),
+        start().reduce(Action::Support(Some("no-internet-after-update".into()))),
+        start()
+            .reduce(Action::LoadLibrary("no-vpn".into()))
+            .reduce(Action::SetVpn(true))
+            .reduce(Action::Seek(3_000)),
+    ];
+    for view in views {
+        let address = url::address(&view);
+        let (path, fragment) = address.split_once('#').unwrap();
+        let reopened = url::open(url::Page::from_path(&format!("/{path}")), fragment);
+        assert!(
+            reopened.notice.is_none(),
+            "{address}: {:?}",
+            reopened.notice
+        );
+        assert_eq!(url::address(&reopened), address);
+        assert_eq!(reopened.text, view.text);
+        assert_eq!(reopened.time_ms, view.time_ms);
+    }
+}
+
+#[test]
+fn an_older_link_on_any_page_opens_what_it_names() {
+    // `#lib=` and `#sup=` links keep working, whatever page they land on.
+    let q = url::open(
+        url::Page::Scenario("no-vpn"),
+        "#lib=wifi-to-cellular&t=21000",
+    );
+    assert_eq!(q.origin, Origin::Library("wifi-to-cellular"));
+    assert_eq!(q.time_ms, 21_000);
+    let q = url::open(url::Page::Index, "sup=push-missing");
+    assert_eq!(q.support, Some("push-missing"));
+    // A page without a fragment opens on its own scenario or symptom.
+    let q = url::open(url::Page::Symptom("hotspot-clients-offline"), "");
+    assert_eq!(q.support, Some("hotspot-clients-offline"));
+    assert!(q.notice.is_none());
 }

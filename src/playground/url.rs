@@ -1,6 +1,10 @@
-//! The share link: the whole view in the URL fragment, and back.
+//! The share link: the whole view in the page's address, and back.
 //!
-//! `#lib=NAME` names an unedited library scenario; `#s=BASE64URL` carries an
+//! Every built-in scenario and every support symptom has a page of its own
+//! ([`Page`]: `s/NAME.html`, `support/ID.html`), prerendered, so a link shows
+//! what it names from the first paint; the fragment carries the rest.
+//!
+//! In the fragment, `#lib=NAME` names an unedited library scenario; `#s=BASE64URL` carries an
 //! edited one; `#sup=SYMPTOM` opens support mode on a symptom (and its
 //! scenario, unless `s` carries an edited one). `t` is the time in ms, `ab`
 //! the compared property, `sel` the selected flow (base64url), `speed` the
@@ -48,19 +52,129 @@ pub fn decode64(text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The fragment (without `#`) that restores `state`.
+/// A page of the static site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// `index.html`: the default scenario, and any edited one.
+    Index,
+    /// `s/NAME.html`: a built-in scenario, unedited.
+    Scenario(&'static str),
+    /// `support/ID.html`: the answer to a symptom, on its own scenario.
+    Symptom(&'static str),
+}
+
+impl Page {
+    /// Every page the site has: the index, each built-in scenario, each
+    /// symptom.
+    pub fn all() -> impl Iterator<Item = Page> {
+        std::iter::once(Page::Index)
+            .chain(
+                crate::library::LIBRARY
+                    .iter()
+                    .map(|b| Page::Scenario(b.name)),
+            )
+            .chain(crate::support::SYMPTOMS.iter().map(|s| Page::Symptom(s.id)))
+    }
+
+    /// Its path from the site's root.
+    pub fn path(self) -> String {
+        match self {
+            Page::Index => "index.html".into(),
+            Page::Scenario(name) => crate::library::page_path(name),
+            Page::Symptom(id) => crate::support::page_path(id),
+        }
+    }
+
+    /// From the page back to the site's root (relative links).
+    pub fn root(self) -> &'static str {
+        match self {
+            Page::Index => "",
+            Page::Scenario(_) | Page::Symptom(_) => "../",
+        }
+    }
+
+    /// The page a location's path names; anything else is the index.
+    pub fn from_path(path: &str) -> Page {
+        let mut parts = path.rsplit('/');
+        let (Some(file), Some(dir)) = (parts.next(), parts.next()) else {
+            return Page::Index;
+        };
+        let Some(stem) = file.strip_suffix(".html") else {
+            return Page::Index;
+        };
+        match dir {
+            "s" => crate::library::find(stem).map_or(Page::Index, |b| Page::Scenario(b.name)),
+            "support" => crate::support::symptom(stem).map_or(Page::Index, |s| Page::Symptom(s.id)),
+            _ => Page::Index,
+        }
+    }
+
+    /// The page that shows `state` from its first paint.
+    pub fn of(state: &Playground) -> Page {
+        let answered = state
+            .support
+            .and_then(crate::support::symptom)
+            .filter(|symptom| state.origin == Origin::Library(symptom.scenario));
+        match (answered, state.origin) {
+            (Some(symptom), _) => Page::Symptom(symptom.id),
+            (None, Origin::Library(name)) if state.support.is_none() => Page::Scenario(name),
+            _ => Page::Index,
+        }
+    }
+
+    /// What the page itself says, as a fragment would.
+    fn implies(self) -> Option<String> {
+        match self {
+            Page::Index => None,
+            Page::Scenario(name) => Some(format!("lib={name}")),
+            Page::Symptom(id) => Some(format!("sup={id}")),
+        }
+    }
+}
+
+/// The address that restores `state`, from the site's root: its page and
+/// the fragment (e.g. `s/no-vpn.html#t=0&speed=2000`).
+pub fn address(state: &Playground) -> String {
+    let page = Page::of(state);
+    format!("{}#{}", page.path(), fragment_on(state, page))
+}
+
+/// The state a link to `page` describes. A fragment that names its own
+/// scenario or symptom (a link in the older, fragment-only form, or an
+/// edited scenario) wins over the page.
+pub fn open(page: Page, fragment: &str) -> Rc<Playground> {
+    let fragment = fragment.trim_start_matches('#');
+    let names_its_own = fragment
+        .split('&')
+        .any(|part| ["lib=", "s=", "sup="].iter().any(|k| part.starts_with(k)));
+    match page.implies() {
+        Some(implied) if !names_its_own => from_fragment(&format!("{implied}&{fragment}")),
+        _ => from_fragment(fragment),
+    }
+}
+
+/// The fragment (without `#`) that restores `state` on any page.
 pub fn to_fragment(state: &Playground) -> String {
+    fragment_on(state, Page::Index)
+}
+
+/// The fragment that restores `state` on `page`: what the page already
+/// says is left out.
+pub fn fragment_on(state: &Playground, page: Page) -> String {
     let mut parts = Vec::new();
     let answered = state
         .support
         .and_then(crate::support::symptom)
         .map(|symptom| symptom.scenario);
-    if let Some(id) = state.support {
-        parts.push(format!("sup={id}"));
+    match (state.support, page) {
+        (Some(id), Page::Symptom(shown)) if id == shown => {}
+        (Some(id), _) => parts.push(format!("sup={id}")),
+        (None, _) => {}
     }
     match state.origin {
         // `sup` already loads its own scenario.
         Origin::Library(name) if answered == Some(name) => {}
+        Origin::Library(name) if page == Page::Scenario(name) => {}
         Origin::Library(name) => parts.push(format!("lib={name}")),
         Origin::Edited => parts.push(format!("s={}", encode64(state.text.as_bytes()))),
     }

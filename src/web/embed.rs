@@ -2,11 +2,11 @@
 //! the timeline of one built-in scenario, with its own clock. The page's text
 //! reads on its own; this only lets the reader watch it happen.
 
-use super::Shared;
-use super::app::use_clock;
+use super::hooks::{use_clock, use_dispatch, use_layout, use_takeover};
 use super::panels::{Inspector, Narration, Timeline};
-use super::topology::Drawings;
-use crate::playground::{Action, Playground};
+use super::topology::{Drawings, Layout};
+use super::{Shared, SiteRoot};
+use crate::playground::{Action, Playground, url};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,41 +20,53 @@ pub struct Props {
     /// A flow to select: the inspector then shows its rule chain.
     #[prop_or_default]
     pub select: Option<AttrValue>,
-    /// Where the playground is, relative to the page.
-    #[prop_or(AttrValue::Static("../index.html"))]
-    pub playground: AttrValue,
+    /// From the learn page to the site's root.
+    #[prop_or(AttrValue::Static("../"))]
+    pub root: AttrValue,
+    pub layout: Layout,
+}
+
+/// The state an embed opens on.
+fn initial_state(
+    scenario: &str,
+    compare: Option<&AttrValue>,
+    select: Option<&AttrValue>,
+) -> Playground {
+    let mut state = Rc::new(Playground::default()).reduce(Action::LoadLibrary(scenario.into()));
+    if let Some(compare) = compare {
+        state = state.reduce(Action::Compare(Some(compare.to_string())));
+    }
+    if let Some(select) = select {
+        state = state.reduce(Action::Select(Some(select.to_string())));
+    }
+    (*state).clone()
 }
 
 #[component]
 pub fn Embed(props: &Props) -> Html {
     let state = {
-        let scenario = props.scenario.to_string();
-        let compare = props.compare.as_ref().map(|c| c.to_string());
-        let select = props.select.as_ref().map(|c| c.to_string());
-        use_reducer(move || {
-            let mut state = Rc::new(Playground::default()).reduce(Action::LoadLibrary(scenario));
-            if compare.is_some() {
-                state = state.reduce(Action::Compare(compare));
-            }
-            if select.is_some() {
-                state = state.reduce(Action::Select(select));
-            }
-            (*state).clone()
-        })
+        let (scenario, compare, select) = (
+            props.scenario.clone(),
+            props.compare.clone(),
+            props.select.clone(),
+        );
+        use_reducer(move || initial_state(&scenario, compare.as_ref(), select.as_ref()))
     };
-    let dispatch = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
-    };
+    let dispatch = use_dispatch(&state);
+    let layout = use_layout(props.layout);
+    let node = use_node_ref();
     use_clock(state.playing, state.speed, dispatch.clone());
-    let state = Shared(Rc::new((*state).clone()));
-    let link = format!(
-        "{}#{}",
-        props.playground,
-        crate::playground::url::to_fragment(&state)
-    );
+    use_takeover(node.clone(), "embeds", "tunnelscope-embeds");
+    let link = format!("{}{}", props.root, url::address(&state));
+    let analysis = Shared(Rc::clone(&state.analysis));
+    let compared = state
+        .compare
+        .as_ref()
+        .map(|(key, other)| (AttrValue::from(key.clone()), Shared(Rc::clone(other))));
+    let selected = state.selected.clone().map(AttrValue::from);
     html! {
-        <div class="embed-player">
+        <ContextProvider<SiteRoot> context={SiteRoot(props.root.clone())}>
+        <div class="embed-player" ref={node}>
             if let Some(notice) = state.notice.clone() {
                 <p class="notice" role="status">{ notice }</p>
             }
@@ -62,12 +74,17 @@ pub fn Embed(props: &Props) -> Html {
                 <strong>{ state.analysis.scenario.title.clone() }</strong>
                 { " · " }<a href={link}>{ "open in the playground" }</a>
             </p>
-            <Drawings state={state.clone()} dispatch={dispatch.clone()} />
-            <Timeline state={state.clone()} dispatch={dispatch.clone()} />
-            <Narration state={state.clone()} />
-            if state.selected.is_some() {
-                <div class="inspector embed-inspector"><Inspector state={state.clone()} dispatch={dispatch.clone()} /></div>
+            <Drawings analysis={analysis.clone()} {compared} now={state.time_ms} speed={state.speed}
+                selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
+            <Timeline analysis={analysis.clone()} now={state.time_ms} playing={state.playing}
+                speed={state.speed} {layout} dispatch={dispatch.clone()} />
+            <Narration analysis={analysis.clone()} now={state.time_ms} />
+            if selected.is_some() {
+                <div class="inspector embed-inspector">
+                    <Inspector {analysis} {selected} now={state.time_ms} dispatch={dispatch.clone()} />
+                </div>
             }
         </div>
+        </ContextProvider<SiteRoot>>
     }
 }

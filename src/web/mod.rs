@@ -1,20 +1,31 @@
 //! The browser playground: yew components over [`crate::playground`].
 //!
 //! The model and every decision live in `playground`; these components only
-//! render it and send [`Action`]s. Effects (the clock, the keyboard, the URL)
-//! live in hooks in [`app`].
+//! render it and send [`Action`](crate::playground::Action)s. Effects (the
+//! clock, the keyboard, the address, the screen's width, taking over from
+//! the prerendered page) live in [`hooks`].
+//!
+//! The components compile natively as well: [`prerender`] renders them to
+//! HTML at build time (yew's `ssr`), so every page of the site reads before
+//! any script runs; in the browser, [`run_app`] and [`run_embeds`] render
+//! the same components live beside the prerendered markup and swap them in.
 
 mod app;
 mod embed;
+mod hooks;
 mod panels;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prerender;
 mod support;
 mod topology;
 
-pub use app::App;
-pub use embed::Embed;
+pub use app::{App, AppProps};
+pub use embed::{Embed, Props as EmbedProps};
+pub use topology::Layout;
 
 use std::ops::Deref;
 use std::rc::Rc;
+use yew::AttrValue;
 
 /// Shared, immutable data handed to components; equal when it is the same
 /// allocation (yew compares props to decide what to re-render).
@@ -39,66 +50,110 @@ impl<T> Deref for Shared<T> {
     }
 }
 
-use wasm_bindgen::prelude::*;
+/// From the page shown to the site's root (`""` or `"../"`): links to other
+/// pages of the site are made with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SiteRoot(pub AttrValue);
 
-/// Mounts the playground into `#app`, after installing a panic hook that
-/// shows a banner instead of leaving a frozen page.
-#[wasm_bindgen]
-pub fn run_app() {
-    install_panic_banner();
-    if let Some(root) = gloo::utils::document().get_element_by_id("app") {
-        yew::Renderer::<App>::with_root(root).render();
-    }
-}
+#[cfg(target_arch = "wasm32")]
+pub use live::{run_app, run_embeds};
 
-/// Mounts a live scenario into every `[data-scenario]` element of a learn
-/// page (`data-compare` names a property to flip beside it). The element's
-/// own content, a still description, is replaced.
-#[wasm_bindgen]
-pub fn run_embeds() {
-    install_panic_banner();
-    let Ok(nodes) = gloo::utils::document().query_selector_all("[data-scenario]") else {
-        return;
-    };
-    for i in 0..nodes.length() {
-        let Some(element) = nodes
-            .item(i)
-            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-        else {
-            continue;
+/// The entry points the page's scripts call.
+#[cfg(target_arch = "wasm32")]
+mod live {
+    use super::{App, AppProps, Embed, EmbedProps};
+    use crate::playground::url::Page;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+
+    /// Renders the live app beside the prerendered `#app` (hidden until its
+    /// first render is done; it then takes the prerendered one's place).
+    #[wasm_bindgen]
+    pub fn run_app() {
+        install_panic_banner();
+        let document = gloo::utils::document();
+        let location = gloo::utils::window().location();
+        let props = AppProps {
+            page: Page::from_path(&location.pathname().unwrap_or_default()),
+            fragment: location.hash().unwrap_or_default().into(),
+            layout: super::hooks::layout_now(),
         };
-        let props = embed::Props {
-            scenario: element
-                .get_attribute("data-scenario")
-                .unwrap_or_default()
-                .into(),
-            compare: element.get_attribute("data-compare").map(Into::into),
-            select: element.get_attribute("data-select").map(Into::into),
-            playground: element
-                .get_attribute("data-playground")
-                .unwrap_or_else(|| "../index.html".into())
-                .into(),
-        };
-        element.set_inner_html("");
-        yew::Renderer::<Embed>::with_root_and_props(element, props).render();
-    }
-}
-
-fn install_panic_banner() {
-    std::panic::set_hook(Box::new(|info| {
-        let message =
-            format!("tunnelscope stopped: {info}. Reload the page; the link keeps your view.");
-        if let Some(banner) = gloo::utils::document().get_element_by_id("panic") {
-            banner.set_text_content(Some(&message));
-            let _ = banner.set_attribute("role", "alert");
-            let _ = banner.set_attribute("class", "panic shown");
+        if let Some(container) = live_container(&document, "app") {
+            yew::Renderer::<App>::with_root_and_props(container, props).render();
         }
-        web_sys_console_error(&message);
-    }));
-}
+    }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn web_sys_console_error(message: &str);
+    /// Mounts a live scenario into every `[data-scenario]` element of a
+    /// learn page (`data-compare` names a property to flip beside it,
+    /// `data-select` a flow to inspect), beside its prerendered player.
+    #[wasm_bindgen]
+    pub fn run_embeds() {
+        install_panic_banner();
+        let document = gloo::utils::document();
+        let Ok(figures) = document.query_selector_all("[data-scenario]") else {
+            return;
+        };
+        let layout = super::hooks::layout_now();
+        for i in 0..figures.length() {
+            let Some(figure) = figures
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let props = EmbedProps {
+                scenario: figure
+                    .get_attribute("data-scenario")
+                    .unwrap_or_default()
+                    .into(),
+                compare: figure.get_attribute("data-compare").map(Into::into),
+                select: figure.get_attribute("data-select").map(Into::into),
+                root: figure
+                    .get_attribute("data-root")
+                    .unwrap_or_else(|| "../".into())
+                    .into(),
+                layout,
+            };
+            let container = document.create_element("div").ok();
+            let prerendered = figure.query_selector("[data-prerendered]").ok().flatten();
+            if let Some(container) = container {
+                let _ = container.set_attribute("hidden", "");
+                let placed = match &prerendered {
+                    Some(p) => p.after_with_node_1(&container).is_ok(),
+                    None => figure.prepend_with_node_1(&container).is_ok(),
+                };
+                if placed {
+                    yew::Renderer::<Embed>::with_root_and_props(container, props).render();
+                }
+            }
+        }
+    }
+
+    /// A hidden element right after `#id`, for the live render.
+    fn live_container(document: &web_sys::Document, id: &str) -> Option<web_sys::Element> {
+        let prerendered = document.get_element_by_id(id)?;
+        let container = document.create_element("div").ok()?;
+        container.set_attribute("hidden", "").ok()?;
+        prerendered.after_with_node_1(&container).ok()?;
+        Some(container)
+    }
+
+    fn install_panic_banner() {
+        std::panic::set_hook(Box::new(|info| {
+            let message =
+                format!("tunnelscope stopped: {info}. Reload the page; the link keeps your view.");
+            if let Some(banner) = gloo::utils::document().get_element_by_id("panic") {
+                banner.set_text_content(Some(&message));
+                let _ = banner.set_attribute("role", "alert");
+                let _ = banner.set_attribute("class", "panic shown");
+            }
+            console_error(&message);
+        }));
+    }
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = console, js_name = error)]
+        fn console_error(message: &str);
+    }
 }

@@ -2,27 +2,28 @@
 //! the comparison, the editor, downloads and the spoken narration.
 //! Presentational: they read the state and send actions.
 
+//!
+//! Each gets the slices of state it shows, so a clock tick re-renders only
+//! what moves (the timeline's cursor, the packets, the narration, an open
+//! inspector), and an edit re-renders only what depends on the run.
+
 use super::Shared;
+use super::topology::Layout;
 use crate::engine::{CapturePoint, packet, pcap};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::library::{BuiltIn, LIBRARY};
 use crate::model::{Network, Route};
-use crate::playground::{Action, Origin, Playground, Step};
+use crate::playground::{Action, Analysis, Step, differences};
 use crate::report;
 use crate::scenario::document::Table;
-use crate::scenario::{MAX_FILE_BYTES, duration};
+use crate::scenario::{MAX_FILE_BYTES, ScenarioErrors, duration};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub state: Shared<Playground>,
-    pub dispatch: Callback<Action>,
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ViewProps {
-    pub state: Shared<Playground>,
+/// Simulated milliseconds as seconds with three decimals ("1.250"),
+/// without float formatting.
+pub(super) fn seconds(ms: u64) -> String {
+    format!("{}.{:03}", ms / 1_000, ms % 1_000)
 }
 
 const RELEASES: [&str; 17] = [
@@ -52,16 +53,22 @@ fn tri_state(value: &str) -> Option<bool> {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub analysis: Shared<Analysis>,
+    /// The scenario's text: what it sets, as opposed to defaults.
+    pub text: AttrValue,
+    /// The built-in scenario shown unedited, if it is one.
+    pub library: Option<&'static str>,
+    pub dispatch: Callback<Action>,
+}
+
 #[component]
-pub fn Controls(props: &Props) -> Html {
-    let state = &props.state;
-    let scenario = &state.analysis.scenario;
+pub fn Controls(props: &ControlsProps) -> Html {
+    let scenario = &props.analysis.scenario;
     let ios = scenario.ios;
     let library = {
-        let current = match state.origin {
-            Origin::Library(name) => name,
-            Origin::Edited => "",
-        };
+        let current = props.library.unwrap_or("");
         let onchange = props
             .dispatch
             .reform(|e: Event| Action::LoadLibrary(select_value(&e)));
@@ -119,7 +126,7 @@ pub fn Controls(props: &Props) -> Html {
     };
     // What the text itself sets (as opposed to defaults); re-read only when
     // the text changes, not on every clock tick.
-    let table = use_memo(state.text.clone(), |text| {
+    let table = use_memo(props.text.clone(), |text| {
         Table::parse(text).unwrap_or_default()
     });
     let written = |key: &str| table.flag("vpn", key);
@@ -177,16 +184,42 @@ pub fn Controls(props: &Props) -> Html {
             Action::MoveEvent(i, at)
         });
         html! {
-            <li>
+            <li key={i}>
                 <input class="at" value={duration::format(e.at_ms)} {onchange} aria-label={format!("time of event {}", i + 1)} />
                 <code>{ e.text.clone() }</code>
                 <button onclick={remove} aria-label={format!("remove event {}", i + 1)}>{ "remove" }</button>
             </li>
         }
     });
-    let add = {
+    html! {
+        <>
+            { library }
+            <div class="row">{ release }{ network }</div>
+            <h3>{ "VPN" }</h3>
+            { vpn_toggle }
+            { for properties }
+            <h3>{ "Assumptions" }</h3>
+            <p class="hint">{ "Where the public record is silent. Flip one to see what depends on it." }</p>
+            { for assumptions }
+            <h3>{ "Events" }</h3>
+            <ul class="events">{ for events }</ul>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AddEventProps {
+    pub now: u64,
+    pub dispatch: Callback<Action>,
+}
+
+/// Adds an event at the time shown (its own component: it follows the
+/// clock, the rest of the controls do not).
+#[component]
+pub fn AddEvent(props: &AddEventProps) -> Html {
+    {
         let dispatch = props.dispatch.clone();
-        let now = state.time_ms;
+        let now = props.now;
         let onchange = Callback::from(move |e: Event| {
             let action = select_value(&e);
             if !action.is_empty() {
@@ -210,21 +243,6 @@ pub fn Controls(props: &Props) -> Html {
                 { for choices.iter().map(|c| html! { <option value={*c}>{ *c }</option> }) }
             </select>
         }
-    };
-    html! {
-        <>
-            { library }
-            <div class="row">{ release }{ network }</div>
-            <h3>{ "VPN" }</h3>
-            { vpn_toggle }
-            { for properties }
-            <h3>{ "Assumptions" }</h3>
-            <p class="hint">{ "Where the public record is silent. Flip one to see what depends on it." }</p>
-            { for assumptions }
-            <h3>{ "Events" }</h3>
-            <ul class="events">{ for events }</ul>
-            { add }
-        </>
     }
 }
 
@@ -237,13 +255,70 @@ fn route_colour(route: Route) -> &'static str {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub analysis: Shared<Analysis>,
+    pub now: u64,
+    pub playing: bool,
+    pub speed: u32,
+    pub layout: Layout,
+    pub dispatch: Callback<Action>,
+}
+
+/// How the lanes are drawn: a canvas `width` wide, `names` of it for the
+/// flows' names, the rest for time, a lane every `row` units. On a phone
+/// the canvas is about as wide as the screen, so the names stay legible.
+struct Lanes {
+    name: &'static str,
+    width: u64,
+    names: u64,
+    row: u64,
+}
+
+const WIDE_LANES: Lanes = Lanes {
+    name: "wide",
+    width: 640,
+    names: 110,
+    row: 18,
+};
+const TALL_LANES: Lanes = Lanes {
+    name: "tall",
+    width: 360,
+    names: 96,
+    row: 20,
+};
+
+impl Lanes {
+    fn of(layout: Layout) -> &'static [&'static Lanes] {
+        match layout {
+            Layout::Wide => &[&WIDE_LANES],
+            Layout::Tall => &[&TALL_LANES],
+            Layout::Both => &[&WIDE_LANES, &TALL_LANES],
+        }
+    }
+
+    fn by_name(name: &str) -> &'static Lanes {
+        if name == TALL_LANES.name {
+            &TALL_LANES
+        } else {
+            &WIDE_LANES
+        }
+    }
+
+    /// Where `ms` is on the canvas.
+    fn x(&self, ms: u64, end: u64) -> u64 {
+        self.names + ms.min(end) * (self.width - self.names - 6) / end.max(1)
+    }
+
+    fn height(&self, flows: usize) -> u64 {
+        16 + flows as u64 * self.row
+    }
+}
+
 #[component]
-pub fn Timeline(props: &Props) -> Html {
-    let state = &props.state;
-    let end = state.end_ms().max(1);
-    let now = state.time_ms;
-    // Lanes are drawn on a 640-wide canvas: 110 for names, 520 for time.
-    let x = |ms: u64| ms as f64 / end as f64 * 520.0;
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let end = props.analysis.scenario.duration_ms.max(1);
+    let now = props.now;
     let d = &props.dispatch;
     let scrub = d.reform(|e: InputEvent| {
         let value = e
@@ -254,37 +329,15 @@ pub fn Timeline(props: &Props) -> Html {
         Action::Seek(value)
     });
     let speed = d.reform(|e: Event| Action::SetSpeed(select_value(&e).parse().unwrap_or(2_000)));
-    let flows = &state.analysis.trace.flows;
-    let lanes = flows.iter().enumerate().map(|(i, flow)| {
-        let y = 8.0 + i as f64 * 18.0;
-        let name = flow.name.clone();
-        let onclick = d.reform(move |_| Action::Select(Some(name.clone())));
+    let flows = props.analysis.trace.flows.len();
+    let canvases = Lanes::of(props.layout).iter().map(|lanes| {
+        let height = lanes.height(flows).to_string();
+        let cursor = lanes.x(now, end).to_string();
         html! {
-            <g class="lane" {onclick}>
-                <text x="4" y={format!("{}", y + 11.0)} class="lane-label">{ flow.name.clone() }</text>
-                { for flow.segments.iter().map(|s| {
-                    let w = (x(s.to_ms) - x(s.from_ms)).max(1.0);
-                    let label = match s.route { Route::Tunnel => "T", Route::Direct => "D", Route::Blocked => "X", Route::Offline => "" };
-                    html! {
-                        <g>
-                            <rect x={format!("{:.1}", 110.0 + x(s.from_ms))} y={format!("{y}")} width={format!("{:.1}", w)} height="14" fill={route_colour(s.route)}
-                                class={format!("seg {}", s.route)}><title>{ format!("{} {}–{}: {}", flow.name, duration::format(s.from_ms), duration::format(s.to_ms), s.route) }</title></rect>
-                            if w > 14.0 {
-                                <text x={format!("{:.1}", 113.0 + x(s.from_ms))} y={format!("{}", y + 11.0)} class="seg-label">{ label }</text>
-                            }
-                        </g>
-                    }
-                }) }
-            </g>
-        }
-    });
-    let height = 16.0 + flows.len() as f64 * 18.0;
-    let markers = state.analysis.trace.events.iter().map(|e| {
-        let at = e.at_ms;
-        html! {
-            <line x1={format!("{:.1}", 110.0 + x(at))} x2={format!("{:.1}", 110.0 + x(at))} y1="0" y2={format!("{height}")} class="event-marker">
-                <title>{ format!("{} {}: {}", duration::format(at), e.action, e.effect) }</title>
-            </line>
+            <svg key={lanes.name} class={classes!("lanes", lanes.name)} viewBox={format!("0 0 {} {height}", lanes.width)} role="img" aria-label="Each flow's route over time">
+                <LaneRows analysis={props.analysis.clone()} lanes={lanes.name} dispatch={d.clone()} />
+                <line x1={cursor.clone()} x2={cursor} y1="0" y2={height} class="cursor" />
+            </svg>
         }
     });
     html! {
@@ -292,35 +345,87 @@ pub fn Timeline(props: &Props) -> Html {
             <div class="transport" role="toolbar" aria-label="Playback">
                 <button onclick={d.reform(|_| Action::Step(Step::PreviousEvent))} title="Previous event (Shift+←)">{ "« event" }</button>
                 <button onclick={d.reform(|_| Action::Step(Step::PreviousPacket))} title="Previous packet (←)">{ "‹ packet" }</button>
-                <button class="play" onclick={d.reform(|_| Action::TogglePlay)} title="Play / pause (Space)">{ if state.playing { "⏸ pause" } else { "▶ play" } }</button>
+                <button class="play" onclick={d.reform(|_| Action::TogglePlay)} title="Play / pause (Space)">{ if props.playing { "⏸ pause" } else { "▶ play" } }</button>
                 <button onclick={d.reform(|_| Action::Step(Step::NextPacket))} title="Next packet (→)">{ "packet ›" }</button>
                 <button onclick={d.reform(|_| Action::Step(Step::NextEvent))} title="Next event (Shift+→)">{ "event »" }</button>
                 <label class="speed">{ "speed " }
                     <select onchange={speed} aria-label="Playback speed">
                         { for [(500u32, "0.5 s/s"), (1_000, "1 s/s"), (2_000, "2 s/s"), (5_000, "5 s/s"), (20_000, "20 s/s")].iter().map(|(v, l)| html! {
-                            <option value={v.to_string()} selected={*v == state.speed}>{ *l }</option>
+                            <option value={v.to_string()} selected={*v == props.speed}>{ *l }</option>
                         }) }
                     </select>
                 </label>
-                <span class="clock" aria-label="Current time">{ format!("{:.3} s / {}", now as f64 / 1000.0, duration::format(end)) }</span>
+                <span class="clock" aria-label="Current time">{ format!("{} s / {}", seconds(now), duration::format(end)) }</span>
                 <span class="keys">{ "Space play/pause · ← → packet · Shift+← → event" }</span>
             </div>
             <input type="range" class="scrubber" min="0" max={end.saturating_sub(1).to_string()} value={now.to_string()} oninput={scrub} aria-label="Time" />
-            <svg class="lanes" viewBox={format!("0 0 640 {height}")} role="img" aria-label="Each flow's route over time">
-                { for lanes }
-                { for markers }
-                <line x1={format!("{:.1}", 110.0 + x(now))} x2={format!("{:.1}", 110.0 + x(now))} y1="0" y2={format!("{height}")} class="cursor" />
-            </svg>
+            { for canvases }
         </div>
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct LaneRowsProps {
+    analysis: Shared<Analysis>,
+    lanes: &'static str,
+    dispatch: Callback<Action>,
+}
+
+/// Each flow's route over the whole run, and the events: drawn once per
+/// run, not per tick.
+#[component]
+fn LaneRows(props: &LaneRowsProps) -> Html {
+    let lanes = Lanes::by_name(props.lanes);
+    let analysis = &props.analysis;
+    let end = analysis.scenario.duration_ms.max(1);
+    let flows = &analysis.trace.flows;
+    let rows = flows.iter().enumerate().map(|(i, flow)| {
+        let y = 8 + i as u64 * lanes.row;
+        let name = flow.name.clone();
+        let onclick = props.dispatch.reform(move |_| Action::Select(Some(name.clone())));
+        html! {
+            <g key={flow.name.clone()} class="lane" {onclick}>
+                <text x="4" y={(y + 11).to_string()} class="lane-label">{ flow.name.clone() }</text>
+                { for flow.segments.iter().map(|s| {
+                    let from = lanes.x(s.from_ms, end);
+                    let width = lanes.x(s.to_ms, end).saturating_sub(from).max(1);
+                    let label = match s.route { Route::Tunnel => "T", Route::Direct => "D", Route::Blocked => "X", Route::Offline => "" };
+                    html! {
+                        <g>
+                            <rect x={from.to_string()} y={y.to_string()} width={width.to_string()} height="14" fill={route_colour(s.route)}
+                                class={format!("seg {}", s.route)}><title>{ format!("{} {}–{}: {}", flow.name, duration::format(s.from_ms), duration::format(s.to_ms), s.route) }</title></rect>
+                            if width > 14 {
+                                <text x={(from + 3).to_string()} y={(y + 11).to_string()} class="seg-label">{ label }</text>
+                            }
+                        </g>
+                    }
+                }) }
+            </g>
+        }
+    });
+    let height = lanes.height(flows.len()).to_string();
+    let markers = analysis.trace.events.iter().map(|e| {
+        let x = lanes.x(e.at_ms, end).to_string();
+        html! {
+            <line x1={x.clone()} x2={x} y1="0" y2={height.clone()} class="event-marker">
+                <title>{ format!("{} {}: {}", duration::format(e.at_ms), e.action, e.effect) }</title>
+            </line>
+        }
+    });
+    html! { <>{ for rows }{ for markers }</> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub analysis: Shared<Analysis>,
+    pub now: u64,
+}
+
 /// Speaks the latest hop in words, for screen readers.
 #[component]
-pub fn Narration(props: &ViewProps) -> Html {
-    let state = &props.state;
-    let now_us = state.time_ms * 1_000 + 999;
-    let analysis = &state.analysis;
+pub fn Narration(props: &NarrationProps) -> Html {
+    let now_us = props.now * 1_000 + 999;
+    let analysis = &props.analysis;
     let last = analysis
         .run
         .packets
@@ -334,8 +439,8 @@ pub fn Narration(props: &ViewProps) -> Html {
             .map_or("the tunnel's own traffic", |f| f.name.as_str());
         let what = if p.dropped { "was dropped" } else { "passed" };
         format!(
-            "At {:.3} s, a packet of {flow} {what} at {}: {} (rule {}).",
-            p.at_us as f64 / 1e6,
+            "At {} s, a packet of {flow} {what} at {}: {} (rule {}).",
+            seconds(p.at_us / 1_000),
             p.point.as_str(),
             packet::summary(&p.bytes),
             p.rule
@@ -346,25 +451,35 @@ pub fn Narration(props: &ViewProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    pub analysis: Shared<Analysis>,
+    pub compared: Option<(AttrValue, Shared<Analysis>)>,
+    pub dispatch: Callback<Action>,
+}
+
 #[component]
-pub fn Compare(props: &Props) -> Html {
-    let state = &props.state;
-    let current = state
-        .compare
+pub fn Compare(props: &CompareProps) -> Html {
+    let current = props
+        .compared
         .as_ref()
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| k.to_string())
         .unwrap_or_default();
     let onchange = props.dispatch.reform(|e: Event| {
         let key = select_value(&e);
         Action::Compare((!key.is_empty()).then_some(key))
     });
-    let differences = state.differences();
+    let differences = props
+        .compared
+        .as_ref()
+        .map(|(_, other)| differences(&props.analysis, other))
+        .unwrap_or_default();
     let list = differences.iter().map(|(name, at)| {
         let at = *at;
         let name2 = name.clone();
         let onclick = props.dispatch.reform(move |_| Action::Select(Some(name2.clone())));
         let seek = props.dispatch.reform(move |_| Action::Seek(at));
-        html! { <li><button class="link" {onclick}>{ name.clone() }</button>{ " differs from " }<button class="link" onclick={seek}>{ duration::format(at) }</button></li> }
+        html! { <li key={name.clone()}><button class="link" {onclick}>{ name.clone() }</button>{ " differs from " }<button class="link" onclick={seek}>{ duration::format(at) }</button></li> }
     });
     html! {
         <div class="compare">
@@ -377,7 +492,7 @@ pub fn Compare(props: &Props) -> Html {
                     }) }
                 </select>
             </label>
-            if state.compare.is_some() {
+            if props.compared.is_some() {
                 if differences.is_empty() {
                     <p>{ "No flow's route differs." }</p>
                 } else {
@@ -397,11 +512,18 @@ pub(super) fn source_link(source: &str) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub analysis: Shared<Analysis>,
+    pub selected: Option<AttrValue>,
+    pub now: u64,
+    pub dispatch: Callback<Action>,
+}
+
 #[component]
-pub fn Inspector(props: &Props) -> Html {
-    let state = &props.state;
-    let analysis = &state.analysis;
-    let Some(name) = state.selected.as_ref() else {
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let analysis = &props.analysis;
+    let Some(name) = props.selected.as_deref() else {
         return html! {
             <div class="inspector-empty">
                 <h3>{ "Inspector" }</h3>
@@ -414,11 +536,11 @@ pub fn Inspector(props: &Props) -> Html {
         .flows
         .iter()
         .enumerate()
-        .find(|(_, f)| &f.name == name)
+        .find(|(_, f)| f.name == name)
     else {
         return html! { <p>{ format!("No flow named {name} in this scenario.") }</p> };
     };
-    let segment = flow.segment_at(state.time_ms).or(flow.segments.last());
+    let segment = flow.segment_at(props.now).or(flow.segments.last());
     let rules = segment.map(|s| {
         s.rules.iter().enumerate().map(|(i, r)| html! {
         <li>
@@ -432,10 +554,10 @@ pub fn Inspector(props: &Props) -> Html {
         </li>
     }).collect::<Html>()
     });
-    let observations = analysis.trace.observations.iter().filter(|o| &o.flow == name).take(6).map(|o| html! {
+    let observations = analysis.trace.observations.iter().filter(|o| o.flow == name).take(6).map(|o| html! {
         <li>{ format!("{}: {} saw {} ({})", duration::format(o.at_ms), o.server, o.source, o.seen_as) }</li>
     });
-    let now_us = state.time_ms * 1_000 + 999;
+    let now_us = props.now * 1_000 + 999;
     let packet = analysis
         .run
         .packets
@@ -446,7 +568,7 @@ pub fn Inspector(props: &Props) -> Html {
         let layers = packet::layers(&p.bytes);
         html! {
             <>
-                <h4>{ format!("Latest packet ({:.3} s, {}{})", p.at_us as f64 / 1e6, p.point.as_str(), if p.dropped { ", dropped" } else { "" }) }</h4>
+                <h4>{ format!("Latest packet ({} s, {}{})", seconds(p.at_us / 1_000), p.point.as_str(), if p.dropped { ", dropped" } else { "" }) }</h4>
                 <dl class="layers">
                     { for layers.into_iter().map(|(layer, fields)| html! { <><dt>{ layer }</dt><dd>{ fields }</dd></> }) }
                 </dl>
@@ -476,9 +598,15 @@ pub fn Inspector(props: &Props) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub text: AttrValue,
+    pub errors: Option<ScenarioErrors>,
+    pub dispatch: Callback<Action>,
+}
+
 #[component]
-pub fn Editor(props: &Props) -> Html {
-    let state = &props.state;
+pub fn Editor(props: &EditorProps) -> Html {
     let oninput = props.dispatch.reform(|e: InputEvent| {
         let text = e
             .target()
@@ -526,7 +654,7 @@ pub fn Editor(props: &Props) -> Html {
             ));
         })
     };
-    let errors = state.errors.as_ref().map(|errors| html! {
+    let errors = props.errors.as_ref().map(|errors| html! {
         <ul class="errors" role="alert">
             { for errors.0.iter().map(|e| html! { <li>{ format!("line {}, column {}: {}", e.line, e.column, e.message) }</li> }) }
         </ul>
@@ -536,7 +664,7 @@ pub fn Editor(props: &Props) -> Html {
             <h3>{ "Scenario (TOML)" }</h3>
             <p class="hint">{ "Edit or paste a scenario; the drawing follows as soon as it is valid. Format: docs/scenario-format.md." }</p>
             <label class="upload">{ "Open a .toml file: " }<input type="file" accept=".toml,text/plain,application/toml" onchange={onupload} aria-label="Open a scenario file" /></label>
-            <textarea value={state.text.clone()} {oninput} spellcheck="false" aria-label="Scenario TOML" rows="18" />
+            <textarea value={props.text.clone()} {oninput} spellcheck="false" aria-label="Scenario TOML" rows="18" />
             { for errors }
         </div>
     }
@@ -565,29 +693,32 @@ pub(super) fn download(name: &str, mime: &str, bytes: &[u8]) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+#[derive(Properties, PartialEq)]
+pub struct DownloadsProps {
+    pub analysis: Shared<Analysis>,
+    pub text: AttrValue,
+}
+
 #[component]
-pub fn Downloads(props: &ViewProps) -> Html {
-    let state = props.state.clone();
+pub fn Downloads(props: &DownloadsProps) -> Html {
     let pcaps = CapturePoint::ALL.iter().map(|point| {
-        let state = state.clone();
+        let analysis = props.analysis.clone();
         let point = *point;
-        let count = state.analysis.run.packets.iter().filter(|p| p.point == point && !p.dropped).count();
-        let onclick = Callback::from(move |_| download(&format!("{}.pcap", point.as_str()), "application/vnd.tcpdump.pcap", &pcap(&state.analysis.run, point)));
-        html! { <button {onclick} disabled={count == 0}>{ format!("{}.pcap ({count})", point.as_str()) }</button> }
+        let count = analysis.run.packets.iter().filter(|p| p.point == point && !p.dropped).count();
+        let onclick = Callback::from(move |_| download(&format!("{}.pcap", point.as_str()), "application/vnd.tcpdump.pcap", &pcap(&analysis.run, point)));
+        html! { <button key={point.as_str()} {onclick} disabled={count == 0}>{ format!("{}.pcap ({count})", point.as_str()) }</button> }
     });
     let toml = {
-        let state = state.clone();
-        Callback::from(move |_| {
-            download("scenario.toml", "application/toml", state.text.as_bytes())
-        })
+        let text = props.text.clone();
+        Callback::from(move |_| download("scenario.toml", "application/toml", text.as_bytes()))
     };
     let json = {
-        let state = state.clone();
+        let analysis = props.analysis.clone();
         Callback::from(move |_| {
             download(
                 "trace.json",
                 "application/json",
-                report::json(&state.analysis.trace).as_bytes(),
+                report::json(&analysis.trace).as_bytes(),
             )
         })
     };

@@ -2,42 +2,48 @@
 //! chosen symptom: the same blocks `tunnelscope explain` prints, rendered as
 //! HTML, with a print view and a Markdown download for the ticket.
 
-use super::Shared;
 use super::panels::{download, select_value, source_link};
+use super::{Shared, SiteRoot};
 use crate::library;
-use crate::playground::{Action, Origin, Playground};
+use crate::playground::{Action, Analysis, Origin};
 use crate::support::{self, Block, Explanation, SYMPTOMS};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub state: Shared<Playground>,
-    pub dispatch: Callback<Action>,
-}
-
-/// The explanation of what is on screen now.
-pub fn explanation(state: &Playground) -> Option<Explanation> {
-    let symptom = support::symptom(state.support?)?;
-    let file = match state.origin {
+/// Where the scenario on screen came from, as the ticket names it.
+pub fn scenario_file(origin: &Origin) -> &'static str {
+    match origin {
         Origin::Library(name) => library::find(name).map_or(name, |b| b.file),
         Origin::Edited => "edited in the playground",
-    };
-    let location = gloo::utils::window().location();
-    let here = match (location.origin(), location.pathname()) {
-        (Ok(origin), Ok(path)) => Some(format!("{origin}{path}")),
-        _ => None,
-    };
+    }
+}
+
+/// The explanation of a symptom for the run on screen; `root` is the
+/// playground's root, relative or absolute.
+fn explanation(symptom: &str, analysis: &Analysis, file: &str, root: &str) -> Option<Explanation> {
+    let symptom = support::symptom(symptom)?;
     Some(support::explain(
-        &state.analysis.trace,
+        &analysis.trace,
         file,
         Some(symptom),
-        here.as_deref(),
+        Some(root),
     ))
 }
 
+/// The site's root as an absolute address (for text that leaves the page).
+fn absolute(root: &str) -> String {
+    let here = gloo::utils::window().location().href().unwrap_or_default();
+    web_sys::Url::new_with_base(root, &here).map_or(here, |url| url.href())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    pub current: Option<&'static str>,
+    pub dispatch: Callback<Action>,
+}
+
 #[component]
-pub fn SupportPicker(props: &Props) -> Html {
-    let current = props.state.support.unwrap_or("");
+pub fn SupportPicker(props: &PickerProps) -> Html {
+    let current = props.current.unwrap_or("");
     let onchange = props.dispatch.reform(|e: Event| {
         let id = select_value(&e);
         Action::Support((!id.is_empty()).then_some(id))
@@ -67,14 +73,15 @@ fn inline(text: &str) -> Html {
     html! { <>{ for parts }</> }
 }
 
-/// Addresses in running text become links (the ticket's playground link).
+/// Addresses in running text become links (the ticket's playground link,
+/// absolute or relative to the page).
 fn links(text: &str) -> Html {
-    if !text.contains("http") {
+    if !text.contains("http") && !text.contains(".html") {
         return html! { { text.to_string() } };
     }
     let words = text.split_inclusive(' ').map(|word| {
         let bare = word.trim_end();
-        if bare.starts_with("http://") || bare.starts_with("https://") {
+        if bare.starts_with("http://") || bare.starts_with("https://") || bare.ends_with(".html") {
             html! { <><a href={bare.to_string()}>{ bare.to_string() }</a>{ &word[bare.len()..] }</> }
         } else {
             html! { { word.to_string() } }
@@ -97,7 +104,7 @@ fn detail(text: &str) -> Html {
 
 /// "Played out in the scenario “Title” (`name`)" becomes a link that opens
 /// it in a new tab, so the answer stays where it is.
-fn item_details(details: &[String]) -> Html {
+fn item_details(details: &[String], root: &str) -> Html {
     let lines = details.iter().map(|d| {
         let scenario = d
             .strip_prefix("Played out in the scenario ")
@@ -105,7 +112,7 @@ fn item_details(details: &[String]) -> Html {
             .and_then(|rest| rest.rsplit_once(" (`"));
         match scenario {
             Some((title, name)) => html! {
-                <li>{ "Played out in " }<a href={format!("#lib={name}")} target="_blank">{ title.to_string() }</a></li>
+                <li>{ "Played out in " }<a href={format!("{root}{}", library::page_path(name))} target="_blank">{ title.to_string() }</a></li>
             },
             None => detail(d),
         }
@@ -113,7 +120,7 @@ fn item_details(details: &[String]) -> Html {
     html! { <ul class="details">{ for lines }</ul> }
 }
 
-fn block(b: &Block) -> Html {
+fn block(b: &Block, root: &str) -> Html {
     match b {
         Block::Heading { text, .. } => html! { <h3>{ text.clone() }</h3> },
         Block::Paragraph(p) => html! { <p>{ inline(p) }</p> },
@@ -122,7 +129,7 @@ fn block(b: &Block) -> Html {
                 html! {
                     <li>
                         { inline(&item.text) }
-                        if !item.details.is_empty() { { item_details(&item.details) } }
+                        if !item.details.is_empty() { { item_details(&item.details, root) } }
                     </li>
                 }
             });
@@ -137,7 +144,7 @@ fn block(b: &Block) -> Html {
 
 /// The answer's sections: the customer's part open, the evidence behind it
 /// folded (and unfolded for printing).
-fn sections(blocks: &[Block]) -> Html {
+fn sections(blocks: &[Block], root: &str) -> Html {
     let mut out: Vec<Html> = Vec::new();
     let mut rest = blocks;
     while let Some((first, tail)) = rest.split_first() {
@@ -145,13 +152,13 @@ fn sections(blocks: &[Block]) -> Html {
             .iter()
             .position(|b| matches!(b, Block::Heading { .. }))
             .unwrap_or(tail.len());
-        let body = tail[..end].iter().map(block);
+        let body = tail[..end].iter().map(|b| block(b, root));
         out.push(match first {
             Block::Heading { text, essential: false } => html! {
                 <details class="ticket-part"><summary>{ text.clone() }</summary>{ for body }</details>
             },
-            Block::Heading { .. } => html! { <section>{ block(first) }{ for body }</section> },
-            other => html! { <>{ block(other) }{ for body }</> },
+            Block::Heading { .. } => html! { <section>{ block(first, root) }{ for body }</section> },
+            other => html! { <>{ block(other, root) }{ for body }</> },
         });
         rest = &tail[end..];
     }
@@ -171,8 +178,19 @@ fn open_folded_parts() {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AnswerProps {
+    /// The symptom answered, if any.
+    pub symptom: Option<&'static str>,
+    pub analysis: Shared<Analysis>,
+    /// Where the scenario came from ([`scenario_file`]).
+    pub file: AttrValue,
+    pub dispatch: Callback<Action>,
+}
+
 #[component]
-pub fn SupportAnswer(props: &Props) -> Html {
+pub fn SupportAnswer(props: &AnswerProps) -> Html {
+    let root = use_context::<SiteRoot>().unwrap_or_default().0;
     // A printed ticket shows everything, folded parts included, also when
     // printed from the browser's menu.
     use_effect_with((), |_| {
@@ -182,30 +200,46 @@ pub fn SupportAnswer(props: &Props) -> Html {
             });
         move || drop(listener)
     });
-    let Some(explanation) = explanation(&props.state) else {
+    // Worked out again only when the symptom or the run changes.
+    let answer = use_memo(
+        (
+            props.symptom,
+            props.analysis.clone(),
+            props.file.clone(),
+            root.clone(),
+        ),
+        |(symptom, analysis, file, root)| {
+            symptom.and_then(|symptom| explanation(symptom, analysis, file, root))
+        },
+    );
+    let (Some(answer), Some(id)) = (answer.as_ref(), props.symptom) else {
         return html! {};
     };
-    let id = props.state.support.unwrap_or("answer");
     let print = Callback::from(|_| {
         open_folded_parts();
         let _ = gloo::utils::window().print();
     });
     let markdown = {
-        let text = explanation.markdown();
+        // The downloaded ticket links to this page by its full address.
+        let (analysis, file, root) = (props.analysis.clone(), props.file.clone(), root.clone());
         let name = format!("ticket-{id}.md");
-        Callback::from(move |_| download(&name, "text/markdown", text.as_bytes()))
+        Callback::from(move |_| {
+            if let Some(ticket) = explanation(id, &analysis, &file, &absolute(&root)) {
+                download(&name, "text/markdown", ticket.markdown().as_bytes());
+            }
+        })
     };
     html! {
         <section class="support" aria-label="Support answer">
             <div class="support-head">
-                <h2>{ explanation.title.clone() }</h2>
+                <h2>{ answer.title.clone() }</h2>
                 <div class="buttons">
                     <button onclick={print}>{ "Print for the ticket" }</button>
                     <button onclick={markdown}>{ "Download as Markdown" }</button>
                     <button onclick={props.dispatch.reform(|_| Action::Support(None))}>{ "Close" }</button>
                 </div>
             </div>
-            <div class="support-body">{ sections(&explanation.blocks) }</div>
+            <div class="support-body">{ sections(&answer.blocks, &root) }</div>
         </section>
     }
 }

@@ -6,40 +6,206 @@
 //! Routes are told apart by colour *and* line pattern *and* label: tunnel is
 //! a solid blue line marked T, direct a dashed orange line marked D, blocked
 //! a dotted vermillion stub that ends in a cross at the phone.
+//!
+//! The same picture has two layouts ([`Geometry`]): wide, left to right, for
+//! screens with room; tall, top to bottom, so the whole path fits a phone's
+//! width with legible labels. Coordinates are whole SVG units.
 
 use super::Shared;
 use crate::addresses;
 use crate::engine::{CapturePoint, packet};
 use crate::model::{Interface, Route};
-use crate::playground::{Action, Analysis, Playground};
+use crate::playground::{Action, Analysis};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub state: Shared<Playground>,
-    pub analysis: Shared<Analysis>,
-    pub label: AttrValue,
-    pub dispatch: Callback<Action>,
+/// Which layout a drawing uses. Prerendered pages carry both and let the
+/// stylesheet pick by the screen's width (no script needed); the live app
+/// draws the one that fits ([`super::hooks::use_layout`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Wide,
+    Tall,
+    Both,
 }
 
-/// Where things are drawn (viewBox 0 0 960 540).
-mod at {
-    pub const PHONE: (f64, f64, f64, f64) = (16.0, 36.0, 250.0, 480.0);
-    pub const EN0: (f64, f64) = (266.0, 120.0);
-    pub const PDP: (f64, f64) = (266.0, 250.0);
-    pub const UTUN: (f64, f64) = (200.0, 380.0);
-    pub const TUNNEL_PROCESS: (f64, f64) = (200.0, 440.0);
-    pub const IPSEC: (f64, f64) = (266.0, 330.0);
-    pub const BLUETOOTH: (f64, f64) = (266.0, 470.0);
-    pub const ROUTER: (f64, f64) = (400.0, 120.0);
-    pub const LAN: (f64, f64) = (400.0, 40.0);
-    pub const CARRIER: (f64, f64) = (400.0, 250.0);
-    pub const IMS: (f64, f64) = (400.0, 330.0);
-    pub const WATCH: (f64, f64) = (400.0, 470.0);
-    pub const INTERNET: (f64, f64) = (600.0, 185.0);
-    pub const RELAY: (f64, f64) = (600.0, 400.0);
-    pub const SERVERS: (f64, f64) = (830.0, 185.0);
+impl Layout {
+    /// The CSS media query under which the tall layout is shown; the
+    /// stylesheet uses the same width.
+    pub const TALL_QUERY: &'static str = "screen and (max-width: 760px)";
+
+    fn geometries(self) -> &'static [&'static Geometry] {
+        match self {
+            Layout::Wide => &[&WIDE],
+            Layout::Tall => &[&TALL],
+            Layout::Both => &[&WIDE, &TALL],
+        }
+    }
 }
+
+type Point = (i32, i32);
+
+/// Where everything is drawn in one layout.
+struct Geometry {
+    /// `wide` or `tall`: the SVG's class, which the stylesheet keys on.
+    name: &'static str,
+    view: (i32, i32),
+    /// The phone's outline: x, y, width, height.
+    phone: (i32, i32, i32, i32),
+    title: Point,
+    /// Flow labels start at `label_x`; their lines at `start_x`.
+    label_x: i32,
+    start_x: i32,
+    first_flow_y: i32,
+    /// The height the flows share, and the most each gets.
+    flows_height: i32,
+    max_spacing: i32,
+    /// How far a blocked flow's stub reaches.
+    blocked_stub: i32,
+    en0: Point,
+    pdp: Point,
+    ipsec: Point,
+    bluetooth: Point,
+    /// Where packets enter utun0 and the tunnel process (their capture
+    /// points' links).
+    utun_in: Point,
+    utun: Point,
+    process_in: Point,
+    process: Point,
+    router: Point,
+    lan: Point,
+    carrier: Point,
+    ims: Point,
+    watch: Point,
+    internet: Point,
+    relay: Point,
+    servers: Point,
+    /// Boxes: centre, width, title, subtitle.
+    nodes: &'static [(Point, i32, &'static str, &'static str)],
+    links: &'static [(Point, Point)],
+    /// Interface labels inside the phone: where, text.
+    ports: &'static [(Point, &'static str)],
+}
+
+/// Left to right: phone, access networks, internet and relay, servers.
+const WIDE: Geometry = Geometry {
+    name: "wide",
+    view: (960, 540),
+    phone: (16, 36, 250, 480),
+    title: (30, 62),
+    label_x: 30,
+    start_x: 150,
+    first_flow_y: 80,
+    flows_height: 300,
+    max_spacing: 34,
+    blocked_stub: 100,
+    en0: (266, 120),
+    pdp: (266, 250),
+    ipsec: (266, 330),
+    bluetooth: (266, 470),
+    utun_in: (150, 380),
+    utun: (200, 380),
+    process_in: (150, 440),
+    process: (200, 440),
+    router: (400, 120),
+    lan: (400, 40),
+    carrier: (400, 250),
+    ims: (400, 330),
+    watch: (400, 470),
+    internet: (600, 185),
+    relay: (600, 400),
+    servers: (830, 185),
+    nodes: &[
+        ((400, 120), 124, "home router", "NAT 198.51.100.7"),
+        ((400, 40), 124, "LAN devices", "printer · Mac · Watch"),
+        ((400, 250), 124, "carrier", "CGNAT 198.51.100.200"),
+        ((400, 330), 124, "carrier IMS", "VoLTE"),
+        ((400, 470), 124, "Apple Watch", "Bluetooth"),
+        ((600, 185), 124, "internet", ""),
+        ((600, 400), 124, "VPN relay", "exit 203.0.113.11"),
+        ((830, 185), 124, "servers", "Apple 17/8 · web · DNS"),
+    ],
+    links: &[
+        ((266, 120), (400, 120)),
+        ((400, 120), (400, 40)),
+        ((400, 120), (600, 185)),
+        ((266, 250), (400, 250)),
+        ((400, 250), (600, 185)),
+        ((266, 330), (400, 330)),
+        ((266, 470), (400, 470)),
+        ((600, 185), (830, 185)),
+        ((600, 185), (600, 400)),
+    ],
+    ports: &[
+        ((268, 104), "en0"),
+        ((268, 234), "pdp_ip0"),
+        ((268, 314), "ipsec1"),
+        ((268, 456), "bluetooth"),
+        ((160, 372), "utun0"),
+        ((130, 462), "tunnel process"),
+    ],
+};
+
+/// Top to bottom, for a phone's width: the phone with its interfaces along
+/// its lower edge; under it the access networks; then the internet, the
+/// relay (on the right, straight under the tunnel process) and the servers.
+const TALL: Geometry = Geometry {
+    name: "tall",
+    view: (360, 484),
+    phone: (6, 6, 348, 250),
+    title: (18, 28),
+    label_x: 16,
+    start_x: 126,
+    first_flow_y: 50,
+    flows_height: 140,
+    max_spacing: 22,
+    blocked_stub: 44,
+    en0: (42, 256),
+    pdp: (126, 256),
+    ipsec: (206, 256),
+    bluetooth: (270, 256),
+    utun_in: (220, 204),
+    utun: (262, 204),
+    process_in: (262, 224),
+    process: (318, 224),
+    router: (42, 312),
+    lan: (42, 380),
+    carrier: (126, 312),
+    ims: (206, 312),
+    watch: (281, 312),
+    internet: (160, 380),
+    relay: (316, 380),
+    servers: (180, 452),
+    nodes: &[
+        ((42, 312), 78, "router", "NAT"),
+        ((42, 380), 80, "LAN", "printer · Mac"),
+        ((126, 312), 80, "carrier", "CGNAT"),
+        ((206, 312), 70, "IMS", "VoLTE"),
+        ((281, 312), 70, "Watch", "Bluetooth"),
+        ((160, 380), 84, "internet", ""),
+        ((316, 380), 80, "VPN relay", "exit"),
+        ((180, 452), 220, "servers", "Apple 17/8 · web · DNS"),
+    ],
+    links: &[
+        ((42, 256), (42, 312)),
+        ((42, 312), (42, 380)),
+        ((42, 312), (160, 380)),
+        ((126, 256), (126, 312)),
+        ((126, 312), (160, 380)),
+        ((206, 256), (206, 312)),
+        ((270, 256), (281, 312)),
+        ((160, 380), (180, 452)),
+        ((160, 380), (316, 380)),
+        ((318, 224), (318, 358)),
+    ],
+    ports: &[
+        ((30, 248), "en0"),
+        ((104, 248), "pdp_ip0"),
+        ((186, 248), "ipsec1"),
+        ((254, 248), "bt"),
+        ((236, 196), "utun0"),
+        ((292, 244), "tunnel"),
+    ],
+};
 
 const TUNNEL_COLOUR: &str = "#0072B2";
 const DIRECT_COLOUR: &str = "#E69F00";
@@ -54,201 +220,119 @@ fn route_style(route: Route) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// The path a flow's traffic takes now, as points.
-fn route_points(
-    route: Route,
-    interface: Interface,
-    destination_local: bool,
-    flow_y: f64,
-) -> Vec<(f64, f64)> {
-    let start = (150.0, flow_y);
-    match (route, interface) {
-        // A LAN address inside the tunnel ends at the relay: it cannot reach
-        // the phone's home network (the `flow.tunnel-cannot-reach-lan` rule).
-        (Route::Tunnel, _) if destination_local => {
-            vec![start, at::UTUN, at::TUNNEL_PROCESS, at::RELAY]
+impl Geometry {
+    /// The path a flow's traffic takes now, as points.
+    fn route_points(
+        &self,
+        route: Route,
+        interface: Interface,
+        destination_local: bool,
+        flow_y: i32,
+    ) -> Vec<Point> {
+        let start = (self.start_x, flow_y);
+        match (route, interface) {
+            // A LAN address inside the tunnel ends at the relay: it cannot
+            // reach the phone's home network (`flow.tunnel-cannot-reach-lan`).
+            (Route::Tunnel, _) if destination_local => {
+                vec![start, self.utun, self.process, self.relay]
+            }
+            (Route::Tunnel, _) => vec![
+                start,
+                self.utun,
+                self.process,
+                self.relay,
+                self.internet,
+                self.servers,
+            ],
+            (Route::Direct, Interface::En0) if destination_local => {
+                vec![start, self.en0, self.router, self.lan]
+            }
+            (Route::Direct, Interface::En0) => {
+                vec![start, self.en0, self.router, self.internet, self.servers]
+            }
+            (Route::Direct, Interface::PdpIp0) => {
+                vec![start, self.pdp, self.carrier, self.internet, self.servers]
+            }
+            (Route::Direct, Interface::Ipsec1) => vec![start, self.ipsec, self.ims],
+            (Route::Direct, Interface::Bluetooth) => vec![start, self.bluetooth, self.watch],
+            (Route::Blocked, _) => vec![start, (self.start_x + self.blocked_stub, flow_y)],
+            _ => vec![start],
         }
-        (Route::Tunnel, _) => vec![
-            start,
-            at::UTUN,
-            at::TUNNEL_PROCESS,
-            at::RELAY,
-            at::INTERNET,
-            at::SERVERS,
-        ],
-        (Route::Direct, Interface::En0) if destination_local => {
-            vec![start, at::EN0, at::ROUTER, at::LAN]
+    }
+
+    /// The link a capture point stands for, outward (phone side first).
+    fn link(&self, point: CapturePoint) -> (Point, Point) {
+        match point {
+            CapturePoint::En0 => (self.en0, self.router),
+            CapturePoint::PdpIp0 => (self.pdp, self.carrier),
+            CapturePoint::Utun0 => (self.utun_in, self.utun),
+            CapturePoint::Ipsec1 => (self.ipsec, self.ims),
+            CapturePoint::Bluetooth => (self.bluetooth, self.watch),
+            CapturePoint::RelayInternet => (self.relay, self.internet),
+            CapturePoint::TunnelProcess => (self.process_in, self.process),
         }
-        (Route::Direct, Interface::En0) => {
-            vec![start, at::EN0, at::ROUTER, at::INTERNET, at::SERVERS]
-        }
-        (Route::Direct, Interface::PdpIp0) => {
-            vec![start, at::PDP, at::CARRIER, at::INTERNET, at::SERVERS]
-        }
-        (Route::Direct, Interface::Ipsec1) => vec![start, at::IPSEC, at::IMS],
-        (Route::Direct, Interface::Bluetooth) => vec![start, at::BLUETOOTH, at::WATCH],
-        (Route::Blocked, _) => vec![start, (250.0, flow_y)],
-        _ => vec![start],
+    }
+
+    fn flow_y(&self, index: usize, flows: usize) -> i32 {
+        let spacing = (self.flows_height / flows.max(1) as i32).min(self.max_spacing);
+        self.first_flow_y + spacing * index as i32
     }
 }
 
-fn polyline(points: &[(f64, f64)]) -> String {
+fn polyline(points: &[Point]) -> String {
     points
         .iter()
-        .map(|(x, y)| format!("{x:.0},{y:.0}"))
+        .map(|(x, y)| format!("{x},{y}"))
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// The link a capture point stands for, outward (phone side first).
-fn link(point: CapturePoint) -> ((f64, f64), (f64, f64)) {
-    match point {
-        CapturePoint::En0 => (at::EN0, at::ROUTER),
-        CapturePoint::PdpIp0 => (at::PDP, at::CARRIER),
-        CapturePoint::Utun0 => ((150.0, 380.0), at::UTUN),
-        CapturePoint::Ipsec1 => (at::IPSEC, at::IMS),
-        CapturePoint::Bluetooth => (at::BLUETOOTH, at::WATCH),
-        CapturePoint::RelayInternet => (at::RELAY, at::INTERNET),
-        CapturePoint::TunnelProcess => ((150.0, 440.0), at::TUNNEL_PROCESS),
-    }
-}
-
-fn node(x: f64, y: f64, title: &str, subtitle: &str) -> Html {
+fn node(((x, y), width, title, subtitle): &(Point, i32, &'static str, &'static str)) -> Html {
     html! {
         <g class="node">
-            <rect x={format!("{}", x - 62.0)} y={format!("{}", y - 22.0)} width="124" height="44" rx="8" />
-            <text x={format!("{x}")} y={format!("{}", y - 3.0)} text-anchor="middle" class="node-title">{ title.to_string() }</text>
-            <text x={format!("{x}")} y={format!("{}", y + 13.0)} text-anchor="middle" class="node-sub">{ subtitle.to_string() }</text>
+            <rect x={(x - width / 2).to_string()} y={(y - 22).to_string()} width={width.to_string()} height="44" rx="8" />
+            <text x={x.to_string()} y={(y - 3).to_string()} text-anchor="middle" class="node-title">{ *title }</text>
+            <text x={x.to_string()} y={(y + 13).to_string()} text-anchor="middle" class="node-sub">{ *subtitle }</text>
         </g>
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub analysis: Shared<Analysis>,
+    /// Simulated time shown, ms.
+    pub now: u64,
+    /// Simulated ms per real second: how long a packet stays visible.
+    pub speed: u32,
+    pub selected: Option<AttrValue>,
+    pub label: AttrValue,
+    pub layout: Layout,
+    pub dispatch: Callback<Action>,
+}
+
+/// The picture of one run at one moment, in one or both layouts.
 #[component]
 pub fn Topology(props: &Props) -> Html {
-    let analysis = &props.analysis;
-    let now = props.state.time_ms;
-    let flows = &analysis.trace.flows;
-    let spacing = (300.0 / flows.len().max(1) as f64).min(34.0);
-
-    let lines = flows.iter().enumerate().map(|(i, flow)| {
-        let y = 80.0 + spacing * i as f64;
-        let segment = flow.segment_at(now);
-        let selected = props.state.selected.as_deref() == Some(flow.name.as_str());
-        let onclick = {
-            let name = flow.name.clone();
-            props.dispatch.reform(move |_| Action::Select(Some(name.clone())))
-        };
-        let label_text = match segment {
-            Some(s) => format!("{} · {}", flow.name, route_style(s.route).2),
-            None => format!("{} (closed)", flow.name),
-        };
-        let path = segment.map(|s| {
-            let local = addresses::is_local(addresses::destination(flow.kind));
-            let (colour, dash, mark) = route_style(s.route);
-            let points = route_points(s.route, s.interface, local, y);
-            let end = *points.last().unwrap_or(&(150.0, y));
-            html! {
-                <g class={classes!("route", selected.then_some("selected"))}>
-                    <polyline points={polyline(&points)} fill="none" stroke={colour}
-                        stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
-                    if s.route == Route::Tunnel && local {
-                        <text x={format!("{}", end.0 - 40.0)} y={format!("{}", end.1 + 40.0)} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ LAN unreachable from the relay" }</text>
-                    } else if s.route == Route::Blocked {
-                        <text x={format!("{}", end.0 + 4.0)} y={format!("{}", end.1 + 5.0)} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ blocked" }</text>
-                    } else {
-                        <text x={format!("{}", end.0 - 14.0)} y={format!("{}", end.1 - 6.0)} class="route-mark" fill={colour}>{ mark }</text>
-                    }
-                </g>
-            }
-        });
+    let geometries = props.layout.geometries().iter().map(|geometry| {
         html! {
-            <g class="flow" {onclick} role="button" tabindex="0" aria-label={format!("flow {}", flow.name)}>
-                { for path }
-                <text x="30" y={format!("{}", y + 4.0)} class={classes!("flow-label", selected.then_some("selected"))}>{ label_text }</text>
-            </g>
+            <svg key={geometry.name} class={geometry.name}
+                viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1)}
+                role="img" aria-label="Network topology with each flow's route">
+                <Background geometry={geometry.name} ios={props.analysis.trace.scenario.ios.to_string()} />
+                <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
+                    routes={routes_at(&props.analysis, props.now)} selected={props.selected.clone()}
+                    dispatch={props.dispatch.clone()} />
+                <Packets geometry={geometry.name} analysis={props.analysis.clone()} now={props.now} speed={props.speed} />
+            </svg>
         }
     });
-
-    // Packets seen in the last moments move along their link.
-    let window_ms = (props.state.speed / 5).clamp(40, 2_000) as u64;
-    let from_us = now.saturating_sub(window_ms) * 1_000;
-    let to_us = now * 1_000 + 999;
-    let dots = analysis
-        .run
-        .packets
-        .iter()
-        .filter(|p| p.at_us >= from_us && p.at_us <= to_us)
-        .take(200)
-        .map(|p| {
-            let (phone_side, far_side) = link(p.point);
-            // Away from the phone: sent by it, or by the relay's exit.
-            let outward = packet::ends(&p.bytes).is_some_and(|e| {
-                addresses::PHONE_ADDRESSES.contains(&e.src) || e.src == addresses::RELAY_EXIT
-            });
-            let (a, b) = if outward { (phone_side, far_side) } else { (far_side, phone_side) };
-            let progress = ((now * 1_000).saturating_sub(p.at_us)) as f64 / (window_ms * 1_000) as f64;
-            let progress = progress.clamp(0.0, 1.0);
-            let route = p
-                .flow
-                .and_then(|f| flows.get(f))
-                .and_then(|f| f.segment_at(now))
-                .map(|s| s.route);
-            if p.dropped {
-                // Dropped packets stop where they were dropped.
-                return html! {
-                    <text x={format!("{:.0}", a.0 - 6.0)} y={format!("{:.0}", a.1 + 5.0)} class="packet dropped" fill={BLOCKED_COLOUR}>{ "✕" }</text>
-                };
-            }
-            let x = a.0 + (b.0 - a.0) * progress;
-            let y = a.1 + (b.1 - a.1) * progress;
-            match route {
-                Some(Route::Tunnel) | None if matches!(p.point, CapturePoint::Utun0 | CapturePoint::RelayInternet | CapturePoint::TunnelProcess) => html! {
-                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" class="packet tunnel" fill={TUNNEL_COLOUR} />
-                },
-                _ => html! {
-                    <rect x={format!("{:.1}", x - 4.5)} y={format!("{:.1}", y - 4.5)} width="9" height="9" class="packet direct" fill={DIRECT_COLOUR} />
-                },
-            }
-        });
-
+    let hint = (props.layout != Layout::Wide).then(|| {
+        html! { <span class="tall-hint">{ " · read from the phone at the top down to the servers" }</span> }
+    });
     html! {
         <figure class="topology">
-            <figcaption>{ props.label.clone() }<span class="pan-hint">{ " · swipe sideways for the relay and the servers →" }</span></figcaption>
-            <div class="canvas">
-            <svg viewBox="0 0 960 540" role="img" aria-label="Network topology with each flow's route">
-                <g class="links">
-                    <line x1="266" y1="120" x2="400" y2="120" />
-                    <line x1="400" y1="120" x2="400" y2="40" />
-                    <line x1="400" y1="120" x2="600" y2="185" />
-                    <line x1="266" y1="250" x2="400" y2="250" />
-                    <line x1="400" y1="250" x2="600" y2="185" />
-                    <line x1="266" y1="330" x2="400" y2="330" />
-                    <line x1="266" y1="470" x2="400" y2="470" />
-                    <line x1="600" y1="185" x2="830" y2="185" />
-                    <line x1="600" y1="185" x2="600" y2="400" />
-                </g>
-                <g class="phone">
-                    <rect x={format!("{}", at::PHONE.0)} y={format!("{}", at::PHONE.1)} width={format!("{}", at::PHONE.2)} height={format!("{}", at::PHONE.3)} rx="26" />
-                    <text x="30" y="62" class="node-title">{ format!("iPhone · iOS {}", analysis.trace.scenario.ios) }</text>
-                    <text x="268" y="104" class="port">{ "en0" }</text>
-                    <text x="268" y="234" class="port">{ "pdp_ip0" }</text>
-                    <text x="268" y="314" class="port">{ "ipsec1" }</text>
-                    <text x="268" y="456" class="port">{ "bluetooth" }</text>
-                    <text x="160" y="372" class="port">{ "utun0" }</text>
-                    <text x="130" y="462" class="port">{ "tunnel process" }</text>
-                </g>
-                { node(at::ROUTER.0, at::ROUTER.1, "home router", "NAT 198.51.100.7") }
-                { node(at::LAN.0, at::LAN.1, "LAN devices", "printer · Mac · Watch") }
-                { node(at::CARRIER.0, at::CARRIER.1, "carrier", "CGNAT 198.51.100.200") }
-                { node(at::IMS.0, at::IMS.1, "carrier IMS", "VoLTE") }
-                { node(at::WATCH.0, at::WATCH.1, "Apple Watch", "Bluetooth") }
-                { node(at::INTERNET.0, at::INTERNET.1, "internet", "") }
-                { node(at::RELAY.0, at::RELAY.1, "VPN relay", "exit 203.0.113.11") }
-                { node(at::SERVERS.0, at::SERVERS.1, "servers", "Apple 17/8 · web · DNS") }
-                <g class="flows">{ for lines }</g>
-                <g class="packets">{ for dots }</g>
-            </svg>
-            </div>
+            <figcaption>{ props.label.clone() }{ for hint }</figcaption>
+            <div class="canvas">{ for geometries }</div>
             <p class="legend">
                 <span class="key tunnel">{ "━ T tunnel" }</span>
                 <span class="key direct">{ "╍ D direct" }</span>
@@ -259,25 +343,263 @@ pub fn Topology(props: &Props) -> Html {
     }
 }
 
+fn geometry(name: &str) -> &'static Geometry {
+    if name == TALL.name { &TALL } else { &WIDE }
+}
+
+/// Each flow's route and interface now: what the route lines depend on
+/// (they re-render when this changes, not on every tick).
+fn routes_at(analysis: &Analysis, now: u64) -> Vec<Option<(Route, Interface)>> {
+    analysis
+        .trace
+        .flows
+        .iter()
+        .map(|f| f.segment_at(now).map(|s| (s.route, s.interface)))
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+struct BackgroundProps {
+    geometry: &'static str,
+    ios: AttrValue,
+}
+
+/// What does not move: links, boxes, the phone and its interfaces.
+#[component]
+fn Background(props: &BackgroundProps) -> Html {
+    let g = geometry(props.geometry);
+    let (px, py, pw, ph) = g.phone;
+    html! {
+        <>
+            <g class="links">
+                { for g.links.iter().map(|((x1, y1), (x2, y2))| html! {
+                    <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                }) }
+            </g>
+            <g class="phone">
+                <rect x={px.to_string()} y={py.to_string()} width={pw.to_string()} height={ph.to_string()} rx="26" />
+                <text x={g.title.0.to_string()} y={g.title.1.to_string()} class="node-title">{ format!("iPhone · iOS {}", props.ios) }</text>
+                { for g.ports.iter().map(|((x, y), label)| html! {
+                    <text x={x.to_string()} y={y.to_string()} class="port">{ *label }</text>
+                }) }
+            </g>
+            { for g.nodes.iter().map(node) }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FlowRoutesProps {
+    geometry: &'static str,
+    analysis: Shared<Analysis>,
+    routes: Vec<Option<(Route, Interface)>>,
+    selected: Option<AttrValue>,
+    dispatch: Callback<Action>,
+}
+
+/// Each flow's label and the line of its current route.
+#[component]
+fn FlowRoutes(props: &FlowRoutesProps) -> Html {
+    let g = geometry(props.geometry);
+    let flows = &props.analysis.trace.flows;
+    let lines = flows.iter().zip(&props.routes).enumerate().map(|(i, (flow, now))| {
+        let y = g.flow_y(i, flows.len());
+        let selected = props.selected.as_deref() == Some(flow.name.as_str());
+        let onclick = {
+            let name = flow.name.clone();
+            props.dispatch.reform(move |_| Action::Select(Some(name.clone())))
+        };
+        let label_text = match now {
+            Some((route, _)) => format!("{} · {}", flow.name, route_style(*route).2),
+            None => format!("{} (closed)", flow.name),
+        };
+        let path = now.map(|(route, interface)| {
+            let local = addresses::is_local(addresses::destination(flow.kind));
+            let (colour, dash, mark) = route_style(route);
+            let points = g.route_points(route, interface, local, y);
+            let (end_x, end_y) = *points.last().unwrap_or(&(g.start_x, y));
+            html! {
+                <g class={classes!("route", selected.then_some("selected"))}>
+                    <polyline points={polyline(&points)} fill="none" stroke={colour}
+                        stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
+                    if route == Route::Tunnel && local {
+                        <text x={(end_x - 40).min(g.view.0 - 200).to_string()} y={(end_y + 40).to_string()} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ LAN unreachable from the relay" }</text>
+                    } else if route == Route::Blocked {
+                        <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ blocked" }</text>
+                    } else {
+                        <text x={(end_x - 14).to_string()} y={(end_y - 6).to_string()} class="route-mark" fill={colour}>{ mark }</text>
+                    }
+                </g>
+            }
+        });
+        html! {
+            <g key={flow.name.clone()} class="flow" {onclick} role="button" tabindex="0" aria-label={format!("flow {}", flow.name)}>
+                { for path }
+                <text x={g.label_x.to_string()} y={(y + 4).to_string()} class={classes!("flow-label", selected.then_some("selected"))}>{ label_text }</text>
+            </g>
+        }
+    });
+    html! { <g class="flows">{ for lines }</g> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PacketsProps {
+    geometry: &'static str,
+    analysis: Shared<Analysis>,
+    now: u64,
+    speed: u32,
+}
+
+/// Packets seen in the last moments, moving along their link.
+#[component]
+fn Packets(props: &PacketsProps) -> Html {
+    let g = geometry(props.geometry);
+    let analysis = &props.analysis;
+    let now = props.now;
+    let window_ms = u64::from(props.speed / 5).clamp(40, 2_000);
+    let from_us = now.saturating_sub(window_ms) * 1_000;
+    let to_us = now * 1_000 + 999;
+    let flows = &analysis.trace.flows;
+    let dots = analysis
+        .run
+        .packets
+        .iter()
+        .filter(|p| p.at_us >= from_us && p.at_us <= to_us)
+        .take(200)
+        .map(|p| {
+            let (phone_side, far_side) = g.link(p.point);
+            // Away from the phone: sent by it, or by the relay's exit.
+            let outward = packet::ends(&p.bytes).is_some_and(|e| {
+                addresses::PHONE_ADDRESSES.contains(&e.src) || e.src == addresses::RELAY_EXIT
+            });
+            let (a, b) = if outward { (phone_side, far_side) } else { (far_side, phone_side) };
+            if p.dropped {
+                // Dropped packets stop where they were dropped.
+                return html! {
+                    <text x={(a.0 - 6).to_string()} y={(a.1 + 5).to_string()} class="packet dropped" fill={BLOCKED_COLOUR}>{ "✕" }</text>
+                };
+            }
+            // How far along its link, in thousandths.
+            let progress = ((now * 1_000).saturating_sub(p.at_us) * 1_000 / (window_ms * 1_000)).min(1_000) as i32;
+            let x = a.0 + (b.0 - a.0) * progress / 1_000;
+            let y = a.1 + (b.1 - a.1) * progress / 1_000;
+            let route = p
+                .flow
+                .and_then(|f| flows.get(f))
+                .and_then(|f| f.segment_at(now))
+                .map(|s| s.route);
+            match route {
+                Some(Route::Tunnel) | None if matches!(p.point, CapturePoint::Utun0 | CapturePoint::RelayInternet | CapturePoint::TunnelProcess) => html! {
+                    <circle cx={x.to_string()} cy={y.to_string()} r="5" class="packet tunnel" fill={TUNNEL_COLOUR} />
+                },
+                _ => html! {
+                    <rect x={(x - 4).to_string()} y={(y - 4).to_string()} width="9" height="9" class="packet direct" fill={DIRECT_COLOUR} />
+                },
+            }
+        });
+    html! { <g class="packets">{ for dots }</g> }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DrawingsProps {
-    pub state: Shared<Playground>,
+    pub analysis: Shared<Analysis>,
+    /// The comparison's run and the property it flips, when comparing.
+    pub compared: Option<(AttrValue, Shared<Analysis>)>,
+    pub now: u64,
+    pub speed: u32,
+    pub selected: Option<AttrValue>,
+    pub layout: Layout,
     pub dispatch: Callback<Action>,
 }
 
 /// The scenario's drawing, and beside it the comparison's when comparing.
 #[component]
 pub fn Drawings(props: &DrawingsProps) -> Html {
-    let state = &props.state;
-    let compared = state.compare.as_ref().map(|(key, other)| {
+    let drawing = |analysis: &Shared<Analysis>, label: AttrValue| {
         html! {
-            <Topology state={state.clone()} analysis={Shared(other.clone())} label={format!("{key} flipped")} dispatch={props.dispatch.clone()} />
+            <Topology analysis={analysis.clone()} now={props.now} speed={props.speed}
+                selected={props.selected.clone()} {label} layout={props.layout}
+                dispatch={props.dispatch.clone()} />
         }
-    });
+    };
+    let compared = props
+        .compared
+        .as_ref()
+        .map(|(key, other)| drawing(other, format!("{key} flipped").into()));
     html! {
-        <div class={classes!("views", state.compare.is_some().then_some("ab"))}>
-            <Topology state={state.clone()} analysis={Shared(state.analysis.clone())} label="as configured" dispatch={props.dispatch.clone()} />
+        <div class={classes!("views", props.compared.is_some().then_some("ab"))}>
+            { drawing(&props.analysis, "as configured".into()) }
             { for compared }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(g: &Geometry) -> Vec<Point> {
+        vec![
+            g.en0,
+            g.pdp,
+            g.ipsec,
+            g.bluetooth,
+            g.utun_in,
+            g.utun,
+            g.process_in,
+            g.process,
+            g.router,
+            g.lan,
+            g.carrier,
+            g.ims,
+            g.watch,
+            g.internet,
+            g.relay,
+            g.servers,
+        ]
+    }
+
+    #[test]
+    fn every_box_sits_on_a_point_routes_use_and_inside_the_view() {
+        for g in [&WIDE, &TALL] {
+            let (width, height) = g.view;
+            for ((x, y), w, title, _) in g.nodes {
+                assert!(
+                    points(g).contains(&(*x, *y)),
+                    "{}: {title} is off the routes",
+                    g.name
+                );
+                assert!(
+                    x - w / 2 >= 0 && x + w / 2 <= width,
+                    "{}: {title} leaves the view",
+                    g.name
+                );
+                assert!(
+                    y - 22 >= 0 && y + 22 <= height,
+                    "{}: {title} leaves the view",
+                    g.name
+                );
+            }
+            for (a, b) in g.links {
+                for (x, y) in [a, b] {
+                    assert!(
+                        (0..=width).contains(x) && (0..=height).contains(y),
+                        "{}",
+                        g.name
+                    );
+                }
+            }
+            let (px, py, pw, ph) = g.phone;
+            assert!(px >= 0 && py >= 0 && px + pw <= width && py + ph <= height);
+        }
+    }
+
+    #[test]
+    fn the_tall_layout_fits_a_phone() {
+        // 390 CSS px, less the page's margins: a unit is at least a pixel,
+        // so 11-unit labels are at least 11 px.
+        assert!(TALL.view.0 <= 370);
+        // Room for ten flows above the interfaces.
+        assert!(TALL.flow_y(9, 10) < TALL.utun.1);
     }
 }

@@ -1,39 +1,42 @@
-// End-to-end test of the served playground in a real headless Chromium:
-// load, play, toggle, open the A/B view, follow a share link, download a
-// pcap. Fails on any console error, page error or request to another
-// origin. Saves screenshots (desktop and phone width) to target/e2e/.
+// End-to-end test of the served site (dist/, as `make serve` serves it) in
+// a real headless Chromium: each page readable before any script, the app
+// taking over without a jump, play, toggle, the A/B view, share links old
+// and new, a pcap, support mode and the learn pages, at desktop and phone
+// width. Fails on any console error, page error or request to another
+// origin. Saves screenshots to target/e2e/.
 //
 // Run by `make test` after `make www`: node tests/e2e/playground.mjs
 
 import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { root, serve } from './serve.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, '.tools/node_modules/'));
 const { chromium } = require('playwright-core');
 
-const port = 18000 + (process.pid % 1000);
-const origin = `http://127.0.0.1:${port}`;
 const shots = path.join(root, 'target/e2e');
 mkdirSync(shots, { recursive: true });
 
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', path.join(root, 'www')], { stdio: 'ignore' });
+const { origin, stop } = await serve(18000 + (process.pid % 1000));
 const problems = [];
 let passed = 0;
 const check = (ok, what) => {
   if (ok) { passed += 1; console.log(`ok    ${what}`); } else { problems.push(what); console.log(`FAIL  ${what}`); }
 };
 
-async function waitForServer() {
-  for (let i = 0; i < 50; i++) {
-    try { const r = await fetch(origin + '/'); if (r.ok) return; } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the static server did not start');
-}
+// The live app has taken the prerendered page's place (and every learn
+// page embed has too).
+const live = (page) => page.waitForFunction(() => document.documentElement.dataset.live
+  && !document.querySelector('[data-prerendered]'), null, { timeout: 20000 });
+
+// Where the things a reader looks at are on the page.
+const positions = (page) => page.evaluate(() => ['.scenario-title', '.topology', '.timeline', '.lanes', '.controls']
+  .map((selector) => {
+    const element = [...document.querySelectorAll(selector)].find((e) => e.getBoundingClientRect().height > 0);
+    const r = element ? element.getBoundingClientRect() : { x: -1, y: -1, width: -1, height: -1 };
+    return [selector, Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)];
+  }));
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -43,7 +46,52 @@ const browser = await chromium.launch({
 });
 
 try {
-  await waitForServer();
+  // Every page a link can open reads before any script runs: its drawing,
+  // title and text are in the HTML, and the server compresses it.
+  for (const [address, words] of [['/', 'iOS 16.1: Apple push and Maps leave the tunnel'],
+    ['/s/wifi-to-cellular.html', 'iOS 17.4 with includeAllNetworks: Wi-Fi to cellular'],
+    ['/support/no-internet-after-update.html', 'No internet after updating the VPN app']]) {
+    const response = await fetch(origin + address, { headers: { 'Accept-Encoding': 'br' } });
+    const html = await response.text();
+    check(response.ok && html.includes('<svg') && html.includes(words) && response.headers.get('content-encoding') === 'br',
+      `${address} arrives compressed with its drawing and "${words}" in the HTML`);
+  }
+  const wasm = await fetch(origin + '/pkg/tunnelscope_bg.wasm', { headers: { 'Accept-Encoding': 'br, gzip' } });
+  check(wasm.headers.get('content-encoding') === 'br' && wasm.headers.get('content-type') === 'application/wasm',
+    `the wasm comes as ${wasm.headers.get('content-type')} with Content-Encoding ${wasm.headers.get('content-encoding')}`);
+
+  // With JavaScript off the pages still read. With it on, the prerendered
+  // page shows while the Wasm loads (held back here until it is measured),
+  // and the app takes over without moving anything.
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    const still = await browser.newContext({ viewport: { width, height }, javaScriptEnabled: false });
+    const off = await still.newPage();
+    await off.goto(origin + '/s/localnet-leak-without-ian.html');
+    const drawn = await off.evaluate(() => [...document.querySelectorAll('.topology svg')].filter((s) => s.getBoundingClientRect().width > 0).length);
+    check(drawn === 1 && (await off.textContent('.scenario-title')).includes('LAN'), `without JavaScript at ${width} px the page shows one drawing and its title`);
+    await off.screenshot({ path: path.join(shots, `no-script-${width}.png`) });
+    await still.close();
+
+    const moving = await browser.newContext({ viewport: { width, height } });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await moving.route('**/tunnelscope_bg.wasm', async (route) => { await held; await route.continue(); });
+    const page = await moving.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // (`load` waits for the preloaded Wasm, which is held back.)
+    await page.goto(origin + '/s/localnet-leak-without-ian.html', { waitUntil: 'commit' });
+    await page.waitForSelector('#app[data-prerendered] .topology svg', { state: 'attached' });
+    await page.screenshot({ path: path.join(shots, `prerendered-${width}.png`) });
+    const before = await positions(page);
+    release();
+    await live(page);
+    await page.screenshot({ path: path.join(shots, `live-${width}.png`) });
+    const after = await positions(page);
+    const moved = before.filter((p, i) => p.some((v, j) => j > 0 && Math.abs(v - after[i][j]) > 2));
+    check(moved.length === 0, `at ${width} px nothing moves when the app takes over${moved.length ? `: ${JSON.stringify(moved)} vs ${JSON.stringify(after)}` : ''}`);
+    await moving.close();
+  }
+
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -52,8 +100,9 @@ try {
 
   // Load: the default scenario, drawn.
   await page.goto(origin + '/');
-  await page.waitForSelector('.topology .flow-label', { timeout: 15000 });
+  await live(page);
   check((await page.textContent('.scenario-title')).includes('iOS 16.1'), 'opens on the iOS 16.1 default scenario');
+  check(await page.evaluate(() => performance.getEntriesByName('tunnelscope-first-frame').length === 1), 'the app marks its first live frame');
   await page.screenshot({ path: path.join(shots, 'desktop-default.png') });
 
   // Play: the clock moves.
@@ -89,6 +138,7 @@ try {
   const second = await context.newPage();
   second.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   await second.goto(link);
+  await live(second);
   await second.waitForSelector('.views.ab .topology .flow-label');
   check(second.url() === link, 'the share link reopens to the identical address');
   check((await second.textContent('.inspector')).includes('printer'), 'the share link restores the selection');
@@ -119,21 +169,28 @@ try {
 
   // A bad link: a message, and the default view.
   await page.goto(origin + '/#s=%%%');
+  check(await page.evaluate(() => document.documentElement.classList.contains('pending') || document.documentElement.dataset.live === 'app'),
+    'a link carrying a scenario hides the prerendered one until the app reads it');
+  await live(page);
   await page.waitForSelector('.notice');
   check((await page.textContent('.notice')).includes('damaged'), 'a damaged link says so');
+  await page.goto(origin + '/#lib=no-such-scenario&t=5');
+  await live(page);
+  check((await page.textContent('.notice')).includes('no-such-scenario') && page.url().startsWith(origin + '/'),
+    'an older link naming an unknown scenario says so and shows the default');
 
   // Support mode: pick a symptom, read the answer, download it, print it.
   await page.goto(origin + '/');
-  await page.waitForSelector('.topology .flow-label');
+  await live(page);
   await page.selectOption('select[aria-label="Pick a symptom to answer"]', 'no-internet-after-update');
   await page.waitForSelector('.support h2');
   check((await page.textContent('.support h2')) === 'No internet after updating the VPN app', 'support mode answers the picked symptom');
   check((await page.textContent('.scenario-title')).startsWith('The update loop'), 'support mode loads the symptom\'s scenario');
   check((await page.$$('.support ol.steps > li')).length === 4, 'the answer lists the four documented steps');
-  check((await page.getAttribute('.support-body a[href*="#sup=no-internet-after-update"]', 'href')) === `${origin}/#sup=no-internet-after-update`, 'the answer links to the playground it came from');
+  check((await page.$('.support-body a[href$="support/no-internet-after-update.html"]')) !== null, 'the answer links to its page');
   check((await page.textContent('.support ol.steps')).includes('Exposes:'), 'each step says what it exposes');
-  await page.waitForFunction(() => location.hash.startsWith('#sup=no-internet-after-update'));
-  check(true, 'the address holds the support view');
+  await page.waitForFunction(() => location.pathname.endsWith('/support/no-internet-after-update.html'));
+  check(true, 'the address is the symptom\'s page');
   const [ticket] = await Promise.all([
     page.waitForEvent('download'),
     page.click('button:has-text("Download as Markdown")'),
@@ -141,7 +198,8 @@ try {
   const ticketFile = path.join(shots, 'ticket.md');
   await ticket.saveAs(ticketFile);
   const markdown = readFileSync(ticketFile, 'utf8');
-  check(markdown.startsWith('# No internet after updating the VPN app\n') && markdown.includes('## Sources'), 'the ticket downloads as Markdown with its sources');
+  check(markdown.startsWith('# No internet after updating the VPN app\n') && markdown.includes('## Sources')
+    && markdown.includes(`${origin}/support/no-internet-after-update.html`), 'the ticket downloads as Markdown with its sources and its full address');
   await page.screenshot({ path: path.join(shots, 'desktop-support.png') });
   // "Print for the ticket" unfolds the evidence first (the print dialog
   // itself is stubbed out: headless Chromium has none).
@@ -161,29 +219,36 @@ try {
     ['mms-wifi-calling-broken', 'MMS or Wi-Fi Calling', 'Wi-Fi Calling and MMS with the kill switch on iOS 16.2'],
     ['hotspot-clients-offline', 'Personal Hotspot', 'Personal Hotspot with the kill switch on'],
     ['leaks-during-update', 'What leaks', 'Workaround 2: Force all apps off']]) {
-    await page.goto(`${origin}/#sup=${id}`);
-    await page.waitForSelector('.support h2');
-    const shown = await page.textContent('.scenario-title');
-    check((await page.textContent('.support h2')).includes(title) && shown.startsWith(scenario) && !(await page.$('.notice')),
-      `a link opens the support answer for ${id} on its scenario (${shown})`);
+    for (const address of [`${origin}/#sup=${id}`, `${origin}/support/${id}.html`]) {
+      await page.goto(address);
+      await page.waitForSelector('.support h2');
+      const first = await page.textContent('.scenario-title');
+      await live(page);
+      const shown = await page.textContent('.scenario-title');
+      check((await page.textContent('.support h2')).includes(title) && first === shown && shown.startsWith(scenario) && !(await page.$('.notice'))
+        && page.url().includes(`/support/${id}.html`), `${address.slice(origin.length)} opens the support answer for ${id} on its scenario (${shown}), from the first paint`);
+    }
   }
 
   // Learn pages: the text is there, the live scenarios mount into it.
   await page.goto(origin + '/');
+  await live(page);
   await page.click('a.learn-link');
   await page.waitForSelector('.learn-index');
   const lessons = await page.$$eval('.learn-index a', (as) => as.map((a) => a.getAttribute('href')));
   check(lessons.length >= 5, `the learn index lists ${lessons.length} explanations`);
   for (const lesson of lessons) {
     await page.goto(`${origin}/learn/${lesson}`);
-    await page.waitForSelector('.embed .topology .flow-label', { timeout: 15000 });
+    check((await page.$$('.embed [data-prerendered] svg')).length > 0 || (await page.evaluate(() => document.documentElement.dataset.live)) === 'embeds',
+      `${lesson}: its scenarios are drawn before the Wasm arrives`);
+    await live(page);
     const embeds = await page.$$('.embed');
     const drawn = await page.$$('.embed .embed-player');
     const sources = await page.$$('.sources li');
     check(embeds.length > 0 && drawn.length === embeds.length && sources.length >= 3, `${lesson}: text, ${embeds.length} live scenario(s) and ${sources.length} sources`);
   }
   await page.goto(`${origin}/learn/why-updates-break.html`);
-  await page.waitForSelector('.embed .topology .flow-label');
+  await live(page);
   await page.click('.embed button.play');
   await page.waitForTimeout(400);
   await page.click('.embed button.play');
@@ -195,16 +260,27 @@ try {
   const small = await phone.newPage();
   small.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await small.goto(origin + '/#lib=wifi-to-cellular&t=21000');
-  await small.waitForSelector('.topology .flow-label');
+  await live(small);
+  check(small.url() === `${origin}/s/wifi-to-cellular.html#t=21000&speed=2000`, `an older link goes to its scenario's page (${small.url()})`);
   const overflow = await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   check(!overflow, 'no sideways scrolling at 390 px');
+  // The whole path, phone to servers, fits the width; its labels are legible.
+  const fit = await small.evaluate(() => {
+    const svg = [...document.querySelectorAll('.topology svg')].find((s) => s.getBoundingClientRect().width > 0);
+    const box = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * box.width / svg.viewBox.baseVal.width);
+    const servers = [...svg.querySelectorAll('.node-title')].find((t) => t.textContent === 'servers').getBoundingClientRect();
+    return { layout: svg.getAttribute('class'), left: box.left, right: box.right, smallest: Math.min(...texts), servers: servers.right <= innerWidth };
+  });
+  check(fit.layout === 'tall' && fit.left >= 0 && fit.right <= 390 && fit.servers && fit.smallest >= 11,
+    `at 390 px the tall drawing fits (${Math.round(fit.left)}–${Math.round(fit.right)} px) with labels of at least ${fit.smallest.toFixed(1)} px`);
   await small.screenshot({ path: path.join(shots, 'phone-390.png'), fullPage: true });
-  await small.goto(origin + '/#sup=no-internet-after-update');
-  await small.waitForSelector('.support h2');
+  await small.goto(origin + '/support/no-internet-after-update.html');
+  await live(small);
   check(!(await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'no sideways scrolling in support mode at 390 px');
   await small.screenshot({ path: path.join(shots, 'phone-390-support.png') });
   await small.goto(origin + '/learn/what-ian-covers.html');
-  await small.waitForSelector('.embed .topology .flow-label');
+  await live(small);
   check(!(await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'no sideways scrolling on a learn page at 390 px');
   await small.screenshot({ path: path.join(shots, 'phone-390-learn.png'), fullPage: true });
   await phone.close();
@@ -213,7 +289,7 @@ try {
   problems.push(`error: ${error.message}`);
 } finally {
   await browser.close();
-  server.kill();
+  stop();
 }
 
 for (const p of problems) console.log(`FAIL  ${p}`);

@@ -1,0 +1,221 @@
+//! The page's effects, as hooks: the clock, the keyboard, the address bar,
+//! links pasted into it, the screen's width, and the live app taking over
+//! from the prerendered page. Effects never run while prerendering, so the
+//! web APIs they call are only reached in the browser.
+
+use super::topology::Layout;
+use crate::playground::url::{self, Page};
+use crate::playground::{Action, Playground, Step};
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::{Interval, Timeout};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+/// Milliseconds between clock ticks while playing.
+const TICK_MS: u32 = 50;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = mark)]
+    fn performance_mark(name: &str);
+}
+
+/// A callback that sends actions to a reducer; the same value on every
+/// render, so components that take it are not re-rendered for it.
+#[hook]
+pub fn use_dispatch(state: &UseReducerHandle<Playground>) -> Callback<Action> {
+    let dispatcher = state.dispatcher();
+    (*use_memo((), move |_| {
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
+    }))
+    .clone()
+}
+
+/// The clock: ticks while playing, at the chosen speed.
+#[hook]
+pub fn use_clock(playing: bool, speed: u32, dispatch: Callback<Action>) {
+    use_effect_with((playing, speed), move |(playing, speed)| {
+        let interval = playing.then(|| {
+            let step = u64::from(*speed) * u64::from(TICK_MS) / 1_000;
+            Interval::new(TICK_MS, move || dispatch.emit(Action::Tick(step.max(1))))
+        });
+        move || drop(interval)
+    });
+}
+
+/// The path of the page the browser shows now (the app moves between pages
+/// with `history.replaceState`).
+fn current_page() -> Page {
+    Page::from_path(
+        &gloo::utils::window()
+            .location()
+            .pathname()
+            .unwrap_or_default(),
+    )
+}
+
+/// The address bar always holds the whole view: the page of its scenario or
+/// symptom, and the rest in the fragment. It is written just after the
+/// frame (a long link takes milliseconds to store), and not on every clock
+/// tick while playing: browsers throttle pages that rewrite their address
+/// many times a second. Pausing writes the time reached. A link pasted into
+/// the address bar of the open page replaces the view.
+#[hook]
+pub fn use_address(state: &Playground, dispatch: Callback<Action>) {
+    let address = url::address(state);
+    let page = Page::of(state);
+    use_effect_with(
+        (address.clone(), state.playing),
+        move |(address, playing)| {
+            // Links on the page are relative to its page: a new page is
+            // written at once, even while playing.
+            let write = (!playing || current_page() != page).then(|| {
+                let address = address.clone();
+                Timeout::new(0, move || {
+                    let target = format!("{}{address}", current_page().root());
+                    if let Ok(history) = gloo::utils::window().history() {
+                        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+                    }
+                })
+            });
+            move || drop(write)
+        },
+    );
+    use_effect_with(address, move |address| {
+        let address = address.clone();
+        let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            let hash = gloo::utils::window().location().hash().unwrap_or_default();
+            let page = current_page();
+            let shown = format!("{}#{}", page.path(), hash.trim_start_matches('#'));
+            if shown != address {
+                dispatch.emit(Action::OpenLink(page, hash));
+            }
+        });
+        move || drop(listener)
+    });
+}
+
+/// Keyboard: space plays or pauses, arrows step by packet (with Shift, by
+/// event). Typing in a field is left alone.
+#[hook]
+pub fn use_keyboard(dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(
+            &gloo::utils::document(),
+            "keydown",
+            options,
+            move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let typing = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|e| {
+                        matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                    });
+                if typing {
+                    return;
+                }
+                let action = match (event.key().as_str(), event.shift_key()) {
+                    (" ", _) => Action::TogglePlay,
+                    ("ArrowRight", false) => Action::Step(Step::NextPacket),
+                    ("ArrowLeft", false) => Action::Step(Step::PreviousPacket),
+                    ("ArrowRight", true) => Action::Step(Step::NextEvent),
+                    ("ArrowLeft", true) => Action::Step(Step::PreviousEvent),
+                    _ => return,
+                };
+                event.prevent_default();
+                dispatch.emit(action);
+            },
+        );
+        move || drop(listener)
+    });
+}
+
+/// The layout that fits the screen now, following changes of width (a
+/// phone turned sideways). Starts from `initial`, which the caller reads
+/// before the first render so the live app's first frame already fits.
+#[hook]
+pub fn use_layout(initial: Layout) -> Layout {
+    let layout = use_state_eq(|| initial);
+    {
+        let layout = layout.clone();
+        use_effect_with((), move |_| {
+            let query = gloo::utils::window()
+                .match_media(Layout::TALL_QUERY)
+                .ok()
+                .flatten();
+            let listener = query.map(|query| {
+                let target = query.clone();
+                EventListener::new(&target, "change", move |_| {
+                    layout.set(if query.matches() {
+                        Layout::Tall
+                    } else {
+                        Layout::Wide
+                    });
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    *layout
+}
+
+/// The layout for a live render started now.
+#[cfg(target_arch = "wasm32")]
+pub fn layout_now() -> Layout {
+    let tall = gloo::utils::window()
+        .match_media(Layout::TALL_QUERY)
+        .ok()
+        .flatten()
+        .is_some_and(|query| query.matches());
+    if tall { Layout::Tall } else { Layout::Wide }
+}
+
+/// After the live view's first render: it replaces the prerendered one in
+/// the same frame (same markup, so nothing moves), the document says so in
+/// `data-live`, and `mark` is set on the frame after (`make bench-web`
+/// times the page to it). `node` is an element of the live view; its
+/// parent is the container it was rendered into, right after the
+/// prerendered element.
+#[hook]
+pub fn use_takeover(node: NodeRef, live: &'static str, mark: &'static str) {
+    use_effect_with((), move |_| {
+        if let Some(container) = node
+            .cast::<web_sys::Element>()
+            .and_then(|element| element.parent_element())
+        {
+            if let Some(prerendered) = container.previous_element_sibling()
+                && prerendered.has_attribute("data-prerendered")
+            {
+                prerendered.remove();
+            }
+            let _ = container.remove_attribute("hidden");
+        }
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("data-live", live);
+            // A link with an edited scenario hid the prerendered one.
+            let _ = root.class_list().remove_1("pending");
+        }
+        after_next_frame(move || performance_mark(mark));
+    });
+}
+
+/// Runs `then` once the next frame has been painted (two animation frames).
+fn after_next_frame(then: impl FnOnce() + 'static) {
+    let first = Closure::once_into_js(move || {
+        let second = Closure::once_into_js(then);
+        let _ = gloo::utils::window().request_animation_frame(second.unchecked_ref());
+    });
+    let _ = gloo::utils::window().request_animation_frame(first.unchecked_ref());
+}
+
+/// Marks that a render was committed: `make bench-web` times a toggle from
+/// the change event to this mark.
+#[hook]
+pub fn use_rendered_mark() {
+    use_effect(|| performance_mark("tunnelscope-rendered"));
+}

@@ -1,0 +1,132 @@
+//! The views rendered natively, as the site build renders them: what a
+//! person sees before any script runs.
+
+use super::*;
+use crate::library;
+use crate::playground::DEFAULT_SCENARIO;
+
+fn text_of(html: &str) -> String {
+    // Tags out, entities of the kinds yew writes back.
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+}
+
+/// The opening tags of the topology drawings (not the timeline's lanes).
+fn drawings(html: &str) -> Vec<&str> {
+    html.split("<svg")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('>').unwrap_or(rest.len())])
+        .filter(|tag| tag.contains("Network topology"))
+        .collect()
+}
+
+#[test]
+fn the_index_shows_the_default_scenario_drawn_in_both_layouts() {
+    let html = app(Page::Index);
+    let default = library::find(DEFAULT_SCENARIO).unwrap();
+    assert!(
+        text_of(&html).contains(default.title),
+        "the title is on the page"
+    );
+    let svgs = drawings(&html);
+    assert_eq!(svgs.len(), 2, "{svgs:?}");
+    assert!(svgs[0].contains("class=\"wide\""), "the wide drawing");
+    assert!(svgs[1].contains("class=\"tall\""), "the tall drawing");
+    // Every flow of the scenario is labelled in each drawing.
+    let flows = default.parse().unwrap().flows;
+    for flow in &flows {
+        assert_eq!(
+            html.matches(&format!("class=\"flow-label\">{} ", flow.name))
+                .count(),
+            2,
+            "{} is labelled once per layout",
+            flow.name
+        );
+    }
+    assert!(
+        html.contains("aria-label=\"include_all_networks\""),
+        "the controls"
+    );
+}
+
+#[test]
+fn a_scenario_page_shows_that_scenario_and_no_other() {
+    let html = app(Page::Scenario("wifi-to-cellular"));
+    let wanted = library::find("wifi-to-cellular").unwrap().title;
+    let default = library::find(DEFAULT_SCENARIO).unwrap().title;
+    let text = text_of(&html);
+    assert!(text.contains(wanted));
+    assert!(!text.contains(&format!("{default}iPhone")), "{text}");
+    assert!(
+        html.contains("href=\"../learn/index.html\""),
+        "links climb to the root"
+    );
+}
+
+#[test]
+fn a_support_page_carries_the_answer_and_its_steps() {
+    let html = app(Page::Symptom("no-internet-after-update"));
+    let text = text_of(&html);
+    assert!(
+        text.contains("No internet after updating the VPN app"),
+        "{text}"
+    );
+    assert!(text.contains("Restart the iPhone."), "the first step");
+    assert_eq!(html.matches("<ol class=\"steps\">").count(), 1);
+    assert!(text.contains("The update loop"), "its scenario's title");
+    // The steps' scenarios are linked by their own pages.
+    assert!(
+        html.contains("href=\"../s/update-workaround-disconnect.html\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn every_page_renders() {
+    for page in Page::all() {
+        let html = app(page);
+        assert!(
+            drawings(&html)
+                .iter()
+                .any(|svg| svg.contains("class=\"tall\"")),
+            "{page:?}"
+        );
+        assert!(html.contains("class=\"scenario-title\""), "{page:?}");
+        assert!(
+            !html.contains("class=\"notice\""),
+            "{page:?} opens without a notice"
+        );
+    }
+}
+
+#[test]
+fn an_embed_renders_its_comparison_and_selection() {
+    let html = embed(
+        "localnet-leak-without-ian",
+        Some("include_all_networks"),
+        Some("printer"),
+        "../",
+    );
+    assert!(html.contains("class=\"views ab\""), "two drawings");
+    assert_eq!(html.matches("<figure class=\"topology\"").count(), 2);
+    assert!(text_of(&html).contains("include_all_networks flipped"));
+    assert!(
+        html.contains("embed-inspector"),
+        "the selected flow's inspector"
+    );
+    assert!(
+        html.contains("href=\"../s/localnet-leak-without-ian.html#"),
+        "{html}"
+    );
+}

@@ -1,0 +1,41 @@
+// Runs before the first paint (a classic script in <head>). A share link of
+// the older, fragment-only form goes to the page of what it names, so the
+// page never shows another scenario first; a link that carries an edited
+// scenario hides the prerendered view until the app shows the link's own.
+// The lists are written by `tunnelscope site`.
+(function () {
+  var scenarios = %SCENARIOS%;
+  var symptoms = %SYMPTOMS%;
+  var hash = location.hash.replace(/^#/, '');
+  if (!hash) return;
+  var parts = hash.split('&');
+  var value = function (key) {
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].indexOf(key + '=') === 0) return parts[i].slice(key.length + 1);
+    }
+    return null;
+  };
+  var without = function (keys) {
+    return parts.filter(function (p) { return keys.indexOf(p.split('=')[0]) < 0; }).join('&');
+  };
+  // The site's root: this script lives there.
+  var root = document.currentScript.src.replace(/boot\.js(\?.*)?$/, '');
+  var lib = value('lib');
+  var sup = value('sup');
+  if (value('s') === null) {
+    if (lib !== null && scenarios.indexOf(lib) >= 0) {
+      location.replace(root + 's/' + lib + '.html#' + without(['lib', 'sup']));
+      return;
+    }
+    if (lib === null && sup !== null && symptoms.indexOf(sup) >= 0) {
+      location.replace(root + 'support/' + sup + '.html#' + without(['sup']));
+      return;
+    }
+  }
+  // An edited scenario, or a name this site has no page for: the app
+  // decides (and says what it could not read); until then, show no
+  // scenario rather than another one.
+  if (value('s') !== null || lib !== null || sup !== null) {
+    document.documentElement.className += ' pending';
+  }
+})();
