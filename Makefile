@@ -37,13 +37,18 @@ unit:
 wasm-check:
 	$(CARGO) clippy --lib --target $(WASM_TARGET) -- -D warnings
 
-## The golden fingerprints again, computed by the wasm build in real browsers.
+## The golden fingerprints and the components, in real browsers: Chromium,
+## Firefox, and WebKitGTK (the engine of every iPhone browser; wasm-pack's
+## Safari path drives WebKitWebDriver, which needs an X display).
 browser:
 	wasm-pack test --headless --chrome --firefox -- --test web
+	xvfb-run -a wasm-pack test --headless --safari --safaridriver "$$(command -v WebKitWebDriver)" -- --test web
 
-## The served playground in headless Chromium (screenshots in target/e2e/).
+## The served site in headless Chromium, then in WebKitGTK under Xvfb
+## (screenshots in target/e2e/).
 e2e: www
 	node tests/e2e/playground.mjs
+	node tests/e2e/webkit.mjs
 
 ## Every scenario in the library must meet its own expectations.
 scenarios:

@@ -2,8 +2,13 @@
 // the older, fragment-only form goes to the page of what it names, so the
 // page never shows another scenario first; a link that carries an edited
 // scenario hides the prerendered view until the app shows the link's own.
+// It also starts fetching the engine (the .wasm), once, for main.js and
+// embed.js to use: a <link rel=preload> is fetched twice by WebKit.
 // The lists are written by `tunnelscope site`.
 (function () {
+  // The site's root: this script lives there.
+  var root = document.currentScript.src.replace(/boot\.js(\?.*)?$/, '');
+  window.tunnelscopeWasm = fetch(root + 'pkg/tunnelscope_bg.wasm');
   var scenarios = %SCENARIOS%;
   var symptoms = %SYMPTOMS%;
   var hash = location.hash.replace(/^#/, '');
@@ -18,8 +23,6 @@
   var without = function (keys) {
     return parts.filter(function (p) { return keys.indexOf(p.split('=')[0]) < 0; }).join('&');
   };
-  // The site's root: this script lives there.
-  var root = document.currentScript.src.replace(/boot\.js(\?.*)?$/, '');
   var lib = value('lib');
   var sup = value('sup');
   if (value('s') === null) {

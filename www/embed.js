@@ -4,7 +4,8 @@
 import init, { run_embeds } from './pkg/tunnelscope.js';
 
 try {
-  await init();
+  // The fetch boot.js started (if it ran), or a new one.
+  await init({ module_or_path: window.tunnelscopeWasm });
   run_embeds();
 } catch (error) {
   const banner = document.getElementById('panic');

@@ -123,6 +123,13 @@ impl Default for Playground {
         let built_in = library::find(DEFAULT_SCENARIO)
             .or(LIBRARY.first())
             .expect("the library is not empty");
+        Playground::of_library(built_in)
+    }
+}
+
+impl Playground {
+    /// A built-in scenario, unedited, at its start.
+    pub fn of_library(built_in: &'static library::BuiltIn) -> Playground {
         let scenario = built_in.parse().expect("library files are valid");
         Playground {
             text: built_in.text.to_string(),
@@ -138,9 +145,7 @@ impl Default for Playground {
             support: None,
         }
     }
-}
 
-impl Playground {
     pub fn end_ms(&self) -> u64 {
         self.analysis.scenario.duration_ms
     }
@@ -311,6 +316,11 @@ impl Playground {
     /// Replaces the text; runs it if it parses, keeps the last good run if
     /// it does not (the errors are shown, nothing is lost).
     fn set_text(&mut self, text: String) {
+        // The same text runs the same way (the engine is deterministic):
+        // opening a link to the scenario already shown costs nothing.
+        if text == self.text && self.errors.is_none() {
+            return;
+        }
         self.text = text;
         match scenario::parse(&self.text) {
             Ok(scenario) => {

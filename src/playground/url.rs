@@ -193,7 +193,17 @@ pub fn fragment_on(state: &Playground, page: Page) -> String {
 /// reported in `notice`, and the rest of the view still loads.
 pub fn from_fragment(fragment: &str) -> Rc<Playground> {
     let fragment = fragment.trim_start_matches('#');
-    let mut state = Rc::new(Playground::default());
+    // Start from the scenario the link names, so it is run once.
+    let named = fragment
+        .split('&')
+        .find_map(|part| match part.split_once('=') {
+            Some(("sup", id)) => {
+                crate::support::symptom(id).and_then(|s| crate::library::find(s.scenario))
+            }
+            Some(("lib", name)) => crate::library::find(name),
+            _ => None,
+        });
+    let mut state = Rc::new(named.map_or_else(Playground::default, Playground::of_library));
     if fragment.is_empty() {
         return state;
     }

@@ -32,7 +32,9 @@ fn initial_state(
     compare: Option<&AttrValue>,
     select: Option<&AttrValue>,
 ) -> Playground {
-    let mut state = Rc::new(Playground::default()).reduce(Action::LoadLibrary(scenario.into()));
+    let start =
+        crate::library::find(scenario).map_or_else(Playground::default, Playground::of_library);
+    let mut state = Rc::new(start).reduce(Action::LoadLibrary(scenario.into()));
     if let Some(compare) = compare {
         state = state.reduce(Action::Compare(Some(compare.to_string())));
     }
