@@ -418,6 +418,10 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
             let (colour, dash, mark) = route_style(route);
             let points = g.route_points(route, interface, local, y);
             let (end_x, end_y) = *points.last().unwrap_or(&(g.start_x, y));
+            // The route's mark sits halfway along its last leg, clear of
+            // the boxes at either end.
+            let (from_x, from_y) = points.len().checked_sub(2).map_or((end_x, end_y), |i| points[i]);
+            let (mark_x, mark_y) = ((from_x + end_x) / 2, (from_y + end_y) / 2);
             html! {
                 <g class={classes!("route", selected.then_some("selected"))}>
                     <polyline points={polyline(&points)} fill="none" stroke={colour}
@@ -427,7 +431,7 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
                     } else if route == Route::Blocked {
                         <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ blocked" }</text>
                     } else {
-                        <text x={(end_x - 14).to_string()} y={(end_y - 6).to_string()} class="route-mark" fill={colour}>{ mark }</text>
+                        <text x={(mark_x + 4).to_string()} y={(mark_y - 4).to_string()} class="route-mark" fill={colour}>{ mark }</text>
                     }
                 </g>
             }

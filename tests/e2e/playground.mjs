@@ -56,6 +56,8 @@ try {
     check(response.ok && html.includes('<svg') && html.includes(words) && response.headers.get('content-encoding') === 'br',
       `${address} arrives compressed with its drawing and "${words}" in the HTML`);
   }
+  const missing = await fetch(origin + '/s/no-such-scenario.html');
+  check(missing.status === 404 && (await missing.text()).includes('No such page'), 'a page that does not exist says so and links to the playground');
   const wasm = await fetch(origin + '/pkg/tunnelscope_bg.wasm', { headers: { 'Accept-Encoding': 'br, gzip' } });
   check(wasm.headers.get('content-encoding') === 'br' && wasm.headers.get('content-type') === 'application/wasm',
     `the wasm comes as ${wasm.headers.get('content-type')} with Content-Encoding ${wasm.headers.get('content-encoding')}`);
