@@ -4,7 +4,8 @@
 //! ([`Page`]: `s/NAME.html`, `support/ID.html`), prerendered, so a link shows
 //! what it names from the first paint; the fragment carries the rest.
 //!
-//! In the fragment, `#lib=NAME` names an unedited library scenario; `#s=BASE64URL` carries an
+//! In the fragment, `#lib=NAME` names an unedited library scenario (the
+//! older, fragment-only links; they still open); `#s=BASE64URL` carries an
 //! edited one; `#sup=SYMPTOM` opens support mode on a symptom (and its
 //! scenario, unless `s` carries an edited one). `t` is the time in ms, `ab`
 //! the compared property, `sel` the selected flow (base64url), `speed` the

@@ -13,7 +13,7 @@ use super::panels::{
 };
 use super::support::{SupportAnswer, SupportPicker, scenario_file};
 use super::topology::{Drawings, Layout};
-use super::{Shared, SiteRoot};
+use super::{SiteRoot, Slices};
 use crate::playground::url::{self, Page};
 use crate::playground::{Action, Origin, Playground};
 use std::rc::Rc;
@@ -55,12 +55,11 @@ pub fn App(props: &AppProps) -> Html {
     use_rendered_mark();
 
     let root = SiteRoot(Page::of(&state).root().into());
-    let analysis = Shared(Rc::clone(&state.analysis));
-    let compared = state
-        .compare
-        .as_ref()
-        .map(|(key, other)| (AttrValue::from(key.clone()), Shared(Rc::clone(other))));
-    let selected = state.selected.clone().map(AttrValue::from);
+    let Slices {
+        analysis,
+        compared,
+        selected,
+    } = Slices::of(&state);
     let text = AttrValue::from(state.text.clone());
     let library = match state.origin {
         Origin::Library(name) => Some(name),

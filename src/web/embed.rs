@@ -5,7 +5,7 @@
 use super::hooks::{use_clock, use_dispatch, use_layout, use_takeover};
 use super::panels::{Inspector, Narration, Timeline};
 use super::topology::{Drawings, Layout};
-use super::{Shared, SiteRoot};
+use super::{SiteRoot, Slices};
 use crate::playground::{Action, Playground, url};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -60,12 +60,11 @@ pub fn Embed(props: &Props) -> Html {
     use_clock(state.playing, state.speed, dispatch.clone());
     use_takeover(node.clone(), "embeds", "tunnelscope-embeds");
     let link = format!("{}{}", props.root, url::address(&state));
-    let analysis = Shared(Rc::clone(&state.analysis));
-    let compared = state
-        .compare
-        .as_ref()
-        .map(|(key, other)| (AttrValue::from(key.clone()), Shared(Rc::clone(other))));
-    let selected = state.selected.clone().map(AttrValue::from);
+    let Slices {
+        analysis,
+        compared,
+        selected,
+    } = Slices::of(&state);
     html! {
         <ContextProvider<SiteRoot> context={SiteRoot(props.root.clone())}>
         <div class="embed-player" ref={node}>

@@ -50,6 +50,27 @@ impl<T> Deref for Shared<T> {
     }
 }
 
+/// The slices of a playground's state that the drawings and panels take,
+/// shared rather than copied (they compare by pointer).
+struct Slices {
+    analysis: Shared<crate::playground::Analysis>,
+    compared: Option<(AttrValue, Shared<crate::playground::Analysis>)>,
+    selected: Option<AttrValue>,
+}
+
+impl Slices {
+    fn of(state: &crate::playground::Playground) -> Slices {
+        Slices {
+            analysis: Shared(Rc::clone(&state.analysis)),
+            compared: state
+                .compare
+                .as_ref()
+                .map(|(key, other)| (AttrValue::from(key.clone()), Shared(Rc::clone(other)))),
+            selected: state.selected.clone().map(AttrValue::from),
+        }
+    }
+}
+
 /// From the page shown to the site's root (`""` or `"../"`): links to other
 /// pages of the site are made with it.
 #[derive(Clone, Debug, Default, PartialEq)]
