@@ -30,7 +30,8 @@ fn every_scenario_matches_its_native_fingerprint_in_the_browser() {
 use tunnelscope::playground::{Action, Playground, url};
 use wasm_bindgen::JsCast;
 
-/// Replaces the page's fragment, as opening a link would.
+/// Replaces the page's address with the index's and this fragment, as
+/// opening a link would (the app moves the address to other pages).
 fn open(fragment: &str) {
     let window = web_sys::window().unwrap();
     window
@@ -39,7 +40,7 @@ fn open(fragment: &str) {
         .replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(&format!("#{fragment}")),
+            Some(&format!("/#{fragment}")),
         )
         .unwrap();
 }
@@ -80,15 +81,29 @@ async fn mount() -> Mounted {
     };
     let app =
         yew::Renderer::<tunnelscope::web::App>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    until(|| root.query_selector(".downloads").unwrap().is_some()).await;
     Mounted {
         root,
         app: Some(app),
     }
 }
 
-async fn settle() {
-    gloo::timers::future::TimeoutFuture::new(60).await;
+/// Waits until `done` holds (a debug build re-runs a scenario slowly in
+/// some browsers), for at most two seconds.
+async fn until(done: impl Fn() -> bool) {
+    for _ in 0..40 {
+        if done() {
+            return;
+        }
+        gloo::timers::future::TimeoutFuture::new(50).await;
+    }
+}
+
+/// A `change` event as a person's choice sends it (it bubbles).
+fn change() -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict("change", &init).unwrap()
 }
 
 fn flow_labels(root: &web_sys::Element) -> Vec<String> {
@@ -103,6 +118,7 @@ fn flow_labels(root: &web_sys::Element) -> Vec<String> {
 async fn the_playground_renders_its_default_scenario() {
     open("");
     let root = mount().await;
+    until(|| !flow_labels(&root).is_empty()).await;
     let text = root.text_content().unwrap();
     assert!(
         text.contains("iOS 16.1: Apple push and Maps leave the tunnel"),
@@ -128,10 +144,8 @@ async fn toggling_include_all_networks_changes_the_routes_shown() {
         .dyn_into()
         .unwrap();
     select.set_value("on");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
+    select.dispatch_event(&change()).unwrap();
+    until(|| flow_labels(&root).iter().any(|l| l == "printer · T")).await;
     // excludeLocalNetworks is off in this scenario: with IAN the LAN traffic
     // goes into the tunnel.
     assert!(
@@ -152,8 +166,9 @@ async fn a_share_link_round_trips_to_the_identical_state() {
     let fragment = url::to_fragment(&state);
     open(&fragment);
     let root = mount().await;
-    settle().await;
-    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    let hash = || web_sys::window().unwrap().location().hash().unwrap();
+    until(|| hash() == format!("#{fragment}")).await;
+    let hash = hash();
     assert_eq!(
         hash,
         format!("#{fragment}"),
@@ -181,7 +196,7 @@ async fn a_bad_scenario_shows_its_error_and_keeps_the_text() {
     textarea
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
-    settle().await;
+    until(|| root.query_selector(".errors").unwrap().is_some()).await;
     let errors = root
         .query_selector(".errors")
         .unwrap()
@@ -204,10 +219,14 @@ async fn picking_a_symptom_shows_the_answer_and_its_scenario() {
         .dyn_into()
         .unwrap();
     picker.set_value("hotspot-clients-offline");
-    picker
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
+    picker.dispatch_event(&change()).unwrap();
+    // yew yields to the browser between renders of a slow (debug) build:
+    // wait for the whole view, not its first part.
+    until(|| {
+        root.query_selector(".support").unwrap().is_some()
+            && flow_labels(&root).iter().any(|l| l.starts_with("laptop"))
+    })
+    .await;
     let answer = root
         .query_selector(".support")
         .unwrap()
@@ -230,7 +249,7 @@ async fn picking_a_symptom_shows_the_answer_and_its_scenario() {
         .dyn_into()
         .unwrap();
     close.click();
-    settle().await;
+    until(|| root.query_selector(".support").unwrap().is_none()).await;
     assert!(root.query_selector(".support").unwrap().is_none());
     assert!(flow_labels(&root).iter().any(|l| l.starts_with("laptop")));
 }
@@ -246,7 +265,7 @@ async fn a_learn_page_embed_mounts_its_scenario() {
     figure.set_inner_html("<p>still text</p>");
     document.body().unwrap().append_child(&figure).unwrap();
     tunnelscope::web::run_embeds();
-    settle().await;
+    until(|| figure.query_selector(".embed-player").unwrap().is_some()).await;
     let text = figure.text_content().unwrap();
     let live = figure.query_selector(".embed-player").unwrap().is_some();
     figure.remove();

@@ -159,17 +159,21 @@ mod live {
         Some(container)
     }
 
+    /// Once per page (the app and the embeds may both start).
     fn install_panic_banner() {
-        std::panic::set_hook(Box::new(|info| {
-            let message =
-                format!("tunnelscope stopped: {info}. Reload the page; the link keeps your view.");
-            if let Some(banner) = gloo::utils::document().get_element_by_id("panic") {
-                banner.set_text_content(Some(&message));
-                let _ = banner.set_attribute("role", "alert");
-                let _ = banner.set_attribute("class", "panic shown");
-            }
-            console_error(&message);
-        }));
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| std::panic::set_hook(Box::new(show_panic)));
+    }
+
+    fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
+        let message =
+            format!("tunnelscope stopped: {info}. Reload the page; the link keeps your view.");
+        if let Some(banner) = gloo::utils::document().get_element_by_id("panic") {
+            banner.set_text_content(Some(&message));
+            let _ = banner.set_attribute("role", "alert");
+            let _ = banner.set_attribute("class", "panic shown");
+        }
+        console_error(&message);
     }
 
     #[wasm_bindgen]
