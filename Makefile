@@ -67,7 +67,8 @@ bench:
 bench-web: browser-tools www
 	node tests/e2e/bench-web.mjs
 
-## After an intended change to what a run produces.
+## After an intended change to what a run produces (then review the diff
+## of tests/golden/: the snapshots show what changed).
 golden:
 	UPDATE_GOLDEN=1 $(CARGO) test --quiet --test golden
 
