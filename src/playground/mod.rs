@@ -204,13 +204,14 @@ impl Playground {
                     table.table_mut("vpn");
                 } else {
                     table.remove("vpn");
-                    // Events that need a VPN go with it.
+                    // Events that need a VPN go with it; the rest stay.
                     if let Some(events) = events_mut(table) {
                         events.retain(|e| {
                             let action = e.value.as_table().and_then(|t| t.get("do"));
-                            action.and_then(|d| d.value.as_str()).is_some_and(|d| {
-                                d.starts_with("network:") || d.starts_with("airplane:")
-                            })
+                            action
+                                .and_then(|d| d.value.as_str())
+                                .and_then(scenario::event_keyword)
+                                .is_some_and(|k| !k.needs_vpn)
                         });
                     }
                 }

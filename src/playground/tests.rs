@@ -337,3 +337,19 @@ fn an_older_link_on_any_page_opens_what_it_names() {
     assert_eq!(q.support, Some("hotspot-clients-offline"));
     assert!(q.notice.is_none());
 }
+
+#[test]
+fn removing_the_vpn_keeps_the_events_that_need_none() {
+    // A reboot needs no VPN (the format allows it without one): it stays,
+    // as network and airplane events do; the VPN's own events go.
+    let text = "title = \"t\"\nios = \"17.4\"\n[vpn]\n[[flow]]\nname = \"web\"\nkind = \"app\"\nopen = \"0s\"\n\
+        [[event]]\nat = \"2s\"\ndo = \"tunnel:lost\"\n[[event]]\nat = \"4s\"\ndo = \"reboot\"\n\
+        [[event]]\nat = \"6s\"\ndo = \"airplane:on\"\n[[event]]\nat = \"8s\"\ndo = \"set:include_all_networks=true\"\n";
+    let p = start().reduce(Action::EditText(text.into()));
+    assert!(p.errors.is_none(), "{:?}", p.errors);
+    let p = p.reduce(Action::SetVpn(false));
+    assert!(p.errors.is_none(), "{:?}", p.errors);
+    let kept: Vec<&str> = p.analysis.scenario.events.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(kept, ["reboot", "airplane:on"]);
+    assert!(p.analysis.scenario.vpn.is_none());
+}

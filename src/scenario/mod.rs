@@ -83,6 +83,69 @@ pub enum Action {
     Reboot,
 }
 
+/// One event keyword of the format: the one table the parser's choices,
+/// the "needs a VPN" check and the playground's event menu all come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventKeyword {
+    /// As written after `do =`; a keyword ending in `:` takes a value
+    /// (`set:<vpn property>=<value>`).
+    pub keyword: &'static str,
+    /// Only meaningful with a `[vpn]` table (the parser refuses it without
+    /// one; the playground drops it with the VPN).
+    pub needs_vpn: bool,
+    /// Offered by the playground's "add an event" menu.
+    pub offered: bool,
+}
+
+const fn keyword(keyword: &'static str, needs_vpn: bool, offered: bool) -> EventKeyword {
+    EventKeyword {
+        keyword,
+        needs_vpn,
+        offered,
+    }
+}
+
+/// Every event the format knows, in the order the docs list them.
+pub const EVENT_KEYWORDS: &[EventKeyword] = &[
+    keyword("connect", true, true),
+    keyword("disconnect", true, true),
+    keyword("network:wifi", false, true),
+    keyword("network:cellular", false, true),
+    keyword("airplane:on", false, true),
+    keyword("airplane:off", false, true),
+    keyword("tunnel:lost", true, true),
+    keyword("update-available", true, true),
+    keyword("app-update", true, true),
+    keyword("reboot", false, true),
+    keyword("set:", true, false),
+];
+
+/// The keyword row an event's `do` text belongs to.
+pub fn event_keyword(text: &str) -> Option<&'static EventKeyword> {
+    EVENT_KEYWORDS.iter().find(|k| {
+        if k.keyword.ends_with(':') {
+            text.starts_with(k.keyword)
+        } else {
+            text == k.keyword
+        }
+    })
+}
+
+/// The choices, as an error message lists them.
+pub fn event_choices() -> String {
+    let quoted: Vec<String> = EVENT_KEYWORDS
+        .iter()
+        .map(|k| match k.keyword {
+            "set:" => "\"set:<vpn property>=<value>\"".to_string(),
+            other => format!("\"{other}\""),
+        })
+        .collect();
+    match quoted.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// How long an App Store update of the VPN app takes unless a scenario says.
 pub const DEFAULT_UPDATE_MS: u64 = 20_000;
 

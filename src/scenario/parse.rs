@@ -17,7 +17,6 @@ use std::ops::Range;
 /// A time in milliseconds and where the file wrote it.
 type TimeAt = (u64, Range<usize>);
 
-const EVENT_CHOICES: &str = "\"connect\", \"disconnect\", \"network:wifi\", \"network:cellular\", \"airplane:on\", \"airplane:off\", \"tunnel:lost\", \"update-available\", \"app-update\", \"reboot\" or \"set:<vpn property>=<value>\"";
 
 /// Maps byte offsets to 1-based line and column (in characters).
 struct Positions<'a> {
@@ -606,7 +605,7 @@ fn validate_event(
         if !has_action {
             problems.at(
                 table_span,
-                format!("this [[event]] has no `do`: choose {EVENT_CHOICES}"),
+                format!("this [[event]] has no `do`: choose {}", super::event_choices()),
             );
         }
         return None;
@@ -658,7 +657,7 @@ fn validate_event(
         other => {
             problems.at(
                 span.clone(),
-                format!("`{other}` is not an event: choose {EVENT_CHOICES}"),
+                format!("`{other}` is not an event: choose {}", super::event_choices()),
             );
             None
         }
@@ -671,15 +670,7 @@ fn validate_event(
             format!("only an \"app-update\" event takes a `duration`; `{text}` does not"),
         );
     }
-    let needs_vpn = matches!(
-        action,
-        Action::Connect
-            | Action::Disconnect
-            | Action::TunnelLost
-            | Action::Set(_)
-            | Action::UpdateAvailable
-            | Action::AppUpdate(_)
-    );
+    let needs_vpn = super::event_keyword(text).is_some_and(|k| k.needs_vpn);
     if needs_vpn && !has_vpn {
         problems.at(
             span,

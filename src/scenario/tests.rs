@@ -595,3 +595,26 @@ fn messages_never_name_internal_types() {
     );
     assert!(!e.message.contains("Raw"), "{e}");
 }
+
+#[test]
+fn every_event_keyword_parses_with_a_vpn_and_says_whether_it_needs_one() {
+    for k in crate::scenario::EVENT_KEYWORDS {
+        let written = if k.keyword == "set:" {
+            "set:include_all_networks=true".to_string()
+        } else {
+            k.keyword.to_string()
+        };
+        let event = format!("[[event]]\nat = \"1s\"\ndo = \"{written}\"\n");
+        let with_vpn = format!("title = \"t\"\nios = \"17.4\"\n[vpn]\n{event}");
+        assert!(crate::scenario::parse(&with_vpn).is_ok(), "{written}");
+        let without = format!("title = \"t\"\nios = \"17.4\"\n{event}");
+        let refused = crate::scenario::parse(&without)
+            .err()
+            .is_some_and(|e| e.0.iter().any(|e| e.message.contains("needs a VPN")));
+        assert_eq!(refused, k.needs_vpn, "{written}");
+    }
+    assert_eq!(
+        crate::scenario::event_choices(),
+        "\"connect\", \"disconnect\", \"network:wifi\", \"network:cellular\", \"airplane:on\", \"airplane:off\", \"tunnel:lost\", \"update-available\", \"app-update\", \"reboot\" or \"set:<vpn property>=<value>\""
+    );
+}

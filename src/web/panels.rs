@@ -16,7 +16,7 @@ use crate::model::{Network, Route};
 use crate::playground::{Action, Analysis, Step, differences};
 use crate::report;
 use crate::scenario::document::Table;
-use crate::scenario::{MAX_FILE_BYTES, ScenarioErrors, duration};
+use crate::scenario::{EVENT_KEYWORDS, MAX_FILE_BYTES, ScenarioErrors, duration};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -226,21 +226,16 @@ pub fn AddEvent(props: &AddEventProps) -> Html {
                 dispatch.emit(Action::AddEvent { at_ms: now, action });
             }
         });
-        let choices = [
-            "connect",
-            "disconnect",
-            "tunnel:lost",
-            "network:wifi",
-            "network:cellular",
-            "airplane:on",
-            "airplane:off",
-            "set:include_all_networks=true",
-            "set:include_all_networks=false",
-        ];
+        // The format's own list, and the one setting the playground is about.
+        let choices = EVENT_KEYWORDS
+            .iter()
+            .filter(|k| k.offered)
+            .map(|k| k.keyword)
+            .chain(["set:include_all_networks=true", "set:include_all_networks=false"]);
         html! {
             <select {onchange} aria-label="Add an event at the current time">
                 <option value="" selected=true>{ format!("add an event at {}", duration::format(now)) }</option>
-                { for choices.iter().map(|c| html! { <option value={*c}>{ *c }</option> }) }
+                { for choices.map(|c| html! { <option value={c}>{ c }</option> }) }
             </select>
         }
     }
