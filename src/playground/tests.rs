@@ -349,7 +349,13 @@ fn removing_the_vpn_keeps_the_events_that_need_none() {
     assert!(p.errors.is_none(), "{:?}", p.errors);
     let p = p.reduce(Action::SetVpn(false));
     assert!(p.errors.is_none(), "{:?}", p.errors);
-    let kept: Vec<&str> = p.analysis.scenario.events.iter().map(|e| e.text.as_str()).collect();
+    let kept: Vec<&str> = p
+        .analysis
+        .scenario
+        .events
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect();
     assert_eq!(kept, ["reboot", "airplane:on"]);
     assert!(p.analysis.scenario.vpn.is_none());
 }

@@ -17,7 +17,6 @@ use std::ops::Range;
 /// A time in milliseconds and where the file wrote it.
 type TimeAt = (u64, Range<usize>);
 
-
 /// Maps byte offsets to 1-based line and column (in characters).
 struct Positions<'a> {
     text: &'a str,
@@ -605,7 +604,10 @@ fn validate_event(
         if !has_action {
             problems.at(
                 table_span,
-                format!("this [[event]] has no `do`: choose {}", super::event_choices()),
+                format!(
+                    "this [[event]] has no `do`: choose {}",
+                    super::event_choices()
+                ),
             );
         }
         return None;
@@ -657,7 +659,10 @@ fn validate_event(
         other => {
             problems.at(
                 span.clone(),
-                format!("`{other}` is not an event: choose {}", super::event_choices()),
+                format!(
+                    "`{other}` is not an event: choose {}",
+                    super::event_choices()
+                ),
             );
             None
         }

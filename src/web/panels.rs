@@ -8,11 +8,12 @@
 //! inspector), and an edit re-renders only what depends on the run.
 
 use super::Shared;
+use super::style::route_style;
 use super::topology::Layout;
 use crate::engine::{CapturePoint, packet, pcap};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::library::{BuiltIn, LIBRARY};
-use crate::model::{Network, Route};
+use crate::model::Network;
 use crate::playground::{Action, Analysis, Step, differences};
 use crate::report;
 use crate::scenario::document::Table;
@@ -231,22 +232,16 @@ pub fn AddEvent(props: &AddEventProps) -> Html {
             .iter()
             .filter(|k| k.offered)
             .map(|k| k.keyword)
-            .chain(["set:include_all_networks=true", "set:include_all_networks=false"]);
+            .chain([
+                "set:include_all_networks=true",
+                "set:include_all_networks=false",
+            ]);
         html! {
             <select {onchange} aria-label="Add an event at the current time">
                 <option value="" selected=true>{ format!("add an event at {}", duration::format(now)) }</option>
                 { for choices.map(|c| html! { <option value={c}>{ c }</option> }) }
             </select>
         }
-    }
-}
-
-fn route_colour(route: Route) -> &'static str {
-    match route {
-        Route::Tunnel => "#0072B2",
-        Route::Direct => "#E69F00",
-        Route::Blocked => "#D55E00",
-        Route::Offline => "#bbbbbb",
     }
 }
 
@@ -384,13 +379,13 @@ fn LaneRows(props: &LaneRowsProps) -> Html {
                 { for flow.segments.iter().map(|s| {
                     let from = lanes.x(s.from_ms, end);
                     let width = lanes.x(s.to_ms, end).saturating_sub(from).max(1);
-                    let label = match s.route { Route::Tunnel => "T", Route::Direct => "D", Route::Blocked => "X", Route::Offline => "" };
+                    let style = route_style(s.route);
                     html! {
                         <g>
-                            <rect x={from.to_string()} y={y.to_string()} width={width.to_string()} height="14" fill={route_colour(s.route)}
+                            <rect x={from.to_string()} y={y.to_string()} width={width.to_string()} height="14" fill={style.colour}
                                 class={format!("seg {}", s.route)}><title>{ format!("{} {}–{}: {}", flow.name, duration::format(s.from_ms), duration::format(s.to_ms), s.route) }</title></rect>
                             if width > 14 {
-                                <text x={(from + 3).to_string()} y={(y + 11).to_string()} class="seg-label">{ label }</text>
+                                <text x={(from + 3).to_string()} y={(y + 11).to_string()} class="seg-label">{ style.mark }</text>
                             }
                         </g>
                     }

@@ -7,7 +7,7 @@
 
 use super::{App, AppProps, Embed, EmbedProps, Layout};
 use crate::playground::url::Page;
-use yew::{AttrValue, BaseComponent, ServerRenderer};
+use yew::{BaseComponent, ServerRenderer};
 
 fn render<C>(props: impl FnOnce() -> C::Properties + Send + 'static) -> String
 where
@@ -23,9 +23,15 @@ where
 /// The playground as `page` shows it when opened without a fragment, with
 /// both layouts of the drawing (the stylesheet shows the one that fits).
 pub fn app(page: Page) -> String {
+    app_with(page, "")
+}
+
+/// The playground as a link to `page` with `fragment` opens it.
+pub fn app_with(page: Page, fragment: &str) -> String {
+    let fragment = fragment.to_string();
     render::<App>(move || AppProps {
         page,
-        fragment: AttrValue::Static(""),
+        fragment: fragment.into(),
         layout: Layout::Both,
     })
 }

@@ -12,6 +12,7 @@
 //! width with legible labels. Coordinates are whole SVG units.
 
 use super::Shared;
+use super::style::{RouteStyle, route_style};
 use crate::addresses;
 use crate::engine::{CapturePoint, packet};
 use crate::model::{Interface, Route};
@@ -207,19 +208,6 @@ const TALL: Geometry = Geometry {
     ],
 };
 
-const TUNNEL_COLOUR: &str = "#0072B2";
-const DIRECT_COLOUR: &str = "#E69F00";
-const BLOCKED_COLOUR: &str = "#D55E00";
-
-fn route_style(route: Route) -> (&'static str, &'static str, &'static str) {
-    match route {
-        Route::Tunnel => (TUNNEL_COLOUR, "none", "T"),
-        Route::Direct => (DIRECT_COLOUR, "9 5", "D"),
-        Route::Blocked => (BLOCKED_COLOUR, "2 4", "X"),
-        Route::Offline => ("#888888", "1 6", "–"),
-    }
-}
-
 impl Geometry {
     /// The path a flow's traffic takes now, as points.
     fn route_points(
@@ -410,12 +398,12 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
             props.dispatch.reform(move |_| Action::Select(Some(name.clone())))
         };
         let label_text = match now {
-            Some((route, _)) => format!("{} · {}", flow.name, route_style(*route).2),
+            Some((route, _)) => format!("{} · {}", flow.name, route_style(*route).mark),
             None => format!("{} (closed)", flow.name),
         };
         let path = now.map(|(route, interface)| {
             let local = addresses::is_local(addresses::destination(flow.kind));
-            let (colour, dash, mark) = route_style(route);
+            let RouteStyle { colour, dash, mark } = route_style(route);
             let points = g.route_points(route, interface, local, y);
             let (end_x, end_y) = *points.last().unwrap_or(&(g.start_x, y));
             // The route's mark sits halfway along its last leg, clear of
@@ -424,12 +412,12 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
             let (mark_x, mark_y) = ((from_x + end_x) / 2, (from_y + end_y) / 2);
             html! {
                 <g class={classes!("route", selected.then_some("selected"))}>
-                    <polyline points={polyline(&points)} fill="none" stroke={colour}
+                    <polyline data-route={route.as_str()} points={polyline(&points)} fill="none" stroke={colour}
                         stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
                     if route == Route::Tunnel && local {
-                        <text x={(end_x - 40).min(g.view.0 - 200).to_string()} y={(end_y + 40).to_string()} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ LAN unreachable from the relay" }</text>
+                        <text x={(end_x - 40).min(g.view.0 - 200).to_string()} y={(end_y + 40).to_string()} class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ LAN unreachable from the relay" }</text>
                     } else if route == Route::Blocked {
-                        <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={BLOCKED_COLOUR}>{ "✕ blocked" }</text>
+                        <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ blocked" }</text>
                     } else {
                         <text x={(mark_x + 4).to_string()} y={(mark_y - 4).to_string()} class="route-mark" fill={colour}>{ mark }</text>
                     }
@@ -480,7 +468,7 @@ fn Packets(props: &PacketsProps) -> Html {
             if p.dropped {
                 // Dropped packets stop where they were dropped.
                 return html! {
-                    <text x={(a.0 - 6).to_string()} y={(a.1 + 5).to_string()} class="packet dropped" fill={BLOCKED_COLOUR}>{ "✕" }</text>
+                    <text x={(a.0 - 6).to_string()} y={(a.1 + 5).to_string()} class="packet dropped" fill={route_style(Route::Blocked).colour}>{ "✕" }</text>
                 };
             }
             // How far along its link, in thousandths.
@@ -494,10 +482,10 @@ fn Packets(props: &PacketsProps) -> Html {
                 .map(|s| s.route);
             match route {
                 Some(Route::Tunnel) | None if matches!(p.point, CapturePoint::Utun0 | CapturePoint::RelayInternet | CapturePoint::TunnelProcess) => html! {
-                    <circle cx={x.to_string()} cy={y.to_string()} r="5" class="packet tunnel" fill={TUNNEL_COLOUR} />
+                    <circle cx={x.to_string()} cy={y.to_string()} r="5" class="packet tunnel" fill={route_style(Route::Tunnel).colour} />
                 },
                 _ => html! {
-                    <rect x={(x - 4).to_string()} y={(y - 4).to_string()} width="9" height="9" class="packet direct" fill={DIRECT_COLOUR} />
+                    <rect x={(x - 4).to_string()} y={(y - 4).to_string()} width="9" height="9" class="packet direct" fill={route_style(Route::Direct).colour} />
                 },
             }
         });

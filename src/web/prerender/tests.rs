@@ -130,3 +130,41 @@ fn an_embed_renders_its_comparison_and_selection() {
         "{html}"
     );
 }
+
+/// The values of `attribute` on the elements whose tag contains `marker`.
+fn attributes_where<'a>(html: &'a str, marker: &str, attribute: &str) -> Vec<&'a str> {
+    let needle = format!("{attribute}=\"");
+    html.split('<')
+        .filter(|tag| tag.contains(marker))
+        .filter_map(|tag| {
+            let start = tag.find(&needle)? + needle.len();
+            Some(&tag[start..start + tag[start..].find('"')?])
+        })
+        .collect()
+}
+
+#[test]
+fn a_route_has_one_colour_in_the_drawing_and_the_timeline() {
+    // At 21 s the printer has no path (offline): drawn in the topology and
+    // in its lane, in the same colour.
+    let html = app_with(Page::Scenario("wifi-to-cellular"), "t=21000");
+    assert!(
+        html.contains(">printer · –<"),
+        "the printer is offline then"
+    );
+    let mut compared = Vec::new();
+    for route in ["offline", "tunnel", "direct", "blocked"] {
+        let lanes = attributes_where(&html, &format!("class=\"seg {route}\""), "fill");
+        let drawn = attributes_where(&html, &format!("data-route=\"{route}\""), "stroke");
+        // Routes in force now are drawn; the lanes show the whole run.
+        if let (Some(lane), false) = (lanes.first(), drawn.is_empty()) {
+            assert!(
+                drawn.iter().all(|d| d == lane),
+                "{route}: lanes {lane}, drawing {drawn:?}"
+            );
+            compared.push(route);
+        }
+    }
+    assert!(compared.contains(&"offline"), "{compared:?}");
+    assert!(compared.len() >= 2, "{compared:?}");
+}
