@@ -72,7 +72,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Write one pcap per capture point (en0, pdp_ip0, utun0, ipsec1,
-        /// bluetooth, relay-internet) into this directory.
+        /// bluetooth, relay-internet, tunnel-process) into this directory.
         #[arg(long, value_name = "DIR")]
         pcap: Option<std::path::PathBuf>,
         /// List every packet instead of the timeline.

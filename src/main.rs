@@ -8,7 +8,7 @@ fn main() -> std::process::ExitCode {
     cli::main()
 }
 
-// The browser build has no command line; its entry point arrives with the
-// playground (`src/web/`).
+// The browser build has no command line: its entry points are the
+// playground's `run_app` and `run_embeds` (`src/web/`), called by the page.
 #[cfg(target_arch = "wasm32")]
 fn main() {}
