@@ -1302,26 +1302,46 @@ pub fn all_sources() -> Vec<&'static str> {
     sources
 }
 
+/// Sources that back a rule's wording but are not its primary citation,
+/// by rule id (a test checks that each id names a rule).
+pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
+    ("flow.existing-stays-outside", &[PROTON_2020, HOROWITZ_2022]),
+    ("ian.moves-existing", &[MULLVAD_LEAK_TESTS]),
+    ("apple.bypass-16-1", &[IVPN_ISSUE_360]),
+    ("apple.bypass-without-ian", &[MYSK_2022, DISCONNECT_ME]),
+    ("apple.inside-with-ian-15", &[IVPN_ISSUE_146]),
+    ("vpn.not-connected", &[YOOTA_2026]),
+    (
+        "ian.blocks-while-down",
+        &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
+    ),
+    ("ian.tunnel", &[IVPN_2021]),
+    (
+        "ian.blocks-hotspot",
+        &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES, VK_TURN_PROXY_55],
+    ),
+    ("hotspot.outside-tunnel", &[VK_TURN_PROXY_55]),
+];
+
 /// Sources that back a rule's wording but are not its primary citation.
 pub fn supporting_sources(id: &str) -> &'static [&'static str] {
-    match id {
-        "flow.existing-stays-outside" => &[PROTON_2020, HOROWITZ_2022],
-        "ian.moves-existing" => &[MULLVAD_LEAK_TESTS],
-        "apple.bypass-16-1" => &[IVPN_ISSUE_360],
-        "apple.bypass-without-ian" => &[MYSK_2022, DISCONNECT_ME],
-        "apple.inside-with-ian-15" => &[IVPN_ISSUE_146],
-        "vpn.not-connected" => &[YOOTA_2026],
-        "ian.blocks-while-down" => &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
-        "ian.tunnel" => &[IVPN_2021],
-        "ian.blocks-hotspot" => &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES, VK_TURN_PROXY_55],
-        "hotspot.outside-tunnel" => &[VK_TURN_PROXY_55],
-        _ => &[],
-    }
+    SUPPORTING_SOURCES
+        .iter()
+        .find(|(rule, _)| *rule == id)
+        .map_or(&[], |(_, sources)| sources)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_supporting_source_backs_a_rule_that_exists() {
+        for (id, sources) in SUPPORTING_SOURCES {
+            assert!(RULES.iter().any(|r| r.id == *id), "no rule {id}");
+            assert!(!sources.is_empty(), "{id}");
+        }
+    }
 
     #[test]
     fn every_prop_and_assumption_has_exactly_one_row() {

@@ -816,11 +816,19 @@ mod properties {
         fn decisions_are_well_formed(
             ios in release(), kind in kind(), tunnel in tunnel(), network in network(),
             existing in existing(), vpn_bits in any::<u8>(), assume_bits in any::<u8>(),
+            phase in any::<u8>(),
         ) {
             let vpn = vpn_for(ios, vpn_bits);
             let tunnel = if vpn.is_none() { TunnelState::Absent } else if tunnel == TunnelState::Absent { TunnelState::Off } else { tunnel };
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel, disconnected_after_loss: false, rebooting: false, off_after_reboot: false };
+            // The lifecycle's phases too: after a loss the user disconnected,
+            // the phone rebooting, the VPN off after a reboot.
+            let ctx = Context {
+                ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel,
+                disconnected_after_loss: phase & 1 != 0,
+                rebooting: phase & 2 != 0,
+                off_after_reboot: phase & 4 != 0,
+            };
             let d = decide(&ctx, kind, existing);
 
             // Every decision names at least one rule, each with a source.
