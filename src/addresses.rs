@@ -57,7 +57,13 @@ pub const APPLE_WATCH: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 60);
 /// Where a flow of this kind goes. DNS goes to the VPN's resolver when the
 /// tunnel carries it and to the ISP's otherwise; the policy picks.
 pub fn destination(kind: FlowKind) -> IpAddr {
-    IpAddr::V4(match kind {
+    IpAddr::V4(destination_v4(kind))
+}
+
+/// The same, as the IPv4 address it is: the simulated world has no IPv6
+/// host yet, so the packet engine (IPv4-only) takes this one.
+pub fn destination_v4(kind: FlowKind) -> Ipv4Addr {
+    match kind {
         FlowKind::App => WEB_SITE,
         FlowKind::Dns => ISP_RESOLVER,
         FlowKind::Apns => APNS_COURIER,
@@ -76,7 +82,7 @@ pub fn destination(kind: FlowKind) -> IpAddr {
         FlowKind::VpnApi => VPN_API,
         // The tethered laptop browses the same web site as the phone's apps.
         FlowKind::HotspotClient => WEB_SITE,
-    })
+    }
 }
 
 /// The local ranges iOS treats as "local networks" (Mullvad's LAN-sharing

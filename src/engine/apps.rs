@@ -102,10 +102,7 @@ pub fn destination(kind: FlowKind, through_tunnel: bool, on_bluetooth: bool) -> 
         FlowKind::Dns if through_tunnel => RELAY_GATEWAY,
         FlowKind::Companion if on_bluetooth => WATCH_BLUETOOTH,
         FlowKind::Dhcp => HOME_ROUTER_LAN,
-        _ => match crate::addresses::destination(kind) {
-            core::net::IpAddr::V4(a) => a,
-            core::net::IpAddr::V6(_) => WEB_SITE,
-        },
+        _ => crate::addresses::destination_v4(kind),
     }
 }
 

@@ -309,3 +309,30 @@ fn pcaps_have_the_libpcap_header_and_every_packet() {
         assert_eq!(file.len(), expected, "{}", point.as_str());
     }
 }
+
+#[test]
+fn every_instant_of_every_scenario_settles_within_the_bound() {
+    for (name, _, _, run) in runs() {
+        assert!(
+            run.unsettled_at_us.is_empty(),
+            "{name}: work cut off at {:?} µs",
+            run.unsettled_at_us
+        );
+    }
+}
+
+#[test]
+fn the_engine_sends_each_flow_where_the_policy_decides_for() {
+    // The control plane and the data plane name one destination per kind;
+    // only the cases the engine knows better (the VPN's resolver, the
+    // Watch over Bluetooth, DHCP renewed by unicast to the router) differ.
+    for kind in crate::model::FlowKind::ALL {
+        let engine = apps::destination(*kind, false, false);
+        let policy = crate::addresses::destination(*kind);
+        if *kind == crate::model::FlowKind::Dhcp {
+            assert_eq!(engine, crate::addresses::HOME_ROUTER_LAN);
+        } else {
+            assert_eq!(core::net::IpAddr::V4(engine), policy, "{kind:?}");
+        }
+    }
+}
