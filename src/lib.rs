@@ -3,8 +3,11 @@
 //!
 //! # The map
 //!
-//! Data flows one way, top to bottom; each layer depends only on the layers
-//! above it.
+//! Data flows one way, top to bottom. Each layer depends on the layers above
+//! it, and on the plain data it hands on: the [`trace`] types are written by
+//! the timeline and the engine and read by everything after them. The whole
+//! picture, the entry points and the invariants the code keeps are in
+//! `docs/ARCHITECTURE.md`.
 //!
 //! ```text
 //!   scenario ──▶ policy (control plane) ──▶ packet engine (data plane) ──▶ trace ──▶ report / pcap / UI
@@ -18,7 +21,8 @@
 //!   with its releases, its kind of evidence (documented / observed / reported
 //!   / inferred / unknown) and its source, plus the explicit assumptions where
 //!   the public record is silent. When Apple changes behaviour, one row
-//!   changes.
+//!   changes. [`config`]: the VPN settings with Apple's defaults filled in,
+//!   and the assumptions' values, as a scenario configures them.
 //! * **Scenario** — [`scenario`]: format v1 (TOML) parsed and validated into
 //!   plain values, with a line and column for every problem.
 //! * **Control plane** — [`policy`]: given the release, the VPN configuration,
@@ -55,6 +59,7 @@
 pub mod addresses;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
+pub mod config;
 pub mod engine;
 pub mod facts;
 pub mod library;

@@ -1,11 +1,13 @@
 //! The trace: what happened in a run, as plain data. Every output (text,
-//! JSON, Markdown, later pcap and the UI) is rendered from a `Trace`.
+//! JSON, Markdown, the support ticket and the playground) is rendered from
+//! a `Trace` (pcaps from the engine's packets beside it).
 //!
 //! The JSON shape is a public contract: fields may be added, none renamed.
 
+use crate::config::VpnConfig;
 use crate::facts::{self, Evidence, Rule};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
-use crate::policy::{Continuity, VpnConfig};
+use crate::policy::Continuity;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -2,6 +2,8 @@
 //! invariants the model must never break.
 
 use super::*;
+use crate::addresses::Cidr;
+use crate::facts::AssumptionValue;
 use crate::facts::Evidence;
 use crate::model::FlowKind::*;
 

@@ -11,9 +11,9 @@ mod parse;
 mod shape;
 
 use crate::addresses::Cidr;
+use crate::config::{Assumptions, VpnConfig};
 use crate::facts::Prop;
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs};
-use crate::policy::{Assumptions, VpnConfig};
 use crate::version::IosVersion;
 use core::fmt;
 

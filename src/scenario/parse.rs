@@ -8,9 +8,9 @@ use super::{
     MAX_TITLE_CHARS, Scenario, ScenarioError, ScenarioErrors, Setting,
 };
 use crate::addresses::Cidr;
+use crate::config::{Assumptions, VpnConfig};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, list_choices};
-use crate::policy::{Assumptions, VpnConfig};
 use crate::version::IosVersion;
 use std::ops::Range;
 
