@@ -1336,6 +1336,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_release_where_a_fact_changes_is_modelled() {
+        let modelled: Vec<IosVersion> =
+            crate::version::MODELLED.iter().map(|m| m.version).collect();
+        let first = modelled[0];
+        let boundaries = RULES
+            .iter()
+            .flat_map(|r| [Some(r.ios.since), r.ios.until])
+            .flatten()
+            .chain(PROPERTIES.iter().map(|p| p.since))
+            .filter(|b| *b >= first);
+        for boundary in boundaries {
+            assert!(
+                modelled.contains(&boundary),
+                "iOS {boundary} is not in version::MODELLED"
+            );
+        }
+        assert!(
+            modelled.windows(2).all(|w| w[0] < w[1]),
+            "oldest first, once each"
+        );
+    }
+
+    #[test]
     fn every_supporting_source_backs_a_rule_that_exists() {
         for (id, sources) in SUPPORTING_SOURCES {
             assert!(RULES.iter().any(|r| r.id == *id), "no rule {id}");

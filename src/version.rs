@@ -78,6 +78,46 @@ impl fmt::Display for IosVersion {
     }
 }
 
+/// A release the model is shown on: the playground's release menu lists
+/// them all, and `tunnelscope matrix` shows by default those marked
+/// `in_matrix` (one per era of the fact table). Every release where a fact
+/// starts or stops applying is a row (a test in `facts` checks it); the others
+/// are releases sources report on.
+#[derive(Clone, Copy, Debug)]
+pub struct Modelled {
+    pub version: IosVersion,
+    pub in_matrix: bool,
+}
+
+const fn modelled(major: u8, minor: u8, patch: u8, in_matrix: bool) -> Modelled {
+    Modelled {
+        version: IosVersion::new(major, minor, patch),
+        in_matrix,
+    }
+}
+
+/// The releases the model is shown on, oldest first.
+pub const MODELLED: &[Modelled] = &[
+    modelled(13, 3, 1, true),
+    modelled(13, 4, 0, false),
+    modelled(14, 0, 0, true),
+    modelled(14, 2, 0, true),
+    modelled(14, 8, 0, false),
+    modelled(15, 0, 0, false),
+    modelled(15, 7, 0, true),
+    modelled(16, 0, 0, true),
+    modelled(16, 1, 0, true),
+    modelled(16, 3, 0, false),
+    modelled(16, 4, 0, true),
+    modelled(16, 7, 0, false),
+    modelled(17, 0, 0, true),
+    modelled(17, 4, 0, true),
+    modelled(18, 0, 0, false),
+    modelled(18, 2, 0, true),
+    modelled(26, 0, 0, false),
+    modelled(26, 1, 0, true),
+];
+
 /// A half-open range of releases, `[since, until)`; `until = None` means
 /// "and every later release".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,20 +14,14 @@ use crate::version::IosVersion;
 use core::fmt::Write;
 use serde::Serialize;
 
-/// The releases shown by default: each one where something changed.
-pub const DEFAULT_RELEASES: [IosVersion; 11] = [
-    IosVersion::new(13, 3, 1),
-    IosVersion::new(14, 0, 0),
-    IosVersion::new(14, 2, 0),
-    IosVersion::new(15, 7, 0),
-    IosVersion::new(16, 0, 0),
-    IosVersion::new(16, 1, 0),
-    IosVersion::new(16, 4, 0),
-    IosVersion::new(17, 0, 0),
-    IosVersion::new(17, 4, 0),
-    IosVersion::new(18, 2, 0),
-    IosVersion::new(26, 1, 0),
-];
+/// The releases shown by default: one per era of the fact table.
+pub fn default_releases() -> Vec<IosVersion> {
+    crate::version::MODELLED
+        .iter()
+        .filter(|m| m.in_matrix)
+        .map(|m| m.version)
+        .collect()
+}
 
 #[derive(Clone, Debug)]
 pub struct MatrixOptions {
@@ -39,7 +33,7 @@ pub struct MatrixOptions {
 impl Default for MatrixOptions {
     fn default() -> Self {
         MatrixOptions {
-            releases: DEFAULT_RELEASES.to_vec(),
+            releases: default_releases(),
             network: Network::Wifi,
             assume: Assumptions::default(),
         }

@@ -27,11 +27,6 @@ pub(super) fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1_000, ms % 1_000)
 }
 
-const RELEASES: [&str; 17] = [
-    "13.3.1", "13.4", "14.0", "14.2", "14.8", "15.7", "16.0", "16.1", "16.3", "16.4", "16.7",
-    "17.0", "17.4", "18.0", "18.2", "26.0", "26.1",
-];
-
 pub(super) fn select_value(e: &Event) -> String {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
@@ -89,7 +84,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let release = {
         let current = ios.to_string();
-        let mut options: Vec<String> = RELEASES.iter().map(|r| r.to_string()).collect();
+        let mut options: Vec<String> = crate::version::MODELLED
+            .iter()
+            .map(|m| m.version.to_string())
+            .collect();
         if !options.contains(&current) {
             options.push(current.clone());
         }
