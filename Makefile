@@ -59,9 +59,13 @@ docs:
 	$(CARGO) run --quiet -- facts --format markdown > docs/facts.md
 	$(CARGO) run --quiet -- matrix --format markdown > docs/matrix.md
 
-## Speed of the packet engine against bare smoltcp (prints its figures).
-bench:
-	$(CARGO) run --release --quiet -- bench
+## Speed of the packet engine against bare smoltcp, then the same workload
+## in the wasm build against native (prints its figures; exits 1 when a
+## target is missed, after printing them all).
+bench: browser-tools
+	$(CARGO) build --release --quiet
+	wasm-pack --quiet build --profile wasm-release --target nodejs --out-dir target/bench-wasm --no-typescript --no-pack -- --features wasm-bench
+	status=0; ./target/release/tunnelscope bench || status=1; node tools/bench-wasm.mjs || status=1; exit $$status
 
 ## The playground's budgets: transfer size, first paint, toggle time.
 bench-web: browser-tools www

@@ -4,7 +4,8 @@
 
 use crate::engine;
 use crate::library::LIBRARY;
-use crate::scenario::{self, Scenario};
+use crate::scenario::Scenario;
+use crate::workload::synthetic;
 use smoltcp::iface::{Config, Interface, SocketSet};
 use smoltcp::socket::tcp;
 use smoltcp::time::Instant as SimInstant;
@@ -15,29 +16,18 @@ use std::time::Instant;
 /// How many times the timed parts run; the median is reported.
 const REPEATS: usize = 7;
 
-/// A packet-heavy synthetic scenario: many flows of every chatty kind through
-/// an includeAllNetworks tunnel, with a network change and a tunnel loss.
-pub fn synthetic() -> Scenario {
-    let mut text = String::from(
-        "title = \"bench: 300 flows through an includeAllNetworks tunnel\"\nios = \"18.2\"\nduration = \"10m\"\n[vpn]\ninclude_all_networks = true\non_demand = true\n[[event]]\nat = \"4m\"\ndo = \"network:cellular\"\n[[event]]\nat = \"7m\"\ndo = \"tunnel:lost\"\n",
-    );
-    let kinds = [
-        "dns",
-        "app",
-        "apns",
-        "apple-maps",
-        "cellular-services",
-        "volte",
-    ];
-    for i in 0..300 {
-        let kind = kinds[i % kinds.len()];
-        let _ = write!(
-            text,
-            "[[flow]]\nname = \"f{i}\"\nkind = \"{kind}\"\nopen = \"{}ms\"\n",
-            (i * 37) % 5_000
-        );
-    }
-    scenario::parse(&text).expect("the synthetic scenario is valid")
+/// One timed run of the synthetic scenario's packet engine (its control
+/// plane computed first, not timed), in nanoseconds: the native half of the
+/// wasm/native comparison (`tools/bench-wasm.mjs` times the same run in the
+/// wasm build, through [`crate::bench_wasm`]).
+pub fn synthetic_once_ns() -> u128 {
+    let heavy = synthetic();
+    let trace = crate::timeline::run(&heavy);
+    let started = Instant::now();
+    let run = engine::run(&heavy, &trace);
+    let ns = started.elapsed().as_nanos();
+    assert!(run.packet_events > 0);
+    ns
 }
 
 /// smoltcp alone: two interfaces streaming TCP through in-memory queues.
@@ -141,7 +131,10 @@ pub fn run() -> (String, bool) {
         run = engine::run(&heavy, &trace);
         let wall = started.elapsed();
         let (baseline_ns, _) = smoltcp_loopback_ns_per_packet(32 << 20);
-        ratios.push(wall.as_nanos() as f64 / run.packet_events.max(1) as f64 / baseline_ns);
+        // Like for like: a packet hop is one transmission and one delivery
+        // (two packet events); bare smoltcp's packet is one of each too.
+        let hops = run.packet_events.max(2) as f64 / 2.0;
+        ratios.push(wall.as_nanos() as f64 / hops / baseline_ns);
         walls.push(wall);
         baselines.push(baseline_ns);
     }
@@ -154,6 +147,7 @@ pub fn run() -> (String, bool) {
     let (_, smoltcp_packets) = smoltcp_loopback_ns_per_packet(1 << 20);
     let smoltcp_ns = baselines[REPEATS / 2];
     let ratio = ratios[REPEATS / 2];
+    let (min_ratio, max_ratio) = (ratios[0], ratios[REPEATS - 1]);
 
     let _ = writeln!(
         out,
@@ -169,14 +163,17 @@ pub fn run() -> (String, bool) {
     );
     let _ = writeln!(
         out,
-        "synthetic: {} flows, {} packet events in {:.1} ms (median of {REPEATS}): {:.0} packet events/s, {:.0} ns per event, {:.0} ns per packet hop ({})",
+        "synthetic: {} flows, {} packet events in {:.1} ms (median of {REPEATS}): {:.0} packet events/s ({}), {:.0} ns per event, {:.0} ns per packet hop",
         heavy.flows.len(),
         run.packet_events,
         heavy_wall.as_secs_f64() * 1e3,
         events_per_second,
+        verdict(
+            events_per_second >= EVENTS_PER_SECOND,
+            "target >= 2,000,000/s"
+        ),
         engine_ns,
         engine_ns * 2.0,
-        verdict(events_per_second >= 1_000_000.0, "budget >= 1,000,000/s")
     );
     let _ = writeln!(
         out,
@@ -185,21 +182,26 @@ pub fn run() -> (String, bool) {
     );
     let _ = writeln!(
         out,
-        "smoltcp:   bare loopback TCP, 32 MiB in 1460-byte segments: {smoltcp_ns:.0} ns per packet (median of {REPEATS}; {smoltcp_packets} packets per MiB)"
+        "smoltcp:   bare loopback TCP, 32 MiB in 1460-byte segments: {smoltcp_ns:.0} ns per packet (one transmission and one delivery; median of {REPEATS}; {smoltcp_packets} packets per MiB)"
     );
     let _ = writeln!(
         out,
-        "ratio:     engine per event / smoltcp per packet = {ratio:.2}, median of paired runs ({}); per packet hop = {:.2}",
-        verdict(ratio <= 2.0, "budget <= 2x"),
-        ratio * 2.0
+        "ratio:     engine per packet hop / smoltcp per packet = {ratio:.2} ({}), median of {REPEATS} alternating pairs [{min_ratio:.2}–{max_ratio:.2}]",
+        verdict(ratio <= HOP_RATIO, "target <= 2.5x"),
     );
     let _ = writeln!(
         out,
-        "(a packet event is one transmission or one delivery, so a packet hop is two)"
+        "(a packet event is one transmission or one delivery, so a packet hop is two; the wasm/native ratio is printed by `make bench` after this)"
     );
-    let ok = library_wall.as_secs_f64() < 1.0 && events_per_second >= 1_000_000.0 && ratio <= 2.0;
+    let ok = library_wall.as_secs_f64() < 1.0
+        && events_per_second >= EVENTS_PER_SECOND
+        && ratio <= HOP_RATIO;
     (out, ok)
 }
+
+/// The targets (the reshaping issue's).
+const EVENTS_PER_SECOND: f64 = 2_000_000.0;
+const HOP_RATIO: f64 = 2.5;
 
 fn verdict(ok: bool, budget: &str) -> String {
     format!("{} {budget}", if ok { "within" } else { "OVER" })

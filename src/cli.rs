@@ -79,9 +79,16 @@ enum Command {
         #[arg(long)]
         packets: bool,
     },
-    /// Measure the packet engine: packet events per second against smoltcp's
-    /// own per-packet cost, and the wall time of the whole library.
-    Bench,
+    /// Measure the packet engine: packet events per second, its cost per
+    /// packet hop against bare smoltcp's per packet, and the wall time of
+    /// the whole library.
+    Bench {
+        /// Only time one run of the synthetic scenario's packet engine and
+        /// print its nanoseconds (for the wasm/native comparison in
+        /// `make bench`).
+        #[arg(long)]
+        synthetic_once: bool,
+    },
     /// Evaluate every [[expect]]; exit 1 if any fails.
     Check {
         /// Scenario files or built-in names.
@@ -145,7 +152,15 @@ pub fn main() -> ExitCode {
             pcap,
             packets,
         } => run(&scenario, format.into(), pcap.as_deref(), packets),
-        Command::Bench => {
+        Command::Bench {
+            synthetic_once: true,
+        } => {
+            print(&format!("{}\n", tunnelscope::bench::synthetic_once_ns()));
+            Ok(())
+        }
+        Command::Bench {
+            synthetic_once: false,
+        } => {
             let (report, within_budget) = tunnelscope::bench::run();
             print(&report);
             if within_budget {

@@ -59,6 +59,8 @@
 pub mod addresses;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
+#[cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
+pub mod bench_wasm;
 pub mod config;
 pub mod engine;
 pub mod facts;
@@ -75,3 +77,4 @@ pub mod timeline;
 pub mod trace;
 pub mod version;
 pub mod web;
+pub mod workload;
