@@ -65,6 +65,7 @@ docs:
 bench: browser-tools
 	$(CARGO) build --release --quiet
 	wasm-pack --quiet build --profile wasm-release --target nodejs --out-dir target/bench-wasm --no-typescript --no-pack -- --features wasm-bench
+	wasm-pack --quiet build --release --target nodejs --out-dir target/bench-wasm-o3 --no-typescript --no-pack -- --features wasm-bench
 	status=0; ./target/release/tunnelscope bench || status=1; node tools/bench-wasm.mjs || status=1; exit $$status
 
 ## The playground's budgets: transfer size, first paint, toggle time.
