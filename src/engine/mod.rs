@@ -1,16 +1,8 @@
 //! The data plane: every flow of a scenario as real packets through smoltcp
 //! stacks, following the control plane's decisions.
 //!
-//! The topology (every address is in [`crate::addresses`]):
-//!
-//! ```text
-//!  phone en0 ── home router (NAT 198.51.100.7) ──┐
-//!  phone pdp_ip0 ── carrier (CGNAT 198.51.100.200) ├── internet ── servers (17.0.0.0/8, 203.0.113.0/24, 192.0.2.0/24)
-//!  phone utun0 ─ tunnel process ═(UDP 51820)═══════┴── VPN relay 203.0.113.10 ─(NAT 203.0.113.11)─ internet
-//!  phone ipsec1 ── carrier IMS        phone bluetooth ── Apple Watch      LAN: printer, Mac, Watch
-//! ```
-//!
-//! Each endpoint is a smoltcp [`host::Host`]. Routers, NATs and the relay
+//! The topology is one table, [`topology::HOSTS`] (every address is in
+//! [`crate::addresses`]). Each endpoint is a smoltcp [`host::Host`]. Routers, NATs and the relay
 //! rewrite packets with smoltcp's wire types. The phone's egress filter
 //! applies the control plane's decision for the flow a packet belongs to:
 //! blocked packets are dropped there, with the rule that blocked them.
@@ -23,6 +15,7 @@ mod capture;
 mod device;
 mod host;
 pub mod packet;
+mod topology;
 
 pub use capture::{annotate, fingerprint, listing, pcap, simulate};
 /// The engine's in-memory device, for the benchmark's smoltcp baseline.
@@ -43,105 +36,7 @@ use smoltcp::socket::{icmp, tcp, udp};
 use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress, Ipv4Packet, UdpPacket};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
-
-/// Every endpoint of the topology.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Node {
-    PhoneEn0,
-    PhonePdp,
-    PhoneUtun,
-    PhoneIpsec,
-    PhoneBluetooth,
-    /// The tunnel process's own userspace stack (used under IAN).
-    TunnelStack,
-    HomeRouter,
-    Printer,
-    Mac,
-    Watch,
-    Web,
-    IspDns,
-    Apns,
-    Maps,
-    AppleServices,
-    AppStore,
-    Captive,
-    VpnApi,
-    Ims,
-    Epdg,
-    RelayGateway,
-}
-
-/// A host's name and its addresses with prefix lengths.
-type NodeRow = (Node, &'static str, &'static [(Ipv4Addr, u8)]);
-
-const NODES: [NodeRow; 21] = [
-    (Node::PhoneEn0, "phone en0", &[(PHONE_LAN, 24)]),
-    (Node::PhonePdp, "phone pdp_ip0", &[(PHONE_CELLULAR, 32)]),
-    (Node::PhoneUtun, "phone utun0", &[(PHONE_TUNNEL, 32)]),
-    (Node::PhoneIpsec, "phone ipsec1", &[(PHONE_IMS, 32)]),
-    (
-        Node::PhoneBluetooth,
-        "phone bluetooth",
-        &[(PHONE_BLUETOOTH, 16)],
-    ),
-    (
-        Node::TunnelStack,
-        "tunnel process stack",
-        &[(PHONE_TUNNEL, 32)],
-    ),
-    (Node::HomeRouter, "home router", &[(HOME_ROUTER_LAN, 24)]),
-    (Node::Printer, "LAN printer", &[(LAN_PRINTER, 24)]),
-    (Node::Mac, "Mac (Xcode)", &[(LAN_MAC, 24)]),
-    (
-        Node::Watch,
-        "Apple Watch",
-        &[(APPLE_WATCH, 24), (WATCH_BLUETOOTH, 16)],
-    ),
-    (Node::Web, "web site", &[(WEB_SITE, 32)]),
-    (Node::IspDns, "ISP resolver", &[(ISP_RESOLVER, 32)]),
-    (Node::Apns, "APNs courier", &[(APNS_COURIER, 32)]),
-    (Node::Maps, "Apple Maps", &[(APPLE_MAPS, 32)]),
-    (Node::AppleServices, "iCloud", &[(APPLE_SERVICES, 32)]),
-    (Node::AppStore, "App Store", &[(APP_STORE, 32)]),
-    (Node::Captive, "captive.apple.com", &[(CAPTIVE_APPLE, 32)]),
-    (Node::VpnApi, "VPN API", &[(VPN_API, 32)]),
-    (Node::Ims, "carrier IMS", &[(CARRIER_IMS, 32)]),
-    (Node::Epdg, "carrier ePDG", &[(CARRIER_EPDG, 32)]),
-    (
-        Node::RelayGateway,
-        "VPN relay gateway",
-        &[(RELAY_GATEWAY, 10)],
-    ),
-];
-
-/// Services each server offers: (transport, port).
-fn services(node: Node) -> &'static [(Transport, u16)] {
-    match node {
-        Node::HomeRouter => &[(Transport::Udp, 67)],
-        Node::Printer => &[(Transport::Tcp, 631)],
-        Node::Mac | Node::Watch => &[(Transport::Tcp, 62078)],
-        Node::Web | Node::Maps | Node::AppleServices | Node::AppStore | Node::VpnApi => {
-            &[(Transport::Tcp, 443)]
-        }
-        Node::IspDns => &[(Transport::Udp, 53)],
-        Node::Apns => &[(Transport::Tcp, 5223)],
-        Node::Captive => &[(Transport::Tcp, 80)],
-        Node::Ims => &[(Transport::Udp, 5060)],
-        Node::Epdg => &[(Transport::Udp, 4500)],
-        Node::RelayGateway => &[(Transport::Udp, 53), (Transport::Tcp, apps::PROBE_TCP_PORT)],
-        _ => &[],
-    }
-}
-
-fn node_of(addr: Ipv4Addr) -> Option<Node> {
-    NODES
-        .iter()
-        .find(|(node, _, addrs)| {
-            !matches!(node, Node::PhoneUtun | Node::TunnelStack)
-                && addrs.iter().any(|(a, _)| *a == addr)
-        })
-        .map(|(node, _, _)| *node)
-}
+use topology::{HOSTS, Node, Uplink, node_of, row};
 
 /// Where a packet is seen: the pcap files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -331,7 +226,7 @@ struct Engine<'a> {
     relay_counter: u64,
     /// Server-side TCP connections already recorded, by (stack, handle).
     observed: BTreeMap<(usize, SocketHandle), ()>,
-    /// The topology node each stack belongs to: the first `NODES.len()`
+    /// The topology node each stack belongs to: the first `HOSTS.len()`
     /// stacks are the nodes themselves; the rest are per-connection stacks
     /// (a phone-side client, or one server connection), each with its own
     /// few sockets, so that a poll never scans hundreds of them.
@@ -374,11 +269,14 @@ const DHCP_CLIENT_PORT: u16 = 68;
 /// plane's answer for the same scenario).
 pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
     let seed = scenario.seed;
-    let hosts = NODES
+    let hosts = HOSTS
         .iter()
         .enumerate()
-        .map(|(i, (_, _, addrs))| {
-            Host::new(addrs, seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64)
+        .map(|(i, h)| {
+            Host::new(
+                h.addresses,
+                seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64,
+            )
         })
         .collect();
     let flows = scenario
@@ -409,20 +307,20 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         relay_peer: None,
         relay_counter: 0,
         observed: BTreeMap::new(),
-        owner: NODES.iter().map(|(node, _, _)| *node).collect(),
+        owner: HOSTS.iter().map(|h| h.node).collect(),
         ports: BTreeMap::new(),
         current: (Some(scenario.network), TunnelState::Absent),
         scratch_clients: Vec::new(),
         scratch_polled: Vec::new(),
         next_port: FIRST_PORT,
-        conn_key: vec![None; NODES.len()],
+        conn_key: vec![None; HOSTS.len()],
         server_conns: BTreeMap::new(),
-        dirty: vec![true; NODES.len()],
-        dirty_list: (0..NODES.len()).collect(),
+        dirty: vec![true; HOSTS.len()],
+        dirty_list: (0..HOSTS.len()).collect(),
         poll_timers: BinaryHeap::new(),
         client_timers: BinaryHeap::new(),
-        stack_flow: vec![Vec::new(); NODES.len()],
-        next_poll: vec![None; NODES.len()],
+        stack_flow: vec![Vec::new(); HOSTS.len()],
+        next_poll: vec![None; HOSTS.len()],
         run: PacketRun {
             connection_segments: vec![Vec::new(); scenario.flows.len()],
             ..PacketRun::default()
@@ -441,10 +339,10 @@ impl Engine<'_> {
     /// UDP services run on the server's own stack; each TCP connection gets
     /// a stack of its own when its SYN arrives (see `stack_for`).
     fn start_servers(&mut self) {
-        for (node, _, _) in NODES {
-            for (transport, port) in services(node) {
+        for h in &HOSTS {
+            for (transport, port) in h.services {
                 if *transport == Transport::Udp {
-                    self.host(node).add_udp(*port);
+                    self.host(h.node).add_udp(*port);
                 }
             }
         }
@@ -452,10 +350,7 @@ impl Engine<'_> {
 
     /// A new stack with `owner`'s addresses.
     fn new_stack(&mut self, owner: Node) -> usize {
-        let addrs = NODES
-            .iter()
-            .find(|(node, _, _)| *node == owner)
-            .map_or(&[][..], |(_, _, addrs)| *addrs);
+        let addrs = row(owner).addresses;
         let index = self.hosts.len();
         let seed = self.scenario.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ index as u64;
         self.hosts.push(Host::new(addrs, seed));
@@ -490,7 +385,8 @@ impl Engine<'_> {
                 .map_or(node as usize, |c| c.stack);
         }
         let tcp_service = e.protocol == Protocol::Tcp
-            && services(node)
+            && row(node)
+                .services
                 .iter()
                 .any(|(t, p)| *t == Transport::Tcp && *p == e.dst_port);
         if !tcp_service {
@@ -1015,10 +911,10 @@ impl Engine<'_> {
     fn servers(&mut self, now: u64, polled: &[usize]) {
         for &stack in polled {
             let node = self.owner[stack];
-            if services(node).is_empty() {
+            if row(node).services.is_empty() {
                 continue;
             }
-            let name = NODES[node as usize].1;
+            let name = row(node).name;
             let host = &mut self.hosts[stack];
             let mut finished = Vec::new();
             let mut answered = false;
@@ -1228,27 +1124,16 @@ impl Engine<'_> {
     }
 
     /// A host sent a packet: capture, filter and route it.
+    /// A packet leaving `node`: captured, and judged by the phone's filter,
+    /// if `node` is a phone interface; then sent on its host's uplink.
     fn egress(&mut self, node: Node, mut bytes: Vec<u8>, now: u64) {
         let ends = packet::ends(&bytes);
         let Some(e) = ends else { return };
-        let point = match node {
-            Node::PhoneEn0 => Some(CapturePoint::En0),
-            Node::PhonePdp => Some(CapturePoint::PdpIp0),
-            Node::PhoneUtun => Some(CapturePoint::Utun0),
-            Node::PhoneIpsec => Some(CapturePoint::Ipsec1),
-            Node::PhoneBluetooth => Some(CapturePoint::Bluetooth),
-            Node::TunnelStack => Some(CapturePoint::TunnelProcess),
-            _ => None,
-        };
-        if let Some(point) = point {
+        let host = row(node);
+        if let Some((point, up)) = host.phone {
             let flow = self.flow_of(&ends, true);
             let (network, _) = self.current;
-            let up = match node {
-                Node::PhoneEn0 => network == Some(Network::Wifi),
-                Node::PhonePdp => network == Some(Network::Cellular),
-                _ => network.is_some(),
-            };
-            if !up {
+            if !up.holds(network) {
                 self.record(now, point, bytes, flow, "flow.interface-gone-resets", true);
                 return;
             }
@@ -1258,30 +1143,28 @@ impl Engine<'_> {
                 return;
             }
         }
-        match node {
-            Node::PhoneUtun | Node::TunnelStack => self.tunnel_send(bytes, now),
-            Node::PhoneEn0 => {
+        match host.uplink {
+            Uplink::TunnelProcess => self.tunnel_send(bytes, now),
+            Uplink::HomeWifi => {
                 if e.dst == HOME_ROUTER_LAN || e.dst.is_broadcast() {
                     self.schedule(now + latency::LAN, Dest::Host(Node::HomeRouter), bytes);
-                } else if let Some(lan) =
-                    node_of(e.dst).filter(|n| matches!(n, Node::Printer | Node::Mac | Node::Watch))
-                {
+                } else if let Some(lan) = node_of(e.dst).filter(|n| row(*n).uplink == Uplink::Lan) {
                     self.schedule(now + latency::LAN, Dest::Host(lan), bytes);
                 } else {
                     packet::rewrite(&mut bytes, Some((HOME_PUBLIC, e.src_port)), None);
                     self.internet(bytes, now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK);
                 }
             }
-            Node::PhonePdp => {
+            Uplink::Cellular => {
                 packet::rewrite(&mut bytes, Some((CARRIER_PUBLIC, e.src_port)), None);
                 self.internet(bytes, now + latency::CELLULAR);
             }
-            Node::PhoneIpsec => self.schedule(now + latency::IMS, Dest::Host(Node::Ims), bytes),
-            Node::PhoneBluetooth => {
+            Uplink::ImsLink => self.schedule(now + latency::IMS, Dest::Host(Node::Ims), bytes),
+            Uplink::BluetoothLink => {
                 self.schedule(now + latency::BLUETOOTH, Dest::Host(Node::Watch), bytes)
             }
             // LAN devices talk to the phone only.
-            Node::HomeRouter | Node::Printer | Node::Mac | Node::Watch => {
+            Uplink::Lan => {
                 if e.dst == PHONE_LAN {
                     self.schedule(now + latency::LAN, Dest::Host(Node::PhoneEn0), bytes)
                 } else if e.dst == PHONE_BLUETOOTH {
@@ -1289,9 +1172,11 @@ impl Engine<'_> {
                     self.schedule(at, Dest::Host(Node::PhoneBluetooth), bytes)
                 }
             }
-            Node::Ims => self.schedule(now + latency::IMS, Dest::Host(Node::PhoneIpsec), bytes),
-            Node::RelayGateway => self.relay_to_phone(bytes, now),
-            _ => self.internet(bytes, now + latency::SERVERS),
+            Uplink::ImsCore => {
+                self.schedule(now + latency::IMS, Dest::Host(Node::PhoneIpsec), bytes)
+            }
+            Uplink::Relay => self.relay_to_phone(bytes, now),
+            Uplink::Internet => self.internet(bytes, now + latency::SERVERS),
         }
     }
 

@@ -1,0 +1,348 @@
+//! The simulated world's hosts, in one table: each one's name, addresses and
+//! services, and for the phone's interfaces their capture point and when
+//! they are up, and where each host's packets go ([`Uplink`]). The engine
+//! builds its stacks, starts its servers, routes and captures from it;
+//! adding a host is adding a row (and, if it is reached a new way, an
+//! [`Uplink`]).
+//!
+//! ```text
+//!  phone en0 ── home router (NAT 198.51.100.7) ──┐
+//!  phone pdp_ip0 ── carrier (CGNAT 198.51.100.200) ├── internet ── servers (17.0.0.0/8, 203.0.113.0/24, 192.0.2.0/24)
+//!  phone utun0 ─ tunnel process ═(UDP 51820)═══════┴── VPN relay 203.0.113.10 ─(NAT 203.0.113.11)─ internet
+//!  phone ipsec1 ── carrier IMS        phone bluetooth ── Apple Watch      LAN: printer, Mac, Watch
+//! ```
+
+use super::CapturePoint;
+use super::apps::{self, Transport};
+use crate::addresses::*;
+use crate::model::Network;
+use core::net::Ipv4Addr;
+
+/// Every host of the topology; the order is [`HOSTS`]'s (a test checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Node {
+    PhoneEn0,
+    PhonePdp,
+    PhoneUtun,
+    PhoneIpsec,
+    PhoneBluetooth,
+    /// The tunnel process's own userspace stack (used under IAN).
+    TunnelStack,
+    HomeRouter,
+    Printer,
+    Mac,
+    Watch,
+    Web,
+    IspDns,
+    Apns,
+    Maps,
+    AppleServices,
+    AppStore,
+    Captive,
+    VpnApi,
+    Ims,
+    Epdg,
+    RelayGateway,
+}
+
+/// Where a host's outgoing packets go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Uplink {
+    /// To the tunnel process, which wraps them for the relay.
+    TunnelProcess,
+    /// Wi-Fi: the router and the LAN, or the internet through the home NAT.
+    HomeWifi,
+    /// The carrier's CGNAT to the internet.
+    Cellular,
+    /// The carrier's IMS network (VoLTE).
+    ImsLink,
+    /// The Bluetooth link to the Watch.
+    BluetoothLink,
+    /// A LAN device (or the router): it talks to the phone only.
+    Lan,
+    /// The carrier's IMS core: back to the phone's ipsec1.
+    ImsCore,
+    /// The relay's gateway: back through the tunnel to the phone.
+    Relay,
+    /// A server on the internet.
+    Internet,
+}
+
+/// When a phone interface can carry packets: on this network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Up {
+    Wifi,
+    Cellular,
+    /// On any network (the tunnel, IMS and Bluetooth ride on one).
+    AnyNetwork,
+}
+
+impl Up {
+    pub fn holds(self, network: Option<Network>) -> bool {
+        match self {
+            Up::Wifi => network == Some(Network::Wifi),
+            Up::Cellular => network == Some(Network::Cellular),
+            Up::AnyNetwork => network.is_some(),
+        }
+    }
+}
+
+/// One host.
+pub(super) struct HostRow {
+    pub node: Node,
+    pub name: &'static str,
+    /// Addresses with prefix lengths.
+    pub addresses: &'static [(Ipv4Addr, u8)],
+    /// Services it offers: (transport, port).
+    pub services: &'static [(Transport, u16)],
+    /// A phone interface: where its packets are captured, and when it is up.
+    pub phone: Option<(CapturePoint, Up)>,
+    pub uplink: Uplink,
+}
+
+const fn host(
+    node: Node,
+    name: &'static str,
+    addresses: &'static [(Ipv4Addr, u8)],
+    services: &'static [(Transport, u16)],
+    uplink: Uplink,
+) -> HostRow {
+    HostRow {
+        node,
+        name,
+        addresses,
+        services,
+        phone: None,
+        uplink,
+    }
+}
+
+const fn phone(
+    node: Node,
+    name: &'static str,
+    addresses: &'static [(Ipv4Addr, u8)],
+    capture: CapturePoint,
+    up: Up,
+    uplink: Uplink,
+) -> HostRow {
+    HostRow {
+        node,
+        name,
+        addresses,
+        services: &[],
+        phone: Some((capture, up)),
+        uplink,
+    }
+}
+
+const HTTPS: &[(Transport, u16)] = &[(Transport::Tcp, 443)];
+
+pub(super) const HOSTS: [HostRow; 21] = [
+    phone(
+        Node::PhoneEn0,
+        "phone en0",
+        &[(PHONE_LAN, 24)],
+        CapturePoint::En0,
+        Up::Wifi,
+        Uplink::HomeWifi,
+    ),
+    phone(
+        Node::PhonePdp,
+        "phone pdp_ip0",
+        &[(PHONE_CELLULAR, 32)],
+        CapturePoint::PdpIp0,
+        Up::Cellular,
+        Uplink::Cellular,
+    ),
+    phone(
+        Node::PhoneUtun,
+        "phone utun0",
+        &[(PHONE_TUNNEL, 32)],
+        CapturePoint::Utun0,
+        Up::AnyNetwork,
+        Uplink::TunnelProcess,
+    ),
+    phone(
+        Node::PhoneIpsec,
+        "phone ipsec1",
+        &[(PHONE_IMS, 32)],
+        CapturePoint::Ipsec1,
+        Up::AnyNetwork,
+        Uplink::ImsLink,
+    ),
+    phone(
+        Node::PhoneBluetooth,
+        "phone bluetooth",
+        &[(PHONE_BLUETOOTH, 16)],
+        CapturePoint::Bluetooth,
+        Up::AnyNetwork,
+        Uplink::BluetoothLink,
+    ),
+    phone(
+        Node::TunnelStack,
+        "tunnel process stack",
+        &[(PHONE_TUNNEL, 32)],
+        CapturePoint::TunnelProcess,
+        Up::AnyNetwork,
+        Uplink::TunnelProcess,
+    ),
+    host(
+        Node::HomeRouter,
+        "home router",
+        &[(HOME_ROUTER_LAN, 24)],
+        &[(Transport::Udp, 67)],
+        Uplink::Lan,
+    ),
+    host(
+        Node::Printer,
+        "LAN printer",
+        &[(LAN_PRINTER, 24)],
+        &[(Transport::Tcp, 631)],
+        Uplink::Lan,
+    ),
+    host(
+        Node::Mac,
+        "Mac (Xcode)",
+        &[(LAN_MAC, 24)],
+        &[(Transport::Tcp, 62078)],
+        Uplink::Lan,
+    ),
+    host(
+        Node::Watch,
+        "Apple Watch",
+        &[(APPLE_WATCH, 24), (WATCH_BLUETOOTH, 16)],
+        &[(Transport::Tcp, 62078)],
+        Uplink::Lan,
+    ),
+    host(
+        Node::Web,
+        "web site",
+        &[(WEB_SITE, 32)],
+        HTTPS,
+        Uplink::Internet,
+    ),
+    host(
+        Node::IspDns,
+        "ISP resolver",
+        &[(ISP_RESOLVER, 32)],
+        &[(Transport::Udp, 53)],
+        Uplink::Internet,
+    ),
+    host(
+        Node::Apns,
+        "APNs courier",
+        &[(APNS_COURIER, 32)],
+        &[(Transport::Tcp, 5223)],
+        Uplink::Internet,
+    ),
+    host(
+        Node::Maps,
+        "Apple Maps",
+        &[(APPLE_MAPS, 32)],
+        HTTPS,
+        Uplink::Internet,
+    ),
+    host(
+        Node::AppleServices,
+        "iCloud",
+        &[(APPLE_SERVICES, 32)],
+        HTTPS,
+        Uplink::Internet,
+    ),
+    host(
+        Node::AppStore,
+        "App Store",
+        &[(APP_STORE, 32)],
+        HTTPS,
+        Uplink::Internet,
+    ),
+    host(
+        Node::Captive,
+        "captive.apple.com",
+        &[(CAPTIVE_APPLE, 32)],
+        &[(Transport::Tcp, 80)],
+        Uplink::Internet,
+    ),
+    host(
+        Node::VpnApi,
+        "VPN API",
+        &[(VPN_API, 32)],
+        HTTPS,
+        Uplink::Internet,
+    ),
+    host(
+        Node::Ims,
+        "carrier IMS",
+        &[(CARRIER_IMS, 32)],
+        &[(Transport::Udp, 5060)],
+        Uplink::ImsCore,
+    ),
+    host(
+        Node::Epdg,
+        "carrier ePDG",
+        &[(CARRIER_EPDG, 32)],
+        &[(Transport::Udp, 4500)],
+        Uplink::Internet,
+    ),
+    host(
+        Node::RelayGateway,
+        "VPN relay gateway",
+        &[(RELAY_GATEWAY, 10)],
+        &[(Transport::Udp, 53), (Transport::Tcp, apps::PROBE_TCP_PORT)],
+        Uplink::Relay,
+    ),
+];
+
+/// A host's row.
+pub(super) fn row(node: Node) -> &'static HostRow {
+    &HOSTS[node as usize]
+}
+
+/// The host an address belongs to (the tunnel's own address is the
+/// phone's, reached only through the tunnel).
+pub(super) fn node_of(addr: Ipv4Addr) -> Option<Node> {
+    HOSTS
+        .iter()
+        .find(|h| {
+            !matches!(h.node, Node::PhoneUtun | Node::TunnelStack)
+                && h.addresses.iter().any(|(a, _)| *a == addr)
+        })
+        .map(|h| h.node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_row_sits_at_its_node() {
+        for (i, row) in HOSTS.iter().enumerate() {
+            assert_eq!(row.node as usize, i, "{} is out of place", row.name);
+        }
+    }
+
+    #[test]
+    fn every_address_but_the_tunnels_names_one_host() {
+        for row in &HOSTS {
+            for (address, _) in row.addresses {
+                if row.node == Node::PhoneUtun || row.node == Node::TunnelStack {
+                    assert_eq!(node_of(*address), None);
+                } else {
+                    assert_eq!(node_of(*address), Some(row.node), "{address}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_phones_interfaces_are_captured() {
+        for row in &HOSTS {
+            assert_eq!(
+                row.phone.is_some(),
+                row.name.starts_with("phone") || row.node == Node::TunnelStack,
+                "{}",
+                row.name
+            );
+        }
+    }
+}
