@@ -193,4 +193,51 @@ impl FlowTrace {
             .iter()
             .find(|s| s.from_ms <= at_ms && at_ms < s.to_ms)
     }
+
+    /// The index of the last segment that began at or before `at_ms`: the
+    /// decision a packet still in flight at the flow's close (or a late
+    /// observation) belongs to.
+    pub fn last_begun(&self, at_ms: u64) -> Option<usize> {
+        self.segments.iter().rposition(|s| s.from_ms <= at_ms)
+    }
+}
+
+impl Trace {
+    /// The phone's network and tunnel state at `at_ms` (the first span's
+    /// before the run begins).
+    pub fn state_at(&self, at_ms: u64) -> Option<&StateSpan> {
+        self.states
+            .iter()
+            .rev()
+            .find(|s| s.from_ms <= at_ms)
+            .or(self.states.first())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::library;
+
+    #[test]
+    fn a_segment_is_in_force_until_the_next_begins_and_past_the_close() {
+        // wifi-to-cellular: the printer's flow changes route over the run.
+        let scenario = library::find("wifi-to-cellular").unwrap().parse().unwrap();
+        let trace = crate::timeline::run(&scenario);
+        let flow = trace.flow("printer").unwrap();
+        assert!(flow.segments.len() > 1);
+        for (i, s) in flow.segments.iter().enumerate() {
+            assert_eq!(flow.last_begun(s.from_ms), Some(i));
+            assert_eq!(flow.last_begun(s.to_ms.saturating_sub(1)), Some(i));
+            assert_eq!(flow.segment_at(s.from_ms), Some(s));
+        }
+        let last = flow.segments.len() - 1;
+        let end = flow.segments[last].to_ms;
+        // After the close: no segment is open, the last one still decides.
+        assert_eq!(flow.segment_at(end), None);
+        assert_eq!(flow.last_begun(end + 1_000), Some(last));
+        if let Some(before) = flow.segments[0].from_ms.checked_sub(1) {
+            assert_eq!(flow.last_begun(before), None, "before the flow opens");
+        }
+        assert_eq!(trace.state_at(0), trace.states.first());
+    }
 }

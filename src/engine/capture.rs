@@ -31,15 +31,14 @@ pub fn annotate(trace: &mut Trace, run: &PacketRun) {
         let Some(flow) = trace.flows.iter().position(|f| f.name == o.flow) else {
             continue;
         };
-        let segments = &mut trace.flows[flow].segments;
         let index = if o.connection == BY_TIME {
-            segments.iter().rposition(|s| s.from_ms <= o.at_ms)
+            trace.flows[flow].last_begun(o.at_ms)
         } else {
             run.connection_segments[flow]
                 .get(o.connection as usize)
                 .copied()
         };
-        let Some(segment) = index.and_then(|i| segments.get_mut(i)) else {
+        let Some(segment) = index.and_then(|i| trace.flows[flow].segments.get_mut(i)) else {
             continue;
         };
         if matches!(segment.route, Route::Tunnel | Route::Direct) && segment.observed_by.is_none() {

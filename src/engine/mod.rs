@@ -36,7 +36,7 @@ use smoltcp::socket::{icmp, tcp, udp};
 use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress, Ipv4Packet, UdpPacket};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
-use topology::{HOSTS, Node, Uplink, node_of, row};
+use topology::{HOSTS, Node, Up, Uplink, node_of, row};
 
 /// Where a packet is seen: the pcap files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -438,16 +438,11 @@ impl Engine<'_> {
     }
 
     fn state_at(&self, at_ms: u64) -> (Option<Network>, TunnelState) {
-        let state = self
-            .trace
-            .states
-            .iter()
-            .rev()
-            .find(|s| s.from_ms <= at_ms)
-            .or(self.trace.states.first());
-        state.map_or((Some(self.scenario.network), TunnelState::Absent), |s| {
-            (s.network, s.tunnel)
-        })
+        self.trace
+            .state_at(at_ms)
+            .map_or((Some(self.scenario.network), TunnelState::Absent), |s| {
+                (s.network, s.tunnel)
+            })
     }
 
     fn main_loop(&mut self) {
@@ -677,7 +672,7 @@ impl Engine<'_> {
                 }
                 continue;
             }
-            let Some(index) = flow.segments.iter().rposition(|s| s.from_ms <= now_ms) else {
+            let Some(index) = flow.last_begun(now_ms) else {
                 continue;
             };
             let started = flow.segments[index].from_ms == now_ms && now.is_multiple_of(1_000);
@@ -1035,33 +1030,41 @@ impl Engine<'_> {
 
     /// A packet reaches a host; the phone's interfaces capture and filter it.
     fn arrive(&mut self, node: Node, bytes: Vec<u8>, now: u64) {
-        let (network, _) = self.current;
-        let point = match node {
-            Node::PhoneEn0 => Some(CapturePoint::En0),
-            Node::PhonePdp => Some(CapturePoint::PdpIp0),
-            Node::PhoneIpsec => Some(CapturePoint::Ipsec1),
-            Node::PhoneBluetooth => Some(CapturePoint::Bluetooth),
-            _ => None,
-        };
-        if let Some(point) = point {
-            let up = match node {
-                Node::PhoneEn0 => network == Some(Network::Wifi),
-                Node::PhonePdp => network == Some(Network::Cellular),
-                _ => network.is_some(),
-            };
-            let ends = packet::ends(&bytes);
-            let flow = self.flow_of(&ends, false);
-            if !up {
-                self.record(now, point, bytes, flow, "flow.interface-gone-resets", true);
-                return;
-            }
-            let (rule, blocked) = self.verdict(flow, now);
-            self.record(now, point, bytes.clone(), flow, rule, blocked);
-            if blocked {
+        // Packets into utun0 and the tunnel's stack are filtered where the
+        // tunnel process hands them over (`tunnel_receive`).
+        let physical = row(node).phone.filter(|(point, _)| {
+            !matches!(point, CapturePoint::Utun0 | CapturePoint::TunnelProcess)
+        });
+        if let Some((point, up)) = physical {
+            let flow = self.flow_of(&packet::ends(&bytes), false);
+            if !self.phone_filter(point, Some(up), &bytes, flow, now) {
                 return;
             }
         }
         self.push_rx(node, bytes);
+    }
+
+    /// The phone's filter, for a packet of `flow` crossing `point` now:
+    /// the packet is recorded with the rule that decided it, and dropped
+    /// (`false`) when its interface is not `up` or the policy blocks the
+    /// flow.
+    fn phone_filter(
+        &mut self,
+        point: CapturePoint,
+        up: Option<Up>,
+        bytes: &[u8],
+        flow: Option<usize>,
+        now: u64,
+    ) -> bool {
+        let (network, _) = self.current;
+        if up.is_some_and(|up| !up.holds(network)) {
+            let rule = "flow.interface-gone-resets";
+            self.record(now, point, bytes.to_vec(), flow, rule, true);
+            return false;
+        }
+        let (rule, blocked) = self.verdict(flow, now);
+        self.record(now, point, bytes.to_vec(), flow, rule, blocked);
+        !blocked
     }
 
     /// Which flow a packet at the phone belongs to (by its phone-side port).
@@ -1089,12 +1092,11 @@ impl Engine<'_> {
             return ("vpn.transport-outside", false);
         };
         let now_ms = now / 1_000;
-        let segments = &self.trace.flows[flow].segments;
-        let segment = segments
-            .iter()
-            .rev()
-            .find(|s| s.from_ms <= now_ms)
-            .or(segments.first());
+        let flow = &self.trace.flows[flow];
+        let segment = flow
+            .last_begun(now_ms)
+            .or((!flow.segments.is_empty()).then_some(0))
+            .map(|i| &flow.segments[i]);
         match segment {
             Some(s) => {
                 let rule = s.rules.last().map_or("", |r| r.id);
@@ -1132,14 +1134,7 @@ impl Engine<'_> {
         let host = row(node);
         if let Some((point, up)) = host.phone {
             let flow = self.flow_of(&ends, true);
-            let (network, _) = self.current;
-            if !up.holds(network) {
-                self.record(now, point, bytes, flow, "flow.interface-gone-resets", true);
-                return;
-            }
-            let (rule, blocked) = self.verdict(flow, now);
-            self.record(now, point, bytes.clone(), flow, rule, blocked);
-            if blocked {
+            if !self.phone_filter(point, Some(up), &bytes, flow, now) {
                 return;
             }
         }
@@ -1277,12 +1272,8 @@ impl Engine<'_> {
                 );
                 self.host(Node::TunnelStack).device.rx.push_back(inner);
                 self.mark_dirty(Node::TunnelStack as usize);
-            } else {
-                let (rule, blocked) = self.verdict(flow, now);
-                self.record(now, CapturePoint::Utun0, inner.clone(), flow, rule, blocked);
-                if !blocked {
-                    self.push_rx(Node::PhoneUtun, inner);
-                }
+            } else if self.phone_filter(CapturePoint::Utun0, None, &inner, flow, now) {
+                self.push_rx(Node::PhoneUtun, inner);
             }
         }
     }

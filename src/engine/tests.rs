@@ -18,12 +18,11 @@ fn runs() -> Vec<(&'static str, Scenario, Trace, PacketRun)> {
 
 /// The segment of `flow` in force at a packet's time.
 fn segment_in_force(trace: &Trace, flow: usize, at_us: u64) -> &crate::trace::Segment {
-    trace.flows[flow]
-        .segments
-        .iter()
-        .rev()
-        .find(|s| s.from_ms * 1_000 <= at_us)
-        .expect("a flow's packets fall within its segments")
+    let flow = &trace.flows[flow];
+    let index = flow
+        .last_begun(at_us / 1_000)
+        .expect("a flow's packets fall within its segments");
+    &flow.segments[index]
 }
 
 /// The segment an observation belongs to.
@@ -35,7 +34,7 @@ fn segment_of<'t>(
     let flow = trace.flows.iter().position(|f| f.name == o.flow)?;
     let segments = &trace.flows[flow].segments;
     if o.connection == BY_TIME {
-        return segments.iter().rev().find(|s| s.from_ms <= o.at_ms);
+        return trace.flows[flow].last_begun(o.at_ms).map(|i| &segments[i]);
     }
     let index = *run.connection_segments[flow].get(o.connection as usize)?;
     segments.get(index)
