@@ -1,0 +1,270 @@
+//! The scheduler: the stacks (one per host, and one per connection), the
+//! packets in flight and the timers; each instant runs until it settles.
+
+use super::*;
+
+impl Engine<'_> {
+    pub(super) fn host(&mut self, node: Node) -> &mut Host {
+        &mut self.hosts[node as usize]
+    }
+
+    /// A new stack with `owner`'s addresses.
+    pub(super) fn new_stack(&mut self, owner: Node) -> usize {
+        let addrs = row(owner).addresses;
+        let index = self.hosts.len();
+        let seed = self.scenario.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ index as u64;
+        self.hosts.push(Host::new(addrs, seed));
+        self.owner.push(owner);
+        self.dirty.push(false);
+        self.next_poll.push(None);
+        self.stack_flow.push(Vec::new());
+        self.conn_key.push(None);
+        index
+    }
+
+    /// The stack that receives a packet arriving at `node`: the flow's own
+    /// client stack on the phone, a server connection's stack, or the
+    /// node's stack (which answers unknown connections with a reset).
+    pub(super) fn stack_for(&mut self, node: Node, bytes: &[u8]) -> usize {
+        let Some(e) = packet::ends(bytes) else {
+            return node as usize;
+        };
+        let phone_side = matches!(
+            node,
+            Node::PhoneEn0
+                | Node::PhonePdp
+                | Node::PhoneUtun
+                | Node::PhoneIpsec
+                | Node::PhoneBluetooth
+        );
+        if phone_side {
+            return self
+                .port_flow(e.dst_port)
+                .and_then(|f| self.flows[f].client.as_ref())
+                .filter(|c| c.node == node)
+                .map_or(node as usize, |c| c.stack);
+        }
+        let tcp_service = e.protocol == Protocol::Tcp
+            && row(node)
+                .services
+                .iter()
+                .any(|(t, p)| *t == Transport::Tcp && *p == e.dst_port);
+        if !tcp_service {
+            return node as usize;
+        }
+        let key = (node, e.src, e.src_port);
+        if let Some(stack) = self.server_conns.get(&key) {
+            return *stack;
+        }
+        if !packet::is_syn(bytes) {
+            return node as usize;
+        }
+        let stack = self.new_stack(node);
+        let host = &mut self.hosts[stack];
+        let handle = host.add_tcp();
+        let _ = host
+            .sockets
+            .get_mut::<tcp::Socket>(handle)
+            .listen(e.dst_port);
+        self.server_conns.insert(key, stack);
+        self.conn_key[stack] = Some(key);
+        stack
+    }
+
+    pub(super) fn push_rx(&mut self, node: Node, bytes: Vec<u8>) {
+        let stack = self.stack_for(node, &bytes);
+        self.hosts[stack].device.rx.push_back(bytes);
+        self.mark_dirty(stack);
+    }
+
+    pub(super) fn main_loop(&mut self) {
+        let end_us = self.scenario.duration_ms * 1_000;
+        // Every instant the control plane changes something, in order.
+        let mut boundaries: Vec<u64> = self
+            .trace
+            .flows
+            .iter()
+            .flat_map(|f| f.segments.iter().map(|s| s.from_ms).chain([f.close_ms]))
+            .chain(self.trace.states.iter().map(|s| s.from_ms))
+            .map(|ms| ms * 1_000)
+            .collect();
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        let mut boundary = 0;
+        let mut now = 0u64;
+        loop {
+            if boundaries.get(boundary) == Some(&now) || now == 0 {
+                self.control(now);
+                while boundaries.get(boundary).is_some_and(|b| *b <= now) {
+                    boundary += 1;
+                }
+            }
+            self.settle(now);
+            let next = [
+                self.in_flight.peek().map(|Reverse(p)| p.at_us),
+                self.next_stack_timer(),
+                self.next_client_timer(),
+                boundaries.get(boundary).copied(),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|t| t.max(now + 1))
+            .min();
+            match next {
+                Some(t) if t < end_us => now = t,
+                _ => break,
+            }
+        }
+    }
+
+    pub(super) fn mark_dirty(&mut self, stack: usize) {
+        if !self.dirty[stack] {
+            self.dirty[stack] = true;
+            self.dirty_list.push(stack);
+        }
+    }
+
+    /// The earliest stack timer still valid (stale heap entries are dropped).
+    pub(super) fn next_stack_timer(&mut self) -> Option<u64> {
+        while let Some(Reverse((at, stack))) = self.poll_timers.peek().copied() {
+            if self.next_poll[stack] == Some(at) {
+                return Some(at);
+            }
+            self.poll_timers.pop();
+        }
+        None
+    }
+
+    /// The earliest application timer still valid.
+    pub(super) fn next_client_timer(&mut self) -> Option<u64> {
+        while let Some(Reverse((at, flow))) = self.client_timers.peek().copied() {
+            if self.flows[flow]
+                .client
+                .as_ref()
+                .is_some_and(|c| c.next_send_us == at)
+            {
+                return Some(at);
+            }
+            self.client_timers.pop();
+        }
+        None
+    }
+
+    /// Everything that happens at exactly `now`: deliveries, stack polls,
+    /// application reactions, repeated until nothing more happens at this
+    /// instant. Only stacks with work (a packet, a due timer, new socket
+    /// data) are polled, in index order so that runs are reproducible.
+    pub(super) fn settle(&mut self, now: u64) {
+        while let Some(Reverse((at, stack))) = self.poll_timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.poll_timers.pop();
+            if self.next_poll[stack] == Some(at) {
+                self.next_poll[stack] = None;
+                self.mark_dirty(stack);
+            }
+        }
+        let mut due_clients = std::mem::take(&mut self.scratch_clients);
+        due_clients.clear();
+        while let Some(Reverse((at, flow))) = self.client_timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.client_timers.pop();
+            if self.flows[flow]
+                .client
+                .as_ref()
+                .is_some_and(|c| c.next_send_us == at)
+            {
+                due_clients.push(flow);
+            }
+        }
+        let mut polled_all = std::mem::take(&mut self.scratch_polled);
+        polled_all.clear();
+        let mut settled = false;
+        for round in 0..SETTLE_ROUNDS {
+            self.deliver(now);
+            let mut polled = std::mem::take(&mut self.dirty_list);
+            polled.sort_unstable();
+            for &stack in &polled {
+                self.dirty[stack] = false;
+                self.hosts[stack].poll(now);
+            }
+            self.servers(now, &polled);
+            let mut clients: Vec<usize> = polled
+                .iter()
+                .flat_map(|s| self.stack_flow[*s].iter().copied())
+                .collect();
+            if round == 0 {
+                clients.append(&mut due_clients);
+            }
+            clients.sort_unstable();
+            clients.dedup();
+            self.clients(now, &clients);
+            self.tunnel_receive(now);
+            for &stack in &polled {
+                while let Some(bytes) = self.hosts[stack].device.tx.pop_front() {
+                    self.egress(self.owner[stack], bytes, now);
+                }
+            }
+            let nothing = polled.is_empty();
+            polled_all.extend_from_slice(&polled);
+            // Give the list's storage back for the next round.
+            polled.clear();
+            if self.dirty_list.is_empty() {
+                self.dirty_list = polled;
+            }
+            let due = self
+                .in_flight
+                .peek()
+                .is_some_and(|Reverse(p)| p.at_us <= now);
+            if nothing && !due && self.dirty_list.is_empty() {
+                settled = true;
+                break;
+            }
+        }
+        if !settled {
+            self.run.unsettled_at_us.push(now);
+        }
+        polled_all.sort_unstable();
+        polled_all.dedup();
+        for &stack in &polled_all {
+            let next = self.hosts[stack].poll_at(now);
+            self.next_poll[stack] = next;
+            if let Some(at) = next {
+                self.poll_timers.push(Reverse((at.max(now + 1), stack)));
+                self.next_poll[stack] = Some(at.max(now + 1));
+            }
+        }
+        self.scratch_polled = polled_all;
+        self.scratch_clients = due_clients;
+    }
+
+    pub(super) fn schedule(&mut self, at_us: u64, to: Dest, bytes: Vec<u8>) {
+        self.seq += 1;
+        self.run.packet_events += 1;
+        self.in_flight.push(Reverse(InFlight {
+            at_us,
+            seq: self.seq,
+            to,
+            bytes,
+        }));
+    }
+
+    pub(super) fn deliver(&mut self, now: u64) {
+        while self
+            .in_flight
+            .peek()
+            .is_some_and(|Reverse(p)| p.at_us <= now)
+        {
+            let Reverse(packet) = self.in_flight.pop().expect("peeked");
+            self.run.packet_events += 1;
+            match packet.to {
+                Dest::Host(node) => self.arrive(node, packet.bytes, now),
+                Dest::RelayTransport => self.relay_transport(packet.bytes, now),
+                Dest::RelayExit => self.relay_exit(packet.bytes, now),
+            }
+        }
+    }
+}
