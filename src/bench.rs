@@ -19,7 +19,7 @@ const REPEATS: usize = 7;
 /// One timed run of the synthetic scenario's packet engine (its control
 /// plane computed first, not timed), in nanoseconds: the native half of the
 /// wasm/native comparison (`tools/bench-wasm.mjs` times the same run in the
-/// wasm build, through [`crate::bench_wasm`]).
+/// wasm build, through `bench_wasm`).
 pub fn synthetic_once_ns() -> u128 {
     let heavy = synthetic();
     let trace = crate::timeline::run(&heavy);

@@ -49,7 +49,7 @@
 //!   of the static site at build time.
 //!
 //! The command-line front end lives in `src/main.rs` and `src/cli.rs`, the
-//! benchmark in [`bench`] (it reads the wall clock) and the site build in
+//! benchmark in [`mod@bench`] (it reads the wall clock) and the site build in
 //! [`site`]; these are native only. Everything else also builds for
 //! `wasm32-unknown-unknown`; only [`web`] uses web APIs, and only in effects
 //! and event handlers, which never run while prerendering.

@@ -5,9 +5,9 @@
 //! packet delivery, stack timer, application timer or control-plane change.
 //! The parts, one job each (this file holds the engine's state and `run`):
 //!
-//! - [`topology`]: every host in one table (addresses, services, a phone
+//! - `topology`: every host in one table (addresses, services, a phone
 //!   interface's capture point, each host's uplink);
-//! - [`host`] and [`device`]: one smoltcp interface over an in-memory queue;
+//! - `host` and `device`: one smoltcp interface over an in-memory queue;
 //! - `scheduler`: the stacks, the packets in flight and the timers; each
 //!   instant runs until it settles;
 //! - `control`: the network and the tunnel's state as the trace says, and
@@ -17,8 +17,8 @@
 //! - `internet`: routing by address and the NATs on the way back;
 //! - `tunnel_process`: the tunnel process and the relay;
 //! - `clients` and `servers`: the apps at both ends, and what servers saw;
-//! - [`apps`]: what each flow kind sends and each server answers;
-//! - [`packet`]: typed views over the bytes; [`capture`]: pcaps, listings,
+//! - `apps`: what each flow kind sends and each server answers;
+//! - `packet`: typed views over the bytes; `capture`: pcaps, listings,
 //!   the trace annotated with observations.
 //!
 //! Every address is in [`crate::addresses`]. Routers, NATs and the relay

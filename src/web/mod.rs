@@ -3,11 +3,11 @@
 //! The model and every decision live in `playground`; these components only
 //! render it and send [`Action`](crate::playground::Action)s. Effects (the
 //! clock, the keyboard, the address, the screen's width, taking over from
-//! the prerendered page) live in [`hooks`].
+//! the prerendered page) live in `hooks`.
 //!
 //! The components compile natively as well: [`prerender`] renders them to
 //! HTML at build time (yew's `ssr`), so every page of the site reads before
-//! any script runs; in the browser, [`run_app`] and [`run_embeds`] render
+//! any script runs; in the browser, `run_app` and `run_embeds` render
 //! the same components live beside the prerendered markup and swap them in.
 
 mod app;

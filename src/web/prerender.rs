@@ -1,7 +1,7 @@
 //! The live components rendered to HTML natively (yew's `ssr`): the site
 //! build puts this markup into each page, so the drawing, the title and the
 //! text read before any script runs. The live app later renders the same
-//! components beside it and swaps them in ([`super::hooks::use_takeover`]),
+//! components beside it and swaps them in (`hooks::use_takeover`),
 //! so the markup is not hydrated and need not match byte for byte; it is
 //! the same components, so it looks the same.
 

@@ -21,7 +21,7 @@ use yew::prelude::*;
 
 /// Which layout a drawing uses. Prerendered pages carry both and let the
 /// stylesheet pick by the screen's width (no script needed); the live app
-/// draws the one that fits ([`super::hooks::use_layout`]).
+/// draws the one that fits (`hooks::use_layout`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     Wide,
