@@ -29,8 +29,10 @@ impl Engine<'_> {
     /// tunnel went away, or the flow closed at the scenario's say-so), so
     /// nothing of it is sent on the new path.
     pub(super) fn close_client(&mut self, client: Client) {
-        self.stack_flow[client.stack].retain(|f| *f != client.flow);
-        let host = &mut self.hosts[client.stack];
+        self.stacks[client.stack]
+            .flows
+            .retain(|f| *f != client.flow);
+        let host = &mut self.stacks[client.stack].host;
         for handle in [Some(client.handle), client.tcp_handle]
             .into_iter()
             .flatten()
@@ -86,7 +88,7 @@ impl Engine<'_> {
         } else {
             self.new_stack(node)
         };
-        let host = &mut self.hosts[stack];
+        let host = &mut self.stacks[stack].host;
         let (handle, tcp_handle) = match t.transport {
             Transport::Tcp => {
                 let handle = host.add_tcp();
@@ -114,7 +116,7 @@ impl Engine<'_> {
             Transport::Tunnel => return,
         };
         self.mark_dirty(stack);
-        self.stack_flow[stack].push(flow);
+        self.stacks[stack].flows.push(flow);
         self.client_timers.push(Reverse((now, flow)));
         self.flows[flow].client = Some(Client {
             flow,
@@ -145,7 +147,7 @@ impl Engine<'_> {
             let Some(client) = client.as_mut() else {
                 continue;
             };
-            let host = &mut self.hosts[client.stack];
+            let host = &mut self.stacks[client.stack].host;
             let mut acted = false;
             match t.transport {
                 Transport::Tcp => {

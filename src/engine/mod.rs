@@ -239,7 +239,11 @@ const BY_TIME: u32 = u32::MAX;
 struct Engine<'a> {
     scenario: &'a Scenario,
     trace: &'a Trace,
-    hosts: Vec<Host>,
+    /// Every smoltcp stack: the first `HOSTS.len()` are the hosts
+    /// themselves; the rest are per-connection stacks (a phone-side client,
+    /// or one server connection), each with its own few sockets, so that a
+    /// poll never scans hundreds of them.
+    stacks: Vec<Stack>,
     in_flight: BinaryHeap<Reverse<InFlight>>,
     seq: u64,
     flows: Vec<FlowState>,
@@ -248,37 +252,53 @@ struct Engine<'a> {
     relay_counter: u64,
     /// Server-side TCP connections already recorded, by (stack, handle).
     observed: BTreeMap<(usize, SocketHandle), ()>,
-    /// The topology node each stack belongs to: the first `HOSTS.len()`
-    /// stacks are the nodes themselves; the rest are per-connection stacks
-    /// (a phone-side client, or one server connection), each with its own
-    /// few sockets, so that a poll never scans hundreds of them.
-    owner: Vec<Node>,
     /// Server connection stacks, by (server, client address, client port).
     server_conns: BTreeMap<(Node, Ipv4Addr, u16), usize>,
     /// Which flow and which of its connections owns each phone-side port
     /// (and ICMP identifier).
     ports: BTreeMap<u16, (usize, u32)>,
     next_port: u16,
-    /// Server connection stacks' keys, so a closed connection forgets it.
-    conn_key: Vec<Option<(Node, Ipv4Addr, u16)>>,
     /// The phone's network and the tunnel's state now.
     current: (Option<Network>, TunnelState),
     /// Scratch lists reused at every instant.
     scratch_clients: Vec<usize>,
     scratch_polled: Vec<usize>,
-    /// Stacks with something to do at this instant (flag and list).
-    dirty: Vec<bool>,
+    /// Stacks with something to do at this instant.
     dirty_list: Vec<usize>,
     /// Stack timers (smoltcp's poll_at) and application timers, as heaps of
     /// (when, index); an entry is stale once its index has a newer time.
     poll_timers: BinaryHeap<Reverse<(u64, usize)>>,
     client_timers: BinaryHeap<Reverse<(u64, usize)>>,
-    /// The flow whose client owns each stack, if any.
-    stack_flow: Vec<Vec<usize>>,
-    /// When each host's stack next needs a poll.
-    next_poll: Vec<Option<u64>>,
 
     run: PacketRun,
+}
+
+/// One smoltcp stack and what the scheduler keeps about it.
+struct Stack {
+    host: Host,
+    /// The host it belongs to (a connection's stack has its host's addresses).
+    owner: Node,
+    /// It has something to do at this instant (it is in `dirty_list`).
+    dirty: bool,
+    /// When it next needs a poll.
+    next_poll: Option<u64>,
+    /// The flows whose clients use it.
+    flows: Vec<usize>,
+    /// A server connection's key, so a closed connection forgets it.
+    conn_key: Option<(Node, Ipv4Addr, u16)>,
+}
+
+impl Stack {
+    fn new(owner: Node, host: Host) -> Stack {
+        Stack {
+            host,
+            owner,
+            dirty: false,
+            next_poll: None,
+            flows: Vec::new(),
+            conn_key: None,
+        }
+    }
 }
 
 /// The phone's ephemeral ports: each new connection takes the next one.
@@ -291,14 +311,19 @@ const DHCP_CLIENT_PORT: u16 = 68;
 /// plane's answer for the same scenario).
 pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
     let seed = scenario.seed;
-    let hosts = HOSTS
+    let stacks = HOSTS
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            Host::new(
+            let host = Host::new(
                 h.addresses,
                 seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64,
-            )
+            );
+            // Every host's stack is polled at the first instant.
+            Stack {
+                dirty: true,
+                ..Stack::new(h.node, host)
+            }
         })
         .collect();
     let flows = scenario
@@ -316,7 +341,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
     let mut engine = Engine {
         scenario,
         trace,
-        hosts,
+        stacks,
         in_flight: BinaryHeap::new(),
         seq: 0,
         flows,
@@ -329,20 +354,15 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         relay_peer: None,
         relay_counter: 0,
         observed: BTreeMap::new(),
-        owner: HOSTS.iter().map(|h| h.node).collect(),
         ports: BTreeMap::new(),
         current: (Some(scenario.network), TunnelState::Absent),
         scratch_clients: Vec::new(),
         scratch_polled: Vec::new(),
         next_port: FIRST_PORT,
-        conn_key: vec![None; HOSTS.len()],
         server_conns: BTreeMap::new(),
-        dirty: vec![true; HOSTS.len()],
         dirty_list: (0..HOSTS.len()).collect(),
         poll_timers: BinaryHeap::new(),
         client_timers: BinaryHeap::new(),
-        stack_flow: vec![Vec::new(); HOSTS.len()],
-        next_poll: vec![None; HOSTS.len()],
         run: PacketRun {
             connection_segments: vec![Vec::new(); scenario.flows.len()],
             ..PacketRun::default()

@@ -5,20 +5,15 @@ use super::*;
 
 impl Engine<'_> {
     pub(super) fn host(&mut self, node: Node) -> &mut Host {
-        &mut self.hosts[node as usize]
+        &mut self.stacks[node as usize].host
     }
 
     /// A new stack with `owner`'s addresses.
     pub(super) fn new_stack(&mut self, owner: Node) -> usize {
         let addrs = row(owner).addresses;
-        let index = self.hosts.len();
+        let index = self.stacks.len();
         let seed = self.scenario.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ index as u64;
-        self.hosts.push(Host::new(addrs, seed));
-        self.owner.push(owner);
-        self.dirty.push(false);
-        self.next_poll.push(None);
-        self.stack_flow.push(Vec::new());
-        self.conn_key.push(None);
+        self.stacks.push(Stack::new(owner, Host::new(addrs, seed)));
         index
     }
 
@@ -60,20 +55,20 @@ impl Engine<'_> {
             return node as usize;
         }
         let stack = self.new_stack(node);
-        let host = &mut self.hosts[stack];
+        let host = &mut self.stacks[stack].host;
         let handle = host.add_tcp();
         let _ = host
             .sockets
             .get_mut::<tcp::Socket>(handle)
             .listen(e.dst_port);
         self.server_conns.insert(key, stack);
-        self.conn_key[stack] = Some(key);
+        self.stacks[stack].conn_key = Some(key);
         stack
     }
 
     pub(super) fn push_rx(&mut self, node: Node, bytes: Vec<u8>) {
         let stack = self.stack_for(node, &bytes);
-        self.hosts[stack].device.rx.push_back(bytes);
+        self.stacks[stack].host.device.rx.push_back(bytes);
         self.mark_dirty(stack);
     }
 
@@ -118,8 +113,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn mark_dirty(&mut self, stack: usize) {
-        if !self.dirty[stack] {
-            self.dirty[stack] = true;
+        if !self.stacks[stack].dirty {
+            self.stacks[stack].dirty = true;
             self.dirty_list.push(stack);
         }
     }
@@ -127,7 +122,7 @@ impl Engine<'_> {
     /// The earliest stack timer still valid (stale heap entries are dropped).
     pub(super) fn next_stack_timer(&mut self) -> Option<u64> {
         while let Some(Reverse((at, stack))) = self.poll_timers.peek().copied() {
-            if self.next_poll[stack] == Some(at) {
+            if self.stacks[stack].next_poll == Some(at) {
                 return Some(at);
             }
             self.poll_timers.pop();
@@ -160,8 +155,8 @@ impl Engine<'_> {
                 break;
             }
             self.poll_timers.pop();
-            if self.next_poll[stack] == Some(at) {
-                self.next_poll[stack] = None;
+            if self.stacks[stack].next_poll == Some(at) {
+                self.stacks[stack].next_poll = None;
                 self.mark_dirty(stack);
             }
         }
@@ -188,13 +183,13 @@ impl Engine<'_> {
             let mut polled = std::mem::take(&mut self.dirty_list);
             polled.sort_unstable();
             for &stack in &polled {
-                self.dirty[stack] = false;
-                self.hosts[stack].poll(now);
+                self.stacks[stack].dirty = false;
+                self.stacks[stack].host.poll(now);
             }
             self.servers(now, &polled);
             let mut clients: Vec<usize> = polled
                 .iter()
-                .flat_map(|s| self.stack_flow[*s].iter().copied())
+                .flat_map(|s| self.stacks[*s].flows.iter().copied())
                 .collect();
             if round == 0 {
                 clients.append(&mut due_clients);
@@ -204,8 +199,8 @@ impl Engine<'_> {
             self.clients(now, &clients);
             self.tunnel_receive(now);
             for &stack in &polled {
-                while let Some(bytes) = self.hosts[stack].device.tx.pop_front() {
-                    self.egress(self.owner[stack], bytes, now);
+                while let Some(bytes) = self.stacks[stack].host.device.tx.pop_front() {
+                    self.egress(self.stacks[stack].owner, bytes, now);
                 }
             }
             let nothing = polled.is_empty();
@@ -230,11 +225,11 @@ impl Engine<'_> {
         polled_all.sort_unstable();
         polled_all.dedup();
         for &stack in &polled_all {
-            let next = self.hosts[stack].poll_at(now);
-            self.next_poll[stack] = next;
+            let next = self.stacks[stack].host.poll_at(now);
+            self.stacks[stack].next_poll = next;
             if let Some(at) = next {
                 self.poll_timers.push(Reverse((at.max(now + 1), stack)));
-                self.next_poll[stack] = Some(at.max(now + 1));
+                self.stacks[stack].next_poll = Some(at.max(now + 1));
             }
         }
         self.scratch_polled = polled_all;

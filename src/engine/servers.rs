@@ -19,12 +19,12 @@ impl Engine<'_> {
     /// Server-side behaviour: answer, record who asked, keep a listener.
     pub(super) fn servers(&mut self, now: u64, polled: &[usize]) {
         for &stack in polled {
-            let node = self.owner[stack];
+            let node = self.stacks[stack].owner;
             if row(node).services.is_empty() {
                 continue;
             }
             let name = row(node).name;
-            let host = &mut self.hosts[stack];
+            let host = &mut self.stacks[stack].host;
             let mut finished = Vec::new();
             let mut answered = false;
             let mut observations = Vec::new();
@@ -82,7 +82,7 @@ impl Engine<'_> {
             // A closed server connection forgets its client's address and
             // port, which a later connection may use again.
             if host.sockets.iter().next().is_none()
-                && let Some(key) = self.conn_key[stack].take()
+                && let Some(key) = self.stacks[stack].conn_key.take()
             {
                 self.server_conns.remove(&key);
             }

@@ -34,7 +34,8 @@ impl Engine<'_> {
         };
         self.tunnel.counter += 1;
         let payload = tunnel::wrap(kind, 1, self.tunnel.counter, inner);
-        let socket = self.hosts[node as usize]
+        let socket = self.stacks[node as usize]
+            .host
             .sockets
             .get_mut::<udp::Socket>(handle);
         let _ = socket.send_slice(&payload, (IpAddress::Ipv4(RELAY_PUBLIC), tunnel::PORT));
@@ -48,7 +49,8 @@ impl Engine<'_> {
         };
         let mut inners = Vec::new();
         {
-            let socket = self.hosts[node as usize]
+            let socket = self.stacks[node as usize]
+                .host
                 .sockets
                 .get_mut::<udp::Socket>(handle);
             let mut buffer = [0u8; 4096];
