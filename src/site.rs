@@ -91,28 +91,20 @@ pub fn build(from: &Path, out: &Path) -> Result<Built, String> {
 
 /// One playground page: the template with the page's view in it.
 pub fn page_html(template: &str, page: Page) -> String {
-    let (title, description) = match page {
-        Page::Index => (
-            "tunnelscope: where an iPhone's traffic goes".to_string(),
-            "Where an iPhone's traffic goes with and without includeAllNetworks, packet by packet, with the source of every rule.".to_string(),
+    let description = match page {
+        Page::Index => "Where an iPhone's traffic goes with and without includeAllNetworks, packet by packet, with the source of every rule.".to_string(),
+        Page::Scenario(name) => library::find(name).map_or(name, |b| b.title).to_string(),
+        Page::Symptom(id) => format!(
+            "Support answer: {}",
+            support::symptom(id).map_or(id, |s| s.asks)
         ),
-        Page::Scenario(name) => {
-            let title = library::find(name).map_or(name, |b| b.title);
-            (format!("{title} · tunnelscope"), title.to_string())
-        }
-        Page::Symptom(id) => {
-            let asks = support::symptom(id).map_or(id, |s| s.asks);
-            (
-                format!("{asks} · tunnelscope support"),
-                format!("Support answer: {asks}"),
-            )
-        }
     };
+    // The view last: its text is not the template's to rewrite.
     template
-        .replace(APP, &prerender::app(page))
-        .replace(TITLE, &escape(&title))
+        .replace(TITLE, &escape(&page.title()))
         .replace(DESCRIPTION, &escape(&description))
         .replace(ROOT, page.root())
+        .replace(APP, &prerender::app(page))
 }
 
 /// The boot script with the names that have pages of their own.
@@ -138,6 +130,17 @@ pub fn prerender_embeds(source: &str) -> Result<(String, usize), String> {
     let mut rest = source;
     let mut count = 0;
     while let Some(start) = rest.find("<figure") {
+        // A figure inside a comment is not on the page.
+        if let Some(comment) = rest[..start].rfind("<!--")
+            && !rest[comment..start].contains("-->")
+        {
+            let Some(close) = rest[start..].find("-->").map(|c| start + c + 3) else {
+                return Err("a comment is not closed".into());
+            };
+            out.push_str(&rest[..close]);
+            rest = &rest[close..];
+            continue;
+        }
         let Some(end) = rest[start..].find('>').map(|e| start + e + 1) else {
             return Err("a <figure> tag is not closed".into());
         };
@@ -145,6 +148,11 @@ pub fn prerender_embeds(source: &str) -> Result<(String, usize), String> {
         out.push_str(&rest[..end]);
         rest = &rest[end..];
         let Some(scenario) = attribute(tag, "data-scenario") else {
+            if tag.contains("data-scenario") {
+                return Err(format!(
+                    "cannot read the scenario of `{tag}`: write data-scenario=\"NAME\" after a space, in double quotes"
+                ));
+            }
             continue;
         };
         let Some(built_in) = library::find(scenario) else {
@@ -180,10 +188,15 @@ pub fn prerender_embeds(source: &str) -> Result<(String, usize), String> {
     Ok((out, count))
 }
 
-/// An attribute's value in an opening tag written by hand (double quotes).
+/// An attribute's value in an opening tag written by hand (double quotes,
+/// after a space or a line break).
 fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let needle = format!(" {name}=\"");
-    let start = tag.find(&needle)? + needle.len();
+    let needle = format!("{name}=\"");
+    let start = tag
+        .match_indices(&needle)
+        .find(|(at, _)| tag[..*at].ends_with(char::is_whitespace))?
+        .0
+        + needle.len();
     let end = tag[start..].find('"')? + start;
     Some(&tag[start..end])
 }
@@ -239,6 +252,16 @@ mod tests {
         let flow =
             prerender_embeds("<figure data-scenario=\"no-vpn\" data-select=\"ghost\"></figure>");
         assert!(flow.unwrap_err().contains("`ghost`"));
+    }
+
+    #[test]
+    fn a_figure_over_two_lines_is_drawn_and_one_in_a_comment_is_not() {
+        let page = "<figure class=\"embed\"\n  data-scenario=\"no-vpn\">\n</figure>\n<!-- <figure data-scenario=\"no-vpn\"></figure> -->";
+        let (html, count) = prerender_embeds(page).unwrap();
+        assert_eq!(count, 1);
+        assert!(html.ends_with("<!-- <figure data-scenario=\"no-vpn\"></figure> -->"));
+        let unreadable = prerender_embeds("<figure data-scenario='no-vpn'></figure>");
+        assert!(unreadable.unwrap_err().contains("cannot read the scenario"));
     }
 
     #[test]

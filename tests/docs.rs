@@ -29,7 +29,11 @@ fn the_run_help_names_every_capture_point() {
         .unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
     for point in CapturePoint::ALL {
-        assert!(help.contains(point.as_str()), "run --help: {}", point.as_str());
+        assert!(
+            help.contains(point.as_str()),
+            "run --help: {}",
+            point.as_str()
+        );
     }
 }
 

@@ -6,8 +6,10 @@
 // embed.js to use: a <link rel=preload> is fetched twice by WebKit.
 // The lists are written by `tunnelscope site`.
 (function () {
-  // The site's root: this script lives there.
+  // The site's root: this script lives there (the app writes its
+  // addresses from it, whatever form the page's own address has).
   var root = document.currentScript.src.replace(/boot\.js(\?.*)?$/, '');
+  window.tunnelscopeRoot = root;
   window.tunnelscopeWasm = fetch(root + 'pkg/tunnelscope_bg.wasm');
   var scenarios = %SCENARIOS%;
   var symptoms = %SYMPTOMS%;
@@ -37,8 +39,9 @@
   }
   // An edited scenario, or a name this site has no page for: the app
   // decides (and says what it could not read); until then, show no
-  // scenario rather than another one.
-  if (value('s') !== null || lib !== null || sup !== null) {
+  // scenario rather than another one. A comparison (`ab`) adds a second
+  // drawing: the page would jump when it appears, so it waits too.
+  if (value('s') !== null || lib !== null || sup !== null || value('ab') !== null) {
     document.documentElement.className += ' pending';
   }
 })();

@@ -8,9 +8,13 @@ try {
   await init({ module_or_path: window.tunnelscopeWasm });
   run_app();
 } catch (error) {
+  // A link whose view the page does not carry (an edited scenario, a
+  // comparison) stays hidden: the page must not pass another view off as it.
+  const pending = document.documentElement.classList.contains('pending');
   const banner = document.getElementById('panic');
-  banner.textContent = `tunnelscope could not start: ${error}. The page shows the scenario as it opens; reload to try again.`;
+  banner.textContent = pending
+    ? `tunnelscope could not start (${error}), so the view in this link cannot be shown. Reload to try again.`
+    : `tunnelscope could not start: ${error}. The page shows the scenario as it opens; reload to try again.`;
   banner.className = 'panic shown';
-  document.documentElement.classList.remove('pending');
   console.error(error);
 }

@@ -94,19 +94,34 @@ impl Page {
         }
     }
 
-    /// The page a location's path names; anything else is the index.
+    /// The page a location's path names, with or without `.html` (hosts
+    /// with "pretty" addresses drop it) or a trailing `/`; anything else is
+    /// the index.
     pub fn from_path(path: &str) -> Page {
-        let mut parts = path.rsplit('/');
+        let mut parts = path.trim_end_matches('/').rsplit('/');
         let (Some(file), Some(dir)) = (parts.next(), parts.next()) else {
             return Page::Index;
         };
-        let Some(stem) = file.strip_suffix(".html") else {
-            return Page::Index;
-        };
+        let stem = file.strip_suffix(".html").unwrap_or(file);
         match dir {
             "s" => crate::library::find(stem).map_or(Page::Index, |b| Page::Scenario(b.name)),
             "support" => crate::support::symptom(stem).map_or(Page::Index, |s| Page::Symptom(s.id)),
             _ => Page::Index,
+        }
+    }
+
+    /// The page's title, as the browser's tab shows it.
+    pub fn title(self) -> String {
+        match self {
+            Page::Index => "tunnelscope: where an iPhone's traffic goes".to_string(),
+            Page::Scenario(name) => {
+                let title = crate::library::find(name).map_or(name, |b| b.title);
+                format!("{title} · tunnelscope")
+            }
+            Page::Symptom(id) => {
+                let asks = crate::support::symptom(id).map_or(id, |s| s.asks);
+                format!("{asks} · tunnelscope support")
+            }
         }
     }
 
@@ -154,6 +169,18 @@ pub fn open(page: Page, fragment: &str) -> Rc<Playground> {
     }
 }
 
+/// Whether a fragment says anything about the view (a fragment of some
+/// other kind, `#top` say, is left alone rather than read as a damaged
+/// link).
+pub fn names_a_view(fragment: &str) -> bool {
+    const KEYS: [&str; 7] = ["lib", "s", "sup", "t", "ab", "sel", "speed"];
+    let fragment = fragment.trim_start_matches('#');
+    fragment.is_empty()
+        || fragment
+            .split('&')
+            .any(|part| KEYS.contains(&part.split('=').next().unwrap_or("")))
+}
+
 /// The fragment (without `#`) that restores `state` on any page.
 pub fn to_fragment(state: &Playground) -> String {
     fragment_on(state, Page::Index)
@@ -194,7 +221,8 @@ pub fn fragment_on(state: &Playground, page: Page) -> String {
 /// reported in `notice`, and the rest of the view still loads.
 pub fn from_fragment(fragment: &str) -> Rc<Playground> {
     let fragment = fragment.trim_start_matches('#');
-    // Start from the scenario the link names, so it is run once.
+    // Start from the scenario the link names first, so a link naming one
+    // scenario runs it once (not the default first).
     let named = fragment
         .split('&')
         .find_map(|part| match part.split_once('=') {

@@ -102,7 +102,7 @@ pub fn App(props: &AppProps) -> Html {
                     <Compare analysis={analysis.clone()} {compared} dispatch={dispatch.clone()} />
                 </section>
                 <section class="inspector" aria-label="Inspector">
-                    <Inspector analysis={analysis.clone()} {selected} now={state.time_ms} dispatch={dispatch.clone()} />
+                    <Inspector analysis={analysis.clone()} now={if selected.is_some() { state.time_ms } else { 0 }} {selected} dispatch={dispatch.clone()} />
                 </section>
                 <section class="controls" aria-label="Scenario and settings">
                     <Controls analysis={analysis.clone()} text={text.clone()} {library} dispatch={dispatch.clone()} />

@@ -6,8 +6,7 @@ use super::hooks::{use_clock, use_dispatch, use_layout, use_takeover};
 use super::panels::{Inspector, Narration, Timeline};
 use super::topology::{Drawings, Layout};
 use super::{SiteRoot, Slices};
-use crate::playground::{Action, Playground, url};
-use std::rc::Rc;
+use crate::playground::{Playground, url};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -26,22 +25,21 @@ pub struct Props {
     pub layout: Layout,
 }
 
-/// The state an embed opens on.
+/// The state an embed opens on: a link to its scenario, compared and
+/// selected as the figure asks (an unknown name gives the link's notice).
 fn initial_state(
     scenario: &str,
     compare: Option<&AttrValue>,
     select: Option<&AttrValue>,
 ) -> Playground {
-    let start =
-        crate::library::find(scenario).map_or_else(Playground::default, Playground::of_library);
-    let mut state = Rc::new(start).reduce(Action::LoadLibrary(scenario.into()));
+    let mut fragment = format!("lib={scenario}");
     if let Some(compare) = compare {
-        state = state.reduce(Action::Compare(Some(compare.to_string())));
+        fragment.push_str(&format!("&ab={compare}"));
     }
     if let Some(select) = select {
-        state = state.reduce(Action::Select(Some(select.to_string())));
+        fragment.push_str(&format!("&sel={}", url::encode64(select.as_bytes())));
     }
-    (*state).clone()
+    (*url::open(url::Page::Index, &fragment)).clone()
 }
 
 #[component]

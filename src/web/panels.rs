@@ -183,7 +183,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             Action::MoveEvent(i, at)
         });
         html! {
-            <li key={i}>
+            <li key={format!("{}:{}", e.line, e.text)}>
                 <input class="at" value={duration::format(e.at_ms)} {onchange} aria-label={format!("time of event {}", i + 1)} />
                 <code>{ e.text.clone() }</code>
                 <button onclick={remove} aria-label={format!("remove event {}", i + 1)}>{ "remove" }</button>

@@ -209,6 +209,10 @@ pub fn SupportAnswer(props: &AnswerProps) -> Html {
             root.clone(),
         ),
         |(symptom, analysis, file, root)| {
+            // In the browser the answer's own link is a full address (it is
+            // printed for tickets); prerendered, it is relative.
+            #[cfg(target_arch = "wasm32")]
+            let root = &absolute(root);
             symptom.and_then(|symptom| explanation(symptom, analysis, file, root))
         },
     );

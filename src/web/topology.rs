@@ -415,7 +415,7 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
                     <polyline data-route={route.as_str()} points={polyline(&points)} fill="none" stroke={colour}
                         stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
                     if route == Route::Tunnel && local {
-                        <text x={(end_x - 40).min(g.view.0 - 200).to_string()} y={(end_y + 40).to_string()} class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ LAN unreachable from the relay" }</text>
+                        <text x={(end_x + 40).min(g.view.0 - 4).to_string()} y={(end_y + 40).to_string()} text-anchor="end" class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ LAN unreachable from the relay" }</text>
                     } else if route == Route::Blocked {
                         <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ blocked" }</text>
                     } else {

@@ -94,6 +94,51 @@ try {
     await moving.close();
   }
 
+  // Addresses as hosts and people write them, and the browser's own
+  // navigation: the view and the address bar always agree.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await p.goto(origin + '/s/update-loop-ian');
+    await live(p);
+    await p.waitForFunction(() => location.pathname.endsWith('.html'));
+    check((await p.textContent('.scenario-title')).startsWith('The update loop') && p.url().startsWith(`${origin}/s/update-loop-ian.html#`),
+      `an address without .html keeps its scenario and is written back whole (${p.url().slice(origin.length)})`);
+    check((await p.title()).startsWith('The update loop'), 'the tab names the scenario');
+    await p.selectOption('select[aria-label="Scenario library"]', 'wifi-to-cellular');
+    await p.waitForFunction(() => location.pathname.endsWith('/s/wifi-to-cellular.html'));
+    check((await p.title()).startsWith('iOS 17.4 with includeAllNetworks: Wi-Fi to cellular'), 'the tab follows the view');
+    await p.evaluate(() => { location.hash = '#lib=no-vpn'; });
+    await p.waitForFunction(() => document.querySelector('.scenario-title').textContent.startsWith('No VPN'));
+    await p.waitForFunction(() => location.pathname.endsWith('/s/no-vpn.html'));
+    await p.goBack();
+    await p.waitForFunction(() => !document.querySelector('.scenario-title').textContent.startsWith('No VPN'), null, { timeout: 5000 }).catch(() => {});
+    const shown = await p.textContent('.scenario-title');
+    const at = await p.evaluate(() => location.pathname);
+    check(shown.startsWith('iOS 17.4 with includeAllNetworks: Wi-Fi') && at.endsWith('/s/wifi-to-cellular.html'),
+      `after Back the address (${at}) and the view (${shown.slice(0, 30)}…) agree`);
+    await p.goto(origin + '/s/wifi-to-cellular.html#t=21000');
+    await live(p);
+    await p.evaluate(() => { location.hash = '#top'; });
+    await p.waitForTimeout(300);
+    check((await p.textContent('.scenario-title')).startsWith('iOS 17.4 with includeAllNetworks: Wi-Fi') && !(await p.$('.notice')),
+      'a fragment that is not a view (#top) leaves the view alone');
+    // A link with a comparison waits for the app rather than jumping.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await ctx.route('**/tunnelscope_bg.wasm', async (route) => { await held; await route.continue(); });
+    const q = await ctx.newPage();
+    await q.goto(origin + '/s/localnet-leak-without-ian.html#ab=include_all_networks&t=10000', { waitUntil: 'commit' });
+    await q.waitForSelector('#app[data-prerendered]', { state: 'attached' });
+    const hidden = await q.evaluate(() => document.documentElement.classList.contains('pending')
+      && getComputedStyle(document.getElementById('app')).visibility === 'hidden');
+    release();
+    await live(q);
+    check(hidden && (await q.$$('.views.ab .topology')).length === 2, 'a link with a comparison shows nothing else first, then its two drawings');
+    await ctx.close();
+  }
+
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });

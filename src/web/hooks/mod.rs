@@ -44,8 +44,8 @@ pub fn use_clock(playing: bool, speed: u32, dispatch: Callback<Action>) {
     });
 }
 
-/// The path of the page the browser shows now (the app moves between pages
-/// with `history.replaceState`).
+/// The page the browser shows now (the app moves between pages with
+/// `history.replaceState`).
 fn current_page() -> Page {
     Page::from_path(
         &gloo::utils::window()
@@ -55,44 +55,71 @@ fn current_page() -> Page {
     )
 }
 
+/// The site's root as `boot.js` found it (an absolute address, right
+/// whatever form the page's own address takes), or else relative to the
+/// page shown.
+fn site_root() -> String {
+    js_sys::Reflect::get(
+        &gloo::utils::window(),
+        &JsValue::from_str("tunnelscopeRoot"),
+    )
+    .ok()
+    .and_then(|root| root.as_string())
+    .unwrap_or_else(|| current_page().root().to_string())
+}
+
 /// The address bar always holds the whole view: the page of its scenario or
-/// symptom, and the rest in the fragment. It is written just after the
-/// frame (a long link takes milliseconds to store), and not on every clock
-/// tick while playing: browsers throttle pages that rewrite their address
-/// many times a second. Pausing writes the time reached. A link pasted into
-/// the address bar of the open page replaces the view.
+/// symptom, and the rest in the fragment; the tab's title names the page.
+/// It is written just after the frame (a long link takes milliseconds to
+/// store), and not on every clock tick while playing: browsers throttle
+/// pages that rewrite their address many times a second, and an edited
+/// scenario's address carries its whole text. Pausing writes the time
+/// reached; moving to another page is written at once, since the page's
+/// links are relative to it. A link pasted into the address bar, or Back
+/// and Forward, replace the view.
 #[hook]
-pub fn use_address(state: &Playground, dispatch: Callback<Action>) {
-    let address = url::address(state);
+pub fn use_address(state: &UseReducerHandle<Playground>, dispatch: Callback<Action>) {
     let page = Page::of(state);
-    use_effect_with(
-        (address.clone(), state.playing),
-        move |(address, playing)| {
-            // Links on the page are relative to its page: a new page is
-            // written at once, even while playing.
-            let write = (!playing || current_page() != page).then(|| {
-                let address = address.clone();
+    let address = (!state.playing).then(|| url::address(state));
+    // The address last written, to tell the app's own writes from a link.
+    let written = use_mut_ref(String::new);
+    {
+        let (written, handle) = (written.clone(), state.clone());
+        use_effect_with((address, page), move |(address, page)| {
+            let moved = current_page() != *page;
+            let address = address
+                .clone()
+                .or_else(|| moved.then(|| url::address(&handle)));
+            let page = *page;
+            let write = address.map(|address| {
+                written.borrow_mut().clone_from(&address);
                 Timeout::new(0, move || {
-                    let target = format!("{}{address}", current_page().root());
-                    if let Ok(history) = gloo::utils::window().history() {
+                    let window = gloo::utils::window();
+                    if let Ok(history) = window.history() {
+                        let target = format!("{}{address}", site_root());
                         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
                     }
+                    gloo::utils::document().set_title(&page.title());
                 })
             });
             move || drop(write)
-        },
-    );
-    use_effect_with(address, move |address| {
-        let address = address.clone();
-        let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+        });
+    }
+    use_effect_with((), move |_| {
+        let follow = move |_: &web_sys::Event| {
             let hash = gloo::utils::window().location().hash().unwrap_or_default();
             let page = current_page();
-            let shown = format!("{}#{}", page.path(), hash.trim_start_matches('#'));
-            if shown != address {
+            let here = format!("{}#{}", page.path(), hash.trim_start_matches('#'));
+            if here != *written.borrow() && url::names_a_view(&hash) {
                 dispatch.emit(Action::OpenLink(page, hash));
             }
-        });
-        move || drop(listener)
+        };
+        let window = gloo::utils::window();
+        let listeners = [
+            EventListener::new(&window, "hashchange", follow.clone()),
+            EventListener::new(&window, "popstate", follow),
+        ];
+        move || drop(listeners)
     });
 }
 
