@@ -62,6 +62,9 @@ struct Geometry {
     max_spacing: i32,
     /// How far a blocked flow's stub reaches.
     blocked_stub: i32,
+    /// Everything from this height down moves up by the room a few flows
+    /// leave unused (the tall layout, so a phone sees more at once).
+    compact_below: Option<i32>,
     en0: Point,
     pdp: Point,
     ipsec: Point,
@@ -99,6 +102,7 @@ const WIDE: Geometry = Geometry {
     flows_height: 300,
     max_spacing: 34,
     blocked_stub: 100,
+    compact_below: None,
     en0: (266, 120),
     pdp: (266, 250),
     ipsec: (266, 330),
@@ -160,6 +164,7 @@ const TALL: Geometry = Geometry {
     flows_height: 140,
     max_spacing: 22,
     blocked_stub: 44,
+    compact_below: Some(196),
     en0: (42, 256),
     pdp: (126, 256),
     ipsec: (206, 256),
@@ -261,6 +266,22 @@ impl Geometry {
         }
     }
 
+    /// How far the lower part moves up for `flows` flows.
+    fn shift(&self, flows: usize) -> i32 {
+        let spacing = (self.flows_height / flows.max(1) as i32).min(self.max_spacing);
+        self.compact_below.map_or(0, |_| {
+            (self.flows_height - spacing * flows.max(1) as i32).max(0)
+        })
+    }
+
+    /// A point after the move.
+    fn placed(&self, (x, y): Point, shift: i32) -> Point {
+        match self.compact_below {
+            Some(below) if y >= below => (x, y - shift),
+            _ => (x, y),
+        }
+    }
+
     fn flow_y(&self, index: usize, flows: usize) -> i32 {
         let spacing = (self.flows_height / flows.max(1) as i32).min(self.max_spacing);
         self.first_flow_y + spacing * index as i32
@@ -301,12 +322,14 @@ pub struct Props {
 /// The picture of one run at one moment, in one or both layouts.
 #[component]
 pub fn Topology(props: &Props) -> Html {
+    let flows = props.analysis.trace.flows.len();
     let geometries = props.layout.geometries().iter().map(|geometry| {
+        let shift = geometry.shift(flows);
         html! {
             <svg key={geometry.name} class={geometry.name}
-                viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1)}
+                viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1 - shift)}
                 role="img" aria-label="Network topology with each flow's route">
-                <Background geometry={geometry.name} ios={props.analysis.trace.scenario.ios.to_string()} />
+                <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
                     routes={routes_at(&props.analysis, props.now)} selected={props.selected.clone()}
                     dispatch={props.dispatch.clone()} />
@@ -349,6 +372,8 @@ fn routes_at(analysis: &Analysis, now: u64) -> Vec<Option<(Route, Interface)>> {
 #[derive(Properties, PartialEq)]
 struct BackgroundProps {
     geometry: &'static str,
+    /// How far the part below the flows moves up ([`Geometry::shift`]).
+    shift: i32,
     ios: AttrValue,
 }
 
@@ -357,21 +382,26 @@ struct BackgroundProps {
 fn Background(props: &BackgroundProps) -> Html {
     let g = geometry(props.geometry);
     let (px, py, pw, ph) = g.phone;
+    let ph = ph - props.shift;
     html! {
         <>
+            <g transform={format!("translate(0,{})", -props.shift)}>
             <g class="links">
                 { for g.links.iter().map(|((x1, y1), (x2, y2))| html! {
                     <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                 }) }
             </g>
+            </g>
             <g class="phone">
                 <rect x={px.to_string()} y={py.to_string()} width={pw.to_string()} height={ph.to_string()} rx="26" />
                 <text x={g.title.0.to_string()} y={g.title.1.to_string()} class="node-title">{ format!("iPhone · iOS {}", props.ios) }</text>
+                <g transform={format!("translate(0,{})", -props.shift)}>
                 { for g.ports.iter().map(|((x, y), label)| html! {
                     <text x={x.to_string()} y={y.to_string()} class="port">{ *label }</text>
                 }) }
+                </g>
             </g>
-            { for g.nodes.iter().map(node) }
+            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(node) }</g>
         </>
     }
 }
@@ -390,6 +420,7 @@ struct FlowRoutesProps {
 fn FlowRoutes(props: &FlowRoutesProps) -> Html {
     let g = geometry(props.geometry);
     let flows = &props.analysis.trace.flows;
+    let shift = g.shift(flows.len());
     let lines = flows.iter().zip(&props.routes).enumerate().map(|(i, (flow, now))| {
         let y = g.flow_y(i, flows.len());
         let selected = props.selected.as_deref() == Some(flow.name.as_str());
@@ -404,7 +435,11 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
         let path = now.map(|(route, interface)| {
             let local = addresses::is_local(addresses::destination(flow.kind));
             let RouteStyle { colour, dash, mark } = route_style(route);
-            let points = g.route_points(route, interface, local, y);
+            let points: Vec<Point> = g
+                .route_points(route, interface, local, y)
+                .into_iter()
+                .map(|p| g.placed(p, shift))
+                .collect();
             let (end_x, end_y) = *points.last().unwrap_or(&(g.start_x, y));
             // The route's mark sits halfway along its last leg, clear of
             // the boxes at either end.
@@ -452,6 +487,7 @@ fn Packets(props: &PacketsProps) -> Html {
     let from_us = now.saturating_sub(window_ms) * 1_000;
     let to_us = now * 1_000 + 999;
     let flows = &analysis.trace.flows;
+    let shift = g.shift(flows.len());
     let dots = analysis
         .run
         .packets
@@ -460,6 +496,7 @@ fn Packets(props: &PacketsProps) -> Html {
         .take(200)
         .map(|p| {
             let (phone_side, far_side) = g.link(p.point);
+            let (phone_side, far_side) = (g.placed(phone_side, shift), g.placed(far_side, shift));
             // Away from the phone: sent by it, or by the relay's exit.
             let outward = packet::ends(&p.bytes).is_some_and(|e| {
                 addresses::PHONE_ADDRESSES.contains(&e.src) || e.src == addresses::RELAY_EXIT
@@ -591,7 +628,18 @@ mod tests {
         // 390 CSS px, less the page's margins: a unit is at least a pixel,
         // so 11-unit labels are at least 11 px.
         assert!(TALL.view.0 <= 370);
-        // Room for ten flows above the interfaces.
-        assert!(TALL.flow_y(9, 10) < TALL.utun.1);
+        // However many flows, the last is above the tunnel's interfaces
+        // once the lower part has moved up to it.
+        for flows in 1..=12 {
+            let shift = TALL.shift(flows);
+            let utun = TALL.placed(TALL.utun_in, shift);
+            assert!(
+                TALL.flow_y(flows - 1, flows) + 8 < utun.1 - 8,
+                "{flows} flows"
+            );
+            assert!(shift >= 0 && shift < TALL.flows_height);
+        }
+        assert!(TALL.shift(3) > 60, "three flows leave room to spare");
+        assert_eq!(WIDE.shift(3), 0, "the wide layout keeps its shape");
     }
 }
