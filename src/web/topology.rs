@@ -637,7 +637,7 @@ mod tests {
                 TALL.flow_y(flows - 1, flows) + 8 < utun.1 - 8,
                 "{flows} flows"
             );
-            assert!(shift >= 0 && shift < TALL.flows_height);
+            assert!((0..TALL.flows_height).contains(&shift));
         }
         assert!(TALL.shift(3) > 60, "three flows leave room to spare");
         assert_eq!(WIDE.shift(3), 0, "the wide layout keeps its shape");
