@@ -4,7 +4,7 @@
 use crate::scenario::{self, Scenario, ScenarioErrors};
 
 /// One embedded scenario file.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BuiltIn {
     /// The file's stem, e.g. `ian-ios16-1-apple-leak`.
     pub name: &'static str,

@@ -304,7 +304,38 @@ fn step_rule(id: &str, ios: &str) -> Option<&'static Rule> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub text: String,
-    pub details: Vec<String>,
+    pub details: Vec<Detail>,
+}
+
+/// A line under an item, as a value: each kind is rendered in one place
+/// for the terminal, for Markdown and for the page, and none is read back
+/// out of rendered text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Running text (with `code` spans).
+    Text(String),
+    /// A labelled line, the label emphasised on the page: `Exposes`, `Why`.
+    Labelled(&'static str, String),
+    /// Where a rule comes from (`Source`) or what else backs it (`Also`):
+    /// an address or a repository path.
+    Cited(&'static str, &'static str),
+    /// The built-in scenario that plays a step out.
+    PlayedOut(&'static crate::library::BuiltIn),
+}
+
+impl Detail {
+    /// The line as text (Markdown's inline marks are the caller's).
+    pub fn words(&self) -> String {
+        match self {
+            Detail::Text(text) => text.clone(),
+            Detail::Labelled(label, text) => format!("{label}: {text}"),
+            Detail::Cited(label, source) => format!("{label}: {source}"),
+            Detail::PlayedOut(built_in) => format!(
+                "Played out in the scenario \u{201c}{}\u{201d} (`{}`)",
+                built_in.title, built_in.name
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -427,6 +458,7 @@ fn moments(trace: &Trace) -> Vec<Item> {
             }
         }
         let mut details = Vec::new();
+        let mut only_opening = true;
         for flow in &trace.flows {
             let Some(i) = flow.segments.iter().position(|s| s.from_ms == at) else {
                 continue;
@@ -437,15 +469,19 @@ fn moments(trace: &Trace) -> Vec<Item> {
                 .is_none_or(|j| !same_path(&flow.segments[j], segment));
             if changed {
                 let opens = if i == 0 { " (opens)" } else { "" };
-                details.push(format!("{}{opens}: {}", flow.name, route_words(segment)));
+                only_opening &= i == 0;
+                details.push(Detail::Text(format!(
+                    "{}{opens}: {}",
+                    flow.name,
+                    route_words(segment)
+                )));
             }
         }
         if happened.is_empty() && details.is_empty() {
             continue;
         }
         let text = if happened.is_empty() {
-            let opening = details.iter().all(|d| d.contains(" (opens): "));
-            let what = if opening {
+            let what = if only_opening {
                 "a new connection opens"
             } else {
                 "where traffic goes changes"
@@ -472,10 +508,13 @@ fn capitalised(text: &str) -> String {
 }
 
 fn rule_item(rule: &RuleRef) -> Item {
-    let mut details = vec![rule.says.to_string(), format!("Source: {}", rule.source)];
-    details.extend(rule.also.iter().map(|also| format!("Also: {also}")));
+    let mut details = vec![
+        Detail::Text(rule.says.to_string()),
+        Detail::Cited("Source", rule.source),
+    ];
+    details.extend(rule.also.iter().map(|also| Detail::Cited("Also", also)));
     if let Some(key) = rule.assumption {
-        details.push(format!("Depends on the assumption `{key}`"));
+        details.push(Detail::Text(format!("Depends on the assumption `{key}`")));
     }
     Item {
         text: format!("`{}` [{}]", rule.id, rule.provenance.as_str()),
@@ -602,20 +641,17 @@ pub fn explain(
                 .iter()
                 .filter_map(|id| step_rule(id, &s.ios))
                 .collect();
-            let mut details = vec![format!("Exposes: {}", step.exposes)];
-            details.push(format!(
-                "Why: {}",
+            let mut details = vec![Detail::Labelled("Exposes", step.exposes.to_string())];
+            details.push(Detail::Labelled(
+                "Why",
                 rules
                     .iter()
                     .map(|r| format!("`{}` [{}]", r.id, r.evidence.as_str()))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
             ));
             if let Some(built_in) = step.shown_in.and_then(crate::library::find) {
-                details.push(format!(
-                    "Played out in the scenario \u{201c}{}\u{201d} (`{}`)",
-                    built_in.title, built_in.name
-                ));
+                details.push(Detail::PlayedOut(built_in));
             }
             rules.into_iter().map(RuleRef::from).for_each(&mut cite);
             items.push(Item {
@@ -639,7 +675,7 @@ pub fn explain(
                     .iter()
                     .map(|r| Item {
                         text: format!("[{}] {}", r.evidence.as_str(), r.says),
-                        details: vec![format!("Source: {}", r.source)],
+                        details: vec![Detail::Cited("Source", r.source)],
                     })
                     .collect(),
             });
@@ -676,7 +712,7 @@ pub fn explain(
                     " (set by this scenario)"
                 }
             ),
-            details: vec![a.meaning.to_string()],
+            details: vec![Detail::Text(a.meaning.to_string())],
         })
         .collect();
     if !relied.is_empty() {
@@ -765,8 +801,9 @@ impl Explanation {
                         let _ = writeln!(out, "{marker} {}", marks.inline(&item.text));
                         let indent = " ".repeat(marker.len() + 1);
                         for detail in &item.details {
+                            let words = detail.words();
                             let _ =
-                                writeln!(out, "{indent}{}{}", marks.detail(), marks.inline(detail));
+                                writeln!(out, "{indent}{}{}", marks.detail(), marks.inline(&words));
                         }
                     }
                 }

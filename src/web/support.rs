@@ -6,7 +6,7 @@ use super::panels::{download, select_value, source_link};
 use super::{Shared, SiteRoot};
 use crate::library;
 use crate::playground::{Action, Analysis, Origin};
-use crate::support::{self, Block, Explanation, SYMPTOMS};
+use crate::support::{self, Block, Detail, Explanation, SYMPTOMS};
 use yew::prelude::*;
 
 /// Where the scenario on screen came from, as the ticket names it.
@@ -90,32 +90,20 @@ fn links(text: &str) -> Html {
     html! { <>{ for words }</> }
 }
 
-fn detail(text: &str) -> Html {
-    match text.split_once(": ") {
-        Some((label @ ("Source" | "Also"), source)) => {
+/// An item's lines; a scenario that plays a step out is a link that opens
+/// it in a new tab, so the answer stays where it is.
+fn item_details(details: &[Detail], root: &str) -> Html {
+    let lines = details.iter().map(|d| match d {
+        Detail::Text(text) => html! { <li>{ inline(text) }</li> },
+        Detail::Labelled(label, text) => {
+            html! { <li><strong>{ format!("{label}: ") }</strong>{ inline(text) }</li> }
+        }
+        Detail::Cited(label, source) => {
             html! { <li>{ format!("{label}: ") }{ source_link(source) }</li> }
         }
-        Some((label @ ("Exposes" | "Why"), rest)) => {
-            html! { <li><strong>{ format!("{label}: ") }</strong>{ inline(rest) }</li> }
-        }
-        _ => html! { <li>{ inline(text) }</li> },
-    }
-}
-
-/// "Played out in the scenario “Title” (`name`)" becomes a link that opens
-/// it in a new tab, so the answer stays where it is.
-fn item_details(details: &[String], root: &str) -> Html {
-    let lines = details.iter().map(|d| {
-        let scenario = d
-            .strip_prefix("Played out in the scenario ")
-            .and_then(|rest| rest.strip_suffix("`)"))
-            .and_then(|rest| rest.rsplit_once(" (`"));
-        match scenario {
-            Some((title, name)) => html! {
-                <li>{ "Played out in " }<a href={format!("{root}{}", library::page_path(name))} target="_blank">{ title.to_string() }</a></li>
-            },
-            None => detail(d),
-        }
+        Detail::PlayedOut(built_in) => html! {
+            <li>{ "Played out in " }<a href={format!("{root}{}", library::page_path(built_in.name))} target="_blank">{ built_in.title }</a></li>
+        },
     });
     html! { <ul class="details">{ for lines }</ul> }
 }
