@@ -348,6 +348,11 @@ pub enum Block {
         essential: bool,
     },
     Paragraph(String),
+    /// A paragraph ending in an address the page makes a link of.
+    Link {
+        lead: String,
+        address: String,
+    },
     List {
         ordered: bool,
         items: Vec<Item>,
@@ -568,9 +573,10 @@ pub fn explain(
         (None, None) => None,
     };
     match (page, playground) {
-        (Some(page), Some(base)) => blocks.push(Block::Paragraph(format!(
-            "Watch it packet by packet: {base}{page}"
-        ))),
+        (Some(page), Some(base)) => blocks.push(Block::Link {
+            lead: "Watch it packet by packet: ".into(),
+            address: format!("{base}{page}"),
+        }),
         (Some(page), None) => blocks.push(Block::Paragraph(format!(
             "Watch it packet by packet in the tunnelscope playground (`make serve`): open `{page}` there."
         ))),
@@ -787,6 +793,9 @@ impl Explanation {
             match block {
                 Block::Heading { text, .. } => {
                     let _ = writeln!(out, "{}", marks.heading(text));
+                }
+                Block::Link { lead, address } => {
+                    let _ = writeln!(out, "{}{address}", marks.inline(lead));
                 }
                 Block::Paragraph(p) => {
                     let _ = writeln!(out, "{}", marks.inline(p));

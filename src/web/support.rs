@@ -67,27 +67,10 @@ fn inline(text: &str) -> Html {
         if i % 2 == 1 {
             html! { <code>{ part.to_string() }</code> }
         } else {
-            links(part)
+            html! { { part.to_string() } }
         }
     });
     html! { <>{ for parts }</> }
-}
-
-/// Addresses in running text become links (the ticket's playground link,
-/// absolute or relative to the page).
-fn links(text: &str) -> Html {
-    if !text.contains("http") && !text.contains(".html") {
-        return html! { { text.to_string() } };
-    }
-    let words = text.split_inclusive(' ').map(|word| {
-        let bare = word.trim_end();
-        if bare.starts_with("http://") || bare.starts_with("https://") || bare.ends_with(".html") {
-            html! { <><a href={bare.to_string()}>{ bare.to_string() }</a>{ &word[bare.len()..] }</> }
-        } else {
-            html! { { word.to_string() } }
-        }
-    });
-    html! { <>{ for words }</> }
 }
 
 /// An item's lines; a scenario that plays a step out is a link that opens
@@ -112,6 +95,9 @@ fn block(b: &Block, root: &str) -> Html {
     match b {
         Block::Heading { text, .. } => html! { <h3>{ text.clone() }</h3> },
         Block::Paragraph(p) => html! { <p>{ inline(p) }</p> },
+        Block::Link { lead, address } => html! {
+            <p>{ inline(lead) }<a href={address.clone()}>{ address.clone() }</a></p>
+        },
         Block::List { ordered, items } => {
             let items = items.iter().map(|item| {
                 html! {
