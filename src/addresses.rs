@@ -61,28 +61,10 @@ pub fn destination(kind: FlowKind) -> IpAddr {
 }
 
 /// The same, as the IPv4 address it is: the simulated world has no IPv6
-/// host yet, so the packet engine (IPv4-only) takes this one.
+/// host yet, so the packet engine (IPv4-only) takes this one. The table is
+/// [`crate::kinds`].
 pub fn destination_v4(kind: FlowKind) -> Ipv4Addr {
-    match kind {
-        FlowKind::App => WEB_SITE,
-        FlowKind::Dns => ISP_RESOLVER,
-        FlowKind::Apns => APNS_COURIER,
-        FlowKind::AppleMaps => APPLE_MAPS,
-        FlowKind::AppleServices => APPLE_SERVICES,
-        FlowKind::AppStore => APP_STORE,
-        FlowKind::LocalNetwork => LAN_PRINTER,
-        FlowKind::CellularServices => CARRIER_EPDG,
-        FlowKind::Volte => CARRIER_IMS,
-        FlowKind::DeviceCommunication => LAN_MAC,
-        FlowKind::Companion => APPLE_WATCH,
-        FlowKind::Dhcp => Ipv4Addr::BROADCAST,
-        FlowKind::CaptivePortal => CAPTIVE_APPLE,
-        FlowKind::VpnTransport => RELAY_PUBLIC,
-        FlowKind::TunnelProbe => RELAY_GATEWAY,
-        FlowKind::VpnApi => VPN_API,
-        // The tethered laptop browses the same web site as the phone's apps.
-        FlowKind::HotspotClient => WEB_SITE,
-    }
+    crate::kinds::traits(kind).destination
 }
 
 /// The local ranges iOS treats as "local networks" (Mullvad's LAN-sharing

@@ -16,7 +16,8 @@
 //!
 //! * **Vocabulary** — [`model`] (flow kinds, routes, interfaces, tunnel
 //!   states), [`version`] (iOS release numbers) and [`addresses`] (every
-//!   address in the simulated world, route matching). Small value types only.
+//!   address in the simulated world, route matching), [`kinds`] (each flow
+//!   kind's traits in one table). Small value types only.
 //! * **Knowledge** — [`facts`]: every modelled iOS behaviour as a table row
 //!   with its releases, its kind of evidence (documented / observed / reported
 //!   / inferred / unknown) and its source, plus the explicit assumptions where
@@ -64,6 +65,7 @@ pub mod bench_wasm;
 pub mod config;
 pub mod engine;
 pub mod facts;
+pub mod kinds;
 pub mod library;
 pub mod model;
 pub mod playground;

@@ -88,43 +88,17 @@ spelled_enum! {
 }
 
 impl FlowKind {
-    /// A one-line description, for listings and the matrix.
+    /// A one-line description, for listings and the matrix
+    /// ([`crate::kinds`]).
     pub fn describe(self) -> &'static str {
-        match self {
-            FlowKind::App => "Safari or any third-party app",
-            FlowKind::Dns => "DNS queries",
-            FlowKind::Apns => "Apple Push Notification service (TCP 5223)",
-            FlowKind::AppleMaps => "Apple Maps",
-            FlowKind::AppleServices => "iCloud and other Apple services",
-            FlowKind::AppStore => "the App Store",
-            FlowKind::LocalNetwork => "AirDrop, AirPlay, a LAN printer",
-            FlowKind::CellularServices => "Wi-Fi Calling, MMS, SMS, Visual Voicemail",
-            FlowKind::Volte => "VoLTE calls (carrier-only)",
-            FlowKind::DeviceCommunication => "Xcode talking to the phone over USB or Wi-Fi",
-            FlowKind::Companion => "a paired Apple Watch",
-            FlowKind::Dhcp => "DHCP on joining a network",
-            FlowKind::CaptivePortal => "the captive-portal probe (captive.apple.com)",
-            FlowKind::VpnTransport => "the tunnel's own UDP to the VPN relay",
-            FlowKind::TunnelProbe => "the tunnel process's ping/TCP inside the tunnel",
-            FlowKind::VpnApi => "the VPN app's own HTTPS API calls",
-            FlowKind::HotspotClient => "a laptop using the iPhone's Personal Hotspot",
-        }
+        crate::kinds::traits(self).describe
     }
 
     /// Long-lived connections keep their path when routing changes (the
-    /// 13.3.1 bypass); request/response kinds start afresh each time.
+    /// 13.3.1 bypass); request/response kinds start afresh each time
+    /// ([`crate::kinds`]).
     pub fn is_long_lived_connection(self) -> bool {
-        matches!(
-            self,
-            FlowKind::App
-                | FlowKind::Apns
-                | FlowKind::AppleMaps
-                | FlowKind::AppleServices
-                | FlowKind::AppStore
-                | FlowKind::CellularServices
-                | FlowKind::VpnApi
-                | FlowKind::HotspotClient
-        )
+        crate::kinds::traits(self).long_lived
     }
 }
 

@@ -335,3 +335,29 @@ fn the_engine_sends_each_flow_where_the_policy_decides_for() {
         }
     }
 }
+
+#[test]
+fn every_kind_goes_to_a_host_that_serves_it() {
+    // The kinds table names a destination, the engine's traffic a port: the
+    // host there must offer that service (the tunnel's own transport and
+    // probe are driven by the tunnel process, not a service).
+    for kind in crate::model::FlowKind::ALL {
+        let shape = apps::traffic(*kind);
+        let transport = match shape.transport {
+            apps::Transport::Tcp | apps::Transport::Udp => shape.transport,
+            apps::Transport::Probe | apps::Transport::Tunnel => continue,
+        };
+        let destination = apps::destination(*kind, false, false);
+        let host = topology::node_of(destination)
+            .unwrap_or_else(|| panic!("{kind:?}: no host at {destination}"));
+        assert!(
+            topology::row(host)
+                .services
+                .contains(&(transport, shape.port)),
+            "{kind:?}: {} does not serve {:?} {}",
+            topology::row(host).name,
+            transport,
+            shape.port
+        );
+    }
+}
