@@ -1,6 +1,8 @@
 //! The README and the CLI's help say what the code does: the lists and
 //! counts in them are checked against the tables they describe.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::process::Command;
 use tunnelscope::engine::CapturePoint;
 use tunnelscope::library::LIBRARY;

@@ -11,6 +11,9 @@
 //! After an intended change: `make golden` (`UPDATE_GOLDEN=1 cargo test
 //! --test golden`), then review the diff of tests/golden/.
 
+// Native only: the browsers check the fingerprints in tests/web.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::fmt::Write;
 use std::path::Path;
 use tunnelscope::library::LIBRARY;
