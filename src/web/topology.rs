@@ -69,11 +69,8 @@ struct Geometry {
     pdp: Point,
     ipsec: Point,
     bluetooth: Point,
-    /// Where packets enter utun0 and the tunnel process (their capture
-    /// points' links).
-    utun_in: Point,
+    /// utun0 and the tunnel process: every tunnelled route passes both.
     utun: Point,
-    process_in: Point,
     process: Point,
     router: Point,
     lan: Point,
@@ -107,9 +104,7 @@ const WIDE: Geometry = Geometry {
     pdp: (266, 250),
     ipsec: (266, 330),
     bluetooth: (266, 470),
-    utun_in: (150, 380),
     utun: (200, 380),
-    process_in: (150, 440),
     process: (200, 440),
     router: (400, 120),
     lan: (400, 40),
@@ -169,9 +164,7 @@ const TALL: Geometry = Geometry {
     pdp: (126, 256),
     ipsec: (206, 256),
     bluetooth: (270, 256),
-    utun_in: (220, 204),
     utun: (262, 204),
-    process_in: (262, 224),
     process: (318, 224),
     router: (42, 312),
     lan: (42, 380),
@@ -258,11 +251,12 @@ impl Geometry {
         match point {
             CapturePoint::En0 => (self.en0, self.router),
             CapturePoint::PdpIp0 => (self.pdp, self.carrier),
-            CapturePoint::Utun0 => (self.utun_in, self.utun),
+            // Both on every tunnelled route's line.
+            CapturePoint::Utun0 => (self.utun, self.process),
             CapturePoint::Ipsec1 => (self.ipsec, self.ims),
             CapturePoint::Bluetooth => (self.bluetooth, self.watch),
             CapturePoint::RelayInternet => (self.relay, self.internet),
-            CapturePoint::TunnelProcess => (self.process_in, self.process),
+            CapturePoint::TunnelProcess => (self.process, self.relay),
         }
     }
 
@@ -573,9 +567,7 @@ mod tests {
             g.pdp,
             g.ipsec,
             g.bluetooth,
-            g.utun_in,
             g.utun,
-            g.process_in,
             g.process,
             g.router,
             g.lan,
@@ -632,7 +624,7 @@ mod tests {
         // once the lower part has moved up to it.
         for flows in 1..=12 {
             let shift = TALL.shift(flows);
-            let utun = TALL.placed(TALL.utun_in, shift);
+            let utun = TALL.placed(TALL.utun, shift);
             assert!(
                 TALL.flow_y(flows - 1, flows) + 8 < utun.1 - 8,
                 "{flows} flows"
