@@ -113,10 +113,30 @@ export class Session {
    * is width × height: sets the outer size, measures, corrects once.
    */
   async setViewport(width, height) {
-    await this.setWindowRect({ width, height });
-    const [w, h] = await this.exec(() => [innerWidth, innerHeight]);
-    if (w !== width || h !== height) await this.setWindowRect({ width: width + (width - w), height: height + (height - h) });
-    return this.exec(() => [innerWidth, innerHeight]);
+    // WebKitGTK now and then refuses a size while the window is still
+    // settling, or reports no viewport yet: measure again and retry, a few
+    // times, before giving up.
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+    const measure = async () => {
+      for (let i = 0; i < 5; i++) {
+        const size = await this.exec(() => [innerWidth, innerHeight]);
+        if (Array.isArray(size) && size.every((v) => Number.isInteger(v) && v > 0)) return size;
+        await settle();
+      }
+      throw new Error('the page reports no viewport size');
+    };
+    const resize = async (rect) => {
+      for (let i = 0; ; i++) {
+        try { return await this.setWindowRect(rect); } catch (error) { if (i >= 3) throw error; await settle(); }
+      }
+    };
+    await resize({ width, height });
+    const [w, h] = await measure();
+    if (w !== width || h !== height) {
+      const clamp = (v) => Math.min(4000, Math.max(200, Math.round(v)));
+      await resize({ width: clamp(width + (width - w)), height: clamp(height + (height - h)) });
+    }
+    return measure();
   }
   quit(ms = 10000) { return call(this.base, 'DELETE', `/session/${this.id}`, undefined, ms); }
 }
