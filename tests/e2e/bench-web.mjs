@@ -20,10 +20,9 @@
 // A timed-out figure prints as "never (timeout)" and counts as a missed budget.
 
 import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { root, serve } from './serve.mjs';
+import { root, serve, site as served } from './serve.mjs';
 
 const require = createRequire(path.join(root, '.tools/node_modules/'));
 const { chromium } = require('playwright-core');
@@ -47,7 +46,8 @@ const MOBILE = {
 const DESKTOP = { name: 'desktop', context: { viewport: { width: 1280, height: 800 } } };
 
 // The site: dist/ (what `make serve` serves) unless TUNNELSCOPE_SITE names another.
-const site = path.resolve(process.env.TUNNELSCOPE_SITE || path.join(root, 'dist'));
+// serve.mjs serves TUNNELSCOPE_SITE when it is set, dist/ otherwise.
+const site = path.resolve(served);
 if (!existsSync(path.join(site, 'index.html'))) {
   console.error(`bench-web: no site at ${site} (build it with \`make www\`)`);
   process.exit(2);
@@ -63,21 +63,6 @@ const PAGES = prerendered
 const stamp = () => ['index.html', 'pkg/tunnelscope_bg.wasm']
   .map((f) => statSync(path.join(site, f), { throwIfNoEntry: false })?.mtimeMs ?? 'missing').join(' ');
 const builtAs = stamp();
-
-/** serve.mjs's server, for a site other than dist/. */
-async function serveSite(dir, port) {
-  const bin = path.join(root, '.tools/node_modules/.bin/http-server');
-  const server = spawn(bin, [dir, '-a', '127.0.0.1', '-p', String(port), '--brotli', '--gzip', '-c-1', '-s'], { stdio: 'ignore' });
-  let stopping = false;
-  server.on('exit', (code, signal) => { if (!stopping) console.error(`bench-web: the static server exited (${code ?? signal}) at ${new Date().toISOString()}`); });
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(origin + '/')).ok) return { origin, stop: () => { stopping = true; server.kill(); } }; } catch {}
-    await sleep(100);
-  }
-  server.kill();
-  throw new Error(`the static server did not start on ${origin}`);
-}
 
 // Installed before any of the page's own scripts: when `.topology svg` is first
 // in the document (a MutationObserver, and a look at DOMContentLoaded), and
@@ -216,7 +201,7 @@ const drawn = (rs) => `; the svg was in the first (contentful) paint in ${rs.fil
 const short = (url, origin) => url.startsWith(origin) ? url.slice(origin.length) : url;
 
 const port = 19000 + (process.pid % 1000);
-const server = process.env.TUNNELSCOPE_SITE ? await serveSite(site, port) : await serve(port);
+const server = await serve(port);
 const { origin } = server;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
