@@ -114,15 +114,24 @@ export class Session {
    */
   async setViewport(width, height) {
     // WebKitGTK now and then refuses a size while the window is still
-    // settling, or reports no viewport yet: measure again and retry, a few
-    // times, before giving up.
+    // settling, reports no viewport yet, or reports the previous size for a
+    // moment after a resize: measure until two readings agree, correct the
+    // window by the difference between what was asked and what the page got,
+    // and repeat until the page's viewport is the one asked for.
     const settle = () => new Promise((r) => setTimeout(r, 300));
+    const reading = async () => {
+      const size = await this.exec(() => [innerWidth, innerHeight]);
+      return Array.isArray(size) && size.every((v) => Number.isInteger(v) && v > 0) ? size : null;
+    };
     const measure = async () => {
-      for (let i = 0; i < 5; i++) {
-        const size = await this.exec(() => [innerWidth, innerHeight]);
-        if (Array.isArray(size) && size.every((v) => Number.isInteger(v) && v > 0)) return size;
+      let last = null;
+      for (let i = 0; i < 10; i++) {
+        const size = await reading();
+        if (size && last && size[0] === last[0] && size[1] === last[1]) return size;
+        last = size;
         await settle();
       }
+      if (last) return last;
       throw new Error('the page reports no viewport size');
     };
     const resize = async (rect) => {
@@ -130,13 +139,16 @@ export class Session {
         try { return await this.setWindowRect(rect); } catch (error) { if (i >= 3) throw error; await settle(); }
       }
     };
-    await resize({ width, height });
-    const [w, h] = await measure();
-    if (w !== width || h !== height) {
-      const clamp = (v) => Math.min(4000, Math.max(200, Math.round(v)));
-      await resize({ width: clamp(width + (width - w)), height: clamp(height + (height - h)) });
+    const clamp = (v) => Math.min(4000, Math.max(200, Math.round(v)));
+    let window = { width, height };
+    let size = [0, 0];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await resize(window);
+      size = await measure();
+      if (size[0] === width && size[1] === height) return size;
+      window = { width: clamp(window.width + (width - size[0])), height: clamp(window.height + (height - size[1])) };
     }
-    return measure();
+    return size;
   }
   quit(ms = 10000) { return call(this.base, 'DELETE', `/session/${this.id}`, undefined, ms); }
 }
