@@ -38,7 +38,10 @@
 //!   the timeline's segments; servers record what they saw, the phone drops
 //!   what the policy blocks, every packet is captured for pcaps. Simulated
 //!   microseconds, event-driven, byte-identical natively and in wasm.
-//! * **Trace** — [`trace`]: what happened, as data (the stable JSON contract).
+//! * **Trace** — [`trace`]: what happened, as data (the stable JSON contract):
+//!   flows' segments, and each event's effect as a typed value.
+//! * **Words** — [`words`]: the one place values become sentences (an
+//!   effect, a route, a state), for every output below.
 //! * **Output** — [`report`] renders traces, check results, the matrix and the
 //!   knowledge base; [`library`] embeds `simulations/*.toml`; [`support`]
 //!   maps customers' symptoms to scenarios and renders a run as the text of
@@ -79,4 +82,5 @@ pub mod timeline;
 pub mod trace;
 pub mod version;
 pub mod web;
+pub mod words;
 pub mod workload;

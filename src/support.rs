@@ -10,9 +10,10 @@
 //! such, with its own evidence kind.
 
 use crate::facts::{self, Evidence, Rule};
-use crate::model::{Interface, Network, Route, SeenAs, TunnelState};
+use crate::model::{Network, Route};
 use crate::scenario::duration;
-use crate::trace::{RuleRef, Segment, Trace};
+use crate::trace::{Effect, RuleRef, Segment, Trace};
+use crate::words;
 use core::fmt::Write;
 
 /// Something a customer reports, and the answer.
@@ -366,62 +367,6 @@ pub struct Explanation {
     pub blocks: Vec<Block>,
 }
 
-fn interface_words(interface: Interface) -> &'static str {
-    match interface {
-        Interface::En0 => "Wi-Fi (en0)",
-        Interface::PdpIp0 => "cellular (pdp_ip0)",
-        Interface::Ipsec1 => "the carrier's own voice link (ipsec1)",
-        Interface::Bluetooth => "Bluetooth",
-        Interface::Utun0 => "the tunnel (utun0)",
-        Interface::None => "no interface",
-    }
-}
-
-/// Where a segment's traffic goes, in words a customer can follow.
-pub fn route_words(segment: &Segment) -> String {
-    match (segment.route, segment.seen_as) {
-        (Route::Tunnel, SeenAs::None) => {
-            "goes into the VPN tunnel but never arrives (the VPN server cannot reach the home network)".into()
-        }
-        (Route::Tunnel, _) => "goes through the VPN tunnel; servers see the VPN's address".into(),
-        (Route::Direct, SeenAs::Local) => format!(
-            "goes straight to the device on the local network, over {}",
-            interface_words(segment.interface)
-        ),
-        (Route::Direct, _) => format!(
-            "goes outside the tunnel, over {}; servers see the phone's own address",
-            interface_words(segment.interface)
-        ),
-        (Route::Blocked, _) => "is dropped on the phone: no connection".into(),
-        (Route::Offline, _) => "has no network at all".into(),
-    }
-}
-
-fn tunnel_words(state: TunnelState) -> &'static str {
-    match state {
-        TunnelState::Absent => "no VPN is configured",
-        TunnelState::Off => "the VPN is off",
-        TunnelState::Connecting => "the VPN is connecting",
-        TunnelState::Connected => "the VPN is connected",
-        TunnelState::Reasserting => "the VPN is reconnecting after the network change",
-        TunnelState::Lost => "the VPN's tunnel process is gone",
-        TunnelState::Restarting => "the tunnel is restarting",
-        TunnelState::Updating => "the App Store is replacing the VPN app; its tunnel is stopped",
-        TunnelState::AppearsConnected => {
-            "the VPN app shows \"Connected\", but nothing goes into the tunnel"
-        }
-        TunnelState::Rebooting => "the phone is restarting",
-    }
-}
-
-fn network_words(network: Option<Network>) -> &'static str {
-    match network {
-        Some(Network::Wifi) => "the phone is on Wi-Fi",
-        Some(Network::Cellular) => "the phone is on cellular",
-        None => "the phone is in airplane mode",
-    }
-}
-
 fn same_path(a: &Segment, b: &Segment) -> bool {
     a.route == b.route && a.interface == b.interface && a.seen_as == b.seen_as
 }
@@ -442,10 +387,12 @@ fn moments(trace: &Trace) -> Vec<Item> {
             .events
             .iter()
             .filter(|e| e.at_ms == at)
-            .map(|e| match e.action.strip_prefix("set:") {
-                // Which setting: the effect only says that one changed.
-                Some(setting) => format!("{} ({setting})", e.effect),
-                None => e.effect.clone(),
+            .map(|e| match &e.effect {
+                // Which setting: the effect's words only say that one changed.
+                Effect::SettingChanged { setting, .. } => {
+                    format!("{} ({})", words::effect(&e.effect), words::setting(setting))
+                }
+                effect => words::effect(effect),
             })
             .collect();
         // State changes no event explains (a connect finishing, the reboot
@@ -456,10 +403,10 @@ fn moments(trace: &Trace) -> Vec<Item> {
             let now = &trace.states[i];
             let before = i.checked_sub(1).map(|j| &trace.states[j]);
             if before.is_none_or(|b| b.network != now.network) {
-                happened.push(network_words(now.network).to_string());
+                happened.push(words::network(now.network).to_string());
             }
             if before.is_none_or(|b| b.tunnel != now.tunnel) {
-                happened.push(tunnel_words(now.tunnel).to_string());
+                happened.push(words::tunnel(now.tunnel).to_string());
             }
         }
         let mut details = Vec::new();
@@ -478,7 +425,7 @@ fn moments(trace: &Trace) -> Vec<Item> {
                 details.push(Detail::Text(format!(
                     "{}{opens}: {}",
                     flow.name,
-                    route_words(segment)
+                    words::route(segment)
                 )));
             }
         }

@@ -10,8 +10,9 @@ use crate::model::{Network, Route, TunnelState};
 use crate::policy::{self, Assumptions, Connection, Context, Decision, VpnConfig};
 use crate::scenario::{Action, Scenario, duration};
 use crate::trace::{
-    AssumptionUse, EventTrace, ExpectationResult, FlowTrace, RuleRef, ScenarioSummary, Segment,
-    StateSpan, Trace,
+    AfterReboot, AssumptionUse, Cited, Disconnect, Effect, EventTrace, ExpectationResult,
+    FlowTrace, Installed, Restarted, Retry, RuleRef, ScenarioSummary, Segment, SettingRestart,
+    StateSpan, Trace, Transition, Unchanged, UpdateStart,
 };
 use crate::version::IosVersion;
 
@@ -122,11 +123,9 @@ impl World {
     }
 }
 
-/// `text (rule id)`, with the rule for this release.
-fn cite(fact: Fact, ios: IosVersion) -> String {
-    facts::lookup(fact, ios)
-        .map(|r| format!(" ({})", r.id))
-        .unwrap_or_default()
+/// The rule for this release behind a fact, as an effect cites it.
+fn cite(fact: Fact, ios: IosVersion) -> Cited {
+    facts::lookup(fact, ios).map(|r| r.id)
 }
 
 fn first_tunnel_action_is_connect(scenario: &Scenario) -> bool {
@@ -147,43 +146,39 @@ fn first_tunnel_action_is_connect(scenario: &Scenario) -> bool {
         .is_some_and(|e| e.action == Action::Connect)
 }
 
-/// Applies one scenario event; returns what it did, in words.
-fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> String {
-    let when_up = |world: &World| match world.transition_done_at {
-        Some(at) => format!("until {}", duration::format(at)),
-        None => "until there is a network again".to_string(),
-    };
+/// When the tunnel's current transition ends.
+fn transition(world: &World) -> Transition {
+    Transition {
+        until_ms: world.transition_done_at,
+    }
+}
+
+/// Applies one scenario event; returns what it did.
+fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> Effect {
+    let unchanged = |why| Effect::Unchanged { why };
     match action {
         _ if world.rebooting_until.is_some() && !matches!(action, Action::Reboot) => {
-            "nothing happens: the phone is restarting".to_string()
+            unchanged(Unchanged::PhoneRestarting)
         }
         Action::Connect | Action::Disconnect | Action::Set(_)
             if world.tunnel == TunnelState::Updating =>
         {
-            format!(
-                "no change: the VPN app is being replaced by the update{}",
-                if world.ian() {
+            unchanged(Unchanged::BeingUpdated {
+                rule: if world.ian() {
                     cite(Fact::UpdateBlocksEverything, world.ios)
                 } else {
                     cite(Fact::UpdateStopsProvider, world.ios)
-                }
-            )
+                },
+            })
         }
-        Action::UpdateAvailable => {
-            let rule = cite(Fact::UpdateNotice, world.ios);
-            match (world.ian(), world.notifications) {
-                (true, true) => format!(
-                    "a newer version is in the App Store: the tunnel process posts \"Update available\" (turn off Force all apps or disconnect before updating) and the app shows a banner{rule}"
-                ),
-                (true, false) => format!(
-                    "a newer version is in the App Store, but notifications are off: the warning never arrives; only the in-app banner shows, if the app is opened{rule}"
-                ),
-                (false, _) => format!(
-                    "a newer version is in the App Store; without Force all apps the app warns about nothing{rule}"
-                ),
-            }
-        }
-        Action::AppUpdate(length) => start_update(world, *length),
+        Action::UpdateAvailable => Effect::UpdateNotice {
+            include_all_networks: world.ian(),
+            notifications: world.notifications,
+            rule: cite(Fact::UpdateNotice, world.ios),
+        },
+        Action::AppUpdate(length) => Effect::UpdateStarts {
+            start: start_update(world, *length),
+        },
         Action::Reboot => {
             let back = now + assume.millis(AssumptionId::RebootTime);
             if world.rebooting_until.is_none() {
@@ -200,16 +195,11 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
             if world.tunnel != TunnelState::Absent {
                 world.tunnel = TunnelState::Rebooting;
             }
-            let pending = if world.update.is_some() {
-                "; the unfinished update stays pending"
-            } else {
-                ""
-            };
-            format!(
-                "the phone restarts: every connection is reset{}, back at {}{pending}",
-                cite(Fact::Rebooting, world.ios),
-                duration::format(back)
-            )
+            Effect::Reboots {
+                back_at_ms: back,
+                update_pending: world.update.is_some(),
+                rule: cite(Fact::Rebooting, world.ios),
+            }
         }
         Action::Connect => match world.tunnel {
             TunnelState::Off | TunnelState::Lost => {
@@ -217,87 +207,87 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
                 world.disconnected_after_loss = false;
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
-                format!("the tunnel is connecting {}", when_up(world))
+                Effect::Connecting {
+                    until: transition(world),
+                }
             }
-            state => format!("no change: the tunnel is already {state}"),
+            state => unchanged(Unchanged::TunnelAlready { state }),
         },
         Action::Disconnect => {
             if world.tunnel == TunnelState::Off {
-                return "no change: the tunnel is already off".to_string();
+                return unchanged(Unchanged::TunnelAlready {
+                    state: TunnelState::Off,
+                });
             }
             if world.tunnel == TunnelState::Lost && world.ian() {
                 world.disconnected_after_loss = true;
-                let rule = facts::lookup(Fact::DisconnectAfterLoss, world.ios)
-                    .map(|r| r.id)
-                    .unwrap_or_default();
-                if !assume.flag(AssumptionId::DisconnectRecoversLostTunnel) {
-                    return format!(
-                        "the user disconnects, but the lost tunnel keeps blocking ({rule}: disconnect_recovers_lost_tunnel = false)"
-                    );
+                let rule = cite(Fact::DisconnectAfterLoss, world.ios);
+                let recovers = assume.flag(AssumptionId::DisconnectRecoversLostTunnel);
+                if recovers {
+                    world.tunnel = TunnelState::Off;
+                    world.schedule(now, assume);
                 }
-                world.tunnel = TunnelState::Off;
-                world.schedule(now, assume);
-                return format!(
-                    "the user disconnects after the loss and the VPN turns off ({rule}: disconnect_recovers_lost_tunnel = true)"
-                );
+                return Effect::Disconnected {
+                    how: Disconnect::AfterLoss { rule, recovers },
+                };
             }
             let was_stale = world.tunnel == TunnelState::AppearsConnected;
             world.tunnel = TunnelState::Off;
             world.off_after_reboot = false;
             world.schedule(now, assume);
-            if was_stale {
-                return "the user disconnects the VPN that only appeared connected".to_string();
+            Effect::Disconnected {
+                how: if was_stale {
+                    Disconnect::AppearsConnected
+                } else {
+                    Disconnect::ByUser
+                },
             }
-            "the user disconnects the VPN; on-demand does not bring it back".to_string()
         }
         Action::TunnelLost => {
             if !world.tunnel.is_meant_up() || world.tunnel == TunnelState::Lost {
-                return format!("no change: the tunnel is {}", world.tunnel);
+                return unchanged(Unchanged::TunnelIs {
+                    state: world.tunnel,
+                });
             }
             let on_demand = world.vpn.as_ref().is_some_and(|v| v.on_demand);
             if on_demand {
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
-                let rule = facts::lookup(Fact::OnDemandRestarts, world.ios);
-                format!(
-                    "the tunnel provider is gone; on-demand starts it again{} and it is connecting {}",
-                    rule.map(|r| format!(" ({})", r.id)).unwrap_or_default(),
-                    when_up(world)
-                )
+                Effect::ProviderGone {
+                    restarted: Some(Restarted {
+                        rule: cite(Fact::OnDemandRestarts, world.ios),
+                        until: transition(world),
+                    }),
+                }
             } else {
                 world.tunnel = TunnelState::Lost;
                 world.schedule(now, assume);
-                "the tunnel provider is gone and nothing restarts it (on_demand is off)".to_string()
+                Effect::ProviderGone { restarted: None }
             }
         }
         Action::Network(network) => {
             if world.network == Some(*network) {
-                return format!("no change: the phone is already on {network}");
+                return unchanged(Unchanged::AlreadyOn { network: *network });
             }
-            let before = world.network;
+            let from = world.network;
             world.network = Some(*network);
-            let mut effect = match before {
-                Some(old) => format!("the phone moves from {old} to {network}"),
-                None => format!("{network} comes up while in airplane mode"),
-            };
-            if matches!(
+            let reasserts = matches!(
                 world.tunnel,
                 TunnelState::Connected | TunnelState::Reasserting
-            ) {
+            );
+            if reasserts {
                 world.tunnel = TunnelState::Reasserting;
-                world.schedule(now, assume);
-                effect.push_str(&format!(
-                    "; the tunnel reasserts on the new network {}",
-                    when_up(world)
-                ));
-            } else {
-                world.schedule(now, assume);
             }
-            effect
+            world.schedule(now, assume);
+            Effect::NetworkChanged {
+                from,
+                to: *network,
+                reasserts: reasserts.then(|| transition(world)),
+            }
         }
         Action::Airplane(true) => {
             let Some(network) = world.network else {
-                return "no change: airplane mode is already on".to_string();
+                return unchanged(Unchanged::AirplaneAlready { on: true });
             };
             world.network_before_airplane = network;
             world.network = None;
@@ -305,154 +295,137 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
                 world.tunnel = TunnelState::Reasserting;
             }
             world.schedule(now, assume);
-            "airplane mode: every radio is off".to_string()
+            Effect::AirplaneOn
         }
         Action::Airplane(false) => {
             if world.network.is_some() {
-                return "no change: airplane mode is already off".to_string();
+                return unchanged(Unchanged::AirplaneAlready { on: false });
             }
             world.network = Some(world.network_before_airplane);
             world.schedule(now, assume);
-            let mut effect = format!(
-                "airplane mode off: back on {}",
-                world.network_before_airplane
-            );
-            if world.tunnel == TunnelState::Reasserting {
-                effect.push_str(&format!("; the tunnel reasserts {}", when_up(world)));
+            Effect::AirplaneOff {
+                back_on: world.network_before_airplane,
+                reasserts: (world.tunnel == TunnelState::Reasserting).then(|| transition(world)),
             }
-            effect
         }
         Action::Set(setting) => {
             let Some(vpn) = world.vpn.as_mut() else {
-                return "no VPN to change".to_string();
+                return unchanged(Unchanged::NoVpn);
             };
             setting.apply(vpn);
-            if matches!(world.tunnel, TunnelState::Off | TunnelState::Absent) {
-                return "the setting changes; the tunnel is off, so nothing restarts".to_string();
-            }
-            // With no radio up the restart exposes nothing: the tunnel is
-            // stopped and then waits to connect with the new setting. Mullvad
-            // suggests airplane mode before switching for this reason.
-            if world.network.is_none() {
+            let restart = if matches!(world.tunnel, TunnelState::Off | TunnelState::Absent) {
+                SettingRestart::TunnelOff
+            } else if world.network.is_none() {
+                // With no radio up the restart exposes nothing: the tunnel
+                // is stopped and then waits to connect with the new
+                // setting. Mullvad suggests airplane mode before switching
+                // for this reason.
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
-                return format!(
-                    "the setting changes and the tunnel restarts with no network up, so nothing is exposed{}; it connects with the new setting once there is a network",
-                    cite(Fact::TunnelRestarting, world.ios)
-                );
+                SettingRestart::NoNetwork {
+                    rule: cite(Fact::TunnelRestarting, world.ios),
+                }
+            } else {
+                world.tunnel = TunnelState::Restarting;
+                world.schedule(now, assume);
+                SettingRestart::Restarts {
+                    until: transition(world),
+                }
+            };
+            Effect::SettingChanged {
+                setting: setting.clone(),
+                restart,
             }
-            world.tunnel = TunnelState::Restarting;
-            world.schedule(now, assume);
-            format!(
-                "the setting changes and the tunnel restarts {}",
-                when_up(world)
-            )
         }
     }
 }
 
 /// The App Store starts installing the VPN app (by the user, or retrying
 /// after a reboot).
-fn start_update(world: &mut World, length: u64) -> String {
+fn start_update(world: &mut World, length: u64) -> UpdateStart {
     world.update = Some(length);
     world.update_active = true;
     world.update_done_at = None;
     world.retry_at = None;
     if !world.provider_running() && world.tunnel != TunnelState::Lost {
-        return "the App Store installs the update; the VPN is not running, so nothing is stopped"
-            .to_string();
+        return UpdateStart::NothingRunning;
     }
     world.tunnel = TunnelState::Updating;
     world.transition_done_at = None;
-    let mut effect = format!(
-        "the App Store starts installing the update: the VPN app and its tunnel provider are stopped{}",
-        cite(Fact::UpdateStopsProvider, world.ios)
-    );
-    if world.ian() {
-        effect.push_str(&format!(
-            "; with includeAllNetworks on, traffic goes to the absent tunnel and is dropped, the download included{}",
+    UpdateStart::StopsProvider {
+        rule: cite(Fact::UpdateStopsProvider, world.ios),
+        include_all_networks: world.ian(),
+        meanwhile: if world.ian() {
             cite(Fact::UpdateBlocksEverything, world.ios)
-        ));
-    } else {
-        effect.push_str(&format!(
-            "; without includeAllNetworks, traffic goes outside the tunnel meanwhile{}",
+        } else {
             cite(Fact::UpdateLeaksWithoutIan, world.ios)
-        ));
+        },
     }
-    effect
 }
 
 /// What happens by itself at `now` (a restart or an update finishing, the
 /// App Store retrying), as (what, effect) lines for the trace.
-fn happenings(world: &mut World, now: u64, assume: &Assumptions) -> Vec<(String, String)> {
+fn happenings(world: &mut World, now: u64, assume: &Assumptions) -> Vec<(&'static str, Effect)> {
     let mut out = Vec::new();
     if world.rebooting_until == Some(now) {
         world.rebooting_until = None;
         world.network = world.network_before_reboot.take();
-        let mut effect = String::from("the phone is back");
-        if let Some(vpn) = &world.vpn {
-            if vpn.on_demand {
+        let vpn = match world.vpn.as_ref().map(|v| v.on_demand) {
+            Some(true) => {
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
-                effect.push_str(&format!(
-                    "; on-demand starts the VPN{}",
-                    cite(Fact::OnDemandRestarts, world.ios)
-                ));
-            } else {
+                Some(AfterReboot::OnDemandStarts {
+                    rule: cite(Fact::OnDemandRestarts, world.ios),
+                })
+            }
+            Some(false) => {
                 world.tunnel = TunnelState::Off;
                 world.off_after_reboot = true;
-                effect.push_str(&format!(
-                    "; without on-demand the VPN stays off{}",
-                    cite(Fact::OffAfterReboot, world.ios)
-                ));
+                Some(AfterReboot::StaysOff {
+                    rule: cite(Fact::OffAfterReboot, world.ios),
+                })
             }
-        }
-        if world.update.is_some() {
+            None => None,
+        };
+        let retry = world.update.map(|_| {
             let at = now + assume.millis(AssumptionId::UpdateRetryDelay);
             world.retry_at = Some(at);
-            effect.push_str(&format!(
-                "; the App Store will retry the update at {}{}",
-                duration::format(at),
-                cite(Fact::UpdateRetries, world.ios)
-            ));
-        }
-        out.push(("reboot done".to_string(), effect));
+            Retry {
+                at_ms: at,
+                rule: cite(Fact::UpdateRetries, world.ios),
+            }
+        });
+        out.push(("reboot done", Effect::RebootDone { vpn, retry }));
     }
     if world.update_done_at == Some(now) {
         world.update_done_at = None;
         world.update = None;
         world.update_active = false;
         world.retry_at = None;
-        let effect = if world.tunnel == TunnelState::Updating {
+        let then = if world.tunnel == TunnelState::Updating {
             let stale = policy::holds(Fact::PostUpdateLeak, &world.context(assume));
             if stale && !world.ian() {
                 world.tunnel = TunnelState::AppearsConnected;
-                format!(
-                    "the update is installed and the app shows Connected, but nothing goes into the tunnel until the user reconnects{}",
-                    cite(Fact::PostUpdateLeak, world.ios)
-                )
+                Installed::AppearsConnected {
+                    rule: cite(Fact::PostUpdateLeak, world.ios),
+                }
             } else {
                 world.tunnel = TunnelState::Connecting;
                 world.schedule(now, assume);
-                format!(
-                    "the update is installed and the new version's tunnel reconnects{}",
-                    cite(Fact::UpdateReconnects, world.ios)
-                )
+                Installed::Reconnects {
+                    rule: cite(Fact::UpdateReconnects, world.ios),
+                }
             }
         } else {
-            "the update is installed; the VPN stays as it was (the app does not reconnect by itself)"
-                .to_string()
+            Installed::VpnAsItWas
         };
-        out.push(("app-update done".to_string(), effect));
+        out.push(("app-update done", Effect::UpdateInstalled { then }));
     }
     if world.retry_at == Some(now) {
         let length = world.update.unwrap_or(crate::scenario::DEFAULT_UPDATE_MS);
-        let effect = format!(
-            "the App Store retries the update{}; {}",
-            cite(Fact::UpdateRetries, world.ios),
-            start_update(world, length)
-        );
-        out.push(("app-update (retry)".to_string(), effect));
+        let rule = cite(Fact::UpdateRetries, world.ios);
+        let start = start_update(world, length);
+        out.push(("app-update (retry)", Effect::UpdateRetried { rule, start }));
     }
     out
 }
@@ -555,7 +528,7 @@ pub fn run(scenario: &Scenario) -> Trace {
         for (action, effect) in happenings(&mut world, now, assume) {
             events.push(EventTrace {
                 at_ms: now,
-                action,
+                action: action.to_string(),
                 effect,
             });
         }
@@ -835,7 +808,17 @@ mod tests {
                 (11_000, Route::Tunnel)
             ]
         );
-        assert!(t.events[0].effect.contains("on-demand"));
+        assert!(matches!(
+            t.events[0].effect,
+            Effect::ProviderGone {
+                restarted: Some(Restarted {
+                    rule: Some("vpn.on-demand-connect"),
+                    until: Transition {
+                        until_ms: Some(11_000)
+                    }
+                })
+            }
+        ));
     }
 
     #[test]
@@ -852,7 +835,15 @@ mod tests {
                 (20_000, Route::Direct)
             ]
         );
-        assert!(t.events[1].effect.contains("vpn.disconnect-after-loss"));
+        assert_eq!(
+            t.events[1].effect,
+            Effect::Disconnected {
+                how: Disconnect::AfterLoss {
+                    rule: Some("vpn.disconnect-after-loss"),
+                    recovers: true
+                }
+            }
+        );
         // The flow's own rule chain names the assumption it depends on.
         let after = &t.flow("web").unwrap().segments[2];
         let ids: Vec<&str> = after.rules.iter().map(|r| r.id).collect();
@@ -882,7 +873,15 @@ mod tests {
         );
         let still_blocked = &t.flow("web").unwrap().segments[2];
         assert_eq!(still_blocked.rules[0].id, "vpn.disconnect-after-loss");
-        assert!(t.events[1].effect.contains("keeps blocking"));
+        assert!(matches!(
+            t.events[1].effect,
+            Effect::Disconnected {
+                how: Disconnect::AfterLoss {
+                    recovers: false,
+                    ..
+                }
+            }
+        ));
     }
 
     #[test]
@@ -937,8 +936,14 @@ mod tests {
             ]
         );
         assert!(
-            t.events[1].effect.contains("nothing is exposed"),
-            "{}",
+            matches!(
+                t.events[1].effect,
+                Effect::SettingChanged {
+                    restart: SettingRestart::NoNetwork { .. },
+                    ..
+                }
+            ),
+            "{:?}",
             t.events[1].effect
         );
         assert!(t.states.iter().all(|s| s.tunnel != TunnelState::Restarting));
@@ -949,7 +954,19 @@ mod tests {
         let t = trace(&format!(
             "{IAN_PHONE}[[event]]\nat = \"5s\"\ndo = \"network:wifi\"\n[[event]]\nat = \"6s\"\ndo = \"airplane:off\"\n"
         ));
-        assert!(t.events.iter().all(|e| e.effect.starts_with("no change")));
+        assert_eq!(
+            t.events.iter().map(|e| &e.effect).collect::<Vec<_>>(),
+            [
+                &Effect::Unchanged {
+                    why: Unchanged::AlreadyOn {
+                        network: Network::Wifi
+                    }
+                },
+                &Effect::Unchanged {
+                    why: Unchanged::AirplaneAlready { on: false }
+                }
+            ]
+        );
         assert_eq!(t.flows[0].segments.len(), 1);
     }
 

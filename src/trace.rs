@@ -8,6 +8,7 @@ use crate::config::VpnConfig;
 use crate::facts::{self, Evidence, Rule};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
 use crate::policy::Continuity;
+use crate::scenario::Setting;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -39,12 +40,38 @@ pub struct ServerObservation {
     pub seen_as: SeenAs,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A data-plane happening that is not a packet.
+///
+/// In JSON: `at_ms`, `flow`, `what` (in words, from [`crate::words`]),
+/// `kind` and `rule`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataPlaneEvent {
     pub at_ms: u64,
     pub flow: String,
-    pub what: String,
+    pub what: DataPlaneHappening,
     pub rule: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataPlaneHappening {
+    /// A socket bound to the tunnel interface fails under
+    /// includeAllNetworks, so the probe uses the tunnel process's own
+    /// userspace stack.
+    BindToTunnelFails,
+}
+
+impl Serialize for DataPlaneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DataPlaneEvent", 5)?;
+        out.serialize_field("at_ms", &self.at_ms)?;
+        out.serialize_field("flow", &self.flow)?;
+        out.serialize_field("what", crate::words::data_plane(self.what))?;
+        out.serialize_field("kind", &self.what)?;
+        out.serialize_field("rule", &self.rule)?;
+        out.end()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -138,13 +165,216 @@ impl From<&'static Rule> for RuleRef {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One line of the run's events: a scenario event, or something that
+/// happened by itself (`reboot done`, `app-update done`, a retry).
+///
+/// In JSON: `at_ms`, `do`, `effect` (the effect in words, from
+/// [`crate::words`]) and `outcome` (the same effect as data).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventTrace {
     pub at_ms: u64,
-    #[serde(rename = "do")]
+    /// The event as the scenario wrote it, or the name of what happened.
     pub action: String,
-    /// What the event did, in words.
-    pub effect: String,
+    /// What it did.
+    pub effect: Effect,
+}
+
+impl Serialize for EventTrace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("EventTrace", 4)?;
+        out.serialize_field("at_ms", &self.at_ms)?;
+        out.serialize_field("do", &self.action)?;
+        out.serialize_field("effect", &crate::words::effect(&self.effect))?;
+        out.serialize_field("outcome", &self.effect)?;
+        out.end()
+    }
+}
+
+/// The id of a rule an effect rests on, in the row for the run's release
+/// (`None` when no row covers it).
+pub type Cited = Option<&'static str>;
+
+/// What an event did to the phone and the tunnel, as values. Each is said
+/// in words in one place, [`crate::words::effect`]; nothing reads the words
+/// back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// Nothing changed, and why.
+    Unchanged {
+        why: Unchanged,
+    },
+    /// A newer version of the VPN app is in the App Store: what the user
+    /// is told.
+    UpdateNotice {
+        include_all_networks: bool,
+        notifications: bool,
+        rule: Cited,
+    },
+    /// The App Store starts installing the VPN app.
+    UpdateStarts {
+        start: UpdateStart,
+    },
+    /// The App Store retries an unfinished update after a reboot.
+    UpdateRetried {
+        rule: Cited,
+        start: UpdateStart,
+    },
+    /// The update finished installing.
+    UpdateInstalled {
+        then: Installed,
+    },
+    /// The phone restarts.
+    Reboots {
+        back_at_ms: u64,
+        update_pending: bool,
+        rule: Cited,
+    },
+    /// The phone is back after a restart.
+    RebootDone {
+        /// What the VPN does then; `None` without a VPN.
+        vpn: Option<AfterReboot>,
+        /// When the App Store retries an unfinished update.
+        retry: Option<Retry>,
+    },
+    /// The tunnel starts connecting.
+    Connecting {
+        until: Transition,
+    },
+    /// The user disconnects.
+    Disconnected {
+        how: Disconnect,
+    },
+    /// The tunnel provider goes away by itself.
+    ProviderGone {
+        /// On-demand starts it again; `None` when nothing restarts it.
+        restarted: Option<Restarted>,
+    },
+    /// The phone moves to another network (or one comes up in airplane
+    /// mode, `from: None`).
+    NetworkChanged {
+        from: Option<Network>,
+        to: Network,
+        /// The tunnel reasserts on the new network.
+        reasserts: Option<Transition>,
+    },
+    AirplaneOn,
+    AirplaneOff {
+        back_on: Network,
+        reasserts: Option<Transition>,
+    },
+    /// A VPN setting changes.
+    SettingChanged {
+        setting: Setting,
+        restart: SettingRestart,
+    },
+}
+
+/// Why an event changed nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unchanged {
+    /// The phone is restarting.
+    PhoneRestarting,
+    /// The VPN app is being replaced by an update.
+    BeingUpdated {
+        rule: Cited,
+    },
+    /// `connect` or `disconnect` when the tunnel already is so.
+    TunnelAlready {
+        state: TunnelState,
+    },
+    /// `tunnel:lost` when there is no running tunnel to lose.
+    TunnelIs {
+        state: TunnelState,
+    },
+    AlreadyOn {
+        network: Network,
+    },
+    AirplaneAlready {
+        on: bool,
+    },
+    /// A setting event without a VPN.
+    NoVpn,
+}
+
+/// When a tunnel transition (connecting, reasserting, restarting) ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// `None` while there is no network: it waits for one.
+    pub until_ms: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpdateStart {
+    /// The VPN is not running, so nothing is stopped.
+    NothingRunning,
+    /// The VPN app and its tunnel provider are stopped (`rule`); where
+    /// traffic goes meanwhile depends on includeAllNetworks (`meanwhile`).
+    StopsProvider {
+        rule: Cited,
+        include_all_networks: bool,
+        meanwhile: Cited,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Installed {
+    /// The app shows Connected but nothing goes into the tunnel.
+    AppearsConnected { rule: Cited },
+    /// The new version's tunnel reconnects.
+    Reconnects { rule: Cited },
+    /// The VPN was not stopped by the update and stays as it was.
+    VpnAsItWas,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AfterReboot {
+    OnDemandStarts { rule: Cited },
+    StaysOff { rule: Cited },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Retry {
+    pub at_ms: u64,
+    pub rule: Cited,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Disconnect {
+    /// From a working (or connecting) tunnel.
+    ByUser,
+    /// From a tunnel that only appeared connected after an update.
+    AppearsConnected,
+    /// After the provider was lost with includeAllNetworks on: whether the
+    /// VPN turns off follows an assumption.
+    AfterLoss { rule: Cited, recovers: bool },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Restarted {
+    pub rule: Cited,
+    pub until: Transition,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SettingRestart {
+    /// The tunnel is off, so nothing restarts.
+    TunnelOff,
+    /// No radio is up: the restart exposes nothing; it connects with the
+    /// new setting once there is a network.
+    NoNetwork {
+        rule: Cited,
+    },
+    Restarts {
+        until: Transition,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

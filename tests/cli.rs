@@ -201,7 +201,11 @@ fn run_json_follows_the_contract() {
     );
     assert_eq!(
         v["events"][0],
-        serde_json::json!({"at_ms": 5000, "do": "connect", "effect": "the tunnel is connecting until 6s"})
+        serde_json::json!({
+            "at_ms": 5000, "do": "connect",
+            "effect": "the tunnel is connecting until 6s",
+            "outcome": {"connecting": {"until": {"until_ms": 6000}}}
+        })
     );
 }
 

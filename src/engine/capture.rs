@@ -63,7 +63,7 @@ pub fn annotate(trace: &mut Trace, run: &PacketRun) {
         .map(|e| DataPlaneEvent {
             at_ms: e.at_ms,
             flow: e.flow.clone(),
-            what: e.what.clone(),
+            what: e.what,
             rule: e.rule,
         })
         .collect();

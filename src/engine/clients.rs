@@ -71,7 +71,7 @@ impl Engine<'_> {
             self.run.events.push(EngineEvent {
                 at_ms: now / 1_000,
                 flow: self.flows[flow].name.clone(),
-                what: "bind(IP_BOUND_IF utun0) fails under includeAllNetworks; the probe uses the tunnel process's own userspace stack".into(),
+                what: crate::trace::DataPlaneHappening::BindToTunnelFails,
                 rule,
             });
         }

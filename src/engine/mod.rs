@@ -131,7 +131,7 @@ pub struct Observation {
 pub struct EngineEvent {
     pub at_ms: u64,
     pub flow: String,
-    pub what: String,
+    pub what: crate::trace::DataPlaneHappening,
     pub rule: &'static str,
 }
 

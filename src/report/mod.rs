@@ -183,7 +183,7 @@ pub fn text(trace: &Trace) -> String {
                 "  {:<7} {:<32} {}",
                 duration::format(e.at_ms),
                 e.action,
-                e.effect
+                crate::words::effect(&e.effect)
             );
         }
     }
@@ -227,7 +227,7 @@ pub fn text(trace: &Trace) -> String {
                 "  {:<7} {}: {} [{}]",
                 duration::format(e.at_ms),
                 e.flow,
-                e.what,
+                crate::words::data_plane(e.what),
                 e.rule
             );
         }
@@ -332,7 +332,7 @@ pub fn markdown(trace: &Trace) -> String {
                 "| {} | `{}` | {} |",
                 duration::format(e.at_ms),
                 md_escape(&e.action),
-                md_escape(&e.effect)
+                md_escape(&crate::words::effect(&e.effect))
             );
         }
         out.push('\n');

@@ -156,7 +156,27 @@ pub enum Setting {
     Routes(Prop, Vec<Cidr>),
 }
 
+/// `{"property": key, "value": true | ["10.0.0.0/8", …]}`.
+impl serde::Serialize for Setting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Setting", 2)?;
+        out.serialize_field("property", self.key())?;
+        match self {
+            Setting::Flag(_, value) => out.serialize_field("value", value)?,
+            Setting::Routes(_, routes) => out.serialize_field("value", routes)?,
+        }
+        out.end()
+    }
+}
+
 impl Setting {
+    /// The property's key in a scenario's `[vpn]` table.
+    pub fn key(&self) -> &'static str {
+        let (Setting::Flag(prop, _) | Setting::Routes(prop, _)) = self;
+        crate::facts::property(*prop).key
+    }
+
     pub fn apply(&self, vpn: &mut VpnConfig) {
         match self {
             Setting::Flag(prop, value) => {

@@ -396,7 +396,7 @@ fn LaneRows(props: &LaneRowsProps) -> Html {
         let x = lanes.x(e.at_ms, end).to_string();
         html! {
             <line x1={x.clone()} x2={x} y1="0" y2={height.clone()} class="event-marker">
-                <title>{ format!("{} {}: {}", duration::format(e.at_ms), e.action, e.effect) }</title>
+                <title>{ format!("{} {}: {}", duration::format(e.at_ms), e.action, crate::words::effect(&e.effect)) }</title>
             </line>
         }
     });

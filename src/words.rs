@@ -1,0 +1,352 @@
+//! Where values become words: every sentence the run's data is said in —
+//! an event's effect, a data-plane happening, where a route goes, the
+//! tunnel's and the network's state — is written here, once, for the
+//! terminal, Markdown, JSON and the page alike. Nothing reads these words
+//! back: code that needs to know what happened matches on the values in
+//! [`crate::trace`].
+
+use crate::model::{Interface, Network, Route, SeenAs, TunnelState};
+use crate::scenario::{Setting, duration};
+use crate::trace::{
+    AfterReboot, Cited, DataPlaneHappening, Disconnect, Effect, Installed, Segment, SettingRestart,
+    Transition, Unchanged, UpdateStart,
+};
+
+/// ` (rule.id)`, or nothing when no rule covers the release.
+fn cite(rule: Cited) -> String {
+    rule.map(|id| format!(" ({id})")).unwrap_or_default()
+}
+
+fn until(transition: Transition) -> String {
+    match transition.until_ms {
+        Some(at) => format!("until {}", duration::format(at)),
+        None => "until there is a network again".to_string(),
+    }
+}
+
+/// What an event did, in one sentence (rule ids in parentheses).
+pub fn effect(effect: &Effect) -> String {
+    match effect {
+        Effect::Unchanged { why } => unchanged(*why),
+        Effect::UpdateNotice {
+            include_all_networks,
+            notifications,
+            rule,
+        } => {
+            let rule = cite(*rule);
+            match (include_all_networks, notifications) {
+                (true, true) => format!(
+                    "a newer version is in the App Store: the tunnel process posts \"Update available\" (turn off Force all apps or disconnect before updating) and the app shows a banner{rule}"
+                ),
+                (true, false) => format!(
+                    "a newer version is in the App Store, but notifications are off: the warning never arrives; only the in-app banner shows, if the app is opened{rule}"
+                ),
+                (false, _) => format!(
+                    "a newer version is in the App Store; without Force all apps the app warns about nothing{rule}"
+                ),
+            }
+        }
+        Effect::UpdateStarts { start } => update_start(*start),
+        Effect::UpdateRetried { rule, start } => format!(
+            "the App Store retries the update{}; {}",
+            cite(*rule),
+            update_start(*start)
+        ),
+        Effect::UpdateInstalled { then } => match then {
+            Installed::AppearsConnected { rule } => format!(
+                "the update is installed and the app shows Connected, but nothing goes into the tunnel until the user reconnects{}",
+                cite(*rule)
+            ),
+            Installed::Reconnects { rule } => format!(
+                "the update is installed and the new version's tunnel reconnects{}",
+                cite(*rule)
+            ),
+            Installed::VpnAsItWas => {
+                "the update is installed; the VPN stays as it was (the app does not reconnect by itself)"
+                    .to_string()
+            }
+        },
+        Effect::Reboots {
+            back_at_ms,
+            update_pending,
+            rule,
+        } => format!(
+            "the phone restarts: every connection is reset{}, back at {}{}",
+            cite(*rule),
+            duration::format(*back_at_ms),
+            if *update_pending {
+                "; the unfinished update stays pending"
+            } else {
+                ""
+            }
+        ),
+        Effect::RebootDone { vpn, retry } => {
+            let mut out = String::from("the phone is back");
+            match vpn {
+                Some(AfterReboot::OnDemandStarts { rule }) => {
+                    out.push_str(&format!("; on-demand starts the VPN{}", cite(*rule)));
+                }
+                Some(AfterReboot::StaysOff { rule }) => {
+                    out.push_str(&format!(
+                        "; without on-demand the VPN stays off{}",
+                        cite(*rule)
+                    ));
+                }
+                None => {}
+            }
+            if let Some(retry) = retry {
+                out.push_str(&format!(
+                    "; the App Store will retry the update at {}{}",
+                    duration::format(retry.at_ms),
+                    cite(retry.rule)
+                ));
+            }
+            out
+        }
+        Effect::Connecting { until: done } => format!("the tunnel is connecting {}", until(*done)),
+        Effect::Disconnected { how } => match how {
+            Disconnect::ByUser => {
+                "the user disconnects the VPN; on-demand does not bring it back".to_string()
+            }
+            Disconnect::AppearsConnected => {
+                "the user disconnects the VPN that only appeared connected".to_string()
+            }
+            Disconnect::AfterLoss {
+                rule,
+                recovers: false,
+            } => format!(
+                "the user disconnects, but the lost tunnel keeps blocking ({}: disconnect_recovers_lost_tunnel = false)",
+                rule.unwrap_or_default()
+            ),
+            Disconnect::AfterLoss {
+                rule,
+                recovers: true,
+            } => format!(
+                "the user disconnects after the loss and the VPN turns off ({}: disconnect_recovers_lost_tunnel = true)",
+                rule.unwrap_or_default()
+            ),
+        },
+        Effect::ProviderGone {
+            restarted: Some(restarted),
+        } => format!(
+            "the tunnel provider is gone; on-demand starts it again{} and it is connecting {}",
+            cite(restarted.rule),
+            until(restarted.until)
+        ),
+        Effect::ProviderGone { restarted: None } => {
+            "the tunnel provider is gone and nothing restarts it (on_demand is off)".to_string()
+        }
+        Effect::NetworkChanged {
+            from,
+            to,
+            reasserts,
+        } => {
+            let mut out = match from {
+                Some(old) => format!("the phone moves from {old} to {to}"),
+                None => format!("{to} comes up while in airplane mode"),
+            };
+            if let Some(done) = reasserts {
+                out.push_str(&format!(
+                    "; the tunnel reasserts on the new network {}",
+                    until(*done)
+                ));
+            }
+            out
+        }
+        Effect::AirplaneOn => "airplane mode: every radio is off".to_string(),
+        Effect::AirplaneOff { back_on, reasserts } => {
+            let mut out = format!("airplane mode off: back on {back_on}");
+            if let Some(done) = reasserts {
+                out.push_str(&format!("; the tunnel reasserts {}", until(*done)));
+            }
+            out
+        }
+        Effect::SettingChanged { restart, .. } => match restart {
+            SettingRestart::TunnelOff => {
+                "the setting changes; the tunnel is off, so nothing restarts".to_string()
+            }
+            SettingRestart::NoNetwork { rule } => format!(
+                "the setting changes and the tunnel restarts with no network up, so nothing is exposed{}; it connects with the new setting once there is a network",
+                cite(*rule)
+            ),
+            SettingRestart::Restarts { until: done } => format!(
+                "the setting changes and the tunnel restarts {}",
+                until(*done)
+            ),
+        },
+    }
+}
+
+fn unchanged(why: Unchanged) -> String {
+    match why {
+        Unchanged::PhoneRestarting => "nothing happens: the phone is restarting".to_string(),
+        Unchanged::BeingUpdated { rule } => format!(
+            "no change: the VPN app is being replaced by the update{}",
+            cite(rule)
+        ),
+        Unchanged::TunnelAlready { state } => format!("no change: the tunnel is already {state}"),
+        Unchanged::TunnelIs { state } => format!("no change: the tunnel is {state}"),
+        Unchanged::AlreadyOn { network } => format!("no change: the phone is already on {network}"),
+        Unchanged::AirplaneAlready { on: true } => {
+            "no change: airplane mode is already on".to_string()
+        }
+        Unchanged::AirplaneAlready { on: false } => {
+            "no change: airplane mode is already off".to_string()
+        }
+        Unchanged::NoVpn => "no VPN to change".to_string(),
+    }
+}
+
+fn update_start(start: UpdateStart) -> String {
+    match start {
+        UpdateStart::NothingRunning => {
+            "the App Store installs the update; the VPN is not running, so nothing is stopped"
+                .to_string()
+        }
+        UpdateStart::StopsProvider {
+            rule,
+            include_all_networks,
+            meanwhile,
+        } => format!(
+            "the App Store starts installing the update: the VPN app and its tunnel provider are stopped{}{}{}",
+            cite(rule),
+            if include_all_networks {
+                "; with includeAllNetworks on, traffic goes to the absent tunnel and is dropped, the download included"
+            } else {
+                "; without includeAllNetworks, traffic goes outside the tunnel meanwhile"
+            },
+            cite(meanwhile)
+        ),
+    }
+}
+
+/// A setting as a scenario writes it after `set:`, e.g.
+/// `include_all_networks=false`.
+pub fn setting(setting: &Setting) -> String {
+    match setting {
+        Setting::Flag(_, value) => format!("{}={value}", setting.key()),
+        Setting::Routes(_, routes) => {
+            let quoted: Vec<String> = routes.iter().map(|r| format!("\"{r}\"")).collect();
+            format!("{}=[{}]", setting.key(), quoted.join(", "))
+        }
+    }
+}
+
+/// A data-plane happening in one sentence.
+pub fn data_plane(what: DataPlaneHappening) -> &'static str {
+    match what {
+        DataPlaneHappening::BindToTunnelFails => {
+            "bind(IP_BOUND_IF utun0) fails under includeAllNetworks; the probe uses the tunnel process's own userspace stack"
+        }
+    }
+}
+
+/// An interface as a customer knows it.
+pub fn interface(interface: Interface) -> &'static str {
+    match interface {
+        Interface::En0 => "Wi-Fi (en0)",
+        Interface::PdpIp0 => "cellular (pdp_ip0)",
+        Interface::Ipsec1 => "the carrier's own voice link (ipsec1)",
+        Interface::Bluetooth => "Bluetooth",
+        Interface::Utun0 => "the tunnel (utun0)",
+        Interface::None => "no interface",
+    }
+}
+
+/// Where a segment's traffic goes, in words a customer can follow.
+pub fn route(segment: &Segment) -> String {
+    match (segment.route, segment.seen_as) {
+        (Route::Tunnel, SeenAs::None) => {
+            "goes into the VPN tunnel but never arrives (the VPN server cannot reach the home network)".into()
+        }
+        (Route::Tunnel, _) => "goes through the VPN tunnel; servers see the VPN's address".into(),
+        (Route::Direct, SeenAs::Local) => format!(
+            "goes straight to the device on the local network, over {}",
+            interface(segment.interface)
+        ),
+        (Route::Direct, _) => format!(
+            "goes outside the tunnel, over {}; servers see the phone's own address",
+            interface(segment.interface)
+        ),
+        (Route::Blocked, _) => "is dropped on the phone: no connection".into(),
+        (Route::Offline, _) => "has no network at all".into(),
+    }
+}
+
+/// The tunnel's state as a sentence.
+pub fn tunnel(state: TunnelState) -> &'static str {
+    match state {
+        TunnelState::Absent => "no VPN is configured",
+        TunnelState::Off => "the VPN is off",
+        TunnelState::Connecting => "the VPN is connecting",
+        TunnelState::Connected => "the VPN is connected",
+        TunnelState::Reasserting => "the VPN is reconnecting after the network change",
+        TunnelState::Lost => "the VPN's tunnel process is gone",
+        TunnelState::Restarting => "the tunnel is restarting",
+        TunnelState::Updating => "the App Store is replacing the VPN app; its tunnel is stopped",
+        TunnelState::AppearsConnected => {
+            "the VPN app shows \"Connected\", but nothing goes into the tunnel"
+        }
+        TunnelState::Rebooting => "the phone is restarting",
+    }
+}
+
+/// The phone's network as a sentence (`None` is airplane mode).
+pub fn network(network: Option<Network>) -> &'static str {
+    match network {
+        Some(Network::Wifi) => "the phone is on Wi-Fi",
+        Some(Network::Cellular) => "the phone is on cellular",
+        None => "the phone is in airplane mode",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addresses::Cidr;
+    use crate::facts::Prop;
+
+    #[test]
+    fn a_setting_reads_as_the_scenario_writes_it() {
+        assert_eq!(
+            setting(&Setting::Flag(Prop::IncludeAllNetworks, false)),
+            "include_all_networks=false"
+        );
+        let routes = vec![Cidr::parse("10.0.0.0/8").unwrap()];
+        assert_eq!(
+            setting(&Setting::Routes(Prop::ExcludedRoutes, routes)),
+            "excluded_routes=[\"10.0.0.0/8\"]"
+        );
+    }
+
+    #[test]
+    fn a_transition_without_a_network_waits_for_one() {
+        let waiting = Effect::Connecting {
+            until: Transition { until_ms: None },
+        };
+        assert_eq!(
+            effect(&waiting),
+            "the tunnel is connecting until there is a network again"
+        );
+        let timed = Effect::AirplaneOff {
+            back_on: Network::Cellular,
+            reasserts: Some(Transition {
+                until_ms: Some(21_000),
+            }),
+        };
+        assert_eq!(
+            effect(&timed),
+            "airplane mode off: back on cellular; the tunnel reasserts until 21s"
+        );
+    }
+
+    #[test]
+    fn a_rule_missing_for_the_release_leaves_no_empty_parentheses() {
+        let notice = Effect::UpdateNotice {
+            include_all_networks: false,
+            notifications: true,
+            rule: None,
+        };
+        assert!(!effect(&notice).contains("()"), "{}", effect(&notice));
+    }
+}
