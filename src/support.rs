@@ -11,10 +11,10 @@
 
 use crate::facts::{self, Evidence, Rule};
 use crate::model::{Network, Route};
+use crate::report::{Block, Detail, Document, Item, rule_item};
 use crate::scenario::duration;
 use crate::trace::{Effect, RuleRef, Segment, Trace};
 use crate::words;
-use core::fmt::Write;
 
 /// Something a customer reports, and the answer.
 #[derive(Debug)]
@@ -298,75 +298,6 @@ fn step_rule(id: &str, ios: &str) -> Option<&'static Rule> {
         .or_else(|| rows().next())
 }
 
-// ---------------------------------------------------------------------------
-// The explanation, as blocks every front end renders.
-
-/// One item of a list: a line, with indented detail lines under it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
-    pub text: String,
-    pub details: Vec<Detail>,
-}
-
-/// A line under an item, as a value: each kind is rendered in one place
-/// for the terminal, for Markdown and for the page, and none is read back
-/// out of rendered text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Detail {
-    /// Running text (with `code` spans).
-    Text(String),
-    /// A labelled line, the label emphasised on the page: `Exposes`, `Why`.
-    Labelled(&'static str, String),
-    /// Where a rule comes from (`Source`) or what else backs it (`Also`):
-    /// an address or a repository path.
-    Cited(&'static str, &'static str),
-    /// The built-in scenario that plays a step out.
-    PlayedOut(&'static crate::library::BuiltIn),
-}
-
-impl Detail {
-    /// The line as text (Markdown's inline marks are the caller's).
-    pub fn words(&self) -> String {
-        match self {
-            Detail::Text(text) => text.clone(),
-            Detail::Labelled(label, text) => format!("{label}: {text}"),
-            Detail::Cited(label, source) => format!("{label}: {source}"),
-            Detail::PlayedOut(built_in) => format!(
-                "Played out in the scenario \u{201c}{}\u{201d} (`{}`)",
-                built_in.title, built_in.name
-            ),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Block {
-    /// A section's heading. The customer's part (what is happening, what
-    /// to do) is `essential`; the evidence behind it is not, and the page
-    /// folds it away until asked (or printed).
-    Heading {
-        text: String,
-        essential: bool,
-    },
-    Paragraph(String),
-    /// A paragraph ending in an address the page makes a link of.
-    Link {
-        lead: String,
-        address: String,
-    },
-    List {
-        ordered: bool,
-        items: Vec<Item>,
-    },
-}
-
-/// A ticket's text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Explanation {
-    pub title: String,
-    pub blocks: Vec<Block>,
-}
-
 fn same_path(a: &Segment, b: &Segment) -> bool {
     a.route == b.route && a.interface == b.interface && a.seen_as == b.seen_as
 }
@@ -459,21 +390,6 @@ fn capitalised(text: &str) -> String {
     }
 }
 
-fn rule_item(rule: &RuleRef) -> Item {
-    let mut details = vec![
-        Detail::Text(rule.says.to_string()),
-        Detail::Cited("Source", rule.source),
-    ];
-    details.extend(rule.also.iter().map(|also| Detail::Cited("Also", also)));
-    if let Some(key) = rule.assumption {
-        details.push(Detail::Text(format!("Depends on the assumption `{key}`")));
-    }
-    Item {
-        text: format!("`{}` [{}]", rule.id, rule.provenance.as_str()),
-        details,
-    }
-}
-
 /// The path of a symptom's page in the playground's site, from its root.
 pub fn page_path(id: &str) -> String {
     format!("support/{id}.html")
@@ -488,7 +404,7 @@ pub fn explain(
     scenario_file: &str,
     symptom: Option<&Symptom>,
     playground: Option<&str>,
-) -> Explanation {
+) -> Document {
     let s = &trace.scenario;
     let mut blocks = Vec::new();
     let title = symptom.map_or_else(|| s.title.clone(), |sy| sy.asks.to_string());
@@ -647,7 +563,7 @@ pub fn explain(
     ));
     blocks.push(Block::List {
         ordered: false,
-        items: cited.iter().map(rule_item).collect(),
+        items: cited.iter().map(|r| rule_item(r, &s.assumptions)).collect(),
     });
 
     let relied: Vec<Item> = s
@@ -681,92 +597,7 @@ pub fn explain(
             items: relied,
         });
     }
-    Explanation { title, blocks }
-}
-
-/// The two plain-text renderings differ only in their marks.
-struct Marks {
-    markdown: bool,
-}
-
-impl Marks {
-    fn title(&self, title: &str) -> String {
-        if self.markdown {
-            format!("# {title}\n")
-        } else {
-            format!("{title}\n{}\n", "=".repeat(title.chars().count()))
-        }
-    }
-
-    fn heading(&self, heading: &str) -> String {
-        if self.markdown {
-            format!("## {heading}")
-        } else {
-            format!("{heading}\n{}", "-".repeat(heading.chars().count()))
-        }
-    }
-
-    /// Plain text drops the code marks.
-    fn inline(&self, text: &str) -> String {
-        if self.markdown {
-            text.to_string()
-        } else {
-            text.replace('`', "")
-        }
-    }
-
-    fn bullet(&self) -> &'static str {
-        if self.markdown { "-" } else { "*" }
-    }
-
-    fn detail(&self) -> &'static str {
-        if self.markdown { "- " } else { "" }
-    }
-}
-
-impl Explanation {
-    pub fn markdown(&self) -> String {
-        self.render(&Marks { markdown: true })
-    }
-
-    pub fn text(&self) -> String {
-        self.render(&Marks { markdown: false })
-    }
-
-    fn render(&self, marks: &Marks) -> String {
-        let mut out = marks.title(&self.title);
-        for block in &self.blocks {
-            out.push('\n');
-            match block {
-                Block::Heading { text, .. } => {
-                    let _ = writeln!(out, "{}", marks.heading(text));
-                }
-                Block::Link { lead, address } => {
-                    let _ = writeln!(out, "{}{address}", marks.inline(lead));
-                }
-                Block::Paragraph(p) => {
-                    let _ = writeln!(out, "{}", marks.inline(p));
-                }
-                Block::List { ordered, items } => {
-                    for (i, item) in items.iter().enumerate() {
-                        let marker = if *ordered {
-                            format!("{}.", i + 1)
-                        } else {
-                            marks.bullet().to_string()
-                        };
-                        let _ = writeln!(out, "{marker} {}", marks.inline(&item.text));
-                        let indent = " ".repeat(marker.len() + 1);
-                        for detail in &item.details {
-                            let words = detail.words();
-                            let _ =
-                                writeln!(out, "{indent}{}{}", marks.detail(), marks.inline(&words));
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
+    Document { title, blocks }
 }
 
 #[cfg(test)]
@@ -774,7 +605,7 @@ mod tests {
     use super::*;
     use crate::library;
 
-    fn explained(sy: &Symptom) -> (Trace, Explanation) {
+    fn explained(sy: &Symptom) -> (Trace, Document) {
         let built_in = library::find(sy.scenario).expect("the scenario is built in");
         let scenario = built_in.parse().expect("built-ins parse");
         let (trace, _) = crate::engine::simulate(&scenario);

@@ -167,9 +167,9 @@ fn run_text_shows_segments_rules_and_sources() {
         text.contains("flow.existing-stays-outside [observed]"),
         "{text}"
     );
-    assert!(text.contains("source: https://www.cfcs.dk/"), "{text}");
+    assert!(text.contains("Source: https://www.cfcs.dk/"), "{text}");
     assert!(
-        text.contains("ok    new-tab at 30s: tunnel, seen as vpn"),
+        text.contains("\n  ok  new-tab at 30s: tunnel, seen as vpn\n"),
         "{text}"
     );
 }
@@ -213,10 +213,13 @@ fn run_json_follows_the_contract() {
 fn run_markdown_is_a_table() {
     let out = tunnelscope(&["run", "wifi-to-cellular", "--format", "markdown"]);
     let text = stdout(&out);
-    assert!(text.starts_with("## iOS 17.4 with includeAllNetworks: Wi-Fi to cellular"));
-    assert!(text.contains("| flow | kind | time | route | interface | seen as | change | rules |"));
+    assert!(text.starts_with("# iOS 17.4 with includeAllNetworks: Wi-Fi to cellular\n"));
+    assert!(text.contains("\n`browser` (app)"), "{text}");
+    assert!(text.contains(
+        "| time | route | interface | seen as | change | rules |\n|---|---|---|---|---|---|\n"
+    ));
     assert!(
-        text.contains("| browser | app | 20s–22s | **blocked** |"),
+        text.contains("| 20s–22s | blocked | none | none |"),
         "{text}"
     );
 }

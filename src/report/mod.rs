@@ -2,15 +2,19 @@
 //! Markdown or JSON. Strings in, strings out: the CLI prints them, the
 //! browser shows them.
 
+pub mod document;
 mod matrix;
 
 pub use matrix::{Matrix, MatrixCell, MatrixOptions, matrix};
 
 use crate::facts::{self, Evidence};
+use crate::model::TunnelState;
 use crate::model::list_choices;
 use crate::scenario::duration;
-use crate::trace::{ExpectationResult, RuleRef, Segment, Trace};
+use crate::trace::{AssumptionUse, ExpectationResult, RuleRef, Trace};
+use crate::words;
 use core::fmt::Write;
+pub use document::{Block, Detail, Document, Item, Table};
 
 /// The output formats a report can take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,18 +114,6 @@ pub(crate) fn cited_rules(trace: &Trace) -> Vec<&RuleRef> {
     cited
 }
 
-fn segment_line(s: &Segment) -> String {
-    format!(
-        "{:<12} {:<8} {:<9} seen as {:<7} {:<7} {}",
-        span(s.from_ms, s.to_ms),
-        s.route.as_str(),
-        s.interface.as_str(),
-        s.seen_as.as_str(),
-        s.change.as_str(),
-        chain(&s.rules)
-    )
-}
-
 fn expectation_line(e: &ExpectationResult) -> String {
     let mut want = e.want.as_str().to_string();
     let mut got = e.got.as_str().to_string();
@@ -144,69 +136,119 @@ fn expectation_line(e: &ExpectationResult) -> String {
     }
 }
 
-/// A run as readable text: events, tunnel states, each flow's segments with
-/// their rule chains, the expectations, and every cited rule with its source.
-pub fn text(trace: &Trace) -> String {
+/// A cited rule as a list item: what it says, its sources, and the
+/// assumption it depends on with the value the run used.
+pub(crate) fn rule_item(rule: &RuleRef, assumptions: &[AssumptionUse]) -> Item {
+    let mut details = vec![
+        Detail::Text(rule.says.to_string()),
+        Detail::Cited("Source", rule.source),
+    ];
+    details.extend(rule.also.iter().map(|also| Detail::Cited("Also", also)));
+    if let Some(key) = rule.assumption {
+        let value = assumptions
+            .iter()
+            .find(|a| a.key == key)
+            .map_or("?", |a| a.value.as_str());
+        details.push(Detail::Text(format!(
+            "Depends on the assumption `{key}` = {value} (flip it under [assume])"
+        )));
+    }
+    Item {
+        text: format!("`{}` [{}]", rule.id, rule.provenance.as_str()),
+        details,
+    }
+}
+
+fn heading(text: &str) -> Block {
+    Block::Heading {
+        text: text.to_string(),
+        essential: true,
+    }
+}
+
+fn table(header: &[&'static str], rows: Vec<Vec<String>>) -> Block {
+    Block::Table(Table {
+        header: header.to_vec(),
+        rows,
+    })
+}
+
+/// A run as a document: the setup, events, tunnel states, each flow's
+/// segments with their rule chains, what the data plane and the servers
+/// saw, the expectations, and every cited rule with its source.
+pub fn document(trace: &Trace) -> Document {
     let s = &trace.scenario;
-    let mut out = String::new();
-    let _ = writeln!(out, "{}", s.title);
-    let _ = writeln!(
-        out,
-        "iOS {} · starts on {} · {} simulated · seed {}",
-        s.ios,
-        s.network,
-        duration::format(s.duration_ms),
-        s.seed
-    );
-    let _ = writeln!(out, "VPN: {}", vpn_line(trace));
+    let mut blocks = vec![
+        Block::Paragraph(format!(
+            "iOS {} · starts on {} · {} simulated · seed {}",
+            s.ios,
+            s.network,
+            duration::format(s.duration_ms),
+            s.seed
+        )),
+        Block::Paragraph(format!("VPN: {}", vpn_line(trace))),
+    ];
     let changed: Vec<String> = s
         .assumptions
         .iter()
         .filter(|a| !a.is_default)
-        .map(|a| format!("{} = {}", a.key, a.value))
+        .map(|a| format!("`{} = {}`", a.key, a.value))
         .collect();
-    let _ = writeln!(
-        out,
+    blocks.push(Block::Paragraph(format!(
         "Assumptions: {}",
         if changed.is_empty() {
             "all at their defaults (see `tunnelscope facts`)".to_string()
         } else {
             format!("{} (others at their defaults)", changed.join(", "))
         }
-    );
+    )));
 
     if !trace.events.is_empty() {
-        let _ = writeln!(out, "\nEvents");
-        for e in &trace.events {
-            let _ = writeln!(
-                out,
-                "  {:<7} {:<32} {}",
-                duration::format(e.at_ms),
-                e.action,
-                crate::words::effect(&e.effect)
-            );
-        }
+        blocks.push(heading("Events"));
+        blocks.push(table(
+            &["at", "event", "effect"],
+            trace
+                .events
+                .iter()
+                .map(|e| {
+                    vec![
+                        duration::format(e.at_ms),
+                        format!("`{}`", e.action),
+                        words::effect(&e.effect),
+                    ]
+                })
+                .collect(),
+        ));
     }
-    let _ = writeln!(out, "\nPhone and tunnel");
-    for st in &trace.states {
-        let _ = writeln!(
-            out,
-            "  {:<12} network {:<9} tunnel {}{}",
-            span(st.from_ms, st.to_ms),
-            match (st.network, st.tunnel) {
-                (Some(n), _) => n.as_str(),
-                (None, crate::model::TunnelState::Rebooting) => "none",
-                (None, _) => "airplane",
-            },
-            st.tunnel,
-            if st.include_all_networks {
-                " (includeAllNetworks set)"
-            } else {
-                ""
-            }
-        );
-    }
-    let _ = writeln!(out, "\nFlows");
+    blocks.push(heading("Phone and tunnel"));
+    blocks.push(table(
+        &["time", "network", "tunnel"],
+        trace
+            .states
+            .iter()
+            .map(|st| {
+                vec![
+                    span(st.from_ms, st.to_ms),
+                    match (st.network, st.tunnel) {
+                        (Some(n), _) => n.as_str(),
+                        (None, TunnelState::Rebooting) => "none",
+                        (None, _) => "airplane",
+                    }
+                    .to_string(),
+                    format!(
+                        "{}{}",
+                        st.tunnel,
+                        if st.include_all_networks {
+                            " (includeAllNetworks set)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ]
+            })
+            .collect(),
+    ));
+    blocks.push(heading("Flows"));
     for flow in &trace.flows {
         let counts = match (flow.packets, flow.bytes, flow.dropped) {
             (Some(p), Some(b), Some(d)) => {
@@ -214,176 +256,106 @@ pub fn text(trace: &Trace) -> String {
             }
             _ => String::new(),
         };
-        let _ = writeln!(out, "  {} ({}){counts}", flow.name, flow.kind);
-        for seg in &flow.segments {
-            let _ = writeln!(out, "    {}", segment_line(seg));
-        }
+        blocks.push(Block::Paragraph(format!(
+            "`{}` ({}){counts}",
+            flow.name, flow.kind
+        )));
+        blocks.push(table(
+            &["time", "route", "interface", "seen as", "change", "rules"],
+            flow.segments
+                .iter()
+                .map(|seg| {
+                    vec![
+                        span(seg.from_ms, seg.to_ms),
+                        seg.route.to_string(),
+                        seg.interface.to_string(),
+                        seg.seen_as.to_string(),
+                        seg.change.as_str().to_string(),
+                        chain(&seg.rules),
+                    ]
+                })
+                .collect(),
+        ));
     }
     if !trace.data_plane_events.is_empty() {
-        let _ = writeln!(out, "\nData plane");
-        for e in &trace.data_plane_events {
-            let _ = writeln!(
-                out,
-                "  {:<7} {}: {} [{}]",
-                duration::format(e.at_ms),
-                e.flow,
-                crate::words::data_plane(e.what),
-                e.rule
-            );
-        }
+        blocks.push(heading("Data plane"));
+        blocks.push(table(
+            &["at", "flow", "what", "rule"],
+            trace
+                .data_plane_events
+                .iter()
+                .map(|e| {
+                    vec![
+                        duration::format(e.at_ms),
+                        e.flow.clone(),
+                        words::data_plane(e.what).to_string(),
+                        format!("`{}`", e.rule),
+                    ]
+                })
+                .collect(),
+        ));
     }
     if !trace.observations.is_empty() {
-        let _ = writeln!(out, "\nWhat the servers saw");
-        for o in &trace.observations {
-            let _ = writeln!(
-                out,
-                "  {:<7} {:<20} saw {:<16} from {:<15} = {}",
-                duration::format(o.at_ms),
-                o.server,
-                o.flow,
-                o.source,
-                o.seen_as
-            );
-        }
+        blocks.push(heading("What the servers saw"));
+        blocks.push(table(
+            &["at", "server", "flow", "source", "seen as"],
+            trace
+                .observations
+                .iter()
+                .map(|o| {
+                    vec![
+                        duration::format(o.at_ms),
+                        o.server.to_string(),
+                        o.flow.clone(),
+                        o.source.clone(),
+                        o.seen_as.to_string(),
+                    ]
+                })
+                .collect(),
+        ));
     }
     if !trace.expectations.is_empty() {
-        let _ = writeln!(out, "\nExpectations");
-        for e in &trace.expectations {
-            let _ = writeln!(
-                out,
-                "  {:<4}  {}",
-                if e.ok { "ok" } else { "FAIL" },
-                expectation_line(e)
-            );
-        }
-    }
-    let _ = writeln!(out, "\nRules cited");
-    for rule in cited_rules(trace) {
-        let _ = writeln!(out, "  {} [{}]", rule.id, rule.provenance.as_str());
-        let _ = writeln!(out, "    {}", rule.says);
-        let _ = writeln!(out, "    source: {}", rule.source);
-        for also in &rule.also {
-            let _ = writeln!(out, "    also: {also}");
-        }
-        if let Some(key) = rule.assumption {
-            let value = s
-                .assumptions
+        blocks.push(heading("Expectations"));
+        blocks.push(table(
+            &["", "expectation"],
+            trace
+                .expectations
                 .iter()
-                .find(|a| a.key == key)
-                .map_or("?", |a| a.value.as_str());
-            let _ = writeln!(
-                out,
-                "    assumption: {key} = {value} (flip it under [assume])"
-            );
-        }
+                .map(|e| {
+                    vec![
+                        if e.ok { "ok" } else { "FAIL" }.to_string(),
+                        expectation_line(e),
+                    ]
+                })
+                .collect(),
+        ));
     }
-    out
+    blocks.push(heading("Rules cited"));
+    blocks.push(Block::List {
+        ordered: false,
+        items: cited_rules(trace)
+            .into_iter()
+            .map(|r| rule_item(r, &s.assumptions))
+            .collect(),
+    });
+    Document {
+        title: s.title.clone(),
+        blocks,
+    }
 }
 
-fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|")
+/// A run as readable text ([`document`] for the terminal).
+pub fn text(trace: &Trace) -> String {
+    document(trace).text()
 }
 
 /// A run as Markdown, for support tickets and documentation.
 pub fn markdown(trace: &Trace) -> String {
-    let s = &trace.scenario;
-    let mut out = String::new();
-    let _ = writeln!(out, "## {}\n", md_escape(&s.title));
-    let _ = writeln!(
-        out,
-        "iOS {} · starts on {} · {} simulated · seed {}\n\nVPN: {}\n\nAssumptions: {}\n",
-        s.ios,
-        s.network,
-        duration::format(s.duration_ms),
-        s.seed,
-        vpn_line(trace),
-        s.assumptions
-            .iter()
-            .map(|a| format!(
-                "`{} = {}`{}",
-                a.key,
-                a.value,
-                if a.is_default { "" } else { " (changed)" }
-            ))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(out, "| time | network | tunnel |\n|---|---|---|");
-    for st in &trace.states {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {}{} |",
-            span(st.from_ms, st.to_ms),
-            st.network.map_or("airplane mode", |n| n.as_str()),
-            st.tunnel,
-            if st.include_all_networks {
-                " (includeAllNetworks set)"
-            } else {
-                ""
-            }
-        );
-    }
-    out.push('\n');
-    if !trace.events.is_empty() {
-        let _ = writeln!(out, "| at | event | effect |\n|---|---|---|");
-        for e in &trace.events {
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} |",
-                duration::format(e.at_ms),
-                md_escape(&e.action),
-                md_escape(&crate::words::effect(&e.effect))
-            );
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "| flow | kind | time | route | interface | seen as | change | rules |\n|---|---|---|---|---|---|---|---|"
-    );
-    for flow in &trace.flows {
-        for seg in &flow.segments {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | **{}** | {} | {} | {} | {} |",
-                md_escape(&flow.name),
-                flow.kind,
-                span(seg.from_ms, seg.to_ms),
-                seg.route,
-                seg.interface,
-                seg.seen_as,
-                seg.change.as_str(),
-                seg.rules
-                    .iter()
-                    .map(|r| format!("`{}` ({})", r.id, r.provenance.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(" → ")
-            );
-        }
-    }
-    if !trace.expectations.is_empty() {
-        let _ = writeln!(out, "\n| | expectation |\n|---|---|");
-        for e in &trace.expectations {
-            let _ = writeln!(
-                out,
-                "| {} | {} |",
-                if e.ok { "✅" } else { "❌" },
-                md_escape(&expectation_line(e))
-            );
-        }
-    }
-    let _ = writeln!(out, "\n### Rules cited\n");
-    for rule in cited_rules(trace) {
-        let _ = writeln!(
-            out,
-            "- `{}` ({}): {} Source: {}",
-            rule.id,
-            rule.provenance.as_str(),
-            md_escape(rule.says),
-            rule.source
-        );
-    }
-    out
+    document(trace).markdown()
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 /// The trace as pretty JSON (the stable contract described in the README).

@@ -6,7 +6,8 @@ use super::panels::{download, select_value, source_link};
 use super::{Shared, SiteRoot};
 use crate::library;
 use crate::playground::{Action, Analysis, Origin};
-use crate::support::{self, Block, Detail, Explanation, SYMPTOMS};
+use crate::report::{Block, Detail, Document};
+use crate::support::{self, SYMPTOMS};
 use yew::prelude::*;
 
 /// Where the scenario on screen came from, as the ticket names it.
@@ -19,7 +20,7 @@ pub fn scenario_file(origin: &Origin) -> &'static str {
 
 /// The explanation of a symptom for the run on screen; `root` is the
 /// playground's root, relative or absolute.
-fn explanation(symptom: &str, analysis: &Analysis, file: &str, root: &str) -> Option<Explanation> {
+fn explanation(symptom: &str, analysis: &Analysis, file: &str, root: &str) -> Option<Document> {
     let symptom = support::symptom(symptom)?;
     Some(support::explain(
         &analysis.trace,
@@ -97,6 +98,14 @@ fn block(b: &Block, root: &str) -> Html {
         Block::Paragraph(p) => html! { <p>{ inline(p) }</p> },
         Block::Link { lead, address } => html! {
             <p>{ inline(lead) }<a href={address.clone()}>{ address.clone() }</a></p>
+        },
+        Block::Table(table) => html! {
+            <table class="ticket-table">
+                <thead><tr>{ for table.header.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+                <tbody>{ for table.rows.iter().map(|row| html! {
+                    <tr>{ for row.iter().map(|cell| html! { <td>{ inline(cell) }</td> }) }</tr>
+                }) }</tbody>
+            </table>
         },
         Block::List { ordered, items } => {
             let items = items.iter().map(|item| {
