@@ -214,3 +214,43 @@ impl Document {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Document {
+        Document {
+            title: "Title".into(),
+            blocks: vec![
+                Block::Heading {
+                    text: "Part".into(),
+                    essential: true,
+                },
+                Block::Table(Table {
+                    header: vec!["at", "what"],
+                    rows: vec![
+                        vec!["5s".into(), "`a|b` happens".into()],
+                        vec!["1m30s".into(), "then this".into()],
+                    ],
+                }),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_table_lines_up_in_the_terminal() {
+        assert_eq!(
+            sample().text(),
+            "Title\n=====\n\nPart\n----\n\n  at     what\n  5s     a|b happens\n  1m30s  then this\n"
+        );
+    }
+
+    #[test]
+    fn a_table_is_a_pipe_table_in_markdown_with_pipes_escaped() {
+        assert_eq!(
+            sample().markdown(),
+            "# Title\n\n## Part\n\n| at | what |\n|---|---|\n| 5s | `a\\|b` happens |\n| 1m30s | then this |\n"
+        );
+    }
+}

@@ -6,12 +6,11 @@
 //! connected, and a connection opened now. One extra row shows a connection
 //! that was already open when the tunnel came up (the 13.3.1 bypass).
 
-use super::{Format, md_escape};
+use super::{Block, Document, Format, Table};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
 use crate::policy::{self, Assumptions, Connection, Context, VpnConfig};
 use crate::trace::RuleRef;
 use crate::version::IosVersion;
-use core::fmt::Write;
 use serde::Serialize;
 
 /// The releases shown by default: one per era of the fact table.
@@ -182,65 +181,47 @@ impl Matrix {
             Format::Json => {
                 serde_json::to_string_pretty(self).expect("the matrix serializes") + "\n"
             }
-            Format::Text => self.text(),
-            Format::Markdown => self.markdown(),
+            Format::Text => self.document().text(),
+            Format::Markdown => self.document().markdown(),
         }
     }
 
     const LEGEND: &'static str = "Each cell shows the route and the least-sourced rule behind it: [D] documented by Apple, [O] observed by a vendor or researcher, [R] reported, [I] inferred by tunnelscope, [U] unknown: follows an assumption.";
 
-    fn text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "Where a new connection goes, on {} with a full-tunnel VPN connected (Apple's defaults for each release)",
-            self.network
-        );
-        let _ = writeln!(out, "{}\n", Self::LEGEND);
-        let _ = writeln!(
-            out,
-            "{:<31} {:<7} {:<50} includeAllNetworks on",
-            "flow kind", "iOS", "includeAllNetworks off"
-        );
+    /// The matrix as a document: the legend, then one row per flow kind
+    /// and release (the kind named on its first row only).
+    pub fn document(&self) -> Document {
         let mut last_label = String::new();
-        for (off, on) in self.pairs() {
-            let row = row_label(off);
-            let label = if row == last_label { "" } else { row.as_str() };
-            let _ = writeln!(
-                out,
-                "{:<31} {:<7} {:<50} {}",
-                label,
-                off.ios,
-                cell_text(off),
-                cell_text(on)
-            );
-            last_label = row;
+        let rows = self
+            .pairs()
+            .map(|(off, on)| {
+                let label = row_label(off);
+                let shown = if label == last_label {
+                    String::new()
+                } else {
+                    label.clone()
+                };
+                last_label = label;
+                vec![shown, off.ios.to_string(), cell_text(off), cell_text(on)]
+            })
+            .collect();
+        Document {
+            title: format!(
+                "Where a new connection goes, on {} with a full-tunnel VPN connected (Apple's defaults for each release)",
+                self.network
+            ),
+            blocks: vec![
+                Block::Paragraph(Self::LEGEND.to_string()),
+                Block::Table(Table {
+                    header: vec![
+                        "flow kind",
+                        "iOS",
+                        "includeAllNetworks off",
+                        "includeAllNetworks on",
+                    ],
+                    rows,
+                }),
+            ],
         }
-        out
-    }
-
-    fn markdown(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "Where a new connection goes, on {} with a full-tunnel VPN connected (Apple's defaults for each release).\n\n{}\n",
-            self.network,
-            Self::LEGEND
-        );
-        let _ = writeln!(
-            out,
-            "| flow kind | iOS | includeAllNetworks off | includeAllNetworks on |\n|---|---|---|---|"
-        );
-        for (off, on) in self.pairs() {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                md_escape(&row_label(off)),
-                off.ios,
-                md_escape(&cell_text(off)),
-                md_escape(&cell_text(on))
-            );
-        }
-        out
     }
 }
