@@ -50,10 +50,9 @@ impl Engine<'_> {
         }
         let ian = self.trace.scenario.vpn.as_ref().is_some_and(|v| v.ian());
         let node = match seg.interface {
-            Interface::En0 => Node::PhoneEn0,
-            Interface::PdpIp0 => Node::PhonePdp,
-            Interface::Ipsec1 => Node::PhoneIpsec,
-            Interface::Bluetooth => Node::PhoneBluetooth,
+            Interface::En0 | Interface::PdpIp0 | Interface::Ipsec1 | Interface::Bluetooth => {
+                topology::interface_node(seg.interface).expect("a physical interface")
+            }
             Interface::Utun0 | Interface::None => {
                 if kind == FlowKind::TunnelProbe && ian {
                     Node::TunnelStack

@@ -42,6 +42,7 @@ mod tunnel_process;
 pub use capture::{annotate, fingerprint, listing, pcap, simulate};
 /// The engine's in-memory device, for the benchmark's smoltcp baseline.
 pub use device::QueueDevice as BenchDevice;
+pub use topology::{Place, capture_link, path_out};
 
 use crate::addresses::*;
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};

@@ -15,7 +15,7 @@
 use super::CapturePoint;
 use super::apps::{self, Transport};
 use crate::addresses::*;
-use crate::model::Network;
+use crate::model::{Interface, Network};
 use core::net::Ipv4Addr;
 
 /// Every host of the topology; the order is [`HOSTS`]'s (a test checks).
@@ -87,6 +87,62 @@ impl Up {
     }
 }
 
+/// Where the drawing puts a host or a phone interface; the page gives each
+/// place a point in each of its layouts (`web::topology`). Several hosts
+/// may share a place (the servers, the LAN devices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    PhoneEn0,
+    PhonePdpIp0,
+    PhoneIpsec1,
+    PhoneBluetooth,
+    PhoneUtun0,
+    TunnelProcess,
+    HomeRouter,
+    Lan,
+    Carrier,
+    CarrierIms,
+    Watch,
+    Internet,
+    Relay,
+    Servers,
+}
+
+impl Place {
+    pub const ALL: [Place; 14] = [
+        Place::PhoneEn0,
+        Place::PhonePdpIp0,
+        Place::PhoneIpsec1,
+        Place::PhoneBluetooth,
+        Place::PhoneUtun0,
+        Place::TunnelProcess,
+        Place::HomeRouter,
+        Place::Lan,
+        Place::Carrier,
+        Place::CarrierIms,
+        Place::Watch,
+        Place::Internet,
+        Place::Relay,
+        Place::Servers,
+    ];
+}
+
+impl Uplink {
+    /// The places a packet passes on its way out, as the drawing shows
+    /// them (the tunnel's ends at the internet, behind the relay).
+    pub fn path(self) -> &'static [Place] {
+        match self {
+            Uplink::TunnelProcess => &[Place::TunnelProcess, Place::Relay, Place::Internet],
+            Uplink::HomeWifi => &[Place::HomeRouter, Place::Internet],
+            Uplink::Cellular => &[Place::Carrier, Place::Internet],
+            Uplink::ImsLink => &[Place::CarrierIms],
+            Uplink::BluetoothLink => &[Place::Watch],
+            Uplink::Lan | Uplink::ImsCore | Uplink::Relay => &[],
+            Uplink::Internet => &[Place::Internet],
+        }
+    }
+}
+
 /// One host.
 pub(super) struct HostRow {
     pub node: Node,
@@ -98,6 +154,8 @@ pub(super) struct HostRow {
     /// A phone interface: where its packets are captured, and when it is up.
     pub phone: Option<(CapturePoint, Up)>,
     pub uplink: Uplink,
+    /// Where the drawing puts it.
+    pub place: Place,
 }
 
 const fn host(
@@ -106,6 +164,7 @@ const fn host(
     addresses: &'static [(Ipv4Addr, u8)],
     services: &'static [(Transport, u16)],
     uplink: Uplink,
+    place: Place,
 ) -> HostRow {
     HostRow {
         node,
@@ -114,6 +173,7 @@ const fn host(
         services,
         phone: None,
         uplink,
+        place,
     }
 }
 
@@ -124,6 +184,7 @@ const fn phone(
     capture: CapturePoint,
     up: Up,
     uplink: Uplink,
+    place: Place,
 ) -> HostRow {
     HostRow {
         node,
@@ -132,6 +193,7 @@ const fn phone(
         services: &[],
         phone: Some((capture, up)),
         uplink,
+        place,
     }
 }
 
@@ -145,6 +207,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         CapturePoint::En0,
         Up::Wifi,
         Uplink::HomeWifi,
+        Place::PhoneEn0,
     ),
     phone(
         Node::PhonePdp,
@@ -153,6 +216,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         CapturePoint::PdpIp0,
         Up::Cellular,
         Uplink::Cellular,
+        Place::PhonePdpIp0,
     ),
     phone(
         Node::PhoneUtun,
@@ -161,6 +225,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         CapturePoint::Utun0,
         Up::AnyNetwork,
         Uplink::TunnelProcess,
+        Place::PhoneUtun0,
     ),
     phone(
         Node::PhoneIpsec,
@@ -169,6 +234,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         CapturePoint::Ipsec1,
         Up::AnyNetwork,
         Uplink::ImsLink,
+        Place::PhoneIpsec1,
     ),
     phone(
         Node::PhoneBluetooth,
@@ -177,6 +243,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         CapturePoint::Bluetooth,
         Up::AnyNetwork,
         Uplink::BluetoothLink,
+        Place::PhoneBluetooth,
     ),
     phone(
         Node::TunnelStack,
@@ -185,6 +252,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         CapturePoint::TunnelProcess,
         Up::AnyNetwork,
         Uplink::TunnelProcess,
+        Place::TunnelProcess,
     ),
     host(
         Node::HomeRouter,
@@ -192,6 +260,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(HOME_ROUTER_LAN, 24)],
         &[(Transport::Udp, 67)],
         Uplink::Lan,
+        Place::HomeRouter,
     ),
     host(
         Node::Printer,
@@ -199,6 +268,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(LAN_PRINTER, 24)],
         &[(Transport::Tcp, 631)],
         Uplink::Lan,
+        Place::Lan,
     ),
     host(
         Node::Mac,
@@ -206,6 +276,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(LAN_MAC, 24)],
         &[(Transport::Tcp, 62078)],
         Uplink::Lan,
+        Place::Lan,
     ),
     host(
         Node::Watch,
@@ -213,6 +284,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(APPLE_WATCH, 24), (WATCH_BLUETOOTH, 16)],
         &[(Transport::Tcp, 62078)],
         Uplink::Lan,
+        Place::Watch,
     ),
     host(
         Node::Web,
@@ -220,6 +292,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(WEB_SITE, 32)],
         HTTPS,
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::IspDns,
@@ -227,6 +300,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(ISP_RESOLVER, 32)],
         &[(Transport::Udp, 53)],
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::Apns,
@@ -234,6 +308,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(APNS_COURIER, 32)],
         &[(Transport::Tcp, 5223)],
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::Maps,
@@ -241,6 +316,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(APPLE_MAPS, 32)],
         HTTPS,
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::AppleServices,
@@ -248,6 +324,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(APPLE_SERVICES, 32)],
         HTTPS,
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::AppStore,
@@ -255,6 +332,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(APP_STORE, 32)],
         HTTPS,
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::Captive,
@@ -262,6 +340,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(CAPTIVE_APPLE, 32)],
         &[(Transport::Tcp, 80)],
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::VpnApi,
@@ -269,6 +348,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(VPN_API, 32)],
         HTTPS,
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::Ims,
@@ -276,6 +356,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(CARRIER_IMS, 32)],
         &[(Transport::Udp, 5060)],
         Uplink::ImsCore,
+        Place::CarrierIms,
     ),
     host(
         Node::Epdg,
@@ -283,6 +364,7 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(CARRIER_EPDG, 32)],
         &[(Transport::Udp, 4500)],
         Uplink::Internet,
+        Place::Servers,
     ),
     host(
         Node::RelayGateway,
@@ -290,12 +372,60 @@ pub(super) const HOSTS: [HostRow; 21] = [
         &[(RELAY_GATEWAY, 10)],
         &[(Transport::Udp, 53), (Transport::Tcp, apps::PROBE_TCP_PORT)],
         Uplink::Relay,
+        Place::Relay,
     ),
 ];
 
 /// A host's row.
 pub(super) fn row(node: Node) -> &'static HostRow {
     &HOSTS[node as usize]
+}
+
+/// The phone's host for one of its interfaces.
+pub(super) fn interface_node(interface: Interface) -> Option<Node> {
+    match interface {
+        Interface::En0 => Some(Node::PhoneEn0),
+        Interface::PdpIp0 => Some(Node::PhonePdp),
+        Interface::Ipsec1 => Some(Node::PhoneIpsec),
+        Interface::Bluetooth => Some(Node::PhoneBluetooth),
+        Interface::Utun0 => Some(Node::PhoneUtun),
+        Interface::None => None,
+    }
+}
+
+/// The places a phone interface's packets pass on their way out, as the
+/// drawing shows them: the interface, then its uplink's places (empty for
+/// no interface).
+pub fn path_out(interface: Interface) -> Vec<Place> {
+    let Some(node) = interface_node(interface) else {
+        return Vec::new();
+    };
+    let row = row(node);
+    let mut path = vec![row.place];
+    path.extend(row.uplink.path().iter().filter(|p| **p != row.place));
+    path
+}
+
+/// The link a capture point stands for, as two places, the phone's side
+/// first: a phone interface and the first place its uplink reaches.
+pub fn capture_link(point: CapturePoint) -> (Place, Place) {
+    // The relay's internet side is the relay's NAT (`internet.rs`), not a
+    // host of its own.
+    if point == CapturePoint::RelayInternet {
+        return (Place::Relay, Place::Internet);
+    }
+    let row = HOSTS
+        .iter()
+        .find(|h| h.phone.is_some_and(|(p, _)| p == point))
+        .expect("every other capture point is a phone interface's row");
+    let far = row
+        .uplink
+        .path()
+        .iter()
+        .copied()
+        .find(|p| *p != row.place)
+        .unwrap_or(row.place);
+    (row.place, far)
 }
 
 /// The host an address belongs to (the tunnel's own address is the
@@ -332,6 +462,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_capture_point_is_a_link_between_two_places() {
+        for point in CapturePoint::ALL {
+            let (near, far) = capture_link(point);
+            assert_ne!(near, far, "{}", point.as_str());
+        }
+        assert_eq!(
+            capture_link(CapturePoint::En0),
+            (Place::PhoneEn0, Place::HomeRouter)
+        );
+        assert_eq!(
+            capture_link(CapturePoint::TunnelProcess),
+            (Place::TunnelProcess, Place::Relay)
+        );
+    }
+
+    #[test]
+    fn a_phone_interface_leads_out_through_its_uplink() {
+        assert_eq!(
+            path_out(Interface::Utun0),
+            [
+                Place::PhoneUtun0,
+                Place::TunnelProcess,
+                Place::Relay,
+                Place::Internet
+            ]
+        );
+        assert_eq!(
+            path_out(Interface::PdpIp0),
+            [Place::PhonePdpIp0, Place::Carrier, Place::Internet]
+        );
+        assert_eq!(
+            path_out(Interface::Bluetooth),
+            [Place::PhoneBluetooth, Place::Watch]
+        );
+        assert!(path_out(Interface::None).is_empty());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use super::Shared;
 use super::style::{RouteStyle, route_style};
 use crate::addresses;
-use crate::engine::{CapturePoint, packet};
+use crate::engine::{self, CapturePoint, Place, packet};
 use crate::model::{Interface, Route};
 use crate::playground::{Action, Analysis};
 use yew::prelude::*;
@@ -65,26 +65,14 @@ struct Geometry {
     /// Everything from this height down moves up by the room a few flows
     /// leave unused (the tall layout, so a phone sees more at once).
     compact_below: Option<i32>,
-    en0: Point,
-    pdp: Point,
-    ipsec: Point,
-    bluetooth: Point,
-    /// utun0 and the tunnel process: every tunnelled route passes both.
-    utun: Point,
-    process: Point,
-    router: Point,
-    lan: Point,
-    carrier: Point,
-    ims: Point,
-    watch: Point,
-    internet: Point,
-    relay: Point,
-    servers: Point,
-    /// Boxes: centre, width, title, subtitle.
-    nodes: &'static [(Point, i32, &'static str, &'static str)],
-    links: &'static [(Point, Point)],
-    /// Interface labels inside the phone: where, text.
-    ports: &'static [(Point, &'static str)],
+    /// Where each place of the host table ([`Place`]) is drawn.
+    places: &'static [(Place, Point)],
+    /// Boxes: the place at their centre, width, title, subtitle.
+    nodes: &'static [(Place, i32, &'static str, &'static str)],
+    links: &'static [(Place, Place)],
+    /// Interface labels inside the phone: beside which place (an offset
+    /// from it), text.
+    ports: &'static [(Place, Point, &'static str)],
 }
 
 /// Left to right: phone, access networks, internet and relay, servers.
@@ -100,48 +88,50 @@ const WIDE: Geometry = Geometry {
     max_spacing: 34,
     blocked_stub: 100,
     compact_below: None,
-    en0: (266, 120),
-    pdp: (266, 250),
-    ipsec: (266, 330),
-    bluetooth: (266, 470),
-    utun: (200, 380),
-    process: (200, 440),
-    router: (400, 120),
-    lan: (400, 40),
-    carrier: (400, 250),
-    ims: (400, 330),
-    watch: (400, 470),
-    internet: (600, 185),
-    relay: (600, 400),
-    servers: (830, 185),
+    places: &[
+        (Place::PhoneEn0, (266, 120)),
+        (Place::PhonePdpIp0, (266, 250)),
+        (Place::PhoneIpsec1, (266, 330)),
+        (Place::PhoneBluetooth, (266, 470)),
+        (Place::PhoneUtun0, (200, 380)),
+        (Place::TunnelProcess, (200, 440)),
+        (Place::HomeRouter, (400, 120)),
+        (Place::Lan, (400, 40)),
+        (Place::Carrier, (400, 250)),
+        (Place::CarrierIms, (400, 330)),
+        (Place::Watch, (400, 470)),
+        (Place::Internet, (600, 185)),
+        (Place::Relay, (600, 400)),
+        (Place::Servers, (830, 185)),
+    ],
     nodes: &[
-        ((400, 120), 124, "home router", "NAT 198.51.100.7"),
-        ((400, 40), 124, "LAN devices", "printer · Mac · Watch"),
-        ((400, 250), 124, "carrier", "CGNAT 198.51.100.200"),
-        ((400, 330), 124, "carrier IMS", "VoLTE"),
-        ((400, 470), 124, "Apple Watch", "Bluetooth"),
-        ((600, 185), 124, "internet", ""),
-        ((600, 400), 124, "VPN relay", "exit 203.0.113.11"),
-        ((830, 185), 124, "servers", "Apple 17/8 · web · DNS"),
+        (Place::HomeRouter, 124, "home router", "NAT 198.51.100.7"),
+        (Place::Lan, 124, "LAN devices", "printer · Mac · Watch"),
+        (Place::Carrier, 124, "carrier", "CGNAT 198.51.100.200"),
+        (Place::CarrierIms, 124, "carrier IMS", "VoLTE"),
+        (Place::Watch, 124, "Apple Watch", "Bluetooth"),
+        (Place::Internet, 124, "internet", ""),
+        (Place::Relay, 124, "VPN relay", "exit 203.0.113.11"),
+        (Place::Servers, 124, "servers", "Apple 17/8 · web · DNS"),
     ],
     links: &[
-        ((266, 120), (400, 120)),
-        ((400, 120), (400, 40)),
-        ((400, 120), (600, 185)),
-        ((266, 250), (400, 250)),
-        ((400, 250), (600, 185)),
-        ((266, 330), (400, 330)),
-        ((266, 470), (400, 470)),
-        ((600, 185), (830, 185)),
-        ((600, 185), (600, 400)),
+        (Place::PhoneEn0, Place::HomeRouter),
+        (Place::HomeRouter, Place::Lan),
+        (Place::HomeRouter, Place::Internet),
+        (Place::PhonePdpIp0, Place::Carrier),
+        (Place::Carrier, Place::Internet),
+        (Place::PhoneIpsec1, Place::CarrierIms),
+        (Place::PhoneBluetooth, Place::Watch),
+        (Place::Internet, Place::Servers),
+        (Place::Internet, Place::Relay),
     ],
     ports: &[
-        ((268, 104), "en0"),
-        ((268, 234), "pdp_ip0"),
-        ((268, 314), "ipsec1"),
-        ((268, 456), "bluetooth"),
-        ((160, 372), "utun0"),
-        ((130, 462), "tunnel process"),
+        (Place::PhoneEn0, (2, -16), "en0"),
+        (Place::PhonePdpIp0, (2, -16), "pdp_ip0"),
+        (Place::PhoneIpsec1, (2, -16), "ipsec1"),
+        (Place::PhoneBluetooth, (2, -14), "bluetooth"),
+        (Place::PhoneUtun0, (-40, -8), "utun0"),
+        (Place::TunnelProcess, (-70, 22), "tunnel process"),
     ],
 };
 
@@ -160,54 +150,67 @@ const TALL: Geometry = Geometry {
     max_spacing: 22,
     blocked_stub: 44,
     compact_below: Some(196),
-    en0: (42, 256),
-    pdp: (126, 256),
-    ipsec: (206, 256),
-    bluetooth: (270, 256),
-    utun: (262, 204),
-    process: (318, 224),
-    router: (42, 312),
-    lan: (42, 380),
-    carrier: (126, 312),
-    ims: (206, 312),
-    watch: (281, 312),
-    internet: (160, 380),
-    relay: (316, 380),
-    servers: (180, 452),
+    places: &[
+        (Place::PhoneEn0, (42, 256)),
+        (Place::PhonePdpIp0, (126, 256)),
+        (Place::PhoneIpsec1, (206, 256)),
+        (Place::PhoneBluetooth, (270, 256)),
+        (Place::PhoneUtun0, (262, 204)),
+        (Place::TunnelProcess, (318, 224)),
+        (Place::HomeRouter, (42, 312)),
+        (Place::Lan, (42, 380)),
+        (Place::Carrier, (126, 312)),
+        (Place::CarrierIms, (206, 312)),
+        (Place::Watch, (281, 312)),
+        (Place::Internet, (160, 380)),
+        (Place::Relay, (318, 380)),
+        (Place::Servers, (180, 452)),
+    ],
     nodes: &[
-        ((42, 312), 78, "router", "NAT"),
-        ((42, 380), 80, "LAN", "printer · Mac"),
-        ((126, 312), 80, "carrier", "CGNAT"),
-        ((206, 312), 70, "IMS", "VoLTE"),
-        ((281, 312), 70, "Watch", "Bluetooth"),
-        ((160, 380), 84, "internet", ""),
-        ((316, 380), 80, "VPN relay", "exit"),
-        ((180, 452), 220, "servers", "Apple 17/8 · web · DNS"),
+        (Place::HomeRouter, 78, "router", "NAT"),
+        (Place::Lan, 80, "LAN", "printer · Mac"),
+        (Place::Carrier, 80, "carrier", "CGNAT"),
+        (Place::CarrierIms, 70, "IMS", "VoLTE"),
+        (Place::Watch, 70, "Watch", "Bluetooth"),
+        (Place::Internet, 84, "internet", ""),
+        (Place::Relay, 80, "VPN relay", "exit"),
+        (Place::Servers, 220, "servers", "Apple 17/8 · web · DNS"),
     ],
     links: &[
-        ((42, 256), (42, 312)),
-        ((42, 312), (42, 380)),
-        ((42, 312), (160, 380)),
-        ((126, 256), (126, 312)),
-        ((126, 312), (160, 380)),
-        ((206, 256), (206, 312)),
-        ((270, 256), (281, 312)),
-        ((160, 380), (180, 452)),
-        ((160, 380), (316, 380)),
-        ((318, 224), (318, 358)),
+        (Place::PhoneEn0, Place::HomeRouter),
+        (Place::HomeRouter, Place::Lan),
+        (Place::HomeRouter, Place::Internet),
+        (Place::PhonePdpIp0, Place::Carrier),
+        (Place::Carrier, Place::Internet),
+        (Place::PhoneIpsec1, Place::CarrierIms),
+        (Place::PhoneBluetooth, Place::Watch),
+        (Place::Internet, Place::Servers),
+        (Place::Internet, Place::Relay),
+        (Place::TunnelProcess, Place::Relay),
     ],
     ports: &[
-        ((30, 248), "en0"),
-        ((104, 248), "pdp_ip0"),
-        ((186, 248), "ipsec1"),
-        ((254, 248), "bt"),
-        ((236, 196), "utun0"),
-        ((292, 244), "tunnel"),
+        (Place::PhoneEn0, (-12, -8), "en0"),
+        (Place::PhonePdpIp0, (-22, -8), "pdp_ip0"),
+        (Place::PhoneIpsec1, (-20, -8), "ipsec1"),
+        (Place::PhoneBluetooth, (-16, -8), "bt"),
+        (Place::PhoneUtun0, (-26, -8), "utun0"),
+        (Place::TunnelProcess, (-26, 20), "tunnel"),
     ],
 };
 
 impl Geometry {
-    /// The path a flow's traffic takes now, as points.
+    /// Where a place is drawn (every place has a point in both layouts; a
+    /// test checks).
+    fn at(&self, place: Place) -> Point {
+        self.places
+            .iter()
+            .find(|(p, _)| *p == place)
+            .map_or((0, 0), |(_, point)| *point)
+    }
+
+    /// The path a flow's traffic takes now, as points: from its label, out
+    /// through the places the host table gives its interface and uplink, to
+    /// the place of what it reaches.
     fn route_points(
         &self,
         route: Route,
@@ -216,48 +219,23 @@ impl Geometry {
         flow_y: i32,
     ) -> Vec<Point> {
         let start = (self.start_x, flow_y);
-        match (route, interface) {
-            // A LAN address inside the tunnel ends at the relay: it cannot
-            // reach the phone's home network (`flow.tunnel-cannot-reach-lan`).
-            (Route::Tunnel, _) if destination_local => {
-                vec![start, self.utun, self.process, self.relay]
-            }
-            (Route::Tunnel, _) => vec![
-                start,
-                self.utun,
-                self.process,
-                self.relay,
-                self.internet,
-                self.servers,
-            ],
-            (Route::Direct, Interface::En0) if destination_local => {
-                vec![start, self.en0, self.router, self.lan]
-            }
-            (Route::Direct, Interface::En0) => {
-                vec![start, self.en0, self.router, self.internet, self.servers]
-            }
-            (Route::Direct, Interface::PdpIp0) => {
-                vec![start, self.pdp, self.carrier, self.internet, self.servers]
-            }
-            (Route::Direct, Interface::Ipsec1) => vec![start, self.ipsec, self.ims],
-            (Route::Direct, Interface::Bluetooth) => vec![start, self.bluetooth, self.watch],
-            (Route::Blocked, _) => vec![start, (self.start_x + self.blocked_stub, flow_y)],
-            _ => vec![start],
+        if route == Route::Blocked {
+            return vec![start, (self.start_x + self.blocked_stub, flow_y)];
         }
+        let places = match route {
+            Route::Tunnel => route_places(Interface::Utun0, destination_local),
+            Route::Direct => route_places(interface, destination_local),
+            Route::Blocked | Route::Offline => Vec::new(),
+        };
+        std::iter::once(start)
+            .chain(places.into_iter().map(|p| self.at(p)))
+            .collect()
     }
 
     /// The link a capture point stands for, outward (phone side first).
     fn link(&self, point: CapturePoint) -> (Point, Point) {
-        match point {
-            CapturePoint::En0 => (self.en0, self.router),
-            CapturePoint::PdpIp0 => (self.pdp, self.carrier),
-            // Both on every tunnelled route's line.
-            CapturePoint::Utun0 => (self.utun, self.process),
-            CapturePoint::Ipsec1 => (self.ipsec, self.ims),
-            CapturePoint::Bluetooth => (self.bluetooth, self.watch),
-            CapturePoint::RelayInternet => (self.relay, self.internet),
-            CapturePoint::TunnelProcess => (self.process, self.relay),
-        }
+        let (near, far) = engine::capture_link(point);
+        (self.at(near), self.at(far))
     }
 
     /// How far the lower part moves up for `flows` flows.
@@ -282,6 +260,25 @@ impl Geometry {
     }
 }
 
+/// The places a flow leaving by `interface` passes: out to the internet and
+/// the servers; to a LAN address, from the router to the LAN (through the
+/// tunnel it ends at the relay, which cannot reach the phone's home
+/// network: `flow.tunnel-cannot-reach-lan`).
+fn route_places(interface: Interface, destination_local: bool) -> Vec<Place> {
+    let mut places = engine::path_out(interface);
+    if places.last() == Some(&Place::Internet) {
+        if destination_local {
+            places.pop();
+            if places.last() == Some(&Place::HomeRouter) {
+                places.push(Place::Lan);
+            }
+        } else {
+            places.push(Place::Servers);
+        }
+    }
+    places
+}
+
 fn polyline(points: &[Point]) -> String {
     points
         .iter()
@@ -290,7 +287,11 @@ fn polyline(points: &[Point]) -> String {
         .join(" ")
 }
 
-fn node(((x, y), width, title, subtitle): &(Point, i32, &'static str, &'static str)) -> Html {
+fn node(
+    g: &Geometry,
+    (place, width, title, subtitle): &(Place, i32, &'static str, &'static str),
+) -> Html {
+    let (x, y) = g.at(*place);
     html! {
         <g class="node">
             <rect x={(x - width / 2).to_string()} y={(y - 22).to_string()} width={width.to_string()} height="44" rx="8" />
@@ -381,8 +382,9 @@ fn Background(props: &BackgroundProps) -> Html {
         <>
             <g transform={format!("translate(0,{})", -props.shift)}>
             <g class="links">
-                { for g.links.iter().map(|((x1, y1), (x2, y2))| html! {
-                    <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                { for g.links.iter().map(|(from, to)| {
+                    let ((x1, y1), (x2, y2)) = (g.at(*from), g.at(*to));
+                    html! { <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
                 }) }
             </g>
             </g>
@@ -390,12 +392,13 @@ fn Background(props: &BackgroundProps) -> Html {
                 <rect x={px.to_string()} y={py.to_string()} width={pw.to_string()} height={ph.to_string()} rx="26" />
                 <text x={g.title.0.to_string()} y={g.title.1.to_string()} class="node-title">{ format!("iPhone · iOS {}", props.ios) }</text>
                 <g transform={format!("translate(0,{})", -props.shift)}>
-                { for g.ports.iter().map(|((x, y), label)| html! {
-                    <text x={x.to_string()} y={y.to_string()} class="port">{ *label }</text>
+                { for g.ports.iter().map(|(place, (dx, dy), label)| {
+                    let (x, y) = g.at(*place);
+                    html! { <text x={(x + dx).to_string()} y={(y + dy).to_string()} class="port">{ *label }</text> }
                 }) }
                 </g>
             </g>
-            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(node) }</g>
+            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(|n| node(g, n)) }</g>
         </>
     }
 }
@@ -561,35 +564,22 @@ pub fn Drawings(props: &DrawingsProps) -> Html {
 mod tests {
     use super::*;
 
-    fn points(g: &Geometry) -> Vec<Point> {
-        vec![
-            g.en0,
-            g.pdp,
-            g.ipsec,
-            g.bluetooth,
-            g.utun,
-            g.process,
-            g.router,
-            g.lan,
-            g.carrier,
-            g.ims,
-            g.watch,
-            g.internet,
-            g.relay,
-            g.servers,
-        ]
+    #[test]
+    fn every_place_of_the_host_table_is_drawn_once_in_each_layout() {
+        for g in [&WIDE, &TALL] {
+            for place in Place::ALL {
+                let count = g.places.iter().filter(|(p, _)| *p == place).count();
+                assert_eq!(count, 1, "{}: {place:?}", g.name);
+            }
+        }
     }
 
     #[test]
-    fn every_box_sits_on_a_point_routes_use_and_inside_the_view() {
+    fn every_box_link_and_place_is_inside_the_view() {
         for g in [&WIDE, &TALL] {
             let (width, height) = g.view;
-            for ((x, y), w, title, _) in g.nodes {
-                assert!(
-                    points(g).contains(&(*x, *y)),
-                    "{}: {title} is off the routes",
-                    g.name
-                );
+            for (place, w, title, _) in g.nodes {
+                let (x, y) = g.at(*place);
                 assert!(
                     x - w / 2 >= 0 && x + w / 2 <= width,
                     "{}: {title} leaves the view",
@@ -601,17 +591,46 @@ mod tests {
                     g.name
                 );
             }
-            for (a, b) in g.links {
-                for (x, y) in [a, b] {
-                    assert!(
-                        (0..=width).contains(x) && (0..=height).contains(y),
-                        "{}",
-                        g.name
-                    );
-                }
+            for (_, (x, y)) in g.places {
+                assert!(
+                    (0..=width).contains(x) && (0..=height).contains(y),
+                    "{}",
+                    g.name
+                );
             }
             let (px, py, pw, ph) = g.phone;
             assert!(px >= 0 && py >= 0 && px + pw <= width && py + ph <= height);
+        }
+    }
+
+    #[test]
+    fn routes_follow_the_host_table() {
+        assert_eq!(
+            route_places(Interface::En0, true),
+            [Place::PhoneEn0, Place::HomeRouter, Place::Lan]
+        );
+        assert_eq!(
+            route_places(Interface::PdpIp0, false),
+            [
+                Place::PhonePdpIp0,
+                Place::Carrier,
+                Place::Internet,
+                Place::Servers
+            ]
+        );
+        // Into the tunnel towards the LAN: it ends at the relay.
+        assert_eq!(
+            route_places(Interface::Utun0, true),
+            [Place::PhoneUtun0, Place::TunnelProcess, Place::Relay]
+        );
+        assert_eq!(
+            route_places(Interface::Ipsec1, false),
+            [Place::PhoneIpsec1, Place::CarrierIms]
+        );
+        // Every capture point's link joins two drawn places.
+        for point in CapturePoint::ALL {
+            let (a, b) = WIDE.link(point);
+            assert_ne!(a, b, "{}", point.as_str());
         }
     }
 
@@ -624,7 +643,7 @@ mod tests {
         // once the lower part has moved up to it.
         for flows in 1..=12 {
             let shift = TALL.shift(flows);
-            let utun = TALL.placed(TALL.utun, shift);
+            let utun = TALL.placed(TALL.at(Place::PhoneUtun0), shift);
             assert!(
                 TALL.flow_y(flows - 1, flows) + 8 < utun.1 - 8,
                 "{flows} flows"
