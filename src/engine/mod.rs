@@ -248,6 +248,9 @@ struct Engine<'a> {
     in_flight: BinaryHeap<Reverse<InFlight>>,
     seq: u64,
     flows: Vec<FlowState>,
+    /// The flow that stands for the tunnel's own transport, if any (looked
+    /// up for every tunnel packet).
+    transport_flow: Option<usize>,
     tunnel: TunnelProcess,
     relay_peer: Option<(Ipv4Addr, u16)>,
     relay_counter: u64,
@@ -339,6 +342,10 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
             connections: 0,
         })
         .collect();
+    let transport_flow = scenario
+        .flows
+        .iter()
+        .position(|f| f.kind == FlowKind::VpnTransport);
     let mut engine = Engine {
         scenario,
         trace,
@@ -346,6 +353,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         in_flight: BinaryHeap::new(),
         seq: 0,
         flows,
+        transport_flow,
         tunnel: TunnelProcess {
             held: Vec::new(),
             node: None,

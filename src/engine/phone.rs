@@ -53,10 +53,7 @@ impl Engine<'_> {
             ends.dst_port
         };
         if ends.protocol == Protocol::Udp && port == TRANSPORT_PORT {
-            return self
-                .flows
-                .iter()
-                .position(|f| f.kind == FlowKind::VpnTransport);
+            return self.transport_flow;
         }
         self.port_flow(port)
     }

@@ -53,9 +53,8 @@ impl Engine<'_> {
                 .host
                 .sockets
                 .get_mut::<udp::Socket>(handle);
-            let mut buffer = [0u8; 4096];
-            while let Ok((size, _)) = socket.recv_slice(&mut buffer) {
-                if let Some((tunnel::DATA, inner)) = tunnel::unwrap(&buffer[..size])
+            while let Ok((datagram, _)) = socket.recv() {
+                if let Some((tunnel::DATA, inner)) = tunnel::unwrap(datagram)
                     && !inner.is_empty()
                 {
                     inners.push(inner.to_vec());
@@ -104,11 +103,7 @@ impl Engine<'_> {
         let peer = (e.src, e.src_port);
         if self.relay_peer != Some(peer) {
             self.relay_peer = Some(peer);
-            if let Some(flow) = self
-                .flows
-                .iter()
-                .position(|f| f.kind == FlowKind::VpnTransport)
-            {
+            if let Some(flow) = self.transport_flow {
                 self.run.observations.push(Observation {
                     at_ms: now / 1_000,
                     server: "VPN relay",
