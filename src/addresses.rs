@@ -49,6 +49,23 @@ pub const CAPTIVE_APPLE: Ipv4Addr = Ipv4Addr::new(17, 253, 85, 204);
 pub const VPN_API: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 30);
 pub const CARRIER_IMS: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 100);
 pub const CARRIER_EPDG: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 101);
+/// What an attacker's Wi-Fi aims at: the web site, whose address its
+/// LocalNet subnet contains, its spoofed VPN-server answer names, and its
+/// DHCP option 121 route covers.
+pub const ATTACK_TARGET: Ipv4Addr = WEB_SITE;
+/// The public subnet a LocalNet attacker announces as its local network
+/// (TunnelCrack's example was 216.165.47.0/24, NYU's): the target's /26,
+/// which leaves the relay's addresses outside it.
+pub const LOCALNET_SUBNET: Cidr = Cidr {
+    addr: IpAddr::V4(Ipv4Addr::new(203, 0, 113, 64)),
+    len: 26,
+};
+/// The classless static route a TunnelVision attacker pushes (DHCP option
+/// 121): the target's host route, via the Wi-Fi's router.
+pub const TUNNELVISION_ROUTE: Cidr = Cidr {
+    addr: IpAddr::V4(WEB_SITE),
+    len: 32,
+};
 /// Devices on the home LAN.
 pub const LAN_PRINTER: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 40);
 pub const LAN_MAC: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 50);

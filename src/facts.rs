@@ -129,6 +129,16 @@ const IVPN_KB_KILL_SWITCH: &str =
 const MULLVAD_KNOWN_ISSUES: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift";
 const MULLVAD_SETTINGS_VIEW: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsView.swift";
 
+/// TunnelCrack (Vanhoef and Xue, USENIX Security 2023): LocalNet and
+/// ServerIP, tested on 66+ VPN apps on five platforms.
+const TUNNELCRACK: &str = "https://tunnelcrack.mathyvanhoef.com/details.html (vanhoefm/tunnelcrack: details.html, commit 266d549)";
+/// Mullvad: "iOS is vulnerable to TunnelVision/TunnelCrack LocalNet".
+const MULLVAD_KNOWN_ISSUES_DOC: &str =
+    "mullvad/mullvadvpn-app: docs/known-issues.md (commit 9380a80), lines 73-85";
+/// Mullvad's iOS changelog: "Force all apps", which mitigates TunnelCrack.
+const MULLVAD_IOS_CHANGELOG: &str =
+    "mullvad/mullvadvpn-app: ios/CHANGELOG.md (commit 9380a80), line 52";
+
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
     IosVersion::new(major, minor, patch)
 }
@@ -298,6 +308,7 @@ pub enum AssumptionId {
     PostUpdateLeakLater16,
     RebootTime,
     HotspotClientsOutsideTunnel,
+    IanStopsServerIp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -321,7 +332,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 12] = [
+pub static ASSUMPTIONS: [Assumption; 13] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -417,6 +428,14 @@ pub static ASSUMPTIONS: [Assumption; 12] = [
         meaning: "without includeAllNetworks, the traffic of devices using the phone's Personal Hotspot is forwarded outside the tunnel, on the cellular interface",
         why: "the public reports about hotspot clients (Mozilla VPN, IVPN, Mullvad) are about includeAllNetworks being on; one VPN app's developer says tethered traffic cannot be sent into the tunnel and goes out with the carrier's address, but Apple documents nothing either way",
         basis: MOZILLA_VPN_3531,
+    },
+    Assumption {
+        id: AssumptionId::IanStopsServerIp,
+        key: "ian_stops_serverip",
+        default: AssumptionValue::Bool(true),
+        meaning: "with includeAllNetworks on, traffic to the address the VPN server's name resolved to (spoofed by a ServerIP attacker to be the target's) still goes into the tunnel; only the VPN's own transport goes to it outside",
+        why: "TunnelCrack's fix for ServerIP is to send everything but the VPN's own transport through the tunnel, which is what includeAllNetworks asks for, and Mullvad says Force all apps mitigates TunnelCrack; nobody has published a ServerIP test against includeAllNetworks on iOS",
+        basis: MULLVAD_IOS_CHANGELOG,
     },
 ];
 
@@ -516,6 +535,13 @@ pub enum Fact {
     HotspotNeedsCellular,
     HotspotOutside,
     IanBlocksHotspot,
+    // A hostile Wi-Fi
+    AttackLocalNet,
+    AttackServerIp,
+    TunnelServerExcluded,
+    IanStopsServerIp,
+    AttackTunnelVision,
+    IanStopsTunnelVision,
 }
 
 /// One row of the knowledge base.
@@ -893,7 +919,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "Local subnets bypass the tunnel without includeAllNetworks: the TunnelCrack 'LocalNet' leak.",
-        source: IVPN_TUNNELCRACK,
+        source: TUNNELCRACK,
         assumption: None,
     },
     Rule {
@@ -1277,6 +1303,61 @@ pub static RULES: &[Rule] = &[
         source: THIS_PROJECT,
         assumption: None,
     },
+    // --- a hostile Wi-Fi ----------------------------------------------------
+    Rule {
+        fact: Fact::AttackLocalNet,
+        id: "attack.localnet",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "The Wi-Fi is an attacker's and announces a public subnet, the target site's, as its local network (TunnelCrack LocalNet): the phone treats traffic to the site as local-network traffic. Every iOS VPN app TunnelCrack tested leaked it.",
+        source: TUNNELCRACK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::AttackServerIp,
+        id: "attack.serverip",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "The Wi-Fi is an attacker's and spoofed the DNS answer for the VPN server's name before the tunnel came up, with the target site's address; it forwards the tunnel's packets to the real server, so the tunnel still works (TunnelCrack ServerIP; iOS's built-in client was vulnerable).",
+        source: TUNNELCRACK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelServerExcluded,
+        id: "routes.tunnel-server-excluded",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "The system keeps traffic to the tunnel server's address outside the tunnel, so the tunnel's own packets are not sent into it: here that address is the target site's, so the site's traffic leaves outside.",
+        source: DOC_EXCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanStopsServerIp,
+        id: "ian.stops-serverip",
+        ios: IAN_ERA,
+        evidence: Evidence::Unknown,
+        says: "With includeAllNetworks on, only the VPN's own transport goes to the server's (spoofed) address outside the tunnel; other traffic to that address goes into the tunnel (TunnelCrack's fix; not tested on iOS in public).",
+        source: TUNNELCRACK,
+        assumption: Some(AssumptionId::IanStopsServerIp),
+    },
+    Rule {
+        fact: Fact::AttackTunnelVision,
+        id: "attack.tunnelvision",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "The Wi-Fi is an attacker's and its DHCP server pushes a classless static route (option 121) to the target site, more specific than the tunnel's routes: without includeAllNetworks the site's traffic follows it outside the tunnel (TunnelVision, CVE-2024-3661; Mullvad: on iOS virtually identical to LocalNet, every version affected; the researchers' write-up names Linux, Windows and macOS).",
+        source: MULLVAD_KNOWN_ISSUES_DOC,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanStopsTunnelVision,
+        id: "ian.stops-tunnelvision",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "With includeAllNetworks on, the pushed route does not take traffic out of the tunnel: Mullvad names includeAllNetworks as the only fix it knows on iOS.",
+        source: MULLVAD_KNOWN_ISSUES_DOC,
+        assumption: None,
+    },
 ];
 
 /// The row of `fact` that covers `ios`, if the fact exists on that release.
@@ -1321,6 +1402,11 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
         &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES, VK_TURN_PROXY_55],
     ),
     ("hotspot.outside-tunnel", &[VK_TURN_PROXY_55]),
+    ("routes.localnet-bypass", &[IVPN_TUNNELCRACK]),
+    ("attack.localnet", &[MULLVAD_KNOWN_ISSUES_DOC]),
+    ("attack.serverip", &[IVPN_TUNNELCRACK]),
+    ("ian.stops-serverip", &[MULLVAD_IOS_CHANGELOG]),
+    ("ian.stops-tunnelvision", &[MULLVAD_IOS_CHANGELOG]),
 ];
 
 /// Sources that back a rule's wording but are not its primary citation.

@@ -152,6 +152,22 @@ spelled_enum! {
     }
 }
 
+spelled_enum! {
+    /// What an attacker's Wi-Fi does to the phone while it is on it
+    /// (TunnelCrack's two attacks and TunnelVision). Each aims at one site,
+    /// [`crate::addresses::ATTACK_TARGET`].
+    Attack {
+        /// Announces a public subnet, the target's, as its local network.
+        LocalNet => "localnet",
+        /// Spoofs the DNS answer for the VPN server's name with the
+        /// target's address, before the tunnel comes up.
+        ServerIp => "serverip",
+        /// Pushes a DHCP option 121 route to the target, more specific
+        /// than the tunnel's.
+        TunnelVision => "tunnelvision",
+    }
+}
+
 impl Network {
     pub fn interface(self) -> Interface {
         match self {

@@ -6,7 +6,7 @@
 //! opening or closing, the tunnel finishing a transition) to the next.
 
 use crate::facts::{self, AssumptionId, AssumptionValue, Fact};
-use crate::model::{Network, Route, TunnelState};
+use crate::model::{Attack, Network, Route, TunnelState};
 use crate::policy::{self, Assumptions, Connection, Context, Decision, VpnConfig};
 use crate::scenario::{Action, Scenario, duration};
 use crate::trace::{
@@ -47,6 +47,8 @@ struct World {
     network_before_reboot: Option<Network>,
     /// The VPN is off because the phone restarted without on-demand.
     off_after_reboot: bool,
+    /// The scenario's Wi-Fi is an attacker's.
+    attack: Option<Attack>,
 }
 
 impl World {
@@ -74,6 +76,7 @@ impl World {
             rebooting_until: None,
             network_before_reboot: None,
             off_after_reboot: false,
+            attack: scenario.attack,
         }
     }
 
@@ -119,6 +122,7 @@ impl World {
             disconnected_after_loss: self.disconnected_after_loss,
             rebooting: self.rebooting_until.is_some(),
             off_after_reboot: self.off_after_reboot,
+            attack: self.attack,
         }
     }
 }
@@ -613,6 +617,7 @@ pub fn run(scenario: &Scenario) -> Trace {
         states,
         expectations,
         observations: Vec::new(),
+        intercepted: Vec::new(),
         data_plane_events: Vec::new(),
         packet_events: None,
     }
@@ -689,6 +694,7 @@ fn summarize(scenario: &Scenario) -> ScenarioSummary {
         title: scenario.title.clone(),
         ios: scenario.ios.to_string(),
         network: scenario.network,
+        attack: scenario.attack,
         duration_ms: scenario.duration_ms,
         seed: scenario.seed,
         vpn,

@@ -23,12 +23,27 @@ pub struct Trace {
     /// packet engine's evidence for `seen_as`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<ServerObservation>,
+    /// What an attacker's Wi-Fi read in the clear (a scenario with an
+    /// `attack`): the first packet of each connection that crossed it
+    /// outside the tunnel.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub intercepted: Vec<Interception>,
     /// Data-plane happenings that are not packets (a socket bind failing).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_plane_events: Vec<DataPlaneEvent>,
     /// Packets sent plus packets delivered, over the whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packet_events: Option<u64>,
+}
+
+/// A connection an attacker's Wi-Fi read: who sent it (the phone's own
+/// address) and where to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Interception {
+    pub at_ms: u64,
+    pub flow: String,
+    pub source: String,
+    pub destination: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -79,6 +94,9 @@ pub struct ScenarioSummary {
     pub title: String,
     pub ios: String,
     pub network: Network,
+    /// The Wi-Fi is an attacker's, mounting this attack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attack: Option<crate::model::Attack>,
     pub duration_ms: u64,
     pub seed: u64,
     /// The VPN configuration at the start, with Apple's defaults filled in;

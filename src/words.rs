@@ -5,7 +5,7 @@
 //! back: code that needs to know what happened matches on the values in
 //! [`crate::trace`].
 
-use crate::model::{Interface, Network, Route, SeenAs, TunnelState};
+use crate::model::{Attack, Interface, Network, Route, SeenAs, TunnelState};
 use crate::scenario::{Setting, duration};
 use crate::trace::{
     AfterReboot, Cited, DataPlaneHappening, Disconnect, Effect, Installed, Segment, SettingRestart,
@@ -288,6 +288,21 @@ pub fn tunnel(state: TunnelState) -> &'static str {
             "the VPN app shows \"Connected\", but nothing goes into the tunnel"
         }
         TunnelState::Rebooting => "the phone is restarting",
+    }
+}
+
+/// Whose Wi-Fi it is and what it does, in a phrase.
+pub fn attack(attack: Attack) -> &'static str {
+    match attack {
+        Attack::LocalNet => {
+            "an attacker's, announcing the web site's public subnet as its local network (TunnelCrack LocalNet)"
+        }
+        Attack::ServerIp => {
+            "an attacker's, which answered the VPN server's name with the web site's address and forwards the tunnel there (TunnelCrack ServerIP)"
+        }
+        Attack::TunnelVision => {
+            "an attacker's, whose DHCP pushes a route to the web site (option 121: TunnelVision)"
+        }
     }
 }
 

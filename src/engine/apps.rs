@@ -4,7 +4,7 @@
 
 use crate::addresses::*;
 use crate::model::FlowKind;
-use core::net::Ipv4Addr;
+use core::net::{IpAddr, Ipv4Addr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transport {
@@ -121,6 +121,26 @@ pub fn dhcp_ack(client: Ipv4Addr) -> Vec<u8> {
     bootp(2, client, client, 5)
 }
 
+/// A TunnelVision attacker's DHCPACK: the lease plus a classless static
+/// route (option 121, RFC 3442) through `router`.
+pub fn dhcp_ack_with_route(client: Ipv4Addr, route: Cidr, router: Ipv4Addr) -> Vec<u8> {
+    let mut out = dhcp_ack(client);
+    let IpAddr::V4(destination) = route.addr else {
+        return out;
+    };
+    // RFC 3442: the prefix length, then only the significant octets.
+    let significant = usize::from(route.len).div_ceil(8);
+    let mut option = vec![route.len];
+    option.extend_from_slice(&destination.octets()[..significant]);
+    option.extend_from_slice(&router.octets());
+    out.pop(); // the end option goes after the new one
+    out.push(121);
+    out.push(option.len() as u8);
+    out.extend_from_slice(&option);
+    out.push(255);
+    out
+}
+
 fn bootp(op: u8, ciaddr: Ipv4Addr, yiaddr: Ipv4Addr, message_type: u8) -> Vec<u8> {
     let mut out = vec![0u8; 236];
     out[0] = op;
@@ -192,5 +212,11 @@ mod tests {
         assert_eq!(&request[236..240], &[99, 130, 83, 99]);
         assert_eq!(request[242], 3);
         assert_eq!(dhcp_ack(PHONE_LAN)[242], 5);
+        // Option 121 for 203.0.113.80/32 via 192.168.1.1, then the end.
+        let pushed = dhcp_ack_with_route(PHONE_LAN, TUNNELVISION_ROUTE, HOME_ROUTER_LAN);
+        assert_eq!(
+            pushed[243..],
+            [121, 9, 32, 203, 0, 113, 80, 192, 168, 1, 1, 255]
+        );
     }
 }

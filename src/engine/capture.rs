@@ -4,7 +4,7 @@
 use super::{BY_TIME, CapturePoint, PacketRun, packet};
 use crate::model::Route;
 use crate::scenario::Scenario;
-use crate::trace::{DataPlaneEvent, ServerObservation, Trace};
+use crate::trace::{DataPlaneEvent, Interception, ServerObservation, Trace};
 use smoltcp::phy::{PcapLinkType, PcapSink};
 
 /// Adds the data plane's evidence to a control-plane trace: per-flow packet
@@ -55,6 +55,16 @@ pub fn annotate(trace: &mut Trace, run: &PacketRun) {
             flow: o.flow.clone(),
             source: o.source.clone(),
             seen_as: o.seen_as,
+        })
+        .collect();
+    trace.intercepted = run
+        .interceptions
+        .iter()
+        .map(|i| Interception {
+            at_ms: i.at_ms,
+            flow: i.flow.clone(),
+            source: i.source.to_string(),
+            destination: format!("{}:{}", i.destination, i.destination_port),
         })
         .collect();
     trace.data_plane_events = run

@@ -10,6 +10,9 @@ impl Engine<'_> {
             return;
         };
         if e.dst == HOME_PUBLIC {
+            if self.scenario.attack.is_some() {
+                self.hostile_router_in(&mut bytes, &e);
+            }
             packet::rewrite(&mut bytes, None, Some((PHONE_LAN, e.dst_port)));
             self.schedule(
                 at + latency::HOME_UPLINK + latency::WIFI_TO_ROUTER,

@@ -31,6 +31,7 @@ mod clients;
 mod control;
 mod device;
 mod host;
+mod hostile_wifi;
 mod internet;
 pub mod packet;
 mod phone;
@@ -58,7 +59,7 @@ use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::socket::{icmp, tcp, udp};
 use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress, Ipv4Packet, UdpPacket};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use topology::{HOSTS, Node, Up, Uplink, node_of, row};
 
 /// Where a packet is seen: the pcap files.
@@ -127,6 +128,18 @@ pub struct Observation {
     pub connection: u32,
 }
 
+/// A request an attacker's Wi-Fi read in the clear: the first packet of one
+/// of a flow's connections that crossed its router outside the tunnel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interception {
+    pub at_ms: u64,
+    pub flow: String,
+    /// The phone's own address on the Wi-Fi.
+    pub source: Ipv4Addr,
+    pub destination: Ipv4Addr,
+    pub destination_port: u16,
+}
+
 /// Something the engine did that is not a packet (a socket bind failing).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EngineEvent {
@@ -141,6 +154,8 @@ pub struct EngineEvent {
 pub struct PacketRun {
     pub packets: Vec<PacketRecord>,
     pub observations: Vec<Observation>,
+    /// What an attacker's Wi-Fi read (empty on a benign network).
+    pub interceptions: Vec<Interception>,
     pub events: Vec<EngineEvent>,
     /// Packet events: every transmission and every delivery.
     pub packet_events: u64,
@@ -254,6 +269,8 @@ struct Engine<'a> {
     tunnel: TunnelProcess,
     relay_peer: Option<(Ipv4Addr, u16)>,
     relay_counter: u64,
+    /// Connections (flow, connection) the attacker's Wi-Fi has read.
+    intercepted: BTreeSet<(usize, u32)>,
     /// Server-side TCP connections already recorded, by (stack, handle).
     observed: BTreeMap<(usize, SocketHandle), ()>,
     /// Server connection stacks, by (server, client address, client port).
@@ -363,6 +380,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         relay_peer: None,
         relay_counter: 0,
         observed: BTreeMap::new(),
+        intercepted: BTreeSet::new(),
         ports: BTreeMap::new(),
         current: (Some(scenario.network), TunnelState::Absent),
         scratch_clients: Vec::new(),

@@ -120,6 +120,9 @@ impl Engine<'_> {
                 } else if let Some(lan) = node_of(e.dst).filter(|n| row(*n).uplink == Uplink::Lan) {
                     self.schedule(now + latency::LAN, Dest::Host(lan), bytes);
                 } else {
+                    if self.scenario.attack.is_some() {
+                        self.hostile_router_out(&mut bytes, &e, now);
+                    }
                     packet::rewrite(&mut bytes, Some((HOME_PUBLIC, e.src_port)), None);
                     self.internet(bytes, now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK);
                 }

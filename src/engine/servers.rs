@@ -23,7 +23,8 @@ impl Engine<'_> {
             if row(node).services.is_empty() {
                 continue;
             }
-            let name = row(node).name;
+            let name = self.server_name(node);
+            let pushes_route = self.scenario.attack == Some(crate::model::Attack::TunnelVision);
             let host = &mut self.stacks[stack].host;
             let mut finished = Vec::new();
             let mut answered = false;
@@ -67,7 +68,15 @@ impl Engine<'_> {
                         while let Ok((size, meta)) = socket.recv_slice(&mut request) {
                             let source = v4(meta.endpoint.addr);
                             observations.push((source, meta.endpoint.port));
-                            let answer = apps::response(port, &request[..size], source);
+                            let answer = if port == 67 && pushes_route {
+                                apps::dhcp_ack_with_route(
+                                    source,
+                                    TUNNELVISION_ROUTE,
+                                    HOME_ROUTER_LAN,
+                                )
+                            } else {
+                                apps::response(port, &request[..size], source)
+                            };
                             let _ = socket.send_slice(&answer, meta.endpoint);
                             answered = true;
                         }

@@ -361,3 +361,51 @@ fn every_kind_goes_to_a_host_that_serves_it() {
         );
     }
 }
+
+/// On an attacker's Wi-Fi the router reads exactly the connections the
+/// policy sends outside the tunnel on en0, and nothing that is tunnelled;
+/// under ServerIP the tunnel still works through the attacker's redirect.
+#[test]
+fn the_attacker_reads_what_leaves_outside_the_tunnel_and_nothing_else() {
+    let mut attacked = 0;
+    for (name, scenario, trace, run) in runs() {
+        let Some(attack) = scenario.attack else {
+            assert!(run.interceptions.is_empty(), "{name}: nobody to intercept");
+            continue;
+        };
+        attacked += 1;
+        for flow in &trace.flows {
+            for segment in &flow.segments {
+                let read = run.interceptions.iter().any(|x| {
+                    x.flow == flow.name && segment.from_ms <= x.at_ms && x.at_ms < segment.to_ms
+                });
+                let leaks = segment.route == Route::Direct
+                    && segment.interface == Interface::En0
+                    && !crate::addresses::is_local(crate::addresses::destination(flow.kind));
+                let opened = segment.change != Continuity::Kept;
+                if leaks && opened {
+                    assert!(
+                        read,
+                        "{name}: {} leaked at {} unread",
+                        flow.name, segment.from_ms
+                    );
+                }
+                if segment.route == Route::Tunnel {
+                    assert!(!read, "{name}: {} read inside the tunnel", flow.name);
+                }
+            }
+        }
+        let tunnelled = trace
+            .flows
+            .iter()
+            .flat_map(|f| &f.segments)
+            .any(|s| s.route == Route::Tunnel);
+        if tunnelled {
+            assert!(
+                run.observations.iter().any(|o| o.seen_as == SeenAs::Vpn),
+                "{name} ({attack}): the tunnel carried nothing"
+            );
+        }
+    }
+    assert!(attacked >= 6, "the library has the attack scenarios");
+}

@@ -34,11 +34,12 @@ impl Engine<'_> {
         };
         self.tunnel.counter += 1;
         let payload = tunnel::wrap(kind, 1, self.tunnel.counter, inner);
+        let endpoint = self.tunnel_endpoint();
         let socket = self.stacks[node as usize]
             .host
             .sockets
             .get_mut::<udp::Socket>(handle);
-        let _ = socket.send_slice(&payload, (IpAddress::Ipv4(RELAY_PUBLIC), tunnel::PORT));
+        let _ = socket.send_slice(&payload, (IpAddress::Ipv4(endpoint), tunnel::PORT));
         self.mark_dirty(node as usize);
     }
 

@@ -9,8 +9,9 @@ pub use crate::config::{Assumptions, VpnConfig};
 
 use crate::addresses;
 use crate::facts::{self, AssumptionId, Fact, Rule};
-use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs, TunnelState};
 use crate::version::IosVersion;
+use core::net::IpAddr;
 use serde::Serialize;
 
 #[cfg(test)]
@@ -32,9 +33,20 @@ pub struct Context<'a> {
     pub rebooting: bool,
     /// The VPN is off because the phone restarted without on-demand.
     pub off_after_reboot: bool,
+    /// The scenario's Wi-Fi is an attacker's, mounting this attack.
+    pub attack: Option<Attack>,
 }
 
 impl Context<'_> {
+    /// The attack aimed at a flow of this kind now: the phone is on the
+    /// attacker's Wi-Fi and the flow goes to the attack's target.
+    pub fn attack_on(&self, kind: FlowKind) -> Option<Attack> {
+        self.attack.filter(|_| {
+            self.network == Some(Network::Wifi)
+                && addresses::destination(kind) == IpAddr::V4(addresses::ATTACK_TARGET)
+        })
+    }
+
     /// includeAllNetworks is on and the tunnel is meant to be up, so the
     /// kill-switch policy is in force.
     pub fn ian_in_force(&self) -> bool {
@@ -416,7 +428,34 @@ fn with_include_all_networks(
         chain.push(Fact::IanBlocksHotspot);
         return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
     }
+    let attack = ctx.attack_on(kind);
     let excluded = match kind {
+        // The attacker's "local" subnet is local-network traffic to iOS:
+        // excludeLocalNetworks decides, as TunnelCrack's fix says.
+        _ if attack == Some(Attack::LocalNet) => {
+            chain.push(Fact::AttackLocalNet);
+            exclusion(
+                &mut chain,
+                vpn.exclude_local_networks,
+                Fact::ExcludeLocalOn,
+                Fact::ExcludeLocalOff,
+            )
+        }
+        _ if attack == Some(Attack::ServerIp) => {
+            chain.push(Fact::AttackServerIp);
+            chain.push(Fact::IanStopsServerIp);
+            if ctx.assume.flag(AssumptionId::IanStopsServerIp) {
+                false
+            } else {
+                chain.push(Fact::TunnelServerExcluded);
+                true
+            }
+        }
+        _ if attack == Some(Attack::TunnelVision) => {
+            chain.push(Fact::AttackTunnelVision);
+            chain.push(Fact::IanStopsTunnelVision);
+            false
+        }
         FlowKind::LocalNetwork => {
             if vpn.enforce_routes == Some(true) {
                 chain.push(Fact::IanIgnoresEnforceRoutes);
@@ -591,6 +630,38 @@ fn without_include_all_networks(
         _ => {}
     }
 
+    match ctx.attack_on(kind) {
+        // The attacker's subnet is local, and local subnets bypass the
+        // tunnel (unless enforceRoutes sends them in).
+        Some(Attack::LocalNet) => {
+            chain.push(Fact::AttackLocalNet);
+            if vpn.enforce_routes == Some(true) {
+                chain.push(Fact::EnforceRoutesLocal);
+                let keep_out = exclusion(
+                    &mut chain,
+                    vpn.exclude_local_networks,
+                    Fact::ExcludeLocalOn,
+                    Fact::ExcludeLocalOff,
+                );
+                if !keep_out {
+                    return through_tunnel(ctx, kind, chain);
+                }
+            } else {
+                chain.push(Fact::LocalNetworkBypass);
+            }
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        Some(Attack::ServerIp) => {
+            chain.push(Fact::AttackServerIp);
+            chain.push(Fact::TunnelServerExcluded);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        Some(Attack::TunnelVision) => {
+            chain.push(Fact::AttackTunnelVision);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        None => {}
+    }
     let destination = addresses::destination(kind);
     if vpn.excluded_routes.iter().any(|r| r.contains(destination)) {
         chain.push(Fact::ExcludedRoute);

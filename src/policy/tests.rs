@@ -18,6 +18,7 @@ struct Phone {
     assume: Assumptions,
     network: Option<Network>,
     tunnel: TunnelState,
+    attack: Option<Attack>,
 }
 
 impl Phone {
@@ -29,7 +30,13 @@ impl Phone {
             assume: Assumptions::default(),
             network: Some(Network::Wifi),
             tunnel: TunnelState::Connected,
+            attack: None,
         }
+    }
+
+    fn attacked(mut self, attack: Attack) -> Phone {
+        self.attack = Some(attack);
+        self
     }
 
     fn ian(mut self) -> Phone {
@@ -77,6 +84,7 @@ impl Phone {
             disconnected_after_loss: false,
             rebooting: false,
             off_after_reboot: false,
+            attack: self.attack,
         };
         decide(&ctx, kind, existing)
     }
@@ -710,6 +718,132 @@ fn a_connection_resets_when_its_interface_goes() {
     assert_eq!((off.route, off.connection), (Route::Offline, None));
 }
 
+// --- a hostile Wi-Fi ------------------------------------------------------------
+
+/// Each attack against a full tunnel without includeAllNetworks: the target's
+/// traffic leaves outside on en0, for the attack's own reason.
+#[test]
+fn every_attack_pulls_the_target_out_of_a_tunnel_without_ian() {
+    for (attack, chain) in [
+        (
+            Attack::LocalNet,
+            &["attack.localnet", "routes.localnet-bypass"][..],
+        ),
+        (
+            Attack::ServerIp,
+            &["attack.serverip", "routes.tunnel-server-excluded"][..],
+        ),
+        (Attack::TunnelVision, &["attack.tunnelvision"][..]),
+    ] {
+        let d = Phone::new("18.2").attacked(attack).decide(App);
+        assert_eq!((d.route, d.interface), (Route::Direct, Interface::En0));
+        assert_eq!(ids(&d), chain, "{attack}");
+        // Traffic to anything but the target is untouched.
+        let dns = Phone::new("18.2").attacked(attack).decide(Dns);
+        assert_eq!(dns.route, Route::Tunnel, "{attack}");
+    }
+}
+
+#[test]
+fn an_attack_needs_the_attackers_wifi() {
+    let d = Phone::new("18.2")
+        .attacked(Attack::TunnelVision)
+        .network(Some(Network::Cellular))
+        .decide(App);
+    assert_eq!(d.route, Route::Tunnel);
+    assert!(!ids(&d).contains(&"attack.tunnelvision"));
+}
+
+/// TunnelCrack's fix on iOS: includeAllNetworks *and* excludeLocalNetworks
+/// off. With local network sharing on (iOS's default) the site leaks.
+#[test]
+fn localnet_under_ian_follows_exclude_local_networks() {
+    let sharing = Phone::new("18.2")
+        .ian()
+        .attacked(Attack::LocalNet)
+        .decide(App);
+    assert_eq!(sharing.route, Route::Direct);
+    assert_eq!(
+        ids(&sharing),
+        ["attack.localnet", "vpn.exclude-local-networks"]
+    );
+    let fixed = Phone::new("18.2")
+        .ian()
+        .vpn(|v| v.exclude_local_networks = Some(false))
+        .attacked(Attack::LocalNet)
+        .decide(App);
+    assert_eq!((fixed.route, fixed.seen_as), (Route::Tunnel, SeenAs::Vpn));
+}
+
+/// With enforceRoutes (and no includeAllNetworks) excludeLocalNetworks
+/// decides too, as Apple documents for local traffic.
+#[test]
+fn localnet_with_enforce_routes_follows_exclude_local_networks() {
+    let d = Phone::new("18.2")
+        .vpn(|v| {
+            v.enforce_routes = Some(true);
+            v.exclude_local_networks = Some(false);
+        })
+        .attacked(Attack::LocalNet)
+        .decide(App);
+    assert_eq!(d.route, Route::Tunnel);
+    assert_eq!(
+        ids(&d)[..3],
+        [
+            "attack.localnet",
+            "routes.enforce-routes-local",
+            "vpn.include-local-networks"
+        ]
+    );
+}
+
+#[test]
+fn serverip_under_ian_follows_its_assumption() {
+    let held = Phone::new("18.2")
+        .ian()
+        .attacked(Attack::ServerIp)
+        .decide(App);
+    assert_eq!(held.route, Route::Tunnel);
+    assert_eq!(
+        ids(&held),
+        ["attack.serverip", "ian.stops-serverip", "ian.tunnel"]
+    );
+    let leaks = Phone::new("18.2")
+        .ian()
+        .assume(AssumptionId::IanStopsServerIp, false)
+        .attacked(Attack::ServerIp)
+        .decide(App);
+    assert_eq!(
+        (leaks.route, leaks.interface),
+        (Route::Direct, Interface::En0)
+    );
+    assert_eq!(leaks.deciding_rule().id, "routes.tunnel-server-excluded");
+}
+
+#[test]
+fn tunnelvision_takes_nothing_out_of_an_ian_tunnel() {
+    let d = Phone::new("18.2")
+        .ian()
+        .attacked(Attack::TunnelVision)
+        .decide(App);
+    assert_eq!(d.route, Route::Tunnel);
+    assert_eq!(
+        ids(&d),
+        [
+            "attack.tunnelvision",
+            "ian.stops-tunnelvision",
+            "ian.tunnel"
+        ]
+    );
+    // While the tunnel is down the kill switch blocks it like anything else.
+    let down = Phone::new("18.2")
+        .ian()
+        .tunnel(TunnelState::Lost)
+        .attacked(Attack::TunnelVision)
+        .decide(App);
+    assert_eq!(down.route, Route::Blocked);
+}
+
 // --- invariants ----------------------------------------------------------------
 
 // proptest is a native-only dev-dependency.
@@ -830,6 +964,7 @@ mod properties {
                 disconnected_after_loss: phase & 1 != 0,
                 rebooting: phase & 2 != 0,
                 off_after_reboot: phase & 4 != 0,
+                attack: [None, Some(Attack::LocalNet), Some(Attack::ServerIp), Some(Attack::TunnelVision)][usize::from(phase >> 3) % 4],
             };
             let d = decide(&ctx, kind, existing);
 
@@ -879,7 +1014,7 @@ mod properties {
             prop_assume!(vpn.include_all_networks.is_some());
             vpn.include_all_networks = Some(true);
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected, disconnected_after_loss: false, rebooting: false, off_after_reboot: false };
+            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected, disconnected_after_loss: false, rebooting: false, off_after_reboot: false, attack: None };
             let d = decide(&ctx, kind, None);
             if !may_escape_ian(kind) && vpn.excluded_routes.is_empty() {
                 prop_assert_ne!(d.route, Route::Direct, "{} went direct: {:?}", kind, d.rules);
@@ -897,7 +1032,7 @@ mod properties {
         ) {
             let vpn = vpn_for(ios, vpn_bits | 1);
             let assume = Assumptions::default();
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel, disconnected_after_loss: false, rebooting: false, off_after_reboot: false };
+            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel, disconnected_after_loss: false, rebooting: false, off_after_reboot: false, attack: None };
             prop_assert_eq!(decide(&ctx, kind, existing), decide(&ctx, kind, existing));
         }
     }

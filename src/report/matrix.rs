@@ -136,6 +136,7 @@ fn cell(
         disconnected_after_loss: false,
         rebooting: false,
         off_after_reboot: false,
+        attack: None,
     };
     let before = existing.then_some(Connection {
         route: Route::Direct,

@@ -188,6 +188,12 @@ pub fn document(trace: &Trace) -> Document {
         )),
         Block::Paragraph(format!("VPN: {}", vpn_line(trace))),
     ];
+    if let Some(attack) = s.attack {
+        blocks.push(Block::Paragraph(format!(
+            "Wi-Fi: {} (`attack = \"{attack}\"`)",
+            words::attack(attack)
+        )));
+    }
     let changed: Vec<String> = s
         .assumptions
         .iter()
@@ -309,6 +315,24 @@ pub fn document(trace: &Trace) -> Document {
                         o.flow.clone(),
                         o.source.clone(),
                         o.seen_as.to_string(),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+    if !trace.intercepted.is_empty() {
+        blocks.push(heading("What the attacker's Wi-Fi read"));
+        blocks.push(table(
+            &["at", "flow", "from", "to"],
+            trace
+                .intercepted
+                .iter()
+                .map(|x| {
+                    vec![
+                        duration::format(x.at_ms),
+                        x.flow.clone(),
+                        x.source.clone(),
+                        x.destination.clone(),
                     ]
                 })
                 .collect(),

@@ -13,7 +13,7 @@ mod shape;
 use crate::addresses::Cidr;
 use crate::config::{Assumptions, VpnConfig};
 use crate::facts::Prop;
-use crate::model::{FlowKind, Interface, Network, Route, SeenAs};
+use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs};
 use crate::version::IosVersion;
 use core::fmt;
 
@@ -33,6 +33,9 @@ pub struct Scenario {
     pub title: String,
     pub ios: IosVersion,
     pub network: Network,
+    /// The Wi-Fi is an attacker's, mounting this attack while the phone is
+    /// on it; `None`: the home Wi-Fi.
+    pub attack: Option<Attack>,
     /// Milliseconds of simulated time the scenario covers.
     pub duration_ms: u64,
     pub seed: u64,

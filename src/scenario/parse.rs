@@ -10,7 +10,7 @@ use super::{
 use crate::addresses::Cidr;
 use crate::config::{Assumptions, VpnConfig};
 use crate::facts::{self, AssumptionValue, PropDefault};
-use crate::model::{FlowKind, Interface, Network, Route, SeenAs, list_choices};
+use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs, list_choices};
 use crate::version::IosVersion;
 use std::ops::Range;
 
@@ -230,6 +230,17 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         }),
     };
 
+    let attack = string(document, "attack", problems).and_then(|(text, span)| {
+        let attack = Attack::parse(text);
+        if attack.is_none() {
+            problems.at(
+                span,
+                format!("`{text}` is not an attack: choose {}", Attack::choices()),
+            );
+        }
+        attack
+    });
+
     let integer = |v: &Value| match v {
         Value::Integer(n) => Some(*n),
         _ => None,
@@ -377,6 +388,7 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         title,
         ios: ios?,
         network,
+        attack,
         duration_ms,
         seed,
         notifications,

@@ -5,10 +5,11 @@ use super::document::{Key, Node, Problem, Table, Value};
 use crate::facts;
 use crate::model::list_choices;
 
-pub const TOP_KEYS: [&str; 11] = [
+pub const TOP_KEYS: [&str; 12] = [
     "title",
     "ios",
     "network",
+    "attack",
     "duration",
     "seed",
     "notifications",

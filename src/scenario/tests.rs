@@ -223,6 +223,21 @@ fn bad_network_lists_the_choices() {
 }
 
 #[test]
+fn bad_attack_lists_the_choices() {
+    error_at(
+        &format!("{HEAD}attack = \"pineapple\"\n"),
+        3,
+        &[
+            "`pineapple` is not an attack",
+            "\"localnet\", \"serverip\" or \"tunnelvision\"",
+        ],
+    );
+    error_at(&format!("{HEAD}attack = true\n"), 3, &["quoted string"]);
+    let ok = parse(&format!("{HEAD}attack = \"tunnelvision\"\n")).unwrap();
+    assert_eq!(ok.attack, Some(crate::model::Attack::TunnelVision));
+}
+
+#[test]
 fn negative_seed() {
     error_at(&format!("{HEAD}seed = -1\n"), 3, &["seed"]);
 }
