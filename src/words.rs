@@ -306,6 +306,24 @@ pub fn attack(attack: Attack) -> &'static str {
     }
 }
 
+/// An attack's name, as the drawing labels the attacker's Wi-Fi.
+pub fn attack_name(attack: Attack) -> &'static str {
+    match attack {
+        Attack::LocalNet => "LocalNet",
+        Attack::ServerIp => "ServerIP",
+        Attack::TunnelVision => "TunnelVision",
+    }
+}
+
+/// An attack as a picker offers it: its name and what it does.
+pub fn attack_choice(attack: Attack) -> &'static str {
+    match attack {
+        Attack::LocalNet => "LocalNet (public subnet as \"local\")",
+        Attack::ServerIp => "ServerIP (spoofed VPN server address)",
+        Attack::TunnelVision => "TunnelVision (DHCP option 121)",
+    }
+}
+
 /// The phone's network as a sentence (`None` is airplane mode).
 pub fn network(network: Option<Network>) -> &'static str {
     match network {

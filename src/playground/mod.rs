@@ -10,7 +10,7 @@ pub mod url;
 
 use crate::engine::{self, PacketRun};
 use crate::library::{self, LIBRARY};
-use crate::model::Route;
+use crate::model::{Attack, Route};
 use crate::scenario::document::{Node, Table, Value};
 use crate::scenario::{self, Scenario, ScenarioErrors};
 use crate::support;
@@ -78,6 +78,9 @@ pub enum Action {
     EditText(String),
     /// Set a top-level key (`ios`, `network`) to a string.
     SetTop(&'static str, String),
+    /// Make the Wi-Fi an attacker's mounting this attack, or (`None`) the
+    /// home Wi-Fi again.
+    SetAttack(Option<Attack>),
     /// Set (or, with `None`, remove) a `[vpn]` flag.
     SetVpnFlag(String, Option<bool>),
     /// Add or remove the `[vpn]` table.
@@ -196,6 +199,12 @@ impl Playground {
                     table.insert(key, Value::String(value));
                 });
             }
+            Action::SetAttack(attack) => self.edit(|table| match attack {
+                Some(attack) => table.insert("attack", Value::String(attack.as_str().to_string())),
+                None => {
+                    table.remove("attack");
+                }
+            }),
             Action::SetVpnFlag(key, value) => {
                 self.edit(|table| set_flag(table, "vpn", key, value));
             }

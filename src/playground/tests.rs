@@ -359,3 +359,16 @@ fn removing_the_vpn_keeps_the_events_that_need_none() {
     assert_eq!(kept, ["reboot", "airplane:on"]);
     assert!(p.analysis.scenario.vpn.is_none());
 }
+
+#[test]
+fn the_wifi_can_be_made_an_attackers_and_home_again() {
+    let p = start().reduce(Action::LoadLibrary("localnet-leak-without-ian".into()));
+    let p = p.reduce(Action::SetAttack(Some(crate::model::Attack::TunnelVision)));
+    let parsed = crate::scenario::parse(&p.text).unwrap_or_else(|e| panic!("{e}\n{}", p.text));
+    assert_eq!(parsed.attack, Some(crate::model::Attack::TunnelVision));
+    assert_eq!(parsed.flows.len(), 2, "the flows are still flows");
+    assert!(p.errors.is_none());
+    assert_eq!(p.analysis.trace.scenario.attack, parsed.attack);
+    let p = p.reduce(Action::SetAttack(None));
+    assert_eq!(crate::scenario::parse(&p.text).unwrap().attack, None);
+}

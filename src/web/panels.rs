@@ -13,7 +13,7 @@ use super::topology::Layout;
 use crate::engine::{CapturePoint, packet, pcap};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::library::{BuiltIn, LIBRARY};
-use crate::model::Network;
+use crate::model::{Attack, Network};
 use crate::playground::{Action, Analysis, Step, differences};
 use crate::report;
 use crate::scenario::document::Table;
@@ -116,6 +116,23 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </label>
         }
     };
+    let attack = {
+        let onchange = props
+            .dispatch
+            .reform(|e: Event| Action::SetAttack(Attack::parse(&select_value(&e))));
+        let current = scenario.attack;
+        html! {
+            <label class="field wide">
+                <span>{ "Wi-Fi" }</span>
+                <select {onchange} aria-label="Whose Wi-Fi">
+                    <option value="" selected={current.is_none()}>{ "home (benign)" }</option>
+                    { for Attack::ALL.iter().map(|a| html! {
+                        <option value={a.as_str()} selected={current == Some(*a)}>{ format!("attacker's: {}", crate::words::attack_choice(*a)) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
     let has_vpn = scenario.vpn.is_some();
     let vpn_toggle = {
         let onchange = props.dispatch.reform(move |_| Action::SetVpn(!has_vpn));
@@ -194,6 +211,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         <>
             { library }
             <div class="row">{ release }{ network }</div>
+            { attack }
             <h3>{ "VPN" }</h3>
             { vpn_toggle }
             { for properties }
@@ -545,6 +563,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let observations = analysis.trace.observations.iter().filter(|o| o.flow == name).take(6).map(|o| html! {
         <li>{ format!("{}: {} saw {} ({})", duration::format(o.at_ms), o.server, o.source, o.seen_as) }</li>
     });
+    let intercepted: Vec<Html> = analysis.trace.intercepted.iter().filter(|x| x.flow == name).take(6).map(|x| html! {
+        <li>{ format!("{}: read {} → {} in the clear (the phone's own address)", duration::format(x.at_ms), x.source, x.destination) }</li>
+    }).collect();
     let now_us = props.now * 1_000 + 999;
     let packet = analysis
         .run
@@ -581,6 +602,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             { for headers }
             <h4>{ "What the servers saw" }</h4>
             <ul class="observations">{ for observations }</ul>
+            if !intercepted.is_empty() {
+                <h4 class="hostile">{ "What the attacker's Wi-Fi read" }</h4>
+                <ul class="observations intercepted">{ for intercepted }</ul>
+            }
             <button onclick={props.dispatch.reform(|_| Action::Select(None))}>{ "close" }</button>
         </div>
     }

@@ -15,8 +15,9 @@ use super::Shared;
 use super::style::{RouteStyle, route_style};
 use crate::addresses;
 use crate::engine::{self, CapturePoint, Place, packet};
-use crate::model::{Interface, Route};
+use crate::model::{Attack, Interface, Route};
 use crate::playground::{Action, Analysis};
+use crate::words;
 use yew::prelude::*;
 
 /// Which layout a drawing uses. Prerendered pages carry both and let the
@@ -290,13 +291,27 @@ fn polyline(points: &[Point]) -> String {
 fn node(
     g: &Geometry,
     (place, width, title, subtitle): &(Place, i32, &'static str, &'static str),
+    attack: Option<Attack>,
 ) -> Html {
     let (x, y) = g.at(*place);
+    // On an attacker's Wi-Fi the router is the attacker's.
+    let (title, subtitle, class) = match attack {
+        Some(attack) if *place == Place::HomeRouter => (
+            if g.name == TALL.name {
+                "attacker"
+            } else {
+                "attacker's Wi-Fi"
+            },
+            words::attack_name(attack),
+            "node hostile",
+        ),
+        _ => (*title, *subtitle, "node"),
+    };
     html! {
-        <g class="node">
+        <g {class}>
             <rect x={(x - width / 2).to_string()} y={(y - 22).to_string()} width={width.to_string()} height="44" rx="8" />
-            <text x={x.to_string()} y={(y - 3).to_string()} text-anchor="middle" class="node-title">{ *title }</text>
-            <text x={x.to_string()} y={(y + 13).to_string()} text-anchor="middle" class="node-sub">{ *subtitle }</text>
+            <text x={x.to_string()} y={(y - 3).to_string()} text-anchor="middle" class="node-title">{ title }</text>
+            <text x={x.to_string()} y={(y + 13).to_string()} text-anchor="middle" class="node-sub">{ subtitle }</text>
         </g>
     }
 }
@@ -324,7 +339,7 @@ pub fn Topology(props: &Props) -> Html {
             <svg key={geometry.name} class={geometry.name}
                 viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1 - shift)}
                 role="img" aria-label="Network topology with each flow's route">
-                <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} />
+                <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
                     routes={routes_at(&props.analysis, props.now)} selected={props.selected.clone()}
                     dispatch={props.dispatch.clone()} />
@@ -370,6 +385,7 @@ struct BackgroundProps {
     /// How far the part below the flows moves up ([`Geometry::shift`]).
     shift: i32,
     ios: AttrValue,
+    attack: Option<Attack>,
 }
 
 /// What does not move: links, boxes, the phone and its interfaces.
@@ -398,7 +414,7 @@ fn Background(props: &BackgroundProps) -> Html {
                 }) }
                 </g>
             </g>
-            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(|n| node(g, n)) }</g>
+            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(|n| node(g, n, props.attack)) }</g>
         </>
     }
 }

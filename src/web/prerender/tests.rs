@@ -168,3 +168,23 @@ fn a_route_has_one_colour_in_the_drawing_and_the_timeline() {
     assert!(compared.contains(&"offline"), "{compared:?}");
     assert!(compared.len() >= 2, "{compared:?}");
 }
+
+#[test]
+fn an_attackers_wifi_is_drawn_as_the_attackers_and_its_reads_listed() {
+    let html = app(Page::Scenario("tunnelvision-without-ian".into()));
+    let text = text_of(&html);
+    assert!(
+        text.contains("attacker's Wi-Fi"),
+        "the wide drawing names it"
+    );
+    assert!(text.contains("TunnelVision"), "and the attack");
+    assert_eq!(
+        html.matches("class=\"node hostile\"").count(),
+        2,
+        "in both layouts"
+    );
+    // A benign Wi-Fi is the home router.
+    let home = app(Page::Scenario("localnet-leak-without-ian".into()));
+    assert!(!home.contains("node hostile"));
+    assert!(text_of(&home).contains("home router"));
+}
