@@ -272,6 +272,46 @@ pub static SYMPTOMS: &[Symptom] = &[
         }],
         reports: &[],
     },
+    Symptom {
+        id: "public-wifi",
+        asks: "Is my VPN safe on public Wi-Fi?",
+        scenario: "localnet-without-ian",
+        moment_ms: 10_000,
+        shows: ("browser", Route::Direct),
+        answer: &[
+            "Mostly, but not against a Wi-Fi network that is itself the attacker. Researchers showed that a hostile access point can make an iPhone send traffic for a site of its choosing outside an ordinary full tunnel while the VPN shows \"Connected\": by announcing the site's public subnet as its local network (TunnelCrack LocalNet; every iOS VPN app tested was affected), by spoofing the VPN server's address before the tunnel comes up (TunnelCrack ServerIP), or by pushing a DHCP route for the site (TunnelVision; Mullvad says iOS is affected). The attacker reads that traffic; HTTPS still protects its content, but not which site you visit, and plain HTTP not at all.",
+            "The kill switch (Apple's includeAllNetworks; Mullvad's \"Force all apps\") is what stops these on iOS, with one condition for LocalNet: local network sharing (excludeLocalNetworks) must be off too, or the attacker's \"local\" subnet is still let out.",
+        ],
+        steps: &[
+            Step {
+                does: "Turn the VPN app's kill switch on (\"Force all apps\" in Mullvad) and turn local network sharing off.",
+                exposes: "AirDrop, AirPlay, printers and other LAN devices stop working while it is off; with the kill switch on, updating the VPN app can cut the phone off until a reboot, and the Personal Hotspot stops working.",
+                rules: &[
+                    "attack.localnet",
+                    "vpn.include-local-networks",
+                    "ian.tunnel",
+                ],
+                shown_in: Some("localnet-with-ian-no-lan"),
+            },
+            Step {
+                does: "With the kill switch on but local network sharing left on, LocalNet still works: the attacker's subnet counts as local.",
+                exposes: "Traffic to the attacker's chosen site goes to the attacker in the clear.",
+                rules: &["attack.localnet", "vpn.exclude-local-networks"],
+                shown_in: Some("localnet-with-ian-lan-sharing"),
+            },
+            Step {
+                does: "Against TunnelVision and ServerIP, the kill switch alone is enough (for ServerIP that is an assumption: nobody has published the test on iOS).",
+                exposes: "Nothing more than the kill switch itself costs.",
+                rules: &["ian.stops-tunnelvision", "ian.stops-serverip"],
+                shown_in: Some("tunnelvision-with-ian"),
+            },
+        ],
+        reports: &[Report {
+            evidence: Evidence::Reported,
+            says: "IVPN says its app connects to its servers by IP address, not by name, so a spoofed DNS answer cannot redirect its tunnel (ServerIP).",
+            source: "ivpn/ivpn.net: src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md",
+        }],
+    },
 ];
 
 /// The symptom with this id.

@@ -171,7 +171,7 @@ fn a_route_has_one_colour_in_the_drawing_and_the_timeline() {
 
 #[test]
 fn an_attackers_wifi_is_drawn_as_the_attackers_and_its_reads_listed() {
-    let html = app(Page::Scenario("tunnelvision-without-ian".into()));
+    let html = app(Page::Scenario("tunnelvision-without-ian"));
     let text = text_of(&html);
     assert!(
         text.contains("attacker's Wi-Fi"),
@@ -184,7 +184,7 @@ fn an_attackers_wifi_is_drawn_as_the_attackers_and_its_reads_listed() {
         "in both layouts"
     );
     // A benign Wi-Fi is the home router.
-    let home = app(Page::Scenario("localnet-leak-without-ian".into()));
+    let home = app(Page::Scenario("localnet-leak-without-ian"));
     assert!(!home.contains("node hostile"));
     assert!(text_of(&home).contains("home router"));
 }
