@@ -54,10 +54,11 @@ e2e: www
 scenarios:
 	$(CARGO) run --quiet -- check simulations/*.toml
 
-## Regenerates the knowledge-base page from src/facts.rs.
+## Regenerates the knowledge-base, matrix and presets pages from the tables.
 docs:
 	$(CARGO) run --quiet -- facts --format markdown > docs/facts.md
 	$(CARGO) run --quiet -- matrix --format markdown > docs/matrix.md
+	$(CARGO) run --quiet -- presets --format markdown > docs/presets.md
 
 ## Speed of the packet engine against bare smoltcp, then the same workload
 ## in the wasm build against native (prints its figures; exits 1 when a

@@ -122,6 +122,15 @@ enum Command {
     },
     /// The symptoms support mode answers, and the scenario for each.
     Support,
+    /// VPN apps' presets: what each vendor's code sets, with sources, and
+    /// which flow kinds leave the tunnel for each, per iOS release.
+    Presets {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+        /// Only these releases (repeatable), e.g. --ios 16.1 --ios 18.2.
+        #[arg(long = "ios", value_parser = parse_release)]
+        releases: Vec<IosVersion>,
+    },
     /// Build the playground's static site: every page prerendered (run by
     /// `make www`, after the Wasm is built into OUT/pkg).
     Site {
@@ -190,6 +199,19 @@ pub fn main() -> ExitCode {
                 options.releases = releases;
             }
             print(&report::matrix(&options).render(format.into()));
+            Ok(())
+        }
+        Command::Presets { format, releases } => {
+            let releases = if releases.is_empty() {
+                report::matrix_releases()
+            } else {
+                releases
+            };
+            let document = report::presets::document(&releases);
+            print(&match format {
+                ExplainFormat::Text => document.text(),
+                ExplainFormat::Markdown => document.markdown(),
+            });
             Ok(())
         }
         Command::Facts { format } => {

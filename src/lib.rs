@@ -73,6 +73,7 @@ pub mod library;
 pub mod model;
 pub mod playground;
 pub mod policy;
+pub mod presets;
 pub mod report;
 pub mod scenario;
 #[cfg(not(target_arch = "wasm32"))]

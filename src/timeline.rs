@@ -698,6 +698,7 @@ fn summarize(scenario: &Scenario) -> ScenarioSummary {
         duration_ms: scenario.duration_ms,
         seed: scenario.seed,
         vpn,
+        preset: scenario.preset,
         assumptions,
     }
 }

@@ -102,6 +102,9 @@ pub struct ScenarioSummary {
     /// The VPN configuration at the start, with Apple's defaults filled in;
     /// `null` when no VPN is configured.
     pub vpn: Option<VpnConfig>,
+    /// The vendor preset it started from (`tunnelscope presets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<&'static str>,
     pub assumptions: Vec<AssumptionUse>,
 }
 

@@ -326,13 +326,14 @@ fn facts_lists_every_rule_with_its_source() {
     }
 }
 
-/// docs/facts.md and docs/matrix.md are generated (`make docs`); a change to
+/// docs/facts.md, docs/matrix.md and docs/presets.md are generated (`make docs`); a change to
 /// the knowledge base shows up in review as a diff of those pages.
 #[test]
 fn the_generated_docs_are_up_to_date() {
     for (args, file) in [
         (["facts", "--format", "markdown"], "docs/facts.md"),
         (["matrix", "--format", "markdown"], "docs/matrix.md"),
+        (["presets", "--format", "markdown"], "docs/presets.md"),
     ] {
         let generated = stdout(&tunnelscope(&args));
         let committed =

@@ -9,8 +9,10 @@
 pub mod url;
 
 use crate::engine::{self, PacketRun};
+use crate::facts;
 use crate::library::{self, LIBRARY};
 use crate::model::{Attack, Route};
+use crate::presets;
 use crate::scenario::document::{Node, Table, Value};
 use crate::scenario::{self, Scenario, ScenarioErrors};
 use crate::support;
@@ -81,6 +83,10 @@ pub enum Action {
     /// Make the Wi-Fi an attacker's mounting this attack, or (`None`) the
     /// home Wi-Fi again.
     SetAttack(Option<Attack>),
+    /// Configure the VPN as a vendor's app does (its settings leave
+    /// `[vpn]`, so the preset's apply), or (`None`) detach from the preset,
+    /// writing what it set into `[vpn]` so nothing changes.
+    SetPreset(Option<String>),
     /// Set (or, with `None`, remove) a `[vpn]` flag.
     SetVpnFlag(String, Option<bool>),
     /// Add or remove the `[vpn]` table.
@@ -205,6 +211,39 @@ impl Playground {
                     table.remove("attack");
                 }
             }),
+            Action::SetPreset(name) => {
+                let current = self.analysis.trace.scenario.preset;
+                let release =
+                    crate::version::IosVersion::parse(&self.analysis.trace.scenario.ios).ok();
+                self.edit(|table| match name.as_deref().and_then(presets::find) {
+                    Some(preset) => {
+                        table.insert("preset", Value::String(preset.name.to_string()));
+                        let vpn = table.table_mut("vpn");
+                        for (prop, _) in preset.sets {
+                            vpn.remove(facts::property(*prop).key);
+                        }
+                        vpn.remove("on_demand");
+                    }
+                    None => {
+                        table.remove("preset");
+                        let Some(preset) = current.and_then(presets::find) else {
+                            return;
+                        };
+                        let vpn = table.table_mut("vpn");
+                        for (prop, on) in preset.sets {
+                            let property = facts::property(*prop);
+                            let key = property.key;
+                            let available = release.is_some_and(|r| r >= property.since);
+                            if available && vpn.get(key).is_none() {
+                                vpn.insert(key, Value::Boolean(*on));
+                            }
+                        }
+                        if vpn.get("on_demand").is_none() && preset.on_demand {
+                            vpn.insert("on_demand", Value::Boolean(true));
+                        }
+                    }
+                });
+            }
             Action::SetVpnFlag(key, value) => {
                 self.edit(|table| set_flag(table, "vpn", key, value));
             }

@@ -372,3 +372,21 @@ fn the_wifi_can_be_made_an_attackers_and_home_again() {
     let p = p.reduce(Action::SetAttack(None));
     assert_eq!(crate::scenario::parse(&p.text).unwrap().attack, None);
 }
+
+#[test]
+fn a_preset_can_be_picked_and_detached_without_changing_the_vpn() {
+    let p = start().reduce(Action::LoadLibrary("localnet-without-ian".into()));
+    let p = p.reduce(Action::SetPreset(Some("mullvad-force-all-apps".into())));
+    let picked = crate::scenario::parse(&p.text).unwrap_or_else(|e| panic!("{e}\n{}", p.text));
+    assert_eq!(picked.preset, Some("mullvad-force-all-apps"));
+    let vpn = picked.vpn.clone().unwrap();
+    assert_eq!(
+        (vpn.include_all_networks, vpn.exclude_local_networks),
+        (Some(true), Some(false)),
+        "the scenario's own include_all_networks = false gave way to the preset"
+    );
+    let p = p.reduce(Action::SetPreset(None));
+    let detached = crate::scenario::parse(&p.text).unwrap();
+    assert_eq!(detached.preset, None);
+    assert_eq!(detached.vpn, picked.vpn, "the same VPN, now written out");
+}

@@ -4,8 +4,9 @@
 
 pub mod document;
 mod matrix;
+pub mod presets;
 
-pub use matrix::{Matrix, MatrixCell, MatrixOptions, matrix};
+pub use matrix::{Matrix, MatrixCell, MatrixOptions, default_releases as matrix_releases, matrix};
 
 use crate::facts::{self, Evidence};
 use crate::model::TunnelState;
@@ -186,7 +187,14 @@ pub fn document(trace: &Trace) -> Document {
             duration::format(s.duration_ms),
             s.seed
         )),
-        Block::Paragraph(format!("VPN: {}", vpn_line(trace))),
+        Block::Paragraph(format!(
+            "VPN: {}{}",
+            vpn_line(trace),
+            s.preset
+                .and_then(crate::presets::find)
+                .map(|p| format!(" (preset `{}`: {}, {})", p.name, p.vendor, p.setting))
+                .unwrap_or_default()
+        )),
     ];
     if let Some(attack) = s.attack {
         blocks.push(Block::Paragraph(format!(

@@ -43,6 +43,8 @@ pub struct Scenario {
     pub notifications: bool,
     /// `None`: no VPN configured.
     pub vpn: Option<VpnConfig>,
+    /// The vendor preset `vpn` starts from (`[vpn]` keys override it).
+    pub preset: Option<&'static str>,
     pub assume: Assumptions,
     pub flows: Vec<Flow>,
     /// Sorted by time; events at the same time keep file order.

@@ -11,6 +11,7 @@ use crate::addresses::Cidr;
 use crate::config::{Assumptions, VpnConfig};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs, list_choices};
+use crate::presets;
 use crate::version::IosVersion;
 use std::ops::Range;
 
@@ -259,10 +260,33 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
     // Without a valid release nothing version-dependent can be checked; the
     // rest of the file is still checked for the problems it can have.
     let ios_for_checks = ios.unwrap_or(IosVersion::new(26, 0, 0));
-    let vpn = document
-        .get("vpn")
-        .and_then(|v| v.value.as_table())
-        .map(|v| validate_vpn(v, ios_for_checks, ios.is_some(), problems));
+    let preset = string(document, "preset", problems).and_then(|(name, span)| {
+        let preset = presets::find(name);
+        if preset.is_none() {
+            problems.at(
+                span,
+                format!("`{name}` is not a preset: choose {}", presets::choices()),
+            );
+        }
+        preset
+    });
+    // A preset configures the VPN; `[vpn]` keys override what it sets.
+    let base = || {
+        preset.map_or_else(
+            || VpnConfig::defaults(ios_for_checks),
+            |p| p.config(ios_for_checks),
+        )
+    };
+    let vpn = match document.get("vpn").and_then(|v| v.value.as_table()) {
+        Some(table) => Some(validate_vpn(
+            table,
+            base(),
+            ios_for_checks,
+            ios.is_some(),
+            problems,
+        )),
+        None => preset.map(|_| base()),
+    };
     let assume = match document.get("assume").and_then(|a| a.value.as_table()) {
         Some(table) => validate_assume(table, problems),
         None => Assumptions::default(),
@@ -393,6 +417,7 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         seed,
         notifications,
         vpn,
+        preset: preset.map(|p| p.name),
         assume,
         flows,
         events,
@@ -449,11 +474,11 @@ fn check_available(
 
 fn validate_vpn(
     table: &Table,
+    mut vpn: VpnConfig,
     ios: IosVersion,
     ios_known: bool,
     problems: &mut Problems<'_>,
 ) -> VpnConfig {
-    let mut vpn = VpnConfig::defaults(ios);
     for property in facts::PROPERTIES {
         let key = property.key;
         match property.default {

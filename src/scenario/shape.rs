@@ -5,11 +5,12 @@ use super::document::{Key, Node, Problem, Table, Value};
 use crate::facts;
 use crate::model::list_choices;
 
-pub const TOP_KEYS: [&str; 12] = [
+pub const TOP_KEYS: [&str; 13] = [
     "title",
     "ios",
     "network",
     "attack",
+    "preset",
     "duration",
     "seed",
     "notifications",

@@ -238,6 +238,32 @@ fn bad_attack_lists_the_choices() {
 }
 
 #[test]
+fn a_preset_configures_the_vpn_and_vpn_keys_override_it() {
+    let bad = format!("{HEAD}preset = \"nordvpn\"\n");
+    error_at(&bad, 3, &["`nordvpn` is not a preset", "\"mullvad\""]);
+    let preset = parse(&format!("{HEAD}preset = \"proton-kill-switch\"\n")).unwrap();
+    let vpn = preset.vpn.expect("a preset is a VPN");
+    assert_eq!(
+        (
+            vpn.include_all_networks,
+            vpn.exclude_local_networks,
+            vpn.on_demand
+        ),
+        (Some(true), Some(true), true)
+    );
+    assert_eq!(preset.preset, Some("proton-kill-switch"));
+    let overridden = parse(&format!(
+        "{HEAD}preset = \"proton-kill-switch\"\n[vpn]\nexclude_local_networks = false\n"
+    ))
+    .unwrap();
+    let vpn = overridden.vpn.unwrap();
+    assert_eq!(
+        (vpn.include_all_networks, vpn.exclude_local_networks),
+        (Some(true), Some(false))
+    );
+}
+
+#[test]
 fn negative_seed() {
     error_at(&format!("{HEAD}seed = -1\n"), 3, &["seed"]);
 }

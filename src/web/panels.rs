@@ -140,6 +140,24 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <label class="check"><input type="checkbox" checked={has_vpn} {onchange} />{ " VPN configured" }</label>
         }
     };
+    let preset = {
+        let onchange = props.dispatch.reform(|e: Event| {
+            let name = select_value(&e);
+            Action::SetPreset((!name.is_empty()).then_some(name))
+        });
+        let current = scenario.preset.unwrap_or("");
+        html! {
+            <label class="field wide">
+                <span>{ "As a VPN app sets it" }</span>
+                <select {onchange} aria-label="VPN app preset">
+                    <option value="" selected={current.is_empty()}>{ "— the settings below —" }</option>
+                    { for crate::presets::PRESETS.iter().map(|p| html! {
+                        <option value={p.name} selected={p.name == current} title={p.setting}>{ format!("{}: {}", p.vendor, p.name) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
     // What the text itself sets (as opposed to defaults); re-read only when
     // the text changes, not on every clock tick.
     let table = use_memo(props.text.clone(), |text| {
@@ -214,6 +232,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             { attack }
             <h3>{ "VPN" }</h3>
             { vpn_toggle }
+            { preset }
             { for properties }
             <h3>{ "Assumptions" }</h3>
             <p class="hint">{ "Where the public record is silent. Flip one to see what depends on it." }</p>

@@ -1,0 +1,188 @@
+//! What VPN apps configure: one row per vendor setting, read from each
+//! vendor's own code and cited by repository and file. A scenario names one
+//! (`preset = "mullvad-force-all-apps"`) instead of writing `[vpn]` by hand;
+//! keys it does write under `[vpn]` override the preset's.
+//!
+//! Only what the code sets is here; everything else stays at Apple's
+//! default for the release (the exclusions, `enforceRoutes`), and every
+//! preset is a full tunnel (`0.0.0.0/0`, `::/0`).
+
+use crate::config::VpnConfig;
+use crate::facts::{self, Prop};
+use crate::model::list_choices;
+use crate::version::IosVersion;
+
+/// One vendor's configuration, as its code sets it.
+#[derive(Debug)]
+pub struct Preset {
+    pub name: &'static str,
+    pub vendor: &'static str,
+    /// The app's own name for the setting, and what the code does with it.
+    pub setting: &'static str,
+    /// The properties the code sets (others stay at Apple's defaults).
+    pub sets: &'static [(Prop, bool)],
+    pub on_demand: bool,
+    /// Where the code is: `owner/repo: path (commit), lines`.
+    pub sources: &'static [&'static str],
+}
+
+const MULLVAD_CONFIG: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/TunnelManager/TunnelConfiguration.swift (commit 9380a80), lines 19-33";
+const MULLVAD_SETTINGS: &str = "mullvad/mullvadvpn-app: ios/MullvadSettings/IncludeAllNetworksSettings.swift (commit 9380a80), lines 33-44";
+const MULLVAD_START: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/TunnelManager/StartTunnelOperation.swift (commit 9380a80), lines 111-114";
+const IVPN_PROTOCOL: &str = "ivpn/ios-app: IVPNClient/Utilities/Extensions/NETunnelProviderProtocol+Ext.swift (commit df9951d), lines 168-173, 212-222";
+const IVPN_ON_DEMAND: &str = "ivpn/ios-app: IVPNClient/Managers/VPNManager.swift (commit df9951d), lines 217-226; IVPNClient/Managers/StorageManager.swift, lines 187-188";
+const PROTON_CONFIG: &str = "ProtonVPN/ios-mac-app: libraries/LegacyCommon/Sources/LegacyCommon/Core/VpnManager.swift (commit e3e4047), lines 483-495";
+const PROTON_LAN: &str = "ProtonVPN/ios-mac-app: libraries/LegacyCommon/Sources/LegacyCommon/Management/Providers/AppFeature/LANConnections.swift (commit e3e4047), lines 55-64";
+const WIREGUARD_ON_DEMAND: &str = "WireGuard/wireguard-apple: Sources/WireGuardApp/Tunnel/ActivateOnDemandOption.swift (commit 2fec12a), lines 40-46; no includeAllNetworks anywhere in the repository";
+
+pub static PRESETS: &[Preset] = &[
+    Preset {
+        name: "mullvad",
+        vendor: "Mullvad",
+        setting: "\"Force all apps\" off (the default): includeAllNetworks off; excludeLocalNetworks is on only with both Force all apps and Local network sharing; an on-demand Connect rule on any interface",
+        sets: &[
+            (Prop::IncludeAllNetworks, false),
+            (Prop::ExcludeLocalNetworks, false),
+        ],
+        on_demand: true,
+        sources: &[MULLVAD_CONFIG, MULLVAD_SETTINGS, MULLVAD_START],
+    },
+    Preset {
+        name: "mullvad-force-all-apps",
+        vendor: "Mullvad",
+        setting: "\"Force all apps\" on, \"Local network sharing\" off (its default): includeAllNetworks on, excludeLocalNetworks off",
+        sets: &[
+            (Prop::IncludeAllNetworks, true),
+            (Prop::ExcludeLocalNetworks, false),
+        ],
+        on_demand: true,
+        sources: &[MULLVAD_CONFIG, MULLVAD_SETTINGS, MULLVAD_START],
+    },
+    Preset {
+        name: "mullvad-force-all-apps-lan-sharing",
+        vendor: "Mullvad",
+        setting: "\"Force all apps\" and \"Local network sharing\" on: includeAllNetworks on, excludeLocalNetworks on",
+        sets: &[
+            (Prop::IncludeAllNetworks, true),
+            (Prop::ExcludeLocalNetworks, true),
+        ],
+        on_demand: true,
+        sources: &[MULLVAD_CONFIG, MULLVAD_SETTINGS, MULLVAD_START],
+    },
+    Preset {
+        name: "ivpn",
+        vendor: "IVPN",
+        setting: "LAN access allowed (the default): includeAllNetworks = \"block LAN\" = off, excludeLocalNetworks = its opposite, on; an on-demand Connect rule",
+        sets: &[
+            (Prop::IncludeAllNetworks, false),
+            (Prop::ExcludeLocalNetworks, true),
+        ],
+        on_demand: true,
+        sources: &[IVPN_PROTOCOL, IVPN_ON_DEMAND],
+    },
+    Preset {
+        name: "ivpn-block-lan",
+        vendor: "IVPN",
+        setting: "\"Block LAN traffic\" on (or network protection blocking LAN on an untrusted network): includeAllNetworks on, excludeLocalNetworks off",
+        sets: &[
+            (Prop::IncludeAllNetworks, true),
+            (Prop::ExcludeLocalNetworks, false),
+        ],
+        on_demand: true,
+        sources: &[IVPN_PROTOCOL, IVPN_ON_DEMAND],
+    },
+    Preset {
+        name: "proton",
+        vendor: "Proton VPN",
+        setting: "Kill switch off, \"LAN connections\" on (the default on paid plans): includeAllNetworks off, excludeLocalNetworks on; an on-demand Connect rule once it has connected",
+        sets: &[
+            (Prop::IncludeAllNetworks, false),
+            (Prop::ExcludeLocalNetworks, true),
+        ],
+        on_demand: true,
+        sources: &[PROTON_CONFIG, PROTON_LAN],
+    },
+    Preset {
+        name: "proton-kill-switch",
+        vendor: "Proton VPN",
+        setting: "Kill switch on, \"LAN connections\" on: includeAllNetworks on, excludeLocalNetworks on",
+        sets: &[
+            (Prop::IncludeAllNetworks, true),
+            (Prop::ExcludeLocalNetworks, true),
+        ],
+        on_demand: true,
+        sources: &[PROTON_CONFIG, PROTON_LAN],
+    },
+    Preset {
+        name: "wireguard",
+        vendor: "WireGuard, the official app",
+        setting: "sets neither includeAllNetworks nor excludeLocalNetworks (Apple's defaults); on-demand only if the user turns it on",
+        sets: &[],
+        on_demand: false,
+        sources: &[WIREGUARD_ON_DEMAND],
+    },
+];
+
+impl Preset {
+    /// The VPN configuration on `ios`: Apple's defaults, then what the
+    /// vendor's code sets, where the release has the property.
+    pub fn config(&self, ios: IosVersion) -> VpnConfig {
+        let mut vpn = VpnConfig::defaults(ios);
+        for (prop, value) in self.sets {
+            if ios >= facts::property(*prop).since {
+                crate::scenario::Setting::Flag(*prop, *value).apply(&mut vpn);
+            }
+        }
+        vpn.on_demand = self.on_demand;
+        vpn
+    }
+}
+
+pub fn find(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// The valid names, for error messages.
+pub fn choices() -> String {
+    list_choices(PRESETS.iter().map(|p| p.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::IosVersion;
+
+    #[test]
+    fn names_are_unique_and_every_preset_cites_code() {
+        let mut names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PRESETS.len());
+        assert!(PRESETS.iter().all(|p| !p.sources.is_empty()));
+    }
+
+    #[test]
+    fn a_preset_sets_only_what_the_release_has() {
+        let old = IosVersion::new(14, 0, 0);
+        let lan = find("mullvad-force-all-apps-lan-sharing")
+            .unwrap()
+            .config(old);
+        assert_eq!(lan.include_all_networks, Some(true));
+        assert_eq!(
+            lan.exclude_local_networks, None,
+            "excludeLocalNetworks came in 14.2"
+        );
+        let new = find("ivpn-block-lan")
+            .unwrap()
+            .config(IosVersion::new(18, 2, 0));
+        assert_eq!(
+            (
+                new.include_all_networks,
+                new.exclude_local_networks,
+                new.exclude_apns
+            ),
+            (Some(true), Some(false), Some(true))
+        );
+        assert!(new.on_demand);
+    }
+}
