@@ -78,6 +78,10 @@ enum Command {
         /// List every packet instead of the timeline.
         #[arg(long)]
         packets: bool,
+        /// A configuration profile (.mobileconfig) whose VPN payload
+        /// replaces the scenario's [vpn].
+        #[arg(long, value_name = "FILE")]
+        profile: Option<std::path::PathBuf>,
     },
     /// Measure the packet engine: packet events per second, its cost per
     /// packet hop against bare smoltcp's per packet, and the wall time of
@@ -94,6 +98,10 @@ enum Command {
         /// Scenario files or built-in names.
         #[arg(required = true)]
         scenarios: Vec<String>,
+        /// A configuration profile (.mobileconfig) whose VPN payload
+        /// replaces each scenario's [vpn].
+        #[arg(long, value_name = "FILE")]
+        profile: Option<std::path::PathBuf>,
     },
     /// List the built-in scenarios (the files of simulations/).
     List {
@@ -119,6 +127,10 @@ enum Command {
         scenario: String,
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
+        /// A configuration profile (.mobileconfig) whose VPN payload
+        /// replaces the scenario's [vpn].
+        #[arg(long, value_name = "FILE")]
+        profile: Option<std::path::PathBuf>,
     },
     /// The symptoms support mode answers, and the scenario for each.
     Support,
@@ -160,7 +172,14 @@ pub fn main() -> ExitCode {
             format,
             pcap,
             packets,
-        } => run(&scenario, format.into(), pcap.as_deref(), packets),
+            profile,
+        } => run(
+            &scenario,
+            format.into(),
+            pcap.as_deref(),
+            packets,
+            profile.as_deref(),
+        ),
         Command::Bench {
             synthetic_once: true,
         } => {
@@ -178,7 +197,7 @@ pub fn main() -> ExitCode {
                 Err(EXPECTATIONS_FAILED)
             }
         }
-        Command::Check { scenarios } => check(&scenarios),
+        Command::Check { scenarios, profile } => check(&scenarios, profile.as_deref()),
         Command::List { format } => {
             list(format);
             Ok(())
@@ -218,7 +237,11 @@ pub fn main() -> ExitCode {
             print(&report::facts(format.into()));
             Ok(())
         }
-        Command::Explain { scenario, format } => explain(&scenario, format),
+        Command::Explain {
+            scenario,
+            format,
+            profile,
+        } => explain(&scenario, format, profile.as_deref()),
         Command::Site { from, out } => match tunnelscope::site::build(&from, &out) {
             Ok(built) => {
                 print(&format!(
@@ -304,13 +327,45 @@ fn load_and_parse(name: &str) -> Result<(String, Scenario), String> {
     Ok((shown, scenario))
 }
 
+/// The scenario, with a configuration profile's VPN in place of its own
+/// when one is given; what the profile set and what it did not is said on
+/// standard error.
+fn load_with_profile(
+    name: &str,
+    profile: Option<&std::path::Path>,
+) -> Result<(String, Scenario), String> {
+    let (shown, mut scenario) = load_and_parse(name)?;
+    let Some(path) = profile else {
+        return Ok((shown, scenario));
+    };
+    let file = path.display();
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{file}: cannot read it: {e}"))?
+        .len();
+    if size > tunnelscope::profile::MAX_PROFILE_BYTES as u64 {
+        return Err(format!(
+            "{file}: the profile is {size} bytes; at most {} KiB is read",
+            tunnelscope::profile::MAX_PROFILE_BYTES / 1024
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{file}: cannot read it: {e}"))?;
+    let vpn =
+        tunnelscope::profile::read(&bytes, scenario.ios).map_err(|e| format!("{file}: {e}"))?;
+    for line in vpn.summary() {
+        eprintln!("{file}: {line}");
+    }
+    vpn.apply(&mut scenario);
+    Ok((shown, scenario))
+}
+
 fn run(
     name: &str,
     format: Format,
     pcap_dir: Option<&std::path::Path>,
     packets: bool,
+    profile: Option<&std::path::Path>,
 ) -> Result<(), u8> {
-    let (_, scenario) = load_and_parse(name).map_err(|message| {
+    let (_, scenario) = load_with_profile(name, profile).map_err(|message| {
         eprintln!("{message}");
         BAD_INPUT
     })?;
@@ -344,14 +399,14 @@ fn run(
 /// A symptom id first (they never clash with built-in names: a test sees
 /// to that), then a file or built-in scenario, which gets its symptom's
 /// answer when one points at it.
-fn explain(name: &str, format: ExplainFormat) -> Result<(), u8> {
+fn explain(name: &str, format: ExplainFormat, profile: Option<&std::path::Path>) -> Result<(), u8> {
     let bad = |message: String| {
         eprintln!("{message}");
         BAD_INPUT
     };
     let symptom = support::symptom(name);
     let wanted = symptom.map_or(name, |s| s.scenario);
-    let (shown, scenario) = load_and_parse(wanted).map_err(|message| {
+    let (shown, scenario) = load_with_profile(wanted, profile).map_err(|message| {
         bad(format!(
             "{message}\n(or name a symptom: {})",
             support::symptom_choices()
@@ -370,13 +425,13 @@ fn explain(name: &str, format: ExplainFormat) -> Result<(), u8> {
     Ok(())
 }
 
-fn check(names: &[String]) -> Result<(), u8> {
+fn check(names: &[String], profile: Option<&std::path::Path>) -> Result<(), u8> {
     let mut bad_input = false;
     let mut failed = false;
     let mut expectations = 0usize;
     let mut failures = 0usize;
     for name in names {
-        match load_and_parse(name) {
+        match load_with_profile(name, profile) {
             Err(message) => {
                 eprintln!("{message}");
                 bad_input = true;

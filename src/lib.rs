@@ -74,6 +74,7 @@ pub mod model;
 pub mod playground;
 pub mod policy;
 pub mod presets;
+pub mod profile;
 pub mod report;
 pub mod scenario;
 #[cfg(not(target_arch = "wasm32"))]

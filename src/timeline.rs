@@ -699,6 +699,7 @@ fn summarize(scenario: &Scenario) -> ScenarioSummary {
         seed: scenario.seed,
         vpn,
         preset: scenario.preset,
+        profile: scenario.profile.clone(),
         assumptions,
     }
 }

@@ -105,6 +105,9 @@ pub struct ScenarioSummary {
     /// The vendor preset it started from (`tunnelscope presets`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<&'static str>,
+    /// The configuration profile the VPN came from (its name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     pub assumptions: Vec<AssumptionUse>,
 }
 

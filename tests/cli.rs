@@ -409,3 +409,64 @@ fn support_lists_every_symptom_with_its_scenario() {
         assert!(line.ends_with(&format!("(scenario {scenario})")), "{line}");
     }
 }
+
+/// A profile written by hand from Apple's schema replaces the scenario's
+/// VPN: LocalNet no longer leaks under its kill switch with LAN traffic in
+/// the tunnel, and the run says where the VPN came from.
+#[test]
+fn a_profile_replaces_the_scenarios_vpn() {
+    let profile = "tests/profiles/ikev2-kill-switch.mobileconfig";
+    let out = tunnelscope(&[
+        "run",
+        "localnet-without-ian",
+        "--format",
+        "json",
+        "--profile",
+        profile,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scenario"]["profile"], "Example Corp VPN");
+    assert_eq!(v["scenario"]["vpn"]["include_all_networks"], true);
+    let browser = &v["flows"][0]["segments"][0];
+    assert_eq!(browser["route"], "tunnel");
+    assert!(
+        stderr(&out).contains("ignored (the model does not use them): IKEv2.AuthenticationMethod")
+    );
+    // The scenario's own expectation (a leak) now fails: exit 1.
+    let check = tunnelscope(&["check", "localnet-without-ian", "--profile", profile]);
+    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("want direct on en0, got tunnel"),
+        "{}",
+        stdout(&check)
+    );
+    let explain = tunnelscope(&["explain", "public-wifi", "--profile", profile]);
+    assert!(explain.status.success());
+}
+
+#[test]
+fn a_profile_without_a_vpn_is_an_error_that_says_so() {
+    let out = tunnelscope(&[
+        "run",
+        "localnet-without-ian",
+        "--profile",
+        "tests/profiles/wifi-only.mobileconfig",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "no VPN payload (com.apple.vpn.managed); its payloads are: com.apple.wifi.managed"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let missing = tunnelscope(&[
+        "run",
+        "no-vpn",
+        "--profile",
+        "tests/profiles/nope.mobileconfig",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read it"));
+}

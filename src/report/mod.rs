@@ -193,6 +193,10 @@ pub fn document(trace: &Trace) -> Document {
             s.preset
                 .and_then(crate::presets::find)
                 .map(|p| format!(" (preset `{}`: {}, {})", p.name, p.vendor, p.setting))
+                .or_else(|| s
+                    .profile
+                    .as_ref()
+                    .map(|name| format!(" (from the profile \u{201c}{name}\u{201d})")))
                 .unwrap_or_default()
         )),
     ];

@@ -45,6 +45,9 @@ pub struct Scenario {
     pub vpn: Option<VpnConfig>,
     /// The vendor preset `vpn` starts from (`[vpn]` keys override it).
     pub preset: Option<&'static str>,
+    /// The configuration profile whose VPN payload replaced `[vpn]` (its
+    /// name), when one was given (`--profile`, the playground's import).
+    pub profile: Option<String>,
     pub assume: Assumptions,
     pub flows: Vec<Flow>,
     /// Sorted by time; events at the same time keep file order.

@@ -418,6 +418,7 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         notifications,
         vpn,
         preset: preset.map(|p| p.name),
+        profile: None,
         assume,
         flows,
         events,
