@@ -294,7 +294,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
     ignored.sort();
     let name = ["UserDefinedName", "PayloadDisplayName"]
         .iter()
-        .find_map(|k| payload.get(*k).and_then(Value::as_string))
+        .find_map(|k| payload.get(k).and_then(Value::as_string))
         .unwrap_or("VPN")
         .to_string();
     Ok(ProfileVpn {
