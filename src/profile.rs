@@ -49,6 +49,9 @@ pub struct ProfileVpn {
     pub vpn: VpnConfig,
     /// The keys the switches were read from, with their values.
     pub used: Vec<(String, bool)>,
+    /// The properties the profile sets, as `[vpn]` would (`OnDemand`
+    /// included when it says).
+    pub set: Vec<(Prop, bool)>,
     /// Keys present that the model does not use, by name (`IKEv2.RemoteAddress`).
     pub ignored: Vec<String>,
     /// Keys the release does not have, with the release that added them.
@@ -241,6 +244,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
     };
     let mut vpn = VpnConfig::defaults(ios);
     let mut used = Vec::new();
+    let mut set = Vec::new();
     let mut unavailable = Vec::new();
     for (key, prop) in SWITCHES {
         let Some(on) = switch(settings, section, key)? else {
@@ -253,6 +257,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
         }
         crate::scenario::Setting::Flag(prop, on).apply(&mut vpn);
         used.push((format!("{section}.{key}"), on));
+        set.push((prop, on));
     }
     // On demand: enabled, with a rule that connects.
     let on_demand = switch(settings, section, "OnDemandEnabled")?;
@@ -274,6 +279,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
     if let Some(enabled) = on_demand {
         vpn.on_demand = enabled && connects;
         used.push((format!("{section}.OnDemandEnabled"), enabled));
+        set.push((Prop::OnDemand, vpn.on_demand));
     }
     let mapped = |key: &str| {
         SWITCHES.iter().any(|(k, _)| *k == key)
@@ -301,6 +307,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
         name,
         vpn,
         used,
+        set,
         ignored,
         unavailable,
     })

@@ -87,6 +87,10 @@ pub enum Action {
     /// `[vpn]`, so the preset's apply), or (`None`) detach from the preset,
     /// writing what it set into `[vpn]` so nothing changes.
     SetPreset(Option<String>),
+    /// A configuration profile's bytes (uploaded or pasted): its VPN
+    /// payload's switches replace the `[vpn]` flags, and the notice says
+    /// what was read and what was not; a bad profile changes nothing.
+    ImportProfile(Vec<u8>),
     /// Set (or, with `None`, remove) a `[vpn]` flag.
     SetVpnFlag(String, Option<bool>),
     /// Add or remove the `[vpn]` table.
@@ -243,6 +247,35 @@ impl Playground {
                         }
                     }
                 });
+            }
+            Action::ImportProfile(bytes) => {
+                let ios = self.analysis.scenario.ios;
+                match crate::profile::read(&bytes, ios) {
+                    Err(error) => {
+                        self.notice = Some(format!("the profile was not imported: {error}"))
+                    }
+                    Ok(profile) => {
+                        self.edit(|table| {
+                            table.remove("preset");
+                            let vpn = table.table_mut("vpn");
+                            for property in facts::PROPERTIES {
+                                if matches!(property.default, facts::PropDefault::Bool(_)) {
+                                    vpn.remove(property.key);
+                                }
+                            }
+                            vpn.remove("on_demand");
+                            for (prop, on) in &profile.set {
+                                vpn.insert(facts::property(*prop).key, Value::Boolean(*on));
+                            }
+                        });
+                        if self.notice.is_none() {
+                            self.notice = Some(format!(
+                                "Imported the profile: {}",
+                                profile.summary().join("; ")
+                            ));
+                        }
+                    }
+                }
             }
             Action::SetVpnFlag(key, value) => {
                 self.edit(|table| set_flag(table, "vpn", key, value));

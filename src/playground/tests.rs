@@ -390,3 +390,35 @@ fn a_preset_can_be_picked_and_detached_without_changing_the_vpn() {
     assert_eq!(detached.preset, None);
     assert_eq!(detached.vpn, picked.vpn, "the same VPN, now written out");
 }
+
+#[test]
+fn an_imported_profile_rewrites_the_vpn_flags_and_a_bad_one_changes_nothing() {
+    let p = start().reduce(Action::LoadLibrary("localnet-preset-proton".into()));
+    let before = p.text.clone();
+    let bad = p.reduce(Action::ImportProfile(b"bplist00garbage".to_vec()));
+    assert_eq!(bad.text, before, "a bad profile leaves the scenario alone");
+    assert!(
+        bad.notice
+            .as_deref()
+            .unwrap()
+            .contains("binary property list")
+    );
+    let profile = include_bytes!("../../tests/profiles/ikev2-kill-switch.mobileconfig");
+    let p = p.reduce(Action::ImportProfile(profile.to_vec()));
+    let parsed = crate::scenario::parse(&p.text).unwrap_or_else(|e| panic!("{e}\n{}", p.text));
+    assert_eq!(parsed.preset, None, "the profile replaces the preset");
+    let vpn = parsed.vpn.unwrap();
+    assert_eq!(
+        (
+            vpn.include_all_networks,
+            vpn.exclude_local_networks,
+            vpn.on_demand
+        ),
+        (Some(true), Some(false), true)
+    );
+    let notice = p.notice.as_deref().unwrap();
+    assert!(
+        notice.contains("Example Corp VPN") && notice.contains("IKEv2.RemoteAddress"),
+        "{notice}"
+    );
+}

@@ -686,6 +686,63 @@ pub fn Editor(props: &EditorProps) -> Html {
             ));
         })
     };
+    // A configuration profile, uploaded or pasted: its VPN payload replaces
+    // the [vpn] flags (the reducer reads it; a bad one changes nothing).
+    let profile_reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let onprofile = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            if file.size() > crate::profile::MAX_PROFILE_BYTES as u64 {
+                dispatch.emit(Action::Notify(format!(
+                    "{} is {} bytes; a profile is read up to {} KiB",
+                    file.name(),
+                    file.size(),
+                    crate::profile::MAX_PROFILE_BYTES / 1024
+                )));
+                return;
+            }
+            let dispatch = dispatch.clone();
+            let name = file.name();
+            *profile_reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(
+                &file,
+                move |result| match result {
+                    Ok(bytes) => dispatch.emit(Action::ImportProfile(bytes)),
+                    Err(error) => {
+                        dispatch.emit(Action::Notify(format!("could not read {name}: {error}")))
+                    }
+                },
+            ));
+        })
+    };
+    let pasted = use_state(String::new);
+    let onpaste_input = {
+        let pasted = pasted.clone();
+        Callback::from(move |e: InputEvent| {
+            let text = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                .map(|t| t.value())
+                .unwrap_or_default();
+            pasted.set(text);
+        })
+    };
+    let onimport = {
+        let pasted = pasted.clone();
+        props
+            .dispatch
+            .reform(move |_| Action::ImportProfile(pasted.as_bytes().to_vec()))
+    };
     let errors = props.errors.as_ref().map(|errors| html! {
         <ul class="errors" role="alert">
             { for errors.0.iter().map(|e| html! { <li>{ format!("line {}, column {}: {}", e.line, e.column, e.message) }</li> }) }
@@ -698,6 +755,13 @@ pub fn Editor(props: &EditorProps) -> Html {
             <label class="upload">{ "Open a .toml file: " }<input type="file" accept=".toml,text/plain,application/toml" onchange={onupload} aria-label="Open a scenario file" /></label>
             <textarea value={props.text.clone()} {oninput} spellcheck="false" aria-label="Scenario TOML" rows="18" />
             { for errors }
+            <details class="profile-import">
+                <summary>{ "Import a VPN configuration profile (.mobileconfig)" }</summary>
+                <p class="hint">{ "Its VPN payload (com.apple.vpn.managed) replaces the [vpn] switches above; keys the model does not use are listed. Nothing is sent anywhere." }</p>
+                <label class="upload">{ "Open a profile: " }<input type="file" accept=".mobileconfig,.plist,.xml,application/x-apple-aspen-config" onchange={onprofile} aria-label="Open a configuration profile" /></label>
+                <textarea value={(*pasted).clone()} oninput={onpaste_input} spellcheck="false" aria-label="Paste a configuration profile" rows="4" placeholder="…or paste the profile's XML here" />
+                <button onclick={onimport} disabled={pasted.trim().is_empty()}>{ "Import the pasted profile" }</button>
+            </details>
         </div>
     }
 }
