@@ -116,13 +116,22 @@ impl Assumptions {
         match self.value(id) {
             AssumptionValue::Bool(b) => b,
             AssumptionValue::Millis(ms) => ms > 0,
+            AssumptionValue::Choice { .. } => false,
         }
     }
 
     pub fn millis(&self, id: AssumptionId) -> u64 {
         match self.value(id) {
             AssumptionValue::Millis(ms) => ms,
-            AssumptionValue::Bool(_) => 0,
+            AssumptionValue::Bool(_) | AssumptionValue::Choice { .. } => 0,
+        }
+    }
+
+    /// The outcome a choice assumption names (empty for the others).
+    pub fn choice(&self, id: AssumptionId) -> &'static str {
+        match self.value(id) {
+            AssumptionValue::Choice { value, .. } => value,
+            _ => "",
         }
     }
 

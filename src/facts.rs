@@ -139,6 +139,10 @@ const MULLVAD_KNOWN_ISSUES_DOC: &str =
 const MULLVAD_IOS_CHANGELOG: &str =
     "mullvad/mullvadvpn-app: ios/CHANGELOG.md (commit 9380a80), line 52";
 
+/// Proton's support page: iOS does not close all existing connections when
+/// the VPN connects, even with the kill switch on.
+const PROTON_KILL_SWITCH_FAQ: &str = "https://protonvpn.com/support/what-is-kill-switch/";
+
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
     IosVersion::new(major, minor, patch)
 }
@@ -309,6 +313,7 @@ pub enum AssumptionId {
     RebootTime,
     HotspotClientsOutsideTunnel,
     IanStopsServerIp,
+    ExistingConnectionUnderIan,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -316,6 +321,23 @@ pub enum AssumptionValue {
     Bool(bool),
     /// Milliseconds of simulated time.
     Millis(u64),
+    /// One of a few named outcomes, where sources disagree on more than
+    /// yes or no.
+    Choice {
+        value: &'static str,
+        of: &'static [&'static str],
+    },
+}
+
+impl AssumptionValue {
+    /// The value as a scenario writes it (without quotes).
+    pub fn text(self) -> String {
+        match self {
+            AssumptionValue::Bool(b) => b.to_string(),
+            AssumptionValue::Millis(ms) => crate::scenario::duration::format(ms),
+            AssumptionValue::Choice { value, .. } => value.to_string(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -332,7 +354,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 13] = [
+pub static ASSUMPTIONS: [Assumption; 14] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -437,7 +459,21 @@ pub static ASSUMPTIONS: [Assumption; 13] = [
         why: "TunnelCrack's fix for ServerIP is to send everything but the VPN's own transport through the tunnel, which is what includeAllNetworks asks for, and Mullvad says Force all apps mitigates TunnelCrack; nobody has published a ServerIP test against includeAllNetworks on iOS",
         basis: MULLVAD_IOS_CHANGELOG,
     },
+    Assumption {
+        id: AssumptionId::ExistingConnectionUnderIan,
+        key: "existing_connection_under_ian",
+        default: AssumptionValue::Choice {
+            value: "reset",
+            of: EXISTING_UNDER_IAN,
+        },
+        meaning: "what happens to a connection that was open outside the tunnel when includeAllNetworks comes into force: \"reset\" (closed; the app reconnects inside the tunnel), \"moved\" (carried into the tunnel) or \"stays\" (kept outside until it closes)",
+        why: "the sources disagree: Mozilla VPN's developer says turning includeAllNetworks on closes existing connections (iOS 15.4.1); Proton says iOS does not close all existing connections even with its kill switch; a developer-forum thread says iOS adds host routes through the tunnel for active TCP flows, but for any IPv4 route, not for includeAllNetworks. The default follows the one first-hand statement about includeAllNetworks",
+        basis: MOZILLA_VPN_3531,
+    },
 ];
+
+/// The outcomes `existing_connection_under_ian` can name.
+pub const EXISTING_UNDER_IAN: &[&str] = &["reset", "moved", "stays"];
 
 pub fn assumption(id: AssumptionId) -> &'static Assumption {
     ASSUMPTIONS
@@ -521,6 +557,8 @@ pub enum Fact {
     IanIgnoresExcludedRoutes,
     IanMovesExisting,
     IanExclusionsWhileDown,
+    IanResetsExisting,
+    IanKeepsExisting,
     // Apple's own traffic
     AppleTrafficBypass,
     AppleTrafficBypassWithoutIan,
@@ -1171,9 +1209,27 @@ pub static RULES: &[Rule] = &[
         id: "ian.moves-existing",
         ios: IAN_ERA,
         evidence: Evidence::Reported,
-        says: "includeAllNetworks is on, so the connection opened before the tunnel is moved into it (iOS adds tunnel host routes for active flows; vendors treat includeAllNetworks as the fix for pre-tunnel leaks).",
+        says: "includeAllNetworks came into force and the connection opened before it is carried into the tunnel (a developer-forum thread says iOS adds host routes through the tunnel for TCP flows active at connect, though it speaks of any IPv4 route, not of includeAllNetworks).",
         source: APPLE_FORUM_HOST_ROUTES,
-        assumption: None,
+        assumption: Some(AssumptionId::ExistingConnectionUnderIan),
+    },
+    Rule {
+        fact: Fact::IanResetsExisting,
+        id: "ian.resets-existing",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "includeAllNetworks came into force and the connection opened before it is closed; the app reconnects, inside the tunnel (Mozilla VPN's developer, iOS 15.4.1).",
+        source: MOZILLA_VPN_3531,
+        assumption: Some(AssumptionId::ExistingConnectionUnderIan),
+    },
+    Rule {
+        fact: Fact::IanKeepsExisting,
+        id: "ian.keeps-existing",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "includeAllNetworks came into force, but iOS does not close the connection opened before it: it stays outside the tunnel until it closes (Proton: iOS does not close all existing connections, even with its kill switch on).",
+        source: PROTON_KILL_SWITCH_FAQ,
+        assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
     Rule {
         fact: Fact::IanExclusionsWhileDown,
@@ -1388,6 +1444,7 @@ pub fn all_sources() -> Vec<&'static str> {
 pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
     ("flow.existing-stays-outside", &[PROTON_2020, HOROWITZ_2022]),
     ("ian.moves-existing", &[MULLVAD_LEAK_TESTS]),
+    ("ian.keeps-existing", &[PROTON_2020]),
     ("apple.bypass-16-1", &[IVPN_ISSUE_360]),
     ("apple.bypass-without-ian", &[MYSK_2022, DISCONNECT_ME]),
     ("apple.inside-with-ian-15", &[IVPN_ISSUE_146]),

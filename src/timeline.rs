@@ -684,6 +684,7 @@ fn summarize(scenario: &Scenario) -> ScenarioSummary {
                 value: match value {
                     AssumptionValue::Bool(b) => b.to_string(),
                     AssumptionValue::Millis(ms) => duration::format(ms),
+                    AssumptionValue::Choice { value, .. } => value.to_string(),
                 },
                 is_default: value == fact.default,
                 meaning: fact.meaning,

@@ -96,6 +96,8 @@ pub enum Action {
     /// Add or remove the `[vpn]` table.
     SetVpn(bool),
     SetAssumption(String, Option<bool>),
+    /// Set (or, with `None`, remove) an assumption that names an outcome.
+    SetAssumptionChoice(String, Option<String>),
     /// Change the release; `[vpn]` settings it lacks are dropped, and said.
     SetIos(String),
     AddEvent {
@@ -300,6 +302,13 @@ impl Playground {
             Action::SetAssumption(key, value) => {
                 self.edit(|table| set_flag(table, "assume", key, value));
             }
+            Action::SetAssumptionChoice(key, value) => self.edit(|table| {
+                let assume = table.table_mut("assume");
+                match value {
+                    Some(value) => assume.insert(&key, Value::String(value)),
+                    None => assume.remove(&key),
+                }
+            }),
             Action::SetIos(ios) => {
                 let Ok(version) = crate::version::IosVersion::parse(&ios) else {
                     self.notice = Some(format!("`{ios}` is not a release the model covers"));

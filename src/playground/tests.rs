@@ -422,3 +422,31 @@ fn an_imported_profile_rewrites_the_vpn_flags_and_a_bad_one_changes_nothing() {
         "{notice}"
     );
 }
+
+#[test]
+fn a_contested_outcome_can_be_picked_and_reset() {
+    let p = start().reduce(Action::LoadLibrary("toggle-ian-leak".into()));
+    let p = p.reduce(Action::SetAssumptionChoice(
+        "existing_connection_under_ian".into(),
+        Some("moved".into()),
+    ));
+    let parsed = crate::scenario::parse(&p.text).unwrap_or_else(|e| panic!("{e}\n{}", p.text));
+    assert_eq!(
+        parsed
+            .assume
+            .choice(crate::facts::AssumptionId::ExistingConnectionUnderIan),
+        "moved"
+    );
+    let browser = p.analysis.trace.flow("browser").unwrap();
+    assert!(
+        browser
+            .segments
+            .iter()
+            .any(|s| s.rules.iter().any(|r| r.id == "ian.moves-existing"))
+    );
+    let p = p.reduce(Action::SetAssumptionChoice(
+        "existing_connection_under_ian".into(),
+        None,
+    ));
+    assert!(!p.text.contains("existing_connection_under_ian"));
+}

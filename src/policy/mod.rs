@@ -190,9 +190,29 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
         (_, Route::Blocked) => settle_holding(fresh, prev),
         (Route::Direct, Route::Tunnel) if kind.is_long_lived_connection() => {
             if ctx.ian_in_force() {
+                // The sources disagree on what iOS does here; the
+                // assumption picks.
                 let mut rules = fresh.rules;
-                rules.extend(facts::lookup(Fact::IanMovesExisting, ctx.ios));
-                settle(Path { rules, ..fresh }, Continuity::Moved)
+                match ctx.assume.choice(AssumptionId::ExistingConnectionUnderIan) {
+                    "moved" => {
+                        rules.extend(facts::lookup(Fact::IanMovesExisting, ctx.ios));
+                        settle(Path { rules, ..fresh }, Continuity::Moved)
+                    }
+                    "stays" => {
+                        rules.extend(facts::lookup(Fact::IanKeepsExisting, ctx.ios));
+                        let path = Path {
+                            route: Route::Direct,
+                            interface: prev.interface,
+                            seen_as: seen_from_outside(kind),
+                            rules,
+                        };
+                        settle(path, Continuity::Kept)
+                    }
+                    _ => {
+                        rules.extend(facts::lookup(Fact::IanResetsExisting, ctx.ios));
+                        settle(Path { rules, ..fresh }, Continuity::Reset)
+                    }
+                }
             } else if holds(Fact::ExistingStaysOutside, ctx) {
                 let mut rules = fresh.rules;
                 rules.extend(facts::lookup(Fact::ExistingStaysOutside, ctx.ios));

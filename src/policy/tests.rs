@@ -595,15 +595,50 @@ fn excluded_routes_under_ian_follow_the_assumption() {
     assert_eq!(ids(&honoured), ["ian.excluded-routes", "routes.excluded"]);
 }
 
+/// The sources disagree on a connection opened before includeAllNetworks
+/// came into force; each outcome is the assumption's, with its own rule.
 #[test]
-fn ian_moves_a_connection_from_before_the_tunnel_into_it() {
-    // Apple forum post: iOS adds utun host routes for already-active flows.
-    let d = Phone::new("15.7")
+fn a_connection_from_before_ian_follows_the_contested_assumption() {
+    let choose = |value: &'static str| {
+        let mut phone = Phone::new("15.7").ian();
+        phone.assume.set(
+            AssumptionId::ExistingConnectionUnderIan,
+            AssumptionValue::Choice {
+                value,
+                of: crate::facts::EXISTING_UNDER_IAN,
+            },
+        );
+        phone.decide_existing(App, direct_on(Interface::En0))
+    };
+    // The default: Mozilla VPN's developer, closed and reopened inside.
+    let reset = Phone::new("15.7")
         .ian()
         .decide_existing(App, direct_on(Interface::En0));
-    assert_eq!((d.route, d.continuity), (Route::Tunnel, Continuity::Moved));
-    assert_eq!(ids(&d), ["ian.tunnel", "ian.moves-existing"]);
-    assert_eq!(d.deciding_rule().evidence, Evidence::Reported);
+    assert_eq!(
+        (reset.route, reset.continuity),
+        (Route::Tunnel, Continuity::Reset)
+    );
+    assert_eq!(ids(&reset), ["ian.tunnel", "ian.resets-existing"]);
+    assert_eq!(choose("reset"), reset);
+    let moved = choose("moved");
+    assert_eq!(
+        (moved.route, moved.continuity),
+        (Route::Tunnel, Continuity::Moved)
+    );
+    assert_eq!(ids(&moved), ["ian.tunnel", "ian.moves-existing"]);
+    let stays = choose("stays");
+    assert_eq!(
+        (stays.route, stays.interface, stays.continuity),
+        (Route::Direct, Interface::En0, Continuity::Kept)
+    );
+    assert_eq!(stays.deciding_rule().id, "ian.keeps-existing");
+    for d in [&reset, &moved, &stays] {
+        assert_eq!(d.deciding_rule().evidence, Evidence::Reported);
+        assert_eq!(
+            d.deciding_rule().assumption,
+            Some(AssumptionId::ExistingConnectionUnderIan)
+        );
+    }
 }
 
 // --- Apple's own traffic ------------------------------------------------------

@@ -478,12 +478,21 @@ pub fn facts_document() -> Document {
         }
     });
     let assumptions = facts::ASSUMPTIONS.iter().map(|a| {
-        let default = match a.default {
-            facts::AssumptionValue::Bool(b) => b.to_string(),
-            facts::AssumptionValue::Millis(ms) => format!("\"{}\"", duration::format(ms)),
+        let (default, others) = match a.default {
+            facts::AssumptionValue::Bool(b) => (b.to_string(), String::new()),
+            facts::AssumptionValue::Millis(ms) => {
+                (format!("\"{}\"", duration::format(ms)), String::new())
+            }
+            facts::AssumptionValue::Choice { value, of } => (
+                format!("\"{value}\""),
+                format!(
+                    " (or {})",
+                    crate::model::list_choices(of.iter().copied().filter(|c| *c != value))
+                ),
+            ),
         };
         Item {
-            text: format!("`{} = {default}`", a.key),
+            text: format!("`{} = {default}`{others}", a.key),
             details: vec![
                 Detail::Text(a.meaning.to_string()),
                 Detail::Labelled("Why an assumption", a.why.to_string()),
@@ -562,6 +571,7 @@ fn facts_json() -> String {
                 "default": match a.default {
                     facts::AssumptionValue::Bool(b) => serde_json::json!(b),
                     facts::AssumptionValue::Millis(ms) => serde_json::json!(duration::format(ms)),
+                    facts::AssumptionValue::Choice { value, .. } => serde_json::json!(value),
                 },
                 "meaning": a.meaning,
                 "why": a.why,

@@ -551,6 +551,23 @@ fn validate_assume(table: &Table, problems: &mut Problems<'_>) -> Assumptions {
                     assume.set(assumption.id, AssumptionValue::Millis(ms));
                 }
             }
+            AssumptionValue::Choice { of, .. } => {
+                if let Some((text, span)) = string(table, assumption.key, problems) {
+                    match of.iter().find(|c| **c == text) {
+                        Some(value) => {
+                            assume.set(assumption.id, AssumptionValue::Choice { value, of })
+                        }
+                        None => problems.at(
+                            span,
+                            format!(
+                                "`{text}` is not an outcome of `{}`: choose {}",
+                                assumption.key,
+                                list_choices(of.iter().copied())
+                            ),
+                        ),
+                    }
+                }
+            }
         }
     }
     assume

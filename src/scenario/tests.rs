@@ -264,6 +264,28 @@ fn a_preset_configures_the_vpn_and_vpn_keys_override_it() {
 }
 
 #[test]
+fn a_contested_outcome_lists_the_choices() {
+    let text = format!("{HEAD}[assume]\nexisting_connection_under_ian = \"teleported\"\n");
+    error_at(
+        &text,
+        4,
+        &[
+            "`teleported` is not an outcome of `existing_connection_under_ian`",
+            "\"reset\", \"moved\" or \"stays\"",
+        ],
+    );
+    let ok = parse(&format!(
+        "{HEAD}[assume]\nexisting_connection_under_ian = \"stays\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        ok.assume
+            .choice(crate::facts::AssumptionId::ExistingConnectionUnderIan),
+        "stays"
+    );
+}
+
+#[test]
 fn negative_seed() {
     error_at(&format!("{HEAD}seed = -1\n"), 3, &["seed"]);
 }

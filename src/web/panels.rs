@@ -211,6 +211,29 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
         }
     });
+    let choices = facts::ASSUMPTIONS.iter().filter_map(|a| match a.default {
+        AssumptionValue::Choice { value: default, of } => Some((a, default, of)),
+        _ => None,
+    }).map(|(a, default, of)| {
+        let written = table.get("assume").and_then(|t| t.value.as_table()).and_then(|t| t.get(a.key)).and_then(|n| n.value.as_str()).map(str::to_string);
+        let key = a.key.to_string();
+        let onchange = props.dispatch.reform(move |e: Event| {
+            let value = select_value(&e);
+            Action::SetAssumptionChoice(key.clone(), (value != "default").then_some(value))
+        });
+        html! {
+            <div class="property">
+                <label>
+                    <code>{ a.key }</code>
+                    <select {onchange} aria-label={a.key}>
+                        <option value="default" selected={written.is_none()}>{ format!("default ({default})") }</option>
+                        { for of.iter().map(|c| html! { <option value={*c} selected={written.as_deref() == Some(*c)}>{ *c }</option> }) }
+                    </select>
+                </label>
+                <small>{ a.meaning }</small>
+            </div>
+        }
+    });
     let events = scenario.events.iter().enumerate().map(|(i, e)| {
         let remove = props.dispatch.reform(move |_| Action::RemoveEvent(i));
         let onchange = props.dispatch.reform(move |ev: Event| {
@@ -237,6 +260,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <h3>{ "Assumptions" }</h3>
             <p class="hint">{ "Where the public record is silent. Flip one to see what depends on it." }</p>
             { for assumptions }
+            { for choices }
             <h3>{ "Events" }</h3>
             <ul class="events">{ for events }</ul>
         </>
