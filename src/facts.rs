@@ -314,6 +314,7 @@ pub enum AssumptionId {
     HotspotClientsOutsideTunnel,
     IanStopsServerIp,
     ExistingConnectionUnderIan,
+    KillSwitchDelay,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -354,7 +355,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 14] = [
+pub static ASSUMPTIONS: [Assumption; 15] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -470,9 +471,18 @@ pub static ASSUMPTIONS: [Assumption; 14] = [
         why: "the sources disagree: Mozilla VPN's developer says turning includeAllNetworks on closes existing connections (iOS 15.4.1); Proton says iOS does not close all existing connections even with its kill switch; a developer-forum thread says iOS adds host routes through the tunnel for active TCP flows, but for any IPv4 route, not for includeAllNetworks. The default follows the one first-hand statement about includeAllNetworks",
         basis: MOZILLA_VPN_3531,
     },
+    Assumption {
+        id: AssumptionId::KillSwitchDelay,
+        key: "kill_switch_delay",
+        default: AssumptionValue::Millis(0),
+        meaning: "how long after the tunnel (re)starts and is connected includeAllNetworks takes to engage (until then traffic is routed as without it), and how long after the user disconnects it keeps blocking",
+        why: "IVPN's knowledge base reports \"approx. 1-3 seconds\" each way with its app (iOS 14 and 15); Apple documents that traffic is dropped while the tunnel is down and says nothing of a delay, and nobody else reports one, so by default there is none; set e.g. \"2s\" to see what IVPN's delay exposes",
+        basis: IVPN_KB_KILL_SWITCH,
+    },
 ];
 
 /// The outcomes `existing_connection_under_ian` can name.
+// (The kill switch's delay is the last row of ASSUMPTIONS.)
 pub const EXISTING_UNDER_IAN: &[&str] = &["reset", "moved", "stays"];
 
 pub fn assumption(id: AssumptionId) -> &'static Assumption {
@@ -559,6 +569,8 @@ pub enum Fact {
     IanExclusionsWhileDown,
     IanResetsExisting,
     IanKeepsExisting,
+    IanEngaging,
+    IanReleasing,
     // Apple's own traffic
     AppleTrafficBypass,
     AppleTrafficBypassWithoutIan,
@@ -638,8 +650,8 @@ pub static RULES: &[Rule] = &[
         id: "vpn.not-connected",
         ios: ALL,
         evidence: Evidence::Observed,
-        says: "The VPN is not connected (never connected, or disconnected by the user): traffic goes outside the tunnel, even with includeAllNetworks on; vendors tell users to disconnect before updating so they do not lose connectivity.",
-        source: MULLVAD_UPDATE_NOTICE,
+        says: "The VPN is not connected (never connected, or disconnected by the user): traffic goes outside the tunnel, even with includeAllNetworks on (IVPN's QA saw traffic resume after a manual disconnect); vendors tell users to disconnect before updating so they do not lose connectivity.",
+        source: IVPN_ISSUE_146,
         assumption: None,
     },
     Rule {
@@ -1214,6 +1226,24 @@ pub static RULES: &[Rule] = &[
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
     Rule {
+        fact: Fact::IanEngaging,
+        id: "ian.engage-delay",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "The tunnel has just connected and includeAllNetworks has not engaged yet (IVPN: about 1-3 seconds): meanwhile traffic is routed as without it.",
+        source: IVPN_KB_KILL_SWITCH,
+        assumption: Some(AssumptionId::KillSwitchDelay),
+    },
+    Rule {
+        fact: Fact::IanReleasing,
+        id: "ian.release-delay",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "The user has just disconnected and includeAllNetworks still blocks for a moment (IVPN: about 1-3 seconds) before traffic goes out directly.",
+        source: IVPN_KB_KILL_SWITCH,
+        assumption: Some(AssumptionId::KillSwitchDelay),
+    },
+    Rule {
         fact: Fact::IanResetsExisting,
         id: "ian.resets-existing",
         ios: IAN_ERA,
@@ -1448,7 +1478,7 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
     ("apple.bypass-16-1", &[IVPN_ISSUE_360]),
     ("apple.bypass-without-ian", &[MYSK_2022, DISCONNECT_ME]),
     ("apple.inside-with-ian-15", &[IVPN_ISSUE_146]),
-    ("vpn.not-connected", &[YOOTA_2026]),
+    ("vpn.not-connected", &[MULLVAD_UPDATE_NOTICE, YOOTA_2026]),
     (
         "ian.blocks-while-down",
         &[APPLE_HDR_2021, MULLVAD_BLOG_2025],

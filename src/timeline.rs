@@ -49,6 +49,13 @@ struct World {
     off_after_reboot: bool,
     /// The scenario's Wi-Fi is an attacker's.
     attack: Option<Attack>,
+    /// Until when includeAllNetworks has not yet engaged after the tunnel
+    /// (re)started and connected (`kill_switch_delay`).
+    engaging_until: Option<u64>,
+    /// Until when it still blocks after a user disconnect.
+    releasing_until: Option<u64>,
+    /// The current instant, for the two windows above.
+    now: u64,
 }
 
 impl World {
@@ -77,6 +84,9 @@ impl World {
             network_before_reboot: None,
             off_after_reboot: false,
             attack: scenario.attack,
+            engaging_until: None,
+            releasing_until: None,
+            now: 0,
         }
     }
 
@@ -123,6 +133,8 @@ impl World {
             rebooting: self.rebooting_until.is_some(),
             off_after_reboot: self.off_after_reboot,
             attack: self.attack,
+            kill_switch_engaging: self.engaging_until.is_some_and(|t| self.now < t),
+            kill_switch_releasing: self.releasing_until.is_some_and(|t| self.now < t),
         }
     }
 }
@@ -239,6 +251,10 @@ fn apply(world: &mut World, action: &Action, now: u64, assume: &Assumptions) -> 
             world.tunnel = TunnelState::Off;
             world.off_after_reboot = false;
             world.schedule(now, assume);
+            let delay = assume.millis(AssumptionId::KillSwitchDelay);
+            if world.ian() && delay > 0 && !was_stale {
+                world.releasing_until = Some(now + delay);
+            }
             Effect::Disconnected {
                 how: if was_stale {
                     Disconnect::AppearsConnected
@@ -525,9 +541,26 @@ pub fn run(scenario: &Scenario) -> Trace {
             }
         }
         // The tunnel finishes a transition before the user acts at the same instant.
+        world.now = now;
         if world.transition_done_at == Some(now) {
+            // A tunnel that (re)started engages includeAllNetworks only
+            // after `kill_switch_delay` (IVPN's report; 0 by default).
+            let started = matches!(
+                world.tunnel,
+                TunnelState::Connecting | TunnelState::Restarting
+            );
+            let delay = assume.millis(AssumptionId::KillSwitchDelay);
+            if started && world.ian() && delay > 0 {
+                world.engaging_until = Some(now + delay);
+            }
             world.tunnel = TunnelState::Connected;
             world.transition_done_at = None;
+        }
+        if world.tunnel != TunnelState::Connected {
+            world.engaging_until = None;
+        }
+        if world.tunnel != TunnelState::Off {
+            world.releasing_until = None;
         }
         for (action, effect) in happenings(&mut world, now, assume) {
             events.push(EventTrace {
@@ -578,6 +611,8 @@ pub fn run(scenario: &Scenario) -> Trace {
         let next = [
             scenario.events.get(next_event).map(|e| e.at_ms),
             world.transition_done_at,
+            world.engaging_until,
+            world.releasing_until,
             world.update_done_at,
             world.rebooting_until,
             world.retry_at,
@@ -765,6 +800,44 @@ mod tests {
     }
 
     const IAN_PHONE: &str = "title = \"t\"\nios = \"18.2\"\nduration = \"1m\"\n[vpn]\ninclude_all_networks = true\n[[flow]]\nname = \"web\"\nkind = \"app\"\nopen = \"0s\"\n";
+
+    /// IVPN's reported delay, when assumed: for `kill_switch_delay` after the
+    /// tunnel connects the flag has not engaged (LAN traffic it would send
+    /// into the tunnel still goes out directly), and after a disconnect it
+    /// still blocks.
+    #[test]
+    fn the_kill_switch_delay_exposes_lan_traffic_and_holds_after_a_disconnect() {
+        let text = "title = \"t\"\nios = \"18.2\"\nduration = \"1m\"\n[vpn]\ninclude_all_networks = true\nexclude_local_networks = false\n[assume]\nkill_switch_delay = \"2s\"\n[[flow]]\nname = \"printer\"\nkind = \"local-network\"\nopen = \"0s\"\n[[flow]]\nname = \"web\"\nkind = \"app\"\nopen = \"0s\"\n[[event]]\nat = \"10s\"\ndo = \"connect\"\n[[event]]\nat = \"30s\"\ndo = \"disconnect\"\n";
+        let t = trace(text);
+        assert_eq!(
+            routes_of(&t, "printer"),
+            [
+                (0, Route::Direct),
+                (10_000, Route::Blocked),
+                (11_000, Route::Direct),
+                (13_000, Route::Tunnel),
+                (30_000, Route::Blocked),
+                (32_000, Route::Direct)
+            ]
+        );
+        let printer = t.flow("printer").unwrap();
+        assert_eq!(printer.segments[2].rules[0].id, "ian.engage-delay");
+        assert_eq!(
+            printer.segments[4].rules.last().unwrap().id,
+            "ian.release-delay"
+        );
+        // Without the assumption (the default): no window either way.
+        let t = trace(&text.replace("kill_switch_delay = \"2s\"", ""));
+        assert_eq!(
+            routes_of(&t, "printer"),
+            [
+                (0, Route::Direct),
+                (10_000, Route::Blocked),
+                (11_000, Route::Tunnel),
+                (30_000, Route::Direct)
+            ]
+        );
+    }
 
     #[test]
     fn a_file_whose_first_tunnel_event_is_connect_starts_disconnected() {

@@ -35,9 +35,39 @@ pub struct Context<'a> {
     pub off_after_reboot: bool,
     /// The scenario's Wi-Fi is an attacker's, mounting this attack.
     pub attack: Option<Attack>,
+    /// The tunnel has just (re)started and connected, and includeAllNetworks
+    /// has not engaged yet (`kill_switch_delay`).
+    pub kill_switch_engaging: bool,
+    /// The user has just disconnected, and includeAllNetworks still blocks
+    /// (`kill_switch_delay`).
+    pub kill_switch_releasing: bool,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// A steady moment: the tunnel in `tunnel` state, nothing else going on
+    /// (no restart, no reboot, no attack, no kill-switch delay).
+    pub fn steady(
+        ios: IosVersion,
+        vpn: Option<&'a VpnConfig>,
+        assume: &'a Assumptions,
+        network: Option<Network>,
+        tunnel: TunnelState,
+    ) -> Context<'a> {
+        Context {
+            ios,
+            vpn,
+            assume,
+            network,
+            tunnel,
+            disconnected_after_loss: false,
+            rebooting: false,
+            off_after_reboot: false,
+            attack: None,
+            kill_switch_engaging: false,
+            kill_switch_releasing: false,
+        }
+    }
+
     /// The attack aimed at a flow of this kind now: the phone is on the
     /// attacker's Wi-Fi and the flow goes to the attack's target.
     pub fn attack_on(&self, kind: FlowKind) -> Option<Attack> {
@@ -50,7 +80,9 @@ impl Context<'_> {
     /// includeAllNetworks is on and the tunnel is meant to be up, so the
     /// kill-switch policy is in force.
     pub fn ian_in_force(&self) -> bool {
-        self.vpn.is_some_and(VpnConfig::ian) && self.tunnel.is_meant_up()
+        self.vpn.is_some_and(VpnConfig::ian)
+            && self.tunnel.is_meant_up()
+            && !self.kill_switch_engaging
     }
 }
 
@@ -369,6 +401,11 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
     match ctx.tunnel {
         TunnelState::Absent => return outside(chain, Fact::NoVpn),
         TunnelState::Off if ctx.off_after_reboot => return outside(chain, Fact::OffAfterReboot),
+        TunnelState::Off if ctx.kill_switch_releasing && vpn.ian() => {
+            chain.push(Fact::UserDisconnected);
+            chain.push(Fact::IanReleasing);
+            return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
+        }
         TunnelState::Off => {
             if ctx.disconnected_after_loss {
                 chain.push(Fact::DisconnectAfterLoss);
@@ -401,6 +438,9 @@ fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
     if ian {
         with_include_all_networks(ctx, vpn, kind, chain, physical)
     } else {
+        if ctx.kill_switch_engaging && vpn.ian() {
+            chain.push(Fact::IanEngaging);
+        }
         without_include_all_networks(ctx, vpn, kind, chain, physical)
     }
 }

@@ -76,15 +76,14 @@ impl Phone {
 
     fn decide_existing(&self, kind: FlowKind, existing: Option<Connection>) -> Decision {
         let ctx = Context {
-            ios: self.ios,
-            vpn: self.vpn.as_ref(),
-            assume: &self.assume,
-            network: self.network,
-            tunnel: self.tunnel,
-            disconnected_after_loss: false,
-            rebooting: false,
-            off_after_reboot: false,
             attack: self.attack,
+            ..Context::steady(
+                self.ios,
+                self.vpn.as_ref(),
+                &self.assume,
+                self.network,
+                self.tunnel,
+            )
         };
         decide(&ctx, kind, existing)
     }
@@ -995,11 +994,13 @@ mod properties {
             // The lifecycle's phases too: after a loss the user disconnected,
             // the phone rebooting, the VPN off after a reboot.
             let ctx = Context {
-                ios, vpn: vpn.as_ref(), assume: &assume, network, tunnel,
                 disconnected_after_loss: phase & 1 != 0,
                 rebooting: phase & 2 != 0,
                 off_after_reboot: phase & 4 != 0,
                 attack: [None, Some(Attack::LocalNet), Some(Attack::ServerIp), Some(Attack::TunnelVision)][usize::from(phase >> 3) % 4],
+                kill_switch_engaging: phase & 32 != 0,
+                kill_switch_releasing: phase & 64 != 0,
+                ..Context::steady(ios, vpn.as_ref(), &assume, network, tunnel)
             };
             let d = decide(&ctx, kind, existing);
 
@@ -1026,13 +1027,15 @@ mod properties {
             }
             // blocked only with includeAllNetworks on and the tunnel meant to
             // be up but not connected, or for hotspot clients (reported
-            // offline with the flag on, connected or not).
+            // offline with the flag on, connected or not), or in the moment
+            // after a disconnect while the kill switch still holds.
             if d.route == Route::Blocked {
                 prop_assert!(vpn.as_ref().is_some_and(VpnConfig::ian));
-                prop_assert!(tunnel.is_meant_up());
+                let releasing = d.rules.last().is_some_and(|r| r.id == "ian.release-delay");
+                prop_assert!(tunnel.is_meant_up() || (releasing && tunnel == TunnelState::Off));
                 let hotspot = d.rules.last().is_some_and(|r| r.id == "ian.blocks-hotspot");
                 prop_assert!(tunnel != TunnelState::Connected || hotspot);
-                prop_assert_eq!(hotspot, kind == HotspotClient);
+                prop_assert_eq!(hotspot, kind == HotspotClient && !releasing);
             }
             // Without a VPN nothing is tunnelled or blocked.
             if vpn.is_none() {
@@ -1049,7 +1052,7 @@ mod properties {
             prop_assume!(vpn.include_all_networks.is_some());
             vpn.include_all_networks = Some(true);
             let assume = assumptions(assume_bits);
-            let ctx = Context { ios, vpn: Some(&vpn), assume: &assume, network: Some(network), tunnel: TunnelState::Connected, disconnected_after_loss: false, rebooting: false, off_after_reboot: false, attack: None };
+            let ctx = Context::steady(ios, Some(&vpn), &assume, Some(network), TunnelState::Connected);
             let d = decide(&ctx, kind, None);
             if !may_escape_ian(kind) && vpn.excluded_routes.is_empty() {
                 prop_assert_ne!(d.route, Route::Direct, "{} went direct: {:?}", kind, d.rules);
@@ -1067,7 +1070,7 @@ mod properties {
         ) {
             let vpn = vpn_for(ios, vpn_bits | 1);
             let assume = Assumptions::default();
-            let ctx = Context { ios, vpn: vpn.as_ref(), assume: &assume, network: Some(Network::Wifi), tunnel, disconnected_after_loss: false, rebooting: false, off_after_reboot: false, attack: None };
+            let ctx = Context::steady(ios, vpn.as_ref(), &assume, Some(Network::Wifi), tunnel);
             prop_assert_eq!(decide(&ctx, kind, existing), decide(&ctx, kind, existing));
         }
     }

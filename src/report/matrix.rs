@@ -127,17 +127,13 @@ fn cell(
     if ian {
         vpn.include_all_networks = Some(true);
     }
-    let ctx = Context {
+    let ctx = Context::steady(
         ios,
-        vpn: Some(&vpn),
-        assume: &options.assume,
-        network: Some(options.network),
-        tunnel: TunnelState::Connected,
-        disconnected_after_loss: false,
-        rebooting: false,
-        off_after_reboot: false,
-        attack: None,
-    };
+        Some(&vpn),
+        &options.assume,
+        Some(options.network),
+        TunnelState::Connected,
+    );
     let before = existing.then_some(Connection {
         route: Route::Direct,
         interface: options.network.interface(),

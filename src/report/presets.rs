@@ -33,17 +33,13 @@ fn sets(preset: &Preset) -> String {
 pub fn leaving(preset: &Preset, ios: IosVersion, network: Network) -> Vec<FlowKind> {
     let vpn = preset.config(ios);
     let assume = Assumptions::default();
-    let ctx = Context {
+    let ctx = Context::steady(
         ios,
-        vpn: Some(&vpn),
-        assume: &assume,
-        network: Some(network),
-        tunnel: TunnelState::Connected,
-        disconnected_after_loss: false,
-        rebooting: false,
-        off_after_reboot: false,
-        attack: None,
-    };
+        Some(&vpn),
+        &assume,
+        Some(network),
+        TunnelState::Connected,
+    );
     FlowKind::ALL
         .iter()
         .copied()
