@@ -139,6 +139,16 @@ const MULLVAD_KNOWN_ISSUES_DOC: &str =
 const MULLVAD_IOS_CHANGELOG: &str =
     "mullvad/mullvadvpn-app: ios/CHANGELOG.md (commit 9380a80), line 52";
 
+/// A developer's report (forum thread 817434, a mirror): push over Wi-Fi
+/// under includeAllNetworks whatever excludeAPNs says.
+pub(crate) const FORUM_APNS_WIFI: &str = "https://naive.xtlsbot.ru/forums/thread/817434";
+/// A developer's report: enforceRoutes with excluded routes drops the
+/// included routes' traffic on iPadOS 26.0.
+const FORUM_ENFORCE_ROUTES_26: &str = "https://developer.apple.com/forums/thread/832079";
+/// Developers reporting excludedRoutes ignored under includeAllNetworks or
+/// enforceRoutes (a forum search page; the thread itself was not stored).
+const FORUM_EXCLUDED_ROUTES_IGNORED: &str =
+    "https://developer.apple.com/forums/search?page=2&q=includeAllNetworks&sortBy=relevance";
 /// Proton's support page: iOS does not close all existing connections when
 /// the VPN connects, even with the kill switch on.
 const PROTON_KILL_SWITCH_FAQ: &str = "https://protonvpn.com/support/what-is-kill-switch/";
@@ -315,6 +325,8 @@ pub enum AssumptionId {
     IanStopsServerIp,
     ExistingConnectionUnderIan,
     KillSwitchDelay,
+    ApnsExclusionIgnoredOnWifi,
+    EnforceRoutesDropsOn26,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -355,7 +367,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 15] = [
+pub static ASSUMPTIONS: [Assumption; 17] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -479,6 +491,22 @@ pub static ASSUMPTIONS: [Assumption; 15] = [
         why: "IVPN's knowledge base reports \"approx. 1-3 seconds\" each way with its app (iOS 14 and 15); Apple documents that traffic is dropped while the tunnel is down and says nothing of a delay, and nobody else reports one, so by default there is none; set e.g. \"2s\" to see what IVPN's delay exposes",
         basis: IVPN_KB_KILL_SWITCH,
     },
+    Assumption {
+        id: AssumptionId::ApnsExclusionIgnoredOnWifi,
+        key: "apns_exclusion_ignored_on_wifi",
+        default: AssumptionValue::Bool(false),
+        meaning: "with includeAllNetworks on and the phone on Wi-Fi, excludeAPNs has no effect: push goes into the tunnel whatever it says (on cellular it works as documented)",
+        why: "one developer saw push not delivered over Wi-Fi through a non-forwarding tunnel with excludeAPNs on or off, while on cellular it behaved as documented (iOS release not given); Apple documents excludeAPNs without such a difference, so by default it holds on Wi-Fi too",
+        basis: FORUM_APNS_WIFI,
+    },
+    Assumption {
+        id: AssumptionId::EnforceRoutesDropsOn26,
+        key: "enforce_routes_drops_on_26",
+        default: AssumptionValue::Bool(false),
+        meaning: "on iOS 26, with enforceRoutes on (includeAllNetworks off) and any excluded route, traffic for the tunnel's included routes is dropped instead of tunnelled; the excluded routes still go outside",
+        why: "one developer reported it on iPadOS 26.0 with a packet tunnel (Wireshark: no packets on any interface); nobody has confirmed it on an iPhone or on later 26.x releases",
+        basis: FORUM_ENFORCE_ROUTES_26,
+    },
 ];
 
 /// The outcomes `existing_connection_under_ian` can name.
@@ -571,6 +599,8 @@ pub enum Fact {
     IanKeepsExisting,
     IanEngaging,
     IanReleasing,
+    ApnsExclusionIgnoredOnWifi,
+    EnforceRoutesDrops,
     // Apple's own traffic
     AppleTrafficBypass,
     AppleTrafficBypassWithoutIan,
@@ -1226,6 +1256,24 @@ pub static RULES: &[Rule] = &[
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
     Rule {
+        fact: Fact::ApnsExclusionIgnoredOnWifi,
+        id: "apns.exclusion-ignored-on-wifi",
+        ios: FROM_16_4,
+        evidence: Evidence::Reported,
+        says: "On Wi-Fi with includeAllNetworks on, excludeAPNs is reported to have no effect: push goes into the tunnel either way (one developer's test; on cellular it worked as documented).",
+        source: FORUM_APNS_WIFI,
+        assumption: Some(AssumptionId::ApnsExclusionIgnoredOnWifi),
+    },
+    Rule {
+        fact: Fact::EnforceRoutesDrops,
+        id: "routes.enforce-routes-drops-26",
+        ios: Releases::from(v(26, 0, 0)),
+        evidence: Evidence::Reported,
+        says: "With enforceRoutes on and excluded routes set, traffic for the included routes was dropped instead of tunnelled on iPadOS 26.0; the excluded route still went outside.",
+        source: FORUM_ENFORCE_ROUTES_26,
+        assumption: Some(AssumptionId::EnforceRoutesDropsOn26),
+    },
+    Rule {
         fact: Fact::IanEngaging,
         id: "ian.engage-delay",
         ios: IAN_ERA,
@@ -1475,6 +1523,7 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
     ("flow.existing-stays-outside", &[PROTON_2020, HOROWITZ_2022]),
     ("ian.moves-existing", &[MULLVAD_LEAK_TESTS]),
     ("ian.keeps-existing", &[PROTON_2020]),
+    ("ian.excluded-routes", &[FORUM_EXCLUDED_ROUTES_IGNORED]),
     ("apple.bypass-16-1", &[IVPN_ISSUE_360]),
     ("apple.bypass-without-ian", &[MYSK_2022, DISCONNECT_ME]),
     ("apple.inside-with-ian-15", &[IVPN_ISSUE_146]),

@@ -57,7 +57,7 @@ pub struct Report {
     pub source: &'static str,
 }
 
-const FORUM_APNS_WIFI: &str = "https://naive.xtlsbot.ru/forums/thread/817434";
+use crate::facts::FORUM_APNS_WIFI;
 
 pub static SYMPTOMS: &[Symptom] = &[
     Symptom {

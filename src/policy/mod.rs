@@ -539,6 +539,15 @@ fn with_include_all_networks(
             Fact::IanExcludeCellularOn,
             Fact::IanExcludeCellularOff,
         ),
+        // One report: on Wi-Fi the switch has no effect (an assumption).
+        FlowKind::Apns
+            if ctx.network == Some(Network::Wifi)
+                && vpn.exclude_apns.is_some()
+                && holds(Fact::ApnsExclusionIgnoredOnWifi, ctx) =>
+        {
+            chain.push(Fact::ApnsExclusionIgnoredOnWifi);
+            false
+        }
         FlowKind::Apns => match vpn.exclude_apns {
             // From 16.4 Apple documents the switch; the model infers it
             // explains the push leak reported on those releases.
@@ -729,6 +738,15 @@ fn without_include_all_networks(
     }
     if vpn.included_routes.iter().any(|r| r.contains(destination)) {
         chain.push(Fact::IncludedRoute);
+        // Reported on iPadOS 26.0 (an assumption): enforceRoutes with any
+        // excluded route drops what should enter the tunnel.
+        if vpn.enforce_routes == Some(true)
+            && !vpn.excluded_routes.is_empty()
+            && holds(Fact::EnforceRoutesDrops, ctx)
+        {
+            chain.push(Fact::EnforceRoutesDrops);
+            return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
+        }
         return through_tunnel(ctx, kind, chain);
     }
     chain.push(Fact::NotInIncludedRoutes);

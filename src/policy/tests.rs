@@ -878,6 +878,61 @@ fn tunnelvision_takes_nothing_out_of_an_ian_tunnel() {
     assert_eq!(down.route, Route::Blocked);
 }
 
+// --- contested reports, as assumptions ------------------------------------------
+
+#[test]
+fn push_on_wifi_ignores_exclude_apns_only_when_assumed() {
+    let documented = Phone::new("18.2").ian().decide(Apns);
+    assert_eq!(
+        documented.route,
+        Route::Direct,
+        "excludeAPNs holds by default"
+    );
+    let reported = Phone::new("18.2")
+        .ian()
+        .assume(AssumptionId::ApnsExclusionIgnoredOnWifi, true)
+        .decide(Apns);
+    assert_eq!(reported.route, Route::Tunnel);
+    assert_eq!(ids(&reported)[0], "apns.exclusion-ignored-on-wifi");
+    // On cellular the report says excludeAPNs works.
+    let cellular = Phone::new("18.2")
+        .ian()
+        .network(Some(Network::Cellular))
+        .assume(AssumptionId::ApnsExclusionIgnoredOnWifi, true)
+        .decide(Apns);
+    assert_eq!(cellular.route, Route::Direct);
+}
+
+#[test]
+fn enforce_routes_on_26_drops_the_tunnels_traffic_only_when_assumed() {
+    let split = |phone: Phone| {
+        phone.vpn(|v| {
+            v.enforce_routes = Some(true);
+            v.excluded_routes = vec![Cidr::parse("192.0.2.101/32").unwrap()];
+        })
+    };
+    let documented = split(Phone::new("26.1")).decide(App);
+    assert_eq!(documented.route, Route::Tunnel);
+    let reported = split(Phone::new("26.1"))
+        .assume(AssumptionId::EnforceRoutesDropsOn26, true)
+        .decide(App);
+    assert_eq!(reported.route, Route::Blocked);
+    assert_eq!(
+        reported.deciding_rule().id,
+        "routes.enforce-routes-drops-26"
+    );
+    // The excluded route still goes outside; 18.x is not affected.
+    // (Wi-Fi Calling's ePDG is 192.0.2.101.)
+    let excluded = split(Phone::new("26.1"))
+        .assume(AssumptionId::EnforceRoutesDropsOn26, true)
+        .decide(CellularServices);
+    assert_eq!(excluded.route, Route::Direct);
+    let older = split(Phone::new("18.2"))
+        .assume(AssumptionId::EnforceRoutesDropsOn26, true)
+        .decide(App);
+    assert_eq!(older.route, Route::Tunnel);
+}
+
 // --- invariants ----------------------------------------------------------------
 
 // proptest is a native-only dev-dependency.
@@ -947,6 +1002,8 @@ mod properties {
             AssumptionId::ExistingConnectionsStayOutside,
             AssumptionId::IanHonoursExcludedRoutes,
             AssumptionId::HotspotClientsOutsideTunnel,
+            AssumptionId::ApnsExclusionIgnoredOnWifi,
+            AssumptionId::EnforceRoutesDropsOn26,
         ]
         .into_iter()
         .enumerate()
@@ -1029,7 +1086,10 @@ mod properties {
             // be up but not connected, or for hotspot clients (reported
             // offline with the flag on, connected or not), or in the moment
             // after a disconnect while the kill switch still holds.
-            if d.route == Route::Blocked {
+            let enforce_drop = d.rules.last().is_some_and(|r| r.id == "routes.enforce-routes-drops-26");
+            if d.route == Route::Blocked && enforce_drop {
+                prop_assert!(vpn.as_ref().is_some_and(|v| v.enforce_routes == Some(true)));
+            } else if d.route == Route::Blocked {
                 prop_assert!(vpn.as_ref().is_some_and(VpnConfig::ian));
                 let releasing = d.rules.last().is_some_and(|r| r.id == "ian.release-delay");
                 prop_assert!(tunnel.is_meant_up() || (releasing && tunnel == TunnelState::Off));
