@@ -9,15 +9,54 @@
 //! Keys the model does not use are listed by name, never silently dropped.
 //!
 //! A profile is untrusted input: it is read only after checks that bound
-//! its size and nesting and refuse entity declarations, and every problem
-//! is an error that says what is wrong. A signed profile (CMS around the
-//! XML) is read by taking the XML plist it carries; binary plists are
-//! refused with the command that converts them.
+//! its size and nesting and refuse entity declarations ([`checked_xml`]),
+//! and every problem is an error that says what is wrong. A signed profile
+//! (CMS around the XML) is read by taking the XML plist it carries; binary
+//! plists are refused with the command that converts them.
+//!
+//! The XML itself is parsed by a well-kept parser into a [`Value`]: the
+//! `plist` crate natively ([`read`]), the browser's own `DOMParser` in the
+//! page (`web::profile_xml`), which spares every visitor the crate's XML
+//! reader. Everything after that is [`from_value`], the same for both.
 
 use crate::config::VpnConfig;
 use crate::facts::{self, Prop};
 use crate::version::IosVersion;
-use plist::{Dictionary, Value};
+
+/// A property-list value, as far as a VPN payload needs one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Keys in document order.
+    Dictionary(Vec<(String, Value)>),
+    Array(Vec<Value>),
+    Boolean(bool),
+    Integer(i64),
+    String(String),
+    /// Data, dates and reals: named by kind, never needed here.
+    Other(&'static str),
+}
+
+impl Value {
+    fn as_dictionary(&self) -> Option<&[(String, Value)]> {
+        match self {
+            Value::Dictionary(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    fn as_string(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+type Dictionary = [(String, Value)];
+
+fn get<'a>(dict: &'a Dictionary, key: &str) -> Option<&'a Value> {
+    dict.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
 
 /// The largest profile read (real VPN profiles are a few KiB).
 pub const MAX_PROFILE_BYTES: usize = 1 << 20;
@@ -58,8 +97,9 @@ pub struct ProfileVpn {
     pub unavailable: Vec<(String, IosVersion)>,
 }
 
-/// Reads the first VPN payload of a profile for a phone on `ios`.
-pub fn read(bytes: &[u8], ios: IosVersion) -> Result<ProfileVpn, String> {
+/// The XML plist a profile's bytes carry, once it has passed the checks
+/// that bound what parsing it can cost.
+pub fn checked_xml(bytes: &[u8]) -> Result<&[u8], String> {
     if bytes.len() > MAX_PROFILE_BYTES {
         return Err(format!(
             "the profile is {} bytes; at most {} KiB is read (a VPN profile is a few KiB)",
@@ -75,19 +115,57 @@ pub fn read(bytes: &[u8], ios: IosVersion) -> Result<ProfileVpn, String> {
         return Err("the profile declares XML entities (<!ENTITY …>); profiles never need them, so it is not read".into());
     }
     check_depth(xml)?;
-    let value =
-        Value::from_reader_xml(xml).map_err(|e| format!("not a valid property list: {e}"))?;
+    Ok(xml)
+}
+
+/// Reads the first VPN payload of a profile for a phone on `ios` (with the
+/// `plist` crate; the page uses the browser's parser).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read(bytes: &[u8], ios: IosVersion) -> Result<ProfileVpn, String> {
+    from_value(&parse(bytes)?, ios)
+}
+
+/// A profile's property list, checked and parsed with the `plist` crate.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse(bytes: &[u8]) -> Result<Value, String> {
+    let xml = checked_xml(bytes)?;
+    let parsed = plist::Value::from_reader_xml(xml)
+        .map_err(|e| format!("not a valid property list: {e}"))?;
+    Ok(convert(parsed))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn convert(value: plist::Value) -> Value {
+    match value {
+        plist::Value::Dictionary(d) => {
+            Value::Dictionary(d.into_iter().map(|(k, v)| (k, convert(v))).collect())
+        }
+        plist::Value::Array(items) => Value::Array(items.into_iter().map(convert).collect()),
+        plist::Value::Boolean(b) => Value::Boolean(b),
+        plist::Value::Integer(n) => n
+            .as_signed()
+            .map_or(Value::Other("an integer out of range"), Value::Integer),
+        plist::Value::String(s) => Value::String(s),
+        plist::Value::Data(_) => Value::Other("data"),
+        plist::Value::Date(_) => Value::Other("a date"),
+        plist::Value::Real(_) => Value::Other("a real number"),
+        _ => Value::Other("an unknown kind of value"),
+    }
+}
+
+/// The first VPN payload of a parsed profile, for a phone on `ios`.
+pub fn from_value(value: &Value, ios: IosVersion) -> Result<ProfileVpn, String> {
     let top = value
         .as_dictionary()
         .ok_or("the property list is not a dictionary: a configuration profile is one")?;
-    let payloads = match top.get("PayloadContent") {
+    let payloads = match get(top, "PayloadContent") {
         Some(Value::Array(items)) => items.as_slice(),
         Some(_) => return Err("`PayloadContent` is not an array of payloads".into()),
         None => &[],
     };
     let types: Vec<String> = payloads
         .iter()
-        .filter_map(|p| p.as_dictionary()?.get("PayloadType")?.as_string())
+        .filter_map(|p| get(p.as_dictionary()?, "PayloadType")?.as_string())
         .map(str::to_string)
         .collect();
     // A profile may also be the VPN payload itself.
@@ -95,7 +173,7 @@ pub fn read(bytes: &[u8], ios: IosVersion) -> Result<ProfileVpn, String> {
         .iter()
         .filter_map(Value::as_dictionary)
         .chain(std::iter::once(top))
-        .find(|p| p.get("PayloadType").and_then(Value::as_string) == Some(VPN_PAYLOAD))
+        .find(|p| get(p, "PayloadType").and_then(Value::as_string) == Some(VPN_PAYLOAD))
         .ok_or_else(|| {
             if types.is_empty() {
                 format!("the profile has no VPN payload ({VPN_PAYLOAD}), and no payloads at all")
@@ -166,16 +244,14 @@ fn check_depth(xml: &[u8]) -> Result<(), String> {
 
 /// A switch: Apple's schema says an integer 0 or 1; booleans are common too.
 fn switch(settings: &Dictionary, section: &str, key: &str) -> Result<Option<bool>, String> {
-    match settings.get(key) {
+    match get(settings, key) {
         None => Ok(None),
         Some(Value::Boolean(b)) => Ok(Some(*b)),
-        Some(Value::Integer(n)) => match n.as_signed() {
-            Some(0) => Ok(Some(false)),
-            Some(1) => Ok(Some(true)),
-            _ => Err(format!(
-                "`{section}.{key}` is {n}; Apple's schema allows 0 or 1"
-            )),
-        },
+        Some(Value::Integer(0)) => Ok(Some(false)),
+        Some(Value::Integer(1)) => Ok(Some(true)),
+        Some(Value::Integer(n)) => Err(format!(
+            "`{section}.{key}` is {n}; Apple's schema allows 0 or 1"
+        )),
         Some(other) => Err(format!(
             "`{section}.{key}` is {}; Apple's schema says an integer, 0 or 1",
             kind(other)
@@ -188,12 +264,9 @@ fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Dictionary(_) => "a dictionary",
         Value::Boolean(_) => "a boolean",
-        Value::Data(_) => "data",
-        Value::Date(_) => "a date",
-        Value::Real(_) => "a real number",
         Value::Integer(_) => "an integer",
         Value::String(_) => "a string",
-        _ => "an unknown kind of value",
+        Value::Other(kind) => kind,
     }
 }
 
@@ -211,7 +284,7 @@ const BOOKKEEPING: [&str; 9] = [
 ];
 
 fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, String> {
-    let vpn_type = match payload.get("VPNType") {
+    let vpn_type = match get(payload, "VPNType") {
         Some(Value::String(t)) => t.as_str(),
         Some(other) => {
             return Err(format!(
@@ -231,8 +304,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
             ));
         }
     };
-    let empty = Dictionary::new();
-    let settings = match payload.get(section) {
+    let settings: &Dictionary = match get(payload, section) {
         Some(Value::Dictionary(d)) => d,
         Some(other) => {
             return Err(format!(
@@ -240,7 +312,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
                 kind(other)
             ));
         }
-        None => &empty,
+        None => &[],
     };
     let mut vpn = VpnConfig::defaults(ios);
     let mut used = Vec::new();
@@ -261,11 +333,11 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
     }
     // On demand: enabled, with a rule that connects.
     let on_demand = switch(settings, section, "OnDemandEnabled")?;
-    let connects = match settings.get("OnDemandRules") {
+    let connects = match get(settings, "OnDemandRules") {
         None => false,
         Some(Value::Array(rules)) => rules.iter().any(|r| {
             r.as_dictionary()
-                .and_then(|d| d.get("Action"))
+                .and_then(|d| get(d, "Action"))
                 .and_then(Value::as_string)
                 == Some("Connect")
         }),
@@ -287,12 +359,14 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
             || key == "OnDemandRules"
     };
     let mut ignored: Vec<String> = payload
-        .keys()
+        .iter()
+        .map(|(k, _)| k)
         .filter(|k| !BOOKKEEPING.contains(&k.as_str()) && k.as_str() != section)
         .map(|k| k.to_string())
         .chain(
             settings
-                .keys()
+                .iter()
+                .map(|(k, _)| k)
                 .filter(|k| !mapped(k))
                 .map(|k| format!("{section}.{k}")),
         )
@@ -300,7 +374,7 @@ fn vpn_payload(payload: &Dictionary, ios: IosVersion) -> Result<ProfileVpn, Stri
     ignored.sort();
     let name = ["UserDefinedName", "PayloadDisplayName"]
         .iter()
-        .find_map(|k| payload.get(k).and_then(Value::as_string))
+        .find_map(|k| get(payload, k).and_then(Value::as_string))
         .unwrap_or("VPN")
         .to_string();
     Ok(ProfileVpn {
@@ -363,5 +437,7 @@ impl ProfileVpn {
     }
 }
 
-#[cfg(test)]
+// Native only: they read profiles with the plist crate (tests/web.rs
+// reads the same fixtures with the browser's parser).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

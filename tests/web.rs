@@ -277,3 +277,50 @@ async fn a_learn_page_embed_mounts_its_scenario() {
         "the selected flow is inspected: {text}"
     );
 }
+
+// --- configuration profiles, parsed by the browser's own XML parser ----------
+
+/// The page parses profiles with DOMParser (not the plist crate, which the
+/// native build uses): both must read the same payload, and bad XML must
+/// get an error, in every browser.
+#[wasm_bindgen_test]
+fn the_browser_reads_a_profile_as_the_cli_does() {
+    use tunnelscope::profile;
+    use tunnelscope::version::IosVersion;
+    let ios = IosVersion::parse("18.2").unwrap();
+    let fixture = include_bytes!("profiles/ikev2-kill-switch.mobileconfig");
+    let value = tunnelscope::web::profile_xml::parse(fixture).expect("the fixture parses");
+    let vpn = profile::from_value(&value, ios).expect("it has a VPN payload");
+    assert_eq!(vpn.name, "Example Corp VPN");
+    assert_eq!(
+        (
+            vpn.vpn.include_all_networks,
+            vpn.vpn.exclude_local_networks,
+            vpn.vpn.on_demand
+        ),
+        (Some(true), Some(false), true)
+    );
+    assert!(vpn.ignored.contains(&"IKEv2.RemoteAddress".to_string()));
+    for (bad, says) in [
+        (
+            &b"<plist version=\"1.0\"><dict><key>a</key></plist>"[..],
+            "not a valid property list",
+        ),
+        (&b"bplist00"[..], "binary property list"),
+        (
+            &b"<?xml version=\"1.0\"?><!DOCTYPE plist [<!ENTITY x \"x\">]><plist><dict/></plist>"[..],
+            "entities",
+        ),
+        (
+            &b"<plist><dict><key>a</key><integer>seven</integer></dict></plist>"[..],
+            "not a valid property list",
+        ),
+    ] {
+        let error = tunnelscope::web::profile_xml::parse(bad).expect_err("refused");
+        assert!(error.contains(says), "{error:?} does not say {says:?}");
+    }
+    let wifi = include_bytes!("profiles/wifi-only.mobileconfig");
+    let value = tunnelscope::web::profile_xml::parse(wifi).unwrap();
+    let error = profile::from_value(&value, ios).unwrap_err();
+    assert!(error.contains("com.apple.wifi.managed"), "{error}");
+}

@@ -87,10 +87,10 @@ pub enum Action {
     /// `[vpn]`, so the preset's apply), or (`None`) detach from the preset,
     /// writing what it set into `[vpn]` so nothing changes.
     SetPreset(Option<String>),
-    /// A configuration profile's bytes (uploaded or pasted): its VPN
+    /// A configuration profile (uploaded or pasted), as parsed: its VPN
     /// payload's switches replace the `[vpn]` flags, and the notice says
     /// what was read and what was not; a bad profile changes nothing.
-    ImportProfile(Vec<u8>),
+    ImportProfile(Result<crate::profile::Value, String>),
     /// Set (or, with `None`, remove) a `[vpn]` flag.
     SetVpnFlag(String, Option<bool>),
     /// Add or remove the `[vpn]` table.
@@ -250,9 +250,9 @@ impl Playground {
                     }
                 });
             }
-            Action::ImportProfile(bytes) => {
+            Action::ImportProfile(parsed) => {
                 let ios = self.analysis.scenario.ios;
-                match crate::profile::read(&bytes, ios) {
+                match parsed.and_then(|value| crate::profile::from_value(&value, ios)) {
                     Err(error) => {
                         self.notice = Some(format!("the profile was not imported: {error}"))
                     }

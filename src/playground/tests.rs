@@ -391,11 +391,15 @@ fn a_preset_can_be_picked_and_detached_without_changing_the_vpn() {
     assert_eq!(detached.vpn, picked.vpn, "the same VPN, now written out");
 }
 
+// Native only: the profile is parsed with the plist crate here.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn an_imported_profile_rewrites_the_vpn_flags_and_a_bad_one_changes_nothing() {
     let p = start().reduce(Action::LoadLibrary("localnet-preset-proton".into()));
     let before = p.text.clone();
-    let bad = p.reduce(Action::ImportProfile(b"bplist00garbage".to_vec()));
+    let bad = p.reduce(Action::ImportProfile(crate::profile::parse(
+        b"bplist00garbage",
+    )));
     assert_eq!(bad.text, before, "a bad profile leaves the scenario alone");
     assert!(
         bad.notice
@@ -404,7 +408,7 @@ fn an_imported_profile_rewrites_the_vpn_flags_and_a_bad_one_changes_nothing() {
             .contains("binary property list")
     );
     let profile = include_bytes!("../../tests/profiles/ikev2-kill-switch.mobileconfig");
-    let p = p.reduce(Action::ImportProfile(profile.to_vec()));
+    let p = p.reduce(Action::ImportProfile(crate::profile::parse(profile)));
     let parsed = crate::scenario::parse(&p.text).unwrap_or_else(|e| panic!("{e}\n{}", p.text));
     assert_eq!(parsed.preset, None, "the profile replaces the preset");
     let vpn = parsed.vpn.unwrap();

@@ -16,6 +16,7 @@ mod hooks;
 mod panels;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
+pub mod profile_xml;
 mod style;
 mod support;
 mod topology;

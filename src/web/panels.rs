@@ -741,7 +741,9 @@ pub fn Editor(props: &EditorProps) -> Html {
             *profile_reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(
                 &file,
                 move |result| match result {
-                    Ok(bytes) => dispatch.emit(Action::ImportProfile(bytes)),
+                    Ok(bytes) => {
+                        dispatch.emit(Action::ImportProfile(super::profile_xml::parse(&bytes)))
+                    }
                     Err(error) => {
                         dispatch.emit(Action::Notify(format!("could not read {name}: {error}")))
                     }
@@ -765,7 +767,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let pasted = pasted.clone();
         props
             .dispatch
-            .reform(move |_| Action::ImportProfile(pasted.as_bytes().to_vec()))
+            .reform(move |_| Action::ImportProfile(super::profile_xml::parse(pasted.as_bytes())))
     };
     let errors = props.errors.as_ref().map(|errors| html! {
         <ul class="errors" role="alert">
