@@ -166,9 +166,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let written = |key: &str| table.flag("vpn", key);
     let properties = facts::PROPERTIES.iter().filter(|p| matches!(p.default, PropDefault::Bool(_))).map(|p| {
         let available = ios >= p.since;
-        let default = match p.default {
-            PropDefault::Bool(b) => if b { "on" } else { "off" },
-            PropDefault::Routes(_) => "",
+        // Unwritten, a property takes the preset's value if a preset sets
+        // it, Apple's default otherwise: the option says which and what.
+        let from_preset = scenario.preset.and_then(crate::presets::find).filter(|preset| preset.sets.iter().any(|(prop, _)| *prop == p.prop) || (p.prop == facts::Prop::OnDemand));
+        let effective = scenario.vpn.as_ref().and_then(|v| v.flag(p.prop));
+        let default = match (from_preset, p.default) {
+            (Some(preset), _) => format!("{} ({})", preset.name, if effective == Some(true) { "on" } else { "off" }),
+            (None, PropDefault::Bool(b)) => format!("default ({})", if b { "on" } else { "off" }),
+            (None, PropDefault::Routes(_)) => String::new(),
         };
         let value = written(p.key).map_or("default", |b| if b { "on" } else { "off" });
         let key = p.key.to_string();
@@ -179,7 +184,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <code>{ p.key }</code>
                     if available && has_vpn {
                         <select {onchange} aria-label={p.key}>
-                            <option value="default" selected={value == "default"}>{ format!("default ({default})") }</option>
+                            <option value="default" selected={value == "default"}>{ default }</option>
                             <option value="on" selected={value == "on"}>{ "on" }</option>
                             <option value="off" selected={value == "off"}>{ "off" }</option>
                         </select>

@@ -188,3 +188,23 @@ fn an_attackers_wifi_is_drawn_as_the_attackers_and_its_reads_listed() {
     assert!(!home.contains("node hostile"));
     assert!(text_of(&home).contains("home router"));
 }
+
+#[test]
+fn a_presets_values_are_labelled_as_the_presets() {
+    let html = app(Page::Scenario("localnet-preset-mullvad-force-all-apps"));
+    let text = text_of(&html);
+    // Mullvad keeps excludeLocalNetworks off with Force all apps on: the
+    // unwritten setting shows the preset's value, not Apple's default (on).
+    assert!(
+        text.contains("mullvad-force-all-apps (off)"),
+        "the preset's value"
+    );
+    assert!(
+        text.contains("mullvad-force-all-apps (on)"),
+        "its includeAllNetworks"
+    );
+    assert!(
+        text.contains("default (on)"),
+        "what the preset leaves is Apple's"
+    );
+}
