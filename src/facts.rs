@@ -510,7 +510,6 @@ pub static ASSUMPTIONS: [Assumption; 17] = [
 ];
 
 /// The outcomes `existing_connection_under_ian` can name.
-// (The kill switch's delay is the last row of ASSUMPTIONS.)
 pub const EXISTING_UNDER_IAN: &[&str] = &["reset", "moved", "stays"];
 
 pub fn assumption(id: AssumptionId) -> &'static Assumption {

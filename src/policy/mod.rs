@@ -232,13 +232,7 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
                     }
                     "stays" => {
                         rules.extend(facts::lookup(Fact::IanKeepsExisting, ctx.ios));
-                        let path = Path {
-                            route: Route::Direct,
-                            interface: prev.interface,
-                            seen_as: seen_from_outside(kind),
-                            rules,
-                        };
-                        settle(path, Continuity::Kept)
+                        stays_outside(rules, prev, kind)
                     }
                     _ => {
                         rules.extend(facts::lookup(Fact::IanResetsExisting, ctx.ios));
@@ -248,13 +242,7 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
             } else if holds(Fact::ExistingStaysOutside, ctx) {
                 let mut rules = fresh.rules;
                 rules.extend(facts::lookup(Fact::ExistingStaysOutside, ctx.ios));
-                let path = Path {
-                    route: Route::Direct,
-                    interface: prev.interface,
-                    seen_as: seen_from_outside(kind),
-                    rules,
-                };
-                settle(path, Continuity::Kept)
+                stays_outside(rules, prev, kind)
             } else {
                 settle(fresh, Continuity::Reset)
             }
@@ -269,6 +257,17 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
         }
         _ => settle(fresh, Continuity::Reset),
     }
+}
+
+/// An open connection that keeps its path outside the tunnel, for `rules`.
+fn stays_outside(rules: Vec<&'static Rule>, prev: Connection, kind: FlowKind) -> Decision {
+    let path = Path {
+        route: Route::Direct,
+        interface: prev.interface,
+        seen_as: seen_from_outside(kind),
+        rules,
+    };
+    settle(path, Continuity::Kept)
 }
 
 fn interface_gone(ctx: &Context<'_>, interface: Interface) -> bool {

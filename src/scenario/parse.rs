@@ -173,6 +173,27 @@ fn tables<'t>(document: &'t Table, key: &str) -> Vec<(&'t Table, Range<usize>)> 
     }
 }
 
+/// A string naming one of a set (`attack`, `preset`): what it names, or a
+/// problem listing the valid names.
+fn named<T>(
+    table: &Table,
+    key: &str,
+    what: &str,
+    find: impl Fn(&str) -> Option<T>,
+    choices: impl Fn() -> String,
+    problems: &mut Problems<'_>,
+) -> Option<T> {
+    let (text, span) = string(table, key, problems)?;
+    let found = find(text);
+    if found.is_none() {
+        problems.at(
+            span,
+            format!("`{text}` is not {what}: choose {}", choices()),
+        );
+    }
+    found
+}
+
 fn whole_file() -> Range<usize> {
     0..0
 }
@@ -231,16 +252,14 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         }),
     };
 
-    let attack = string(document, "attack", problems).and_then(|(text, span)| {
-        let attack = Attack::parse(text);
-        if attack.is_none() {
-            problems.at(
-                span,
-                format!("`{text}` is not an attack: choose {}", Attack::choices()),
-            );
-        }
-        attack
-    });
+    let attack = named(
+        document,
+        "attack",
+        "an attack",
+        Attack::parse,
+        Attack::choices,
+        problems,
+    );
 
     let integer = |v: &Value| match v {
         Value::Integer(n) => Some(*n),
@@ -260,16 +279,14 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
     // Without a valid release nothing version-dependent can be checked; the
     // rest of the file is still checked for the problems it can have.
     let ios_for_checks = ios.unwrap_or(IosVersion::new(26, 0, 0));
-    let preset = string(document, "preset", problems).and_then(|(name, span)| {
-        let preset = presets::find(name);
-        if preset.is_none() {
-            problems.at(
-                span,
-                format!("`{name}` is not a preset: choose {}", presets::choices()),
-            );
-        }
-        preset
-    });
+    let preset = named(
+        document,
+        "preset",
+        "a preset",
+        presets::find,
+        presets::choices,
+        problems,
+    );
     // A preset configures the VPN; `[vpn]` keys override what it sets.
     let base = || {
         preset.map_or_else(

@@ -41,6 +41,59 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+fn textarea_value(e: &InputEvent) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+/// A file input's change: the chosen file, up to `limit` bytes, becomes an
+/// action. The reader is kept in `reader` until it calls back; the input is
+/// cleared, so the same file can be chosen again after it changes on disk.
+fn on_file_chosen(
+    dispatch: &Callback<Action>,
+    reader: std::rc::Rc<std::cell::RefCell<Option<gloo::file::callbacks::FileReader>>>,
+    limit: usize,
+    what: &'static str,
+    to_action: fn(Vec<u8>) -> Action,
+) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let file = gloo::file::File::from(file);
+        if file.size() > limit as u64 {
+            dispatch.emit(Action::Notify(format!(
+                "{} is {} bytes; {what} may be at most {limit} bytes",
+                file.name(),
+                file.size()
+            )));
+            return;
+        }
+        let dispatch = dispatch.clone();
+        let name = file.name();
+        *reader.borrow_mut() =
+            Some(gloo::file::callbacks::read_as_bytes(
+                &file,
+                move |result| match result {
+                    Ok(bytes) => dispatch.emit(to_action(bytes)),
+                    Err(error) => {
+                        dispatch.emit(Action::Notify(format!("could not read {name}: {error}")))
+                    }
+                },
+            ));
+    })
+}
+
 fn tri_state(value: &str) -> Option<bool> {
     match value {
         "on" => Some(true),
@@ -668,105 +721,32 @@ pub struct EditorProps {
 
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
-    let oninput = props.dispatch.reform(|e: InputEvent| {
-        let text = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-            .map(|t| t.value())
-            .unwrap_or_default();
-        Action::EditText(text)
-    });
-    // Opening a file replaces the text, exactly as pasting it would. The
-    // reader is kept until it calls back.
+    let oninput = props
+        .dispatch
+        .reform(|e: InputEvent| Action::EditText(textarea_value(&e)));
+    // Opening a file replaces the text, exactly as pasting it would.
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
-    let onupload = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            // The same file can be chosen again after it is edited on disk.
-            input.set_value("");
-            let file = gloo::file::File::from(file);
-            if file.size() > MAX_FILE_BYTES as u64 {
-                dispatch.emit(Action::Notify(format!(
-                    "{} is {} bytes; a scenario may be at most {MAX_FILE_BYTES} bytes",
-                    file.name(),
-                    file.size()
-                )));
-                return;
-            }
-            let dispatch = dispatch.clone();
-            let name = file.name();
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(
-                &file,
-                move |result| match result {
-                    Ok(text) => dispatch.emit(Action::EditText(text)),
-                    Err(error) => {
-                        dispatch.emit(Action::Notify(format!("could not read {name}: {error}")))
-                    }
-                },
-            ));
-        })
-    };
+    let onupload = on_file_chosen(
+        &props.dispatch,
+        reader,
+        MAX_FILE_BYTES,
+        "a scenario",
+        |bytes| Action::EditText(String::from_utf8_lossy(&bytes).into_owned()),
+    );
     // A configuration profile, uploaded or pasted: its VPN payload replaces
     // the [vpn] flags (the reducer reads it; a bad one changes nothing).
     let profile_reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
-    let onprofile = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let file = gloo::file::File::from(file);
-            if file.size() > crate::profile::MAX_PROFILE_BYTES as u64 {
-                dispatch.emit(Action::Notify(format!(
-                    "{} is {} bytes; a profile is read up to {} KiB",
-                    file.name(),
-                    file.size(),
-                    crate::profile::MAX_PROFILE_BYTES / 1024
-                )));
-                return;
-            }
-            let dispatch = dispatch.clone();
-            let name = file.name();
-            *profile_reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(
-                &file,
-                move |result| match result {
-                    Ok(bytes) => {
-                        dispatch.emit(Action::ImportProfile(super::profile_xml::parse(&bytes)))
-                    }
-                    Err(error) => {
-                        dispatch.emit(Action::Notify(format!("could not read {name}: {error}")))
-                    }
-                },
-            ));
-        })
-    };
+    let onprofile = on_file_chosen(
+        &props.dispatch,
+        profile_reader,
+        crate::profile::MAX_PROFILE_BYTES,
+        "a profile",
+        |bytes| Action::ImportProfile(super::profile_xml::parse(&bytes)),
+    );
     let pasted = use_state(String::new);
     let onpaste_input = {
         let pasted = pasted.clone();
-        Callback::from(move |e: InputEvent| {
-            let text = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                .map(|t| t.value())
-                .unwrap_or_default();
-            pasted.set(text);
-        })
+        Callback::from(move |e: InputEvent| pasted.set(textarea_value(&e)))
     };
     let onimport = {
         let pasted = pasted.clone();
