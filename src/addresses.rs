@@ -4,10 +4,15 @@
 //! the real range is the lesson: Apple's 17.0.0.0/8, the home LAN's
 //! 192.168.1.0/24 (a private range is what makes it "local"), and the
 //! relay's in-tunnel 10.64.0.0/10 (Mullvad's gateway is 10.64.0.1).
+//!
+//! IPv6 addresses are in 2001:db8::/32 (RFC 3849), except the tunnel's
+//! inside, a unique-local fc00::/7 range as Mullvad's (gateway
+//! fc00:bbbb:bbbb:bb01::1), and NAT64's well-known prefix 64:ff9b::/96
+//! (RFC 6052), which is the lesson on IPv6-only networks.
 
-use crate::model::FlowKind;
+use crate::model::{Family, FlowKind};
 use core::fmt;
-use core::net::{IpAddr, Ipv4Addr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The phone's address on the home Wi-Fi.
 pub const PHONE_LAN: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 23);
@@ -71,15 +76,132 @@ pub const LAN_PRINTER: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 40);
 pub const LAN_MAC: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 50);
 pub const APPLE_WATCH: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 60);
 
+/// IPv6, on the networks that have it. The home Wi-Fi's prefix (the router
+/// routes it without NAT) and the phone's address in it.
+pub const PHONE_LAN_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 0x23);
+/// The phone's address on the carrier's IPv6, and the separate address its
+/// CLAT translates IPv4-only apps' packets from (RFC 6877 464XLAT).
+pub const PHONE_CELLULAR_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0xc, 0, 0, 0, 0, 0x23);
+pub const PHONE_CLAT_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0xc, 0, 0, 0, 0x464, 0x23);
+/// The same on an IPv6-only Wi-Fi, where the phone may run a CLAT too.
+pub const PHONE_LAN_CLAT_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0x464, 0x23);
+/// What an IPv4-only app's socket is bound to behind the CLAT (RFC 7335's
+/// IPv4 service continuity prefix, 192.0.0.0/29).
+pub const PHONE_CLAT: Ipv4Addr = Ipv4Addr::new(192, 0, 0, 2);
+/// The phone's in-tunnel IPv6 address and the relay's IPv6 gateway (a
+/// tunnel whose routes carry IPv6).
+pub const PHONE_TUNNEL_V6: Ipv6Addr =
+    Ipv6Addr::new(0xfc00, 0xbbbb, 0xbbbb, 0xbb01, 0, 0, 0xc, 0x2234);
+pub const RELAY_GATEWAY_V6: Ipv6Addr = Ipv6Addr::new(0xfc00, 0xbbbb, 0xbbbb, 0xbb01, 0, 0, 0, 1);
+/// The relay's IPv6 exit. The VPN apps modelled give the tunnel an IPv4
+/// relay address, so its transport is IPv4 (through NAT64 on an IPv6-only
+/// network).
+pub const RELAY_EXIT_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x7, 0, 0, 0, 0, 0x11);
+/// Servers' IPv6 addresses (every server on the internet is dual-stack;
+/// the LAN devices, the carrier's IMS and ePDG, and DHCP are IPv4 only).
+pub const WEB_SITE_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x7, 0, 0, 0, 0, 0x80);
+pub const ISP_RESOLVER_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x2, 0, 0, 0, 0, 0x53);
+pub const APNS_COURIER_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x17, 0, 0, 0, 0, 0x20);
+pub const APPLE_MAPS_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x17, 0, 0, 0, 0x16, 1);
+pub const APPLE_SERVICES_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x17, 0, 0, 0, 0x128, 5);
+pub const APP_STORE_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x17, 0, 0, 0, 0x122, 2);
+pub const CAPTIVE_APPLE_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x17, 0, 0, 0, 0x85, 0x204);
+pub const VPN_API_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x7, 0, 0, 0, 0, 0x30);
+
+/// An address the phone sends from, in either version (its CLAT's too).
+pub fn is_phone(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(a) => PHONE_ADDRESSES.contains(&a) || a == PHONE_CLAT,
+        IpAddr::V6(a) => [
+            PHONE_LAN_V6,
+            PHONE_CELLULAR_V6,
+            PHONE_TUNNEL_V6,
+            PHONE_CLAT_V6,
+            PHONE_LAN_CLAT_V6,
+        ]
+        .contains(&a),
+    }
+}
+
+/// The relay's exit, in either version.
+pub fn is_relay_exit(addr: IpAddr) -> bool {
+    addr == IpAddr::V4(RELAY_EXIT) || addr == IpAddr::V6(RELAY_EXIT_V6)
+}
+
+/// NAT64's well-known prefix (RFC 6052): an IPv6-only network's NAT64
+/// reaches IPv4 address a.b.c.d at 64:ff9b::a.b.c.d.
+pub const NAT64_PREFIX: Cidr = Cidr {
+    addr: IpAddr::V6(Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0)),
+    len: 96,
+};
+
+/// The IPv6 address NAT64 reaches an IPv4 address at.
+pub fn nat64(v4: Ipv4Addr) -> Ipv6Addr {
+    let [a, b, c, d] = v4.octets();
+    Ipv6Addr::new(
+        0x64,
+        0xff9b,
+        0,
+        0,
+        0,
+        0,
+        u16::from_be_bytes([a, b]),
+        u16::from_be_bytes([c, d]),
+    )
+}
+
+/// The IPv4 address inside a NAT64 address, if it is one.
+pub fn from_nat64(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    NAT64_PREFIX.contains(IpAddr::V6(v6)).then(|| {
+        let o = v6.octets();
+        Ipv4Addr::new(o[12], o[13], o[14], o[15])
+    })
+}
+
+/// A host's IPv6 address beside its IPv4 one, for the hosts that have one.
+pub fn v6_of(v4: Ipv4Addr) -> Option<Ipv6Addr> {
+    DUAL_STACK.iter().find(|(a, _)| *a == v4).map(|(_, b)| *b)
+}
+
+/// The IPv4 address of the host that has this IPv6 one.
+pub fn v4_of(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    DUAL_STACK.iter().find(|(_, b)| *b == v6).map(|(a, _)| *a)
+}
+
+/// Every dual-stack host's two addresses (the router's DHCP is IPv4's).
+const DUAL_STACK: [(Ipv4Addr, Ipv6Addr); 12] = [
+    (PHONE_LAN, PHONE_LAN_V6),
+    (PHONE_CELLULAR, PHONE_CELLULAR_V6),
+    (PHONE_TUNNEL, PHONE_TUNNEL_V6),
+    (RELAY_GATEWAY, RELAY_GATEWAY_V6),
+    (WEB_SITE, WEB_SITE_V6),
+    (ISP_RESOLVER, ISP_RESOLVER_V6),
+    (APNS_COURIER, APNS_COURIER_V6),
+    (APPLE_MAPS, APPLE_MAPS_V6),
+    (APPLE_SERVICES, APPLE_SERVICES_V6),
+    (APP_STORE, APP_STORE_V6),
+    (CAPTIVE_APPLE, CAPTIVE_APPLE_V6),
+    (VPN_API, VPN_API_V6),
+];
+
+/// Where a flow of this kind goes in one family; `None` when its server
+/// has no address of that family (the LAN, the carrier, DHCP).
+pub fn destination_in(kind: FlowKind, family: Family) -> Option<IpAddr> {
+    let v4 = destination_v4(kind);
+    match family {
+        Family::V4 => Some(IpAddr::V4(v4)),
+        Family::V6 => v6_of(v4).map(IpAddr::V6),
+    }
+}
+
 /// Where a flow of this kind goes. DNS goes to the VPN's resolver when the
 /// tunnel carries it and to the ISP's otherwise; the policy picks.
 pub fn destination(kind: FlowKind) -> IpAddr {
     IpAddr::V4(destination_v4(kind))
 }
 
-/// The same, as the IPv4 address it is: the simulated world has no IPv6
-/// host yet, so the packet engine (IPv4-only) takes this one. The table is
-/// [`crate::kinds`].
+/// The same, as the IPv4 address it is (the table is [`crate::kinds`]);
+/// [`destination_in`] gives the other family's.
 pub fn destination_v4(kind: FlowKind) -> Ipv4Addr {
     crate::kinds::traits(kind).destination
 }

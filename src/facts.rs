@@ -153,6 +153,23 @@ const FORUM_EXCLUDED_ROUTES_IGNORED: &str =
 /// the VPN connects, even with the kill switch on.
 const PROTON_KILL_SWITCH_FAQ: &str = "https://protonvpn.com/support/what-is-kill-switch/";
 
+const APPLE_IPV6_TRANSITION: &str = "https://developer.apple.com/library/archive/documentation/NetworkingInternetWeb/Conceptual/NetworkingOverview/UnderstandingandPreparingfortheIPv6Transition/UnderstandingandPreparingfortheIPv6Transition.html";
+const WIREGUARD_DNS64: &str = "WireGuard/wireguard-apple: Sources/WireGuardKit/DNSResolver.swift lines 94-130 (commit 2fec12a)";
+const ALGO_1385: &str = "https://github.com/trailofbits/algo/issues/1385";
+const NETBIRD_99: &str = "https://github.com/netbirdio/ios-client/pull/99";
+const NEPACKET_DEMO_32: &str = "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32";
+const RFC_8305: &str = "https://www.rfc-editor.org/rfc/rfc8305 (Happy Eyeballs v2, by Apple's D. Schinazi and T. Pauly)";
+const RFC_6877: &str = "https://www.rfc-editor.org/rfc/rfc6877 (464XLAT)";
+const APPLE_HAPPY_EYEBALLS: &str = "https://mailarchive.ietf.org/arch/msg/v6ops/DYiI9v_O66RNbMJsx0NsatFkubQ (Apple's D. Schinazi, v6ops, 2015-07-09)";
+const BOOTP_CLAT_CELLULAR: &str = "apple-oss-distributions/bootp: IPConfiguration.bproj/ipconfigd.c lines 6326-6361 (commit f589029)";
+const BOOTP_CLAT_WIFI: &str =
+    "apple-oss-distributions/bootp: IPConfiguration.bproj/rtadv.c lines 1667-1709 (commit f589029)";
+const TMOBILE_464XLAT: &str = "https://ipv4.online/blog/t-mobile-ipv6-only-mobile-network";
+const APPLE_NO_464XLAT_2015: &str = "https://developer.apple.com/forums/thread/5643";
+const CLAT_IOS18_WIFI: &str = "https://blog.sorah.jp/2025/11/04/mystery-of-clat-on-apple-devices";
+const MEOW_IOS_238: &str = "https://github.com/meow-rs/meow-ios/pull/238";
+const DOC_IPV6_SETTINGS: &str = "https://developer.apple.com/documentation/networkextension/nepackettunnelnetworksettings/ipv6settings";
+
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
     IosVersion::new(major, minor, patch)
 }
@@ -327,6 +344,9 @@ pub enum AssumptionId {
     KillSwitchDelay,
     ApnsExclusionIgnoredOnWifi,
     EnforceRoutesDropsOn26,
+    IanCoversIpv6,
+    ClatOnCellular,
+    ClatOnWifi,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -367,7 +387,7 @@ pub struct Assumption {
     pub basis: &'static str,
 }
 
-pub static ASSUMPTIONS: [Assumption; 17] = [
+pub static ASSUMPTIONS: [Assumption; 20] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -507,6 +527,30 @@ pub static ASSUMPTIONS: [Assumption; 17] = [
         why: "one developer reported it on iPadOS 26.0 with a packet tunnel (Wireshark: no packets on any interface); nobody has confirmed it on an iPhone or on later 26.x releases",
         basis: FORUM_ENFORCE_ROUTES_26,
     },
+    Assumption {
+        id: AssumptionId::IanCoversIpv6,
+        key: "ian_covers_ipv6",
+        default: AssumptionValue::Bool(true),
+        meaning: "includeAllNetworks takes IPv6 traffic as it takes IPv4: into the tunnel, dropped if the tunnel has no IPv6 (then apps fall back to IPv4); false: IPv6 goes outside the tunnel as if the flag were off",
+        why: "Apple documents includeAllNetworks as routing all network traffic through the tunnel, without naming IP versions; nobody has published what it does with IPv6 when the tunnel's settings have none, so by default it takes IPv6 too (a newer per-tunnel includeAllNetworks setting that names IPv4, IPv6 or both appears in Apple's documentation with no release yet)",
+        basis: DOC_IAN,
+    },
+    Assumption {
+        id: AssumptionId::ClatOnCellular,
+        key: "clat_on_cellular",
+        default: AssumptionValue::Bool(true),
+        meaning: "on IPv6-only cellular the phone runs a CLAT (464XLAT), so apps that only speak IPv4 reach IPv4 servers through the carrier's NAT64; false: they have no path there",
+        why: "an Apple engineer said in 2015 (iOS 9) that Apple did not support 464XLAT; Apple's network configuration code (2018 on) can turn a CLAT on for a cellular service when asked, and a 2024 write-up says T-Mobile US runs 464XLAT for iOS 10.3 and later; nothing first-hand says which carriers' iPhones run one today",
+        basis: BOOTP_CLAT_CELLULAR,
+    },
+    Assumption {
+        id: AssumptionId::ClatOnWifi,
+        key: "clat_on_wifi",
+        default: AssumptionValue::Bool(false),
+        meaning: "before iOS 18, on an IPv6-only Wi-Fi the phone runs a CLAT, so apps that only speak IPv4 reach IPv4 servers through the network's NAT64; false: they have no path there (from iOS 18 a CLAT on such a Wi-Fi is observed)",
+        why: "Apple's network configuration code turns a CLAT on when the Wi-Fi advertises a NAT64 prefix and gives no IPv4 (PREF64 parsing from 2021); the earliest public capture on an iPhone is iOS 18 (2025), so earlier releases are unknown",
+        basis: BOOTP_CLAT_WIFI,
+    },
 ];
 
 /// The outcomes `existing_connection_under_ian` can name.
@@ -621,6 +665,16 @@ pub enum Fact {
     IanStopsServerIp,
     AttackTunnelVision,
     IanStopsTunnelVision,
+    // IPv4 and IPv6
+    PrefersIpv6,
+    FamilyFallback,
+    NoAddressInFamily,
+    Clat,
+    ClatOnWifi,
+    Nat64Synthesis,
+    TunnelWithoutIpv6,
+    Ipv4OnlyTunnelLeaksIpv6,
+    IanCoversIpv6,
 }
 
 /// One row of the knowledge base.
@@ -1491,6 +1545,96 @@ pub static RULES: &[Rule] = &[
         source: MULLVAD_KNOWN_ISSUES_DOC,
         assumption: None,
     },
+    Rule {
+        fact: Fact::PrefersIpv6,
+        id: "ip.prefers-ipv6",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "Where both IPv4 and IPv6 work, the phone's apps connect over IPv6 first: since iOS 9 Apple's Happy Eyeballs asks for IPv6 first and holds IPv4 back 25 ms (\"~99% IPv6\"), so a dual-stack network carries most traffic over IPv6.",
+        source: APPLE_HAPPY_EYEBALLS,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::FamilyFallback,
+        id: "ip.falls-back",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The other IP version gets no answer on this path (its packets are dropped), so the app's connection falls back to the version that works, as Happy Eyeballs does.",
+        source: RFC_8305,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::NoAddressInFamily,
+        id: "ip.no-address",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The destination has no address in the IP version this app speaks, so it cannot connect.",
+        source: THIS_PROJECT,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::Clat,
+        id: "ip.clat",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "On IPv6-only cellular an IPv4-only app needs the phone's CLAT (464XLAT), which translates its packets into IPv6 towards the carrier's NAT64 (64:ff9b::/96), which sends them on as IPv4 from the carrier's address; without a CLAT the app has no path.",
+        source: BOOTP_CLAT_CELLULAR,
+        assumption: Some(AssumptionId::ClatOnCellular),
+    },
+    Rule {
+        fact: Fact::ClatOnWifi,
+        id: "ip.clat-on-wifi",
+        ios: Releases::between(v(13, 3, 1), v(18, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "On an IPv6-only Wi-Fi an IPv4-only app needs the phone's CLAT, which translates its packets into IPv6 towards the network's NAT64; whether this release runs one there is not known (without it the app has no path).",
+        source: BOOTP_CLAT_WIFI,
+        assumption: Some(AssumptionId::ClatOnWifi),
+    },
+    Rule {
+        fact: Fact::ClatOnWifi,
+        id: "ip.clat-on-wifi",
+        ios: Releases::from(v(18, 0, 0)),
+        evidence: Evidence::Observed,
+        says: "On an IPv6-only Wi-Fi that advertises its NAT64 prefix the phone runs a CLAT (192.0.0.2): an IPv4-only app's packets leave as IPv6 towards the network's NAT64 (seen on iOS 18 and 26).",
+        source: CLAT_IOS18_WIFI,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::Nat64Synthesis,
+        id: "ip.nat64-synthesis",
+        ios: ALL,
+        evidence: Evidence::Documented,
+        says: "On an IPv6-only network the system synthesizes a NAT64 address (64:ff9b::a.b.c.d) for an IPv4 address an app resolves, so the VPN's transport to an IPv4 relay goes out as IPv6 and the network's NAT64 carries it on as IPv4.",
+        source: APPLE_IPV6_TRANSITION,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::TunnelWithoutIpv6,
+        id: "routes.tunnel-without-ipv6",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The tunnel's settings give it no IPv6 (no IPv6 route), so it has no IPv6 address and IPv6 packets sent into it are dropped.",
+        source: DOC_IPV6_SETTINGS,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::Ipv4OnlyTunnelLeaksIpv6,
+        id: "routes.ipv4-only-tunnel-leaks-ipv6",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "The tunnel routes only IPv4, so IPv6 keeps using the physical network: on a dual-stack network the app's IPv6 traffic leaves outside the tunnel with the phone's own IPv6 address (the classic IPv6 leak).",
+        source: NETBIRD_99,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::IanCoversIpv6,
+        id: "ian.covers-ipv6",
+        ios: IAN_ERA,
+        evidence: Evidence::Unknown,
+        says: "includeAllNetworks takes IPv6 traffic as it takes IPv4 (Apple says all traffic; nobody has published what it does with IPv6).",
+        source: DOC_IAN,
+        assumption: Some(AssumptionId::IanCoversIpv6),
+    },
 ];
 
 /// The row of `fact` that covers `ios`, if the fact exists on that release.
@@ -1542,6 +1686,17 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
     ("attack.serverip", &[IVPN_TUNNELCRACK]),
     ("ian.stops-serverip", &[MULLVAD_IOS_CHANGELOG]),
     ("ian.stops-tunnelvision", &[MULLVAD_IOS_CHANGELOG]),
+    ("ip.nat64-synthesis", &[WIREGUARD_DNS64, ALGO_1385]),
+    (
+        "routes.ipv4-only-tunnel-leaks-ipv6",
+        &[NEPACKET_DEMO_32, MEOW_IOS_238],
+    ),
+    ("ip.prefers-ipv6", &[RFC_8305]),
+    (
+        "ip.clat",
+        &[TMOBILE_464XLAT, APPLE_NO_464XLAT_2015, RFC_6877],
+    ),
+    ("ip.clat-on-wifi", &[BOOTP_CLAT_WIFI]),
 ];
 
 /// Sources that back a rule's wording but are not its primary citation.

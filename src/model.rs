@@ -168,6 +168,101 @@ spelled_enum! {
     }
 }
 
+spelled_enum! {
+    /// An IP version: the family of a packet's addresses.
+    Family {
+        V4 => "ipv4",
+        V6 => "ipv6",
+    }
+}
+
+spelled_enum! {
+    /// Which IP versions a flow's app may use: `auto` as iPhones do (IPv6
+    /// first where both work), or only one (an app that only speaks IPv4).
+    FamilyChoice {
+        Auto => "auto",
+        Ipv4 => "ipv4",
+        Ipv6 => "ipv6",
+    }
+}
+
+impl Family {
+    pub fn is_v4(&self) -> bool {
+        *self == Family::V4
+    }
+}
+
+impl FamilyChoice {
+    /// The families to try, in order.
+    pub fn candidates(self) -> &'static [Family] {
+        match self {
+            FamilyChoice::Auto => &[Family::V6, Family::V4],
+            FamilyChoice::Ipv4 => &[Family::V4],
+            FamilyChoice::Ipv6 => &[Family::V6],
+        }
+    }
+}
+
+spelled_enum! {
+    /// Which IP versions a network gives the phone. An IPv6-only network
+    /// reaches IPv4 servers through its NAT64 (64:ff9b::/96).
+    IpMode {
+        Ipv4Only => "ipv4-only",
+        DualStack => "dual-stack",
+        Ipv6Only => "ipv6-only",
+    }
+}
+
+impl IpMode {
+    pub fn is_ipv4_only(&self) -> bool {
+        *self == IpMode::Ipv4Only
+    }
+
+    /// The network routes this family natively.
+    pub fn carries(self, family: Family) -> bool {
+        matches!(
+            (self, family),
+            (IpMode::DualStack, _)
+                | (IpMode::Ipv4Only, Family::V4)
+                | (IpMode::Ipv6Only, Family::V6)
+        )
+    }
+}
+
+/// Each network's IP mode, as a scenario sets them. A scenario that says
+/// nothing keeps both IPv4-only, the world before IPv6 was modelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpModes {
+    pub wifi: IpMode,
+    pub cellular: IpMode,
+}
+
+impl IpModes {
+    pub const IPV4_ONLY: IpModes = IpModes {
+        wifi: IpMode::Ipv4Only,
+        cellular: IpMode::Ipv4Only,
+    };
+
+    /// The world has IPv6 at all: a scenario whose networks are both
+    /// IPv4-only models no IPv6 anywhere (not in the tunnel either).
+    pub fn has_ipv6(self) -> bool {
+        self.wifi != IpMode::Ipv4Only || self.cellular != IpMode::Ipv4Only
+    }
+
+    pub fn of(self, network: Network) -> IpMode {
+        match network {
+            Network::Wifi => self.wifi,
+            Network::Cellular => self.cellular,
+        }
+    }
+}
+
+impl Default for IpModes {
+    fn default() -> IpModes {
+        IpModes::IPV4_ONLY
+    }
+}
+
 impl Network {
     pub fn interface(self) -> Interface {
         match self {

@@ -49,6 +49,7 @@ struct World {
     off_after_reboot: bool,
     /// The scenario's Wi-Fi is an attacker's.
     attack: Option<Attack>,
+    ip: crate::model::IpModes,
     /// Until when includeAllNetworks has not yet engaged after the tunnel
     /// (re)started and connected (`kill_switch_delay`).
     engaging_until: Option<u64>,
@@ -84,6 +85,7 @@ impl World {
             network_before_reboot: None,
             off_after_reboot: false,
             attack: scenario.attack,
+            ip: scenario.ip,
             engaging_until: None,
             releasing_until: None,
             now: 0,
@@ -128,6 +130,7 @@ impl World {
             vpn: self.vpn.as_ref(),
             assume,
             network: self.network,
+            ip: self.ip,
             tunnel: self.tunnel,
             disconnected_after_loss: self.disconnected_after_loss,
             rebooting: self.rebooting_until.is_some(),
@@ -482,6 +485,7 @@ struct FlowRun {
 fn same_segment(segment: &Segment, decision: &Decision) -> bool {
     segment.route == decision.route
         && segment.interface == decision.interface
+        && segment.family == decision.family
         && segment.seen_as == decision.seen_as
         && segment.rules.len() == decision.rules.len()
         && segment
@@ -497,6 +501,7 @@ fn segment_from(decision: Decision, from_ms: u64) -> Segment {
         to_ms: from_ms,
         route: decision.route,
         interface: decision.interface,
+        family: decision.family,
         seen_as: decision.seen_as,
         change: decision.continuity,
         rules: decision.rules.into_iter().map(RuleRef::from).collect(),
@@ -592,7 +597,7 @@ pub fn run(scenario: &Scenario) -> Trace {
             } else {
                 run.connection
             };
-            let decision = policy::decide(&ctx, flow.kind, existing);
+            let decision = policy::decide_as(&ctx, flow.kind, flow.family, existing);
             let unchanged = run
                 .trace
                 .segments
@@ -689,7 +694,8 @@ fn check_expectations(scenario: &Scenario, flows: &[FlowTrace]) -> Vec<Expectati
                 .segment_at(expect.at_ms)?;
             let ok = segment.route == expect.route
                 && expect.seen_as.is_none_or(|s| s == segment.seen_as)
-                && expect.interface.is_none_or(|i| i == segment.interface);
+                && expect.interface.is_none_or(|i| i == segment.interface)
+                && expect.family.is_none_or(|f| f == segment.family);
             Some(ExpectationResult {
                 flow: expect.flow.clone(),
                 at_ms: expect.at_ms,
@@ -699,6 +705,8 @@ fn check_expectations(scenario: &Scenario, flows: &[FlowTrace]) -> Vec<Expectati
                 got_seen_as: segment.seen_as,
                 want_interface: expect.interface,
                 got_interface: segment.interface,
+                want_family: expect.family,
+                got_family: segment.family,
                 ok,
                 line: expect.line,
                 rules: segment.rules.clone(),
@@ -731,6 +739,8 @@ fn summarize(scenario: &Scenario) -> ScenarioSummary {
         ios: scenario.ios.to_string(),
         network: scenario.network,
         attack: scenario.attack,
+        wifi_ip: scenario.ip.wifi,
+        cellular_ip: scenario.ip.cellular,
         duration_ms: scenario.duration_ms,
         seed: scenario.seed,
         vpn,

@@ -6,7 +6,7 @@
 
 use crate::config::VpnConfig;
 use crate::facts::{self, Evidence, Rule};
-use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::model::{Family, FlowKind, Interface, IpMode, Network, Route, SeenAs, TunnelState};
 use crate::policy::Continuity;
 use crate::scenario::Setting;
 use serde::Serialize;
@@ -97,6 +97,11 @@ pub struct ScenarioSummary {
     /// The Wi-Fi is an attacker's, mounting this attack.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attack: Option<crate::model::Attack>,
+    /// Each network's IP versions (left out when IPv4 only).
+    #[serde(skip_serializing_if = "IpMode::is_ipv4_only")]
+    pub wifi_ip: IpMode,
+    #[serde(skip_serializing_if = "IpMode::is_ipv4_only")]
+    pub cellular_ip: IpMode,
     pub duration_ms: u64,
     pub seed: u64,
     /// The VPN configuration at the start, with Apple's defaults filled in;
@@ -147,6 +152,10 @@ pub struct Segment {
     pub to_ms: u64,
     pub route: Route,
     pub interface: Interface,
+    /// The IP version of the flow's connection (left out of the JSON for
+    /// IPv4, so traces from before IPv6 was modelled read the same).
+    #[serde(skip_serializing_if = "Family::is_v4")]
+    pub family: Family,
     pub seen_as: SeenAs,
     /// What happened to the flow's connection as this segment began.
     pub change: Continuity,
@@ -423,6 +432,10 @@ pub struct ExpectationResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub want_interface: Option<Interface>,
     pub got_interface: Interface,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub want_family: Option<Family>,
+    #[serde(skip_serializing_if = "Family::is_v4")]
+    pub got_family: Family,
     pub ok: bool,
     /// The scenario file line of the `[[expect]]`.
     pub line: usize,

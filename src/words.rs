@@ -5,7 +5,7 @@
 //! back: code that needs to know what happened matches on the values in
 //! [`crate::trace`].
 
-use crate::model::{Attack, Interface, Network, Route, SeenAs, TunnelState};
+use crate::model::{Attack, Family, Interface, IpMode, Network, Route, SeenAs, TunnelState};
 use crate::scenario::{Setting, duration};
 use crate::trace::{
     AfterReboot, Cited, DataPlaneHappening, Disconnect, Effect, Installed, Segment, SettingRestart,
@@ -255,6 +255,15 @@ pub fn interface(interface: Interface) -> &'static str {
 
 /// Where a segment's traffic goes, in words a customer can follow.
 pub fn route(segment: &Segment) -> String {
+    let said = route_in_v4_words(segment);
+    match segment.family {
+        Family::V4 => said,
+        // Name the version only where it is not the one everyone assumes.
+        Family::V6 => format!("{said} (over IPv6)"),
+    }
+}
+
+fn route_in_v4_words(segment: &Segment) -> String {
     match (segment.route, segment.seen_as) {
         (Route::Tunnel, SeenAs::None) => {
             "goes into the VPN tunnel but never arrives (the VPN server cannot reach the home network)".into()
@@ -321,6 +330,23 @@ pub fn attack_choice(attack: Attack) -> &'static str {
         Attack::LocalNet => "LocalNet (public subnet as \"local\")",
         Attack::ServerIp => "ServerIP (spoofed VPN server address)",
         Attack::TunnelVision => "TunnelVision (DHCP option 121)",
+    }
+}
+
+/// An IP version as people write it.
+pub fn family(family: Family) -> &'static str {
+    match family {
+        Family::V4 => "IPv4",
+        Family::V6 => "IPv6",
+    }
+}
+
+/// A network's IP mode, as a picker offers it.
+pub fn ip_mode(mode: IpMode) -> &'static str {
+    match mode {
+        IpMode::Ipv4Only => "IPv4 only",
+        IpMode::DualStack => "dual-stack (IPv4 and IPv6)",
+        IpMode::Ipv6Only => "IPv6 only, with NAT64",
     }
 }
 

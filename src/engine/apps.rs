@@ -3,7 +3,7 @@
 //! the real thing (an HTTP request, a DNS query, a DHCP request, SIP).
 
 use crate::addresses::*;
-use crate::model::FlowKind;
+use crate::model::{Family, FlowKind};
 use core::net::{IpAddr, Ipv4Addr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,15 +94,24 @@ pub fn traffic(kind: FlowKind) -> Traffic {
 /// The in-tunnel TCP port of the relay gateway (the key-exchange service).
 pub const PROBE_TCP_PORT: u16 = 1337;
 
-/// Where a flow goes. DNS goes to the VPN's resolver inside the tunnel and
-/// to the ISP's outside it; the Watch is reached on the Bluetooth link off
-/// Wi-Fi.
-pub fn destination(kind: FlowKind, through_tunnel: bool, on_bluetooth: bool) -> Ipv4Addr {
-    match kind {
+/// Where a flow goes, in the IP version its segment uses. DNS goes to the
+/// VPN's resolver inside the tunnel and to the ISP's outside it; the Watch
+/// is reached on the Bluetooth link off Wi-Fi.
+pub fn destination(
+    kind: FlowKind,
+    through_tunnel: bool,
+    on_bluetooth: bool,
+    family: Family,
+) -> IpAddr {
+    let v4 = match kind {
         FlowKind::Dns if through_tunnel => RELAY_GATEWAY,
         FlowKind::Companion if on_bluetooth => WATCH_BLUETOOTH,
         FlowKind::Dhcp => HOME_ROUTER_LAN,
         _ => crate::addresses::destination_v4(kind),
+    };
+    match family {
+        Family::V6 => v6_of(v4).map_or(IpAddr::V4(v4), IpAddr::V6),
+        Family::V4 => IpAddr::V4(v4),
     }
 }
 
@@ -154,11 +163,17 @@ fn bootp(op: u8, ciaddr: Ipv4Addr, yiaddr: Ipv4Addr, message_type: u8) -> Vec<u8
     out
 }
 
-/// What a server answers to a request on `port`.
-pub fn response(port: u16, request: &[u8], client: Ipv4Addr) -> Vec<u8> {
+/// What a server answers to a request on `port` from `client`.
+pub fn response(port: u16, request: &[u8], client: IpAddr) -> Vec<u8> {
+    match (port, client) {
+        (53, _) => dns_answer(request),
+        (67, IpAddr::V4(client)) => dhcp_ack(client),
+        _ => service_answer(port),
+    }
+}
+
+fn service_answer(port: u16) -> Vec<u8> {
     match port {
-        53 => dns_answer(request),
-        67 => dhcp_ack(client),
         80 => b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>".to_vec(),
         5060 => b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP phone;branch=z9hG4bK1\r\n\r\n".to_vec(),
         4500 => b"\xff IKEv2 NAT-T keepalive (model)".to_vec(),
@@ -193,15 +208,22 @@ mod tests {
         for kind in FlowKind::ALL {
             let t = traffic(*kind);
             assert!(t.port > 0, "{kind}");
-            let _ = destination(*kind, false, false);
+            let _ = destination(*kind, false, false, Family::V4);
         }
-        assert_eq!(destination(FlowKind::Dns, true, false), RELAY_GATEWAY);
-        assert_eq!(destination(FlowKind::Dns, false, false), ISP_RESOLVER);
+        let dns = |tunnel, family| destination(FlowKind::Dns, tunnel, false, family);
+        assert_eq!(dns(true, Family::V4), IpAddr::V4(RELAY_GATEWAY));
+        assert_eq!(dns(false, Family::V4), IpAddr::V4(ISP_RESOLVER));
+        assert_eq!(dns(true, Family::V6), IpAddr::V6(RELAY_GATEWAY_V6));
+        assert_eq!(dns(false, Family::V6), IpAddr::V6(ISP_RESOLVER_V6));
+        // The LAN has no IPv6 address: an IPv6 segment never asks for one,
+        // and the IPv4 one is what there is.
+        let printer = destination(FlowKind::LocalNetwork, false, false, Family::V6);
+        assert_eq!(printer, IpAddr::V4(LAN_PRINTER));
     }
 
     #[test]
     fn dns_answers_point_at_the_question() {
-        let answer = response(53, DNS_QUERY, WEB_SITE);
+        let answer = response(53, DNS_QUERY, IpAddr::V4(WEB_SITE));
         assert_eq!(answer.len(), DNS_QUERY.len() + 16);
         assert_eq!(answer[7], 1);
     }

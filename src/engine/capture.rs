@@ -64,7 +64,10 @@ pub fn annotate(trace: &mut Trace, run: &PacketRun) {
             at_ms: i.at_ms,
             flow: i.flow.clone(),
             source: i.source.to_string(),
-            destination: format!("{}:{}", i.destination, i.destination_port),
+            destination: match i.destination {
+                core::net::IpAddr::V4(a) => format!("{a}:{}", i.destination_port),
+                core::net::IpAddr::V6(a) => format!("[{a}]:{}", i.destination_port),
+            },
         })
         .collect();
     trace.data_plane_events = run

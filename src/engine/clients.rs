@@ -75,7 +75,8 @@ impl Engine<'_> {
             });
         }
         let through_tunnel = matches!(node, Node::PhoneUtun | Node::TunnelStack);
-        let remote = apps::destination(kind, through_tunnel, node == Node::PhoneBluetooth);
+        let on_bluetooth = node == Node::PhoneBluetooth;
+        let remote = apps::destination(kind, through_tunnel, on_bluetooth, seg.family);
         let connection = self.flows[flow].connections;
         self.flows[flow].connections += 1;
         self.run.connection_segments[flow].push(segment);
@@ -95,7 +96,7 @@ impl Engine<'_> {
                 socket.set_keep_alive(t.keepalive_us.map(smoltcp::time::Duration::from_micros));
                 let _ = socket.connect(
                     host.iface.context(),
-                    (IpAddress::Ipv4(remote), t.port),
+                    (IpAddress::from(remote), t.port),
                     local_port,
                 );
                 (handle, None)
@@ -107,7 +108,7 @@ impl Engine<'_> {
                 let socket = host.sockets.get_mut::<tcp::Socket>(tcp_handle);
                 let _ = socket.connect(
                     host.iface.context(),
-                    (IpAddress::Ipv4(remote), t.port),
+                    (IpAddress::from(remote), t.port),
                     local_port,
                 );
                 (icmp, Some(tcp_handle))
@@ -177,7 +178,7 @@ impl Engine<'_> {
                             t.request.to_vec()
                         };
                         let _ =
-                            socket.send_slice(&payload, (IpAddress::Ipv4(client.remote), t.port));
+                            socket.send_slice(&payload, (IpAddress::from(client.remote), t.port));
                         client.next_send_us = now + t.every_us.unwrap_or(u64::MAX / 2);
                         acted = true;
                     }
@@ -197,17 +198,8 @@ impl Engine<'_> {
                     let mut sink = [0u8; 512];
                     while socket.recv_slice(&mut sink).is_ok() {}
                     if now >= client.next_send_us && socket.can_send() {
-                        let repr = Icmpv4Repr::EchoRequest {
-                            ident: client.local_port,
-                            seq_no: client.echo_seq,
-                            data: b"tunnelscope ping",
-                        };
-                        let mut bytes = vec![0; repr.buffer_len()];
-                        repr.emit(
-                            &mut Icmpv4Packet::new_unchecked(&mut bytes),
-                            &ChecksumCapabilities::default(),
-                        );
-                        let _ = socket.send_slice(&bytes, IpAddress::Ipv4(client.remote));
+                        let bytes = echo_request(client.local_port, client.echo_seq, client.remote);
+                        let _ = socket.send_slice(&bytes, IpAddress::from(client.remote));
                         client.echo_seq = client.echo_seq.wrapping_add(1);
                         client.next_send_us = now + t.every_us.unwrap_or(5_000_000);
                         acted = true;
@@ -223,6 +215,41 @@ impl Engine<'_> {
             if next > now && next < u64::MAX / 4 {
                 self.client_timers.push(Reverse((next, i)));
             }
+        }
+    }
+}
+
+/// The tunnel probe's echo request to `remote`, in its IP version (the
+/// ICMPv6 socket fills in the checksum for the addresses it sends from).
+fn echo_request(ident: u16, seq_no: u16, remote: IpAddr) -> Vec<u8> {
+    const DATA: &[u8] = b"tunnelscope ping";
+    let caps = ChecksumCapabilities::default();
+    match remote {
+        IpAddr::V4(_) => {
+            let repr = Icmpv4Repr::EchoRequest {
+                ident,
+                seq_no,
+                data: DATA,
+            };
+            let mut bytes = vec![0; repr.buffer_len()];
+            repr.emit(&mut Icmpv4Packet::new_unchecked(&mut bytes), &caps);
+            bytes
+        }
+        IpAddr::V6(dst) => {
+            let repr = Icmpv6Repr::EchoRequest {
+                ident,
+                seq_no,
+                data: DATA,
+            };
+            let mut bytes = vec![0; repr.buffer_len()];
+            let src = PHONE_TUNNEL_V6;
+            repr.emit(
+                &src,
+                &dst,
+                &mut Icmpv6Packet::new_unchecked(&mut bytes),
+                &caps,
+            );
+            bytes
         }
     }
 }

@@ -2,7 +2,7 @@
 //! sockets. Every endpoint in the topology is one of these.
 
 use super::device::QueueDevice;
-use core::net::Ipv4Addr;
+use core::net::IpAddr;
 use smoltcp::iface::{Config, Interface, SocketHandle, SocketSet};
 use smoltcp::socket::{icmp, tcp, udp};
 use smoltcp::time::Instant;
@@ -15,9 +15,9 @@ pub struct Host {
 }
 
 impl Host {
-    /// A host with `addrs` (address, prefix length) and a default route, so
-    /// that it hands every packet to the engine.
-    pub fn new(addrs: &[(Ipv4Addr, u8)], seed: u64) -> Host {
+    /// A host with `addrs` (address, prefix length) and a default route in
+    /// each version it has, so that it hands every packet to the engine.
+    pub fn new(addrs: &[(IpAddr, u8)], seed: u64) -> Host {
         let mut device = QueueDevice::default();
         let mut config = Config::new(HardwareAddress::Ip);
         config.random_seed = seed;
@@ -25,13 +25,22 @@ impl Host {
         iface.update_ip_addrs(|list| {
             for (addr, len) in addrs {
                 // At most two addresses per host (smoltcp's default limit).
-                let _ = list.push(IpCidr::new(IpAddress::Ipv4(*addr), *len));
+                let _ = list.push(IpCidr::new(IpAddress::from(*addr), *len));
             }
         });
-        if let Some((addr, _)) = addrs.first() {
-            // With the IP medium the gateway is never resolved; any address
-            // works as long as the route exists.
-            let _ = iface.routes_mut().add_default_ipv4_route(*addr);
+        // With the IP medium the gateway is never resolved; any address
+        // works as long as the route exists.
+        if let Some(a) = addrs.iter().find_map(|(a, _)| match a {
+            IpAddr::V4(a) => Some(*a),
+            IpAddr::V6(_) => None,
+        }) {
+            let _ = iface.routes_mut().add_default_ipv4_route(a);
+        }
+        if let Some(a) = addrs.iter().find_map(|(a, _)| match a {
+            IpAddr::V6(a) => Some(*a),
+            IpAddr::V4(_) => None,
+        }) {
+            let _ = iface.routes_mut().add_default_ipv6_route(a);
         }
         Host {
             iface,

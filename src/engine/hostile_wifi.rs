@@ -34,11 +34,17 @@ impl Engine<'_> {
 
     /// Where the tunnel process sends its transport: the relay, or on a
     /// ServerIP attacker's Wi-Fi the address its DNS answer gave.
-    pub(super) fn tunnel_endpoint(&self) -> Ipv4Addr {
-        if self.attack_now() == Some(Attack::ServerIp) {
+    /// On an IPv6-only network the system gives the tunnel the relay's
+    /// NAT64 address (`ip.nat64-synthesis`).
+    pub(super) fn tunnel_endpoint(&self) -> IpAddr {
+        let relay = if self.attack_now() == Some(Attack::ServerIp) {
             ATTACK_TARGET
         } else {
             RELAY_PUBLIC
+        };
+        match self.current.0 {
+            Some(network) if self.ipv6_only(network) => IpAddr::V6(nat64(relay)),
+            _ => IpAddr::V4(relay),
         }
     }
 
@@ -48,8 +54,9 @@ impl Engine<'_> {
     pub(super) fn hostile_router_out(&mut self, bytes: &mut [u8], e: &packet::Ends, now: u64) {
         let transport = e.protocol == packet::Protocol::Udp && e.src_port == TRANSPORT_PORT;
         if transport {
-            if e.dst == ATTACK_TARGET && self.scenario.attack == Some(Attack::ServerIp) {
-                packet::rewrite(bytes, None, Some((RELAY_PUBLIC, e.dst_port)));
+            let target = e.dst == IpAddr::V4(ATTACK_TARGET);
+            if target && self.scenario.attack == Some(Attack::ServerIp) {
+                packet::rewrite(bytes, None, Some((IpAddr::V4(RELAY_PUBLIC), e.dst_port)));
             }
             return;
         }
@@ -72,10 +79,10 @@ impl Engine<'_> {
     /// they came from the address the phone was given.
     pub(super) fn hostile_router_in(&self, bytes: &mut [u8], e: &packet::Ends) {
         if self.scenario.attack == Some(Attack::ServerIp)
-            && e.src == RELAY_PUBLIC
+            && e.src == IpAddr::V4(RELAY_PUBLIC)
             && e.protocol == packet::Protocol::Udp
         {
-            packet::rewrite(bytes, Some((ATTACK_TARGET, e.src_port)), None);
+            packet::rewrite(bytes, Some((IpAddr::V4(ATTACK_TARGET), e.src_port)), None);
         }
     }
 }

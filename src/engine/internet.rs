@@ -1,5 +1,6 @@
 //! The internet: routing by destination address, and the home router's and
-//! the carrier's NATs on the way back.
+//! the carrier's NATs (or NAT64s, on an IPv6-only network) on the way back.
+//! IPv6 is routed without NAT.
 
 use super::*;
 
@@ -9,26 +10,56 @@ impl Engine<'_> {
         let Some(e) = packet::ends(&bytes) else {
             return;
         };
-        if e.dst == HOME_PUBLIC {
-            if self.scenario.attack.is_some() {
-                self.hostile_router_in(&mut bytes, &e);
+        let to_home = at + latency::HOME_UPLINK + latency::WIFI_TO_ROUTER;
+        match e.dst {
+            IpAddr::V4(dst) if dst == HOME_PUBLIC => {
+                if self.scenario.attack.is_some() {
+                    self.hostile_router_in(&mut bytes, &e);
+                }
+                let bytes = if self.ipv6_only(Network::Wifi) {
+                    self.nat64_in(&bytes)
+                } else {
+                    let to = IpAddr::V4(PHONE_LAN);
+                    packet::rewrite(&mut bytes, None, Some((to, e.dst_port)));
+                    Some(bytes)
+                };
+                if let Some(bytes) = bytes {
+                    self.schedule(to_home, Dest::Host(Node::PhoneEn0), bytes);
+                }
             }
-            packet::rewrite(&mut bytes, None, Some((PHONE_LAN, e.dst_port)));
-            self.schedule(
-                at + latency::HOME_UPLINK + latency::WIFI_TO_ROUTER,
-                Dest::Host(Node::PhoneEn0),
-                bytes,
-            );
-        } else if e.dst == CARRIER_PUBLIC {
-            packet::rewrite(&mut bytes, None, Some((PHONE_CELLULAR, e.dst_port)));
-            self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
-        } else if e.dst == RELAY_PUBLIC {
-            self.schedule(at + latency::RELAY, Dest::RelayTransport, bytes);
-        } else if e.dst == RELAY_EXIT {
-            self.schedule(at + latency::RELAY, Dest::RelayExit, bytes);
-        } else if let Some(node) = node_of(e.dst).filter(|_| !is_local(IpAddr::V4(e.dst))) {
-            // Only public addresses are reachable across the internet.
-            self.schedule(at + latency::SERVERS, Dest::Host(node), bytes);
+            IpAddr::V4(dst) if dst == CARRIER_PUBLIC => {
+                let bytes = if self.ipv6_only(Network::Cellular) {
+                    self.nat64_in(&bytes)
+                } else {
+                    let to = IpAddr::V4(PHONE_CELLULAR);
+                    packet::rewrite(&mut bytes, None, Some((to, e.dst_port)));
+                    Some(bytes)
+                };
+                if let Some(bytes) = bytes {
+                    self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
+                }
+            }
+            IpAddr::V4(dst) if dst == RELAY_PUBLIC => {
+                self.schedule(at + latency::RELAY, Dest::RelayTransport, bytes);
+            }
+            IpAddr::V4(dst) if dst == RELAY_EXIT => {
+                self.schedule(at + latency::RELAY, Dest::RelayExit, bytes);
+            }
+            IpAddr::V6(dst) if dst == RELAY_EXIT_V6 => {
+                self.schedule(at + latency::RELAY, Dest::RelayExit, bytes);
+            }
+            IpAddr::V6(dst) if dst == PHONE_LAN_V6 || dst == PHONE_LAN_CLAT_V6 => {
+                self.schedule(to_home, Dest::Host(Node::PhoneEn0), bytes);
+            }
+            IpAddr::V6(dst) if dst == PHONE_CELLULAR_V6 || dst == PHONE_CLAT_V6 => {
+                self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
+            }
+            dst => {
+                // Only public addresses are reachable across the internet.
+                if let Some(node) = node_of(dst).filter(|_| !is_local(dst)) {
+                    self.schedule(at + latency::SERVERS, Dest::Host(node), bytes);
+                }
+            }
         }
     }
 }

@@ -39,6 +39,7 @@ mod scheduler;
 mod servers;
 mod topology;
 mod tunnel_process;
+mod xlat;
 
 pub use capture::{annotate, fingerprint, listing, pcap, simulate};
 /// The engine's in-memory device, for the benchmark's smoltcp baseline.
@@ -50,17 +51,17 @@ use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
 use apps::{Transport, traffic};
-use core::net::{IpAddr, Ipv4Addr};
+use core::net::{IpAddr, Ipv6Addr};
 use host::Host;
 use packet::{Ends, Protocol, tunnel};
 use serde::Serialize;
 use smoltcp::iface::SocketHandle;
 use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::socket::{icmp, tcp, udp};
-use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, IpAddress, Ipv4Packet, UdpPacket};
+use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, Icmpv6Packet, Icmpv6Repr, IpAddress};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
-use topology::{HOSTS, Node, Up, Uplink, node_of, row};
+use topology::{HOSTS, Node, Up, Uplink, node_of, row, stack_addresses};
 
 /// Where a packet is seen: the pcap files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -135,8 +136,8 @@ pub struct Interception {
     pub at_ms: u64,
     pub flow: String,
     /// The phone's own address on the Wi-Fi.
-    pub source: Ipv4Addr,
-    pub destination: Ipv4Addr,
+    pub source: IpAddr,
+    pub destination: IpAddr,
     pub destination_port: u16,
 }
 
@@ -166,11 +167,17 @@ pub struct PacketRun {
     pub unsettled_at_us: Vec<u64>,
 }
 
-fn seen_as(source: Ipv4Addr) -> SeenAs {
+fn seen_as(source: IpAddr) -> SeenAs {
     match source {
-        a if a == RELAY_EXIT || a == PHONE_TUNNEL => SeenAs::Vpn,
-        a if a == HOME_PUBLIC || a == CARRIER_PUBLIC || a == PHONE_IMS => SeenAs::Device,
-        a if a.is_private() || a.is_link_local() => SeenAs::Local,
+        IpAddr::V4(a) if a == RELAY_EXIT || a == PHONE_TUNNEL => SeenAs::Vpn,
+        IpAddr::V4(a) if a == HOME_PUBLIC || a == CARRIER_PUBLIC || a == PHONE_IMS => {
+            SeenAs::Device
+        }
+        IpAddr::V4(a) if a.is_private() || a.is_link_local() => SeenAs::Local,
+        IpAddr::V6(a) if a == RELAY_EXIT_V6 || a == PHONE_TUNNEL_V6 => SeenAs::Vpn,
+        a if is_local(a) => SeenAs::Local,
+        // The phone's own global IPv6 address (there is no NAT for IPv6),
+        // or its network's public IPv4 one.
         _ => SeenAs::Device,
     }
 }
@@ -213,7 +220,7 @@ struct Client {
     handle: SocketHandle,
     tcp_handle: Option<SocketHandle>,
     local_port: u16,
-    remote: Ipv4Addr,
+    remote: IpAddr,
     next_send_us: u64,
     sent_request: bool,
     echo_seq: u16,
@@ -267,14 +274,17 @@ struct Engine<'a> {
     /// up for every tunnel packet).
     transport_flow: Option<usize>,
     tunnel: TunnelProcess,
-    relay_peer: Option<(Ipv4Addr, u16)>,
+    relay_peer: Option<(IpAddr, u16)>,
     relay_counter: u64,
     /// Connections (flow, connection) the attacker's Wi-Fi has read.
     intercepted: BTreeSet<(usize, u32)>,
     /// Server-side TCP connections already recorded, by (stack, handle).
     observed: BTreeMap<(usize, SocketHandle), ()>,
     /// Server connection stacks, by (server, client address, client port).
-    server_conns: BTreeMap<(Node, Ipv4Addr, u16), usize>,
+    server_conns: BTreeMap<(Node, IpAddr, u16), usize>,
+    /// The NAT64s' sessions: which of the phone's IPv6 addresses each
+    /// translated port belongs to (the port is kept, as the NATs keep it).
+    nat64_sessions: BTreeMap<u16, Ipv6Addr>,
     /// Which flow and which of its connections owns each phone-side port
     /// (and ICMP identifier).
     ports: BTreeMap<u16, (usize, u32)>,
@@ -306,7 +316,7 @@ struct Stack {
     /// The flows whose clients use it.
     flows: Vec<usize>,
     /// A server connection's key, so a closed connection forgets it.
-    conn_key: Option<(Node, Ipv4Addr, u16)>,
+    conn_key: Option<(Node, IpAddr, u16)>,
 }
 
 impl Stack {
@@ -337,7 +347,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         .enumerate()
         .map(|(i, h)| {
             let host = Host::new(
-                h.addresses,
+                &stack_addresses(h.node, scenario.ip),
                 seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64,
             );
             // Every host's stack is polled at the first instant.
@@ -387,6 +397,7 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
         scratch_polled: Vec::new(),
         next_port: FIRST_PORT,
         server_conns: BTreeMap::new(),
+        nat64_sessions: BTreeMap::new(),
         dirty_list: (0..HOSTS.len()).collect(),
         poll_timers: BinaryHeap::new(),
         client_timers: BinaryHeap::new(),
@@ -400,11 +411,9 @@ pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
     engine.run
 }
 
-/// The model is IPv4-only (smoltcp is built without IPv6).
-fn v4(addr: IpAddress) -> Ipv4Addr {
-    match addr {
-        IpAddress::Ipv4(a) => a,
-    }
+/// smoltcp's address as the standard library's.
+fn ip(addr: IpAddress) -> IpAddr {
+    addr.into()
 }
 
 #[cfg(test)]

@@ -1,20 +1,22 @@
-//! Looking into and rewriting raw IPv4 packets with smoltcp's typed views:
-//! what a packet is (for flow attribution and one-line summaries), NAT
-//! rewrites with checksums recomputed, and the tunnel's data header.
+//! Looking into and rewriting raw IPv4 and IPv6 packets with smoltcp's
+//! typed views: what a packet is (for flow attribution and one-line
+//! summaries), NAT rewrites with checksums recomputed, NAT64 and CLAT
+//! translation between the two versions, and the tunnel's data header.
 
-use core::net::Ipv4Addr;
+use core::net::IpAddr;
+use core::ops::Range;
 use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::wire::{
-    Icmpv4Packet, Icmpv4Repr, IpAddress, IpProtocol, Ipv4Packet, Ipv4Repr, TcpPacket, UdpPacket,
-    UdpRepr,
+    Icmpv4Packet, Icmpv4Repr, Icmpv6Packet, Icmpv6Repr, IpAddress, IpProtocol, Ipv4Packet,
+    Ipv4Repr, Ipv6Packet, Ipv6Repr, TcpPacket, UdpPacket, UdpRepr,
 };
 
 /// The transport-level identity of a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ends {
     pub protocol: Protocol,
-    pub src: Ipv4Addr,
-    pub dst: Ipv4Addr,
+    pub src: IpAddr,
+    pub dst: IpAddr,
     /// Ports for TCP/UDP; the echo identifier (both ends) for ICMP.
     pub src_port: u16,
     pub dst_port: u16,
@@ -24,6 +26,7 @@ pub struct Ends {
 pub enum Protocol {
     Tcp,
     Udp,
+    /// ICMP for IPv4, ICMPv6 for IPv6.
     Icmp,
     Other(u8),
 }
@@ -39,29 +42,80 @@ impl Protocol {
     }
 }
 
-/// Reads the addresses and ports of an IPv4 packet; `None` if it is not one.
+/// An IP header's facts, for either version.
+struct Header {
+    src: IpAddr,
+    dst: IpAddr,
+    /// The upper-layer protocol (smoltcp's hosts send no IPv6 extension
+    /// headers).
+    protocol: IpProtocol,
+    /// Where the upper-layer packet lies in the bytes.
+    payload: Range<usize>,
+    hop_limit: u8,
+}
+
+fn header(bytes: &[u8]) -> Option<Header> {
+    match bytes.first()? >> 4 {
+        4 => {
+            let ip = Ipv4Packet::new_checked(bytes).ok()?;
+            Some(Header {
+                src: IpAddr::V4(ip.src_addr()),
+                dst: IpAddr::V4(ip.dst_addr()),
+                protocol: ip.next_header(),
+                payload: usize::from(ip.header_len())..usize::from(ip.total_len()),
+                hop_limit: ip.hop_limit(),
+            })
+        }
+        6 => {
+            let ip = Ipv6Packet::new_checked(bytes).ok()?;
+            Some(Header {
+                src: IpAddr::V6(ip.src_addr()),
+                dst: IpAddr::V6(ip.dst_addr()),
+                protocol: ip.next_header(),
+                payload: 40..40 + usize::from(ip.payload_len()),
+                hop_limit: ip.hop_limit(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A packet's IP version, if it is an IP packet.
+pub fn family(bytes: &[u8]) -> Option<crate::model::Family> {
+    match bytes.first()? >> 4 {
+        4 => Some(crate::model::Family::V4),
+        6 => Some(crate::model::Family::V6),
+        _ => None,
+    }
+}
+
+/// Reads the addresses and ports of an IP packet; `None` if it is not one.
 pub fn ends(bytes: &[u8]) -> Option<Ends> {
-    let ip = Ipv4Packet::new_checked(bytes).ok()?;
-    let (protocol, src_port, dst_port) = match ip.next_header() {
+    let h = header(bytes)?;
+    let payload = &bytes[h.payload];
+    let (protocol, src_port, dst_port) = match h.protocol {
         IpProtocol::Tcp => {
-            let tcp = TcpPacket::new_checked(ip.payload()).ok()?;
+            let tcp = TcpPacket::new_checked(payload).ok()?;
             (Protocol::Tcp, tcp.src_port(), tcp.dst_port())
         }
         IpProtocol::Udp => {
-            let udp = UdpPacket::new_checked(ip.payload()).ok()?;
+            let udp = UdpPacket::new_checked(payload).ok()?;
             (Protocol::Udp, udp.src_port(), udp.dst_port())
         }
         IpProtocol::Icmp => {
-            let icmp = Icmpv4Packet::new_checked(ip.payload()).ok()?;
-            let ident = icmp.echo_ident();
+            let ident = Icmpv4Packet::new_checked(payload).ok()?.echo_ident();
+            (Protocol::Icmp, ident, ident)
+        }
+        IpProtocol::Icmpv6 => {
+            let ident = Icmpv6Packet::new_checked(payload).ok()?.echo_ident();
             (Protocol::Icmp, ident, ident)
         }
         other => (Protocol::Other(u8::from(other)), 0, 0),
     };
     Some(Ends {
         protocol,
-        src: ip.src_addr(),
-        dst: ip.dst_addr(),
+        src: h.src,
+        dst: h.dst,
         src_port,
         dst_port,
     })
@@ -69,25 +123,54 @@ pub fn ends(bytes: &[u8]) -> Option<Ends> {
 
 /// A TCP segment opening a connection (SYN without ACK).
 pub fn is_syn(bytes: &[u8]) -> bool {
-    Ipv4Packet::new_checked(bytes)
-        .ok()
-        .filter(|ip| ip.next_header() == IpProtocol::Tcp)
-        .and_then(|ip| {
-            TcpPacket::new_checked(ip.payload())
+    header(bytes)
+        .filter(|h| h.protocol == IpProtocol::Tcp)
+        .and_then(|h| {
+            TcpPacket::new_checked(&bytes[h.payload])
                 .ok()
                 .map(|tcp| tcp.syn() && !tcp.ack())
         })
         .unwrap_or(false)
 }
 
-/// A tcpdump-like one-line description.
+/// An echo request or reply, in either ICMP: (request?, ident, seq).
+fn echo(h: &Header, payload: &[u8]) -> Option<(bool, u16, u16)> {
+    match (h.src, h.dst) {
+        (IpAddr::V4(_), IpAddr::V4(_)) => {
+            let icmp = Icmpv4Packet::new_checked(payload).ok()?;
+            match Icmpv4Repr::parse(&icmp, &ChecksumCapabilities::ignored()).ok()? {
+                Icmpv4Repr::EchoRequest { ident, seq_no, .. } => Some((true, ident, seq_no)),
+                Icmpv4Repr::EchoReply { ident, seq_no, .. } => Some((false, ident, seq_no)),
+                _ => None,
+            }
+        }
+        (IpAddr::V6(src), IpAddr::V6(dst)) => {
+            let icmp = Icmpv6Packet::new_checked(payload).ok()?;
+            match Icmpv6Repr::parse(&src, &dst, &icmp, &ChecksumCapabilities::ignored()).ok()? {
+                Icmpv6Repr::EchoRequest { ident, seq_no, .. } => Some((true, ident, seq_no)),
+                Icmpv6Repr::EchoReply { ident, seq_no, .. } => Some((false, ident, seq_no)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A tcpdump-like one-line description (an IPv6 address in brackets before
+/// its port: `[2001:db8::1]:443`).
 pub fn summary(bytes: &[u8]) -> String {
-    let Ok(ip) = Ipv4Packet::new_checked(bytes) else {
-        return format!("{} bytes, not IPv4", bytes.len());
+    let Some(h) = header(bytes) else {
+        return format!("{} bytes, not IP", bytes.len());
     };
-    let (src, dst) = (ip.src_addr(), ip.dst_addr());
-    match ip.next_header() {
-        IpProtocol::Tcp => match TcpPacket::new_checked(ip.payload()) {
+    let (src, dst) = (h.src, h.dst);
+    let at = |addr: IpAddr, port: u16| match addr {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    };
+    let payload = &bytes[h.payload.clone()];
+    let icmp = if src.is_ipv6() { "ICMPv6" } else { "ICMP" };
+    match h.protocol {
+        IpProtocol::Tcp => match TcpPacket::new_checked(payload) {
             Ok(tcp) => {
                 let mut flags = String::new();
                 for (set, name) in [
@@ -102,16 +185,16 @@ pub fn summary(bytes: &[u8]) -> String {
                     }
                 }
                 format!(
-                    "{src}:{} > {dst}:{} TCP [{flags}] seq {} len {}",
-                    tcp.src_port(),
-                    tcp.dst_port(),
+                    "{} > {} TCP [{flags}] seq {} len {}",
+                    at(src, tcp.src_port()),
+                    at(dst, tcp.dst_port()),
                     tcp.seq_number(),
                     tcp.payload().len()
                 )
             }
             Err(_) => format!("{src} > {dst} TCP (truncated)"),
         },
-        IpProtocol::Udp => match UdpPacket::new_checked(ip.payload()) {
+        IpProtocol::Udp => match UdpPacket::new_checked(payload) {
             Ok(udp) => {
                 let what = match (udp.src_port(), udp.dst_port()) {
                     (_, 53) | (53, _) => " DNS",
@@ -122,56 +205,111 @@ pub fn summary(bytes: &[u8]) -> String {
                     _ => "",
                 };
                 format!(
-                    "{src}:{} > {dst}:{} UDP{what} len {}",
-                    udp.src_port(),
-                    udp.dst_port(),
+                    "{} > {} UDP{what} len {}",
+                    at(src, udp.src_port()),
+                    at(dst, udp.dst_port()),
                     udp.payload().len()
                 )
             }
             Err(_) => format!("{src} > {dst} UDP (truncated)"),
         },
-        IpProtocol::Icmp => match Icmpv4Packet::new_checked(ip.payload()) {
-            Ok(icmp) => match Icmpv4Repr::parse(&icmp, &ChecksumCapabilities::ignored()) {
-                Ok(Icmpv4Repr::EchoRequest { ident, seq_no, .. }) => {
-                    format!("{src} > {dst} ICMP echo request id {ident} seq {seq_no}")
-                }
-                Ok(Icmpv4Repr::EchoReply { ident, seq_no, .. }) => {
-                    format!("{src} > {dst} ICMP echo reply id {ident} seq {seq_no}")
-                }
-                _ => format!("{src} > {dst} ICMP"),
-            },
-            Err(_) => format!("{src} > {dst} ICMP (truncated)"),
+        IpProtocol::Icmp | IpProtocol::Icmpv6 => match echo(&h, payload) {
+            Some((true, ident, seq)) => {
+                format!("{src} > {dst} {icmp} echo request id {ident} seq {seq}")
+            }
+            Some((false, ident, seq)) => {
+                format!("{src} > {dst} {icmp} echo reply id {ident} seq {seq}")
+            }
+            None => format!("{src} > {dst} {icmp}"),
         },
         other => format!("{src} > {dst} {other}"),
+    }
+}
+
+/// A UDP packet's payload, in either IP version.
+pub fn udp_payload(bytes: &[u8]) -> Option<&[u8]> {
+    let h = header(bytes).filter(|h| h.protocol == IpProtocol::Udp)?;
+    let udp = UdpPacket::new_checked(&bytes[h.payload.clone()]).ok()?;
+    let len = usize::from(udp.len()).checked_sub(8)?;
+    bytes.get(h.payload.start + 8..h.payload.start + 8 + len)
+}
+
+/// Whether every checksum in the packet is right: the IPv4 header's and
+/// the TCP, UDP, ICMP or ICMPv6 one (a test checks every packet of every
+/// scenario; the tunnel's inner packets are packets of their own).
+pub fn checksums_valid(bytes: &[u8]) -> bool {
+    let Some(h) = header(bytes) else {
+        return false;
+    };
+    if let (IpAddr::V4(_), Ok(ip)) = (h.src, Ipv4Packet::new_checked(bytes))
+        && !ip.verify_checksum()
+    {
+        return false;
+    }
+    let payload = &bytes[h.payload.clone()];
+    let (src, dst) = (IpAddress::from(h.src), IpAddress::from(h.dst));
+    match h.protocol {
+        IpProtocol::Tcp => {
+            TcpPacket::new_checked(payload).is_ok_and(|p| p.verify_checksum(&src, &dst))
+        }
+        IpProtocol::Udp => {
+            UdpPacket::new_checked(payload).is_ok_and(|p| p.verify_checksum(&src, &dst))
+        }
+        IpProtocol::Icmp => Icmpv4Packet::new_checked(payload).is_ok_and(|p| p.verify_checksum()),
+        IpProtocol::Icmpv6 => match (h.src, h.dst) {
+            (IpAddr::V6(s), IpAddr::V6(d)) => {
+                Icmpv6Packet::new_checked(payload).is_ok_and(|p| p.verify_checksum(&s, &d))
+            }
+            _ => false,
+        },
+        _ => true,
     }
 }
 
 /// A packet's headers, layer by layer, for the inspector.
 pub fn layers(bytes: &[u8]) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    let Ok(ip) = Ipv4Packet::new_checked(bytes) else {
-        out.push(("bytes", format!("{} bytes, not IPv4", bytes.len())));
+    let Some(h) = header(bytes) else {
+        out.push(("bytes", format!("{} bytes, not IP", bytes.len())));
         return out;
     };
-    out.push((
-        "IPv4",
-        format!(
-            "{} → {}, TTL {}, {} bytes, protocol {}, checksum {}",
-            ip.src_addr(),
-            ip.dst_addr(),
-            ip.hop_limit(),
-            ip.total_len(),
-            ip.next_header(),
-            if ip.verify_checksum() {
-                "valid"
-            } else {
-                "INVALID"
-            }
-        ),
-    ));
-    match ip.next_header() {
+    match Ipv4Packet::new_checked(bytes)
+        .ok()
+        .filter(|_| h.src.is_ipv4())
+    {
+        Some(ip) => out.push((
+            "IPv4",
+            format!(
+                "{} → {}, TTL {}, {} bytes, protocol {}, checksum {}",
+                h.src,
+                h.dst,
+                h.hop_limit,
+                ip.total_len(),
+                h.protocol,
+                if ip.verify_checksum() {
+                    "valid"
+                } else {
+                    "INVALID"
+                }
+            ),
+        )),
+        None => out.push((
+            "IPv6",
+            format!(
+                "{} → {}, hop limit {}, {} bytes, next header {}{}",
+                h.src,
+                h.dst,
+                h.hop_limit,
+                bytes.len(),
+                h.protocol,
+                nat64_note(h.src, h.dst)
+            ),
+        )),
+    }
+    let payload = &bytes[h.payload.clone()];
+    match h.protocol {
         IpProtocol::Tcp => {
-            if let Ok(tcp) = TcpPacket::new_checked(ip.payload()) {
+            if let Ok(tcp) = TcpPacket::new_checked(payload) {
                 let mut flags = Vec::new();
                 for (set, name) in [
                     (tcp.syn(), "SYN"),
@@ -200,7 +338,7 @@ pub fn layers(bytes: &[u8]) -> Vec<(&'static str, String)> {
             }
         }
         IpProtocol::Udp => {
-            if let Ok(udp) = UdpPacket::new_checked(ip.payload()) {
+            if let Ok(udp) = UdpPacket::new_checked(payload) {
                 out.push((
                     "UDP",
                     format!(
@@ -229,48 +367,206 @@ pub fn layers(bytes: &[u8]) -> Vec<(&'static str, String)> {
             }
         }
         IpProtocol::Icmp => out.push(("ICMP", summary(bytes))),
+        IpProtocol::Icmpv6 => out.push(("ICMPv6", summary(bytes))),
         _ => {}
     }
     out
 }
 
+/// Says which end of an IPv6 packet is a NAT64 address, and the IPv4
+/// address inside it.
+fn nat64_note(src: IpAddr, dst: IpAddr) -> String {
+    let inside = |a: IpAddr| match a {
+        IpAddr::V6(v6) => crate::addresses::from_nat64(v6),
+        IpAddr::V4(_) => None,
+    };
+    match (inside(src), inside(dst)) {
+        (_, Some(v4)) => format!(", to NAT64 for {v4}"),
+        (Some(v4), _) => format!(", from {v4} through NAT64"),
+        _ => String::new(),
+    }
+}
+
 /// Rewrites the source (or destination) address and port of a packet, as a
-/// NAT does, and recomputes the IP and TCP/UDP checksums.
-pub fn rewrite(bytes: &mut [u8], src: Option<(Ipv4Addr, u16)>, dst: Option<(Ipv4Addr, u16)>) {
-    let Ok(mut ip) = Ipv4Packet::new_checked(&mut *bytes) else {
+/// NAT does, and recomputes the checksums. The new addresses are of the
+/// packet's own version (version changes are [`translate`]'s).
+pub fn rewrite(bytes: &mut [u8], src: Option<(IpAddr, u16)>, dst: Option<(IpAddr, u16)>) {
+    let Some(h) = header(bytes) else {
         return;
     };
-    if let Some((addr, _)) = src {
-        ip.set_src_addr(addr);
+    let (mut src_addr, mut dst_addr) = (h.src, h.dst);
+    match (h.src, Ipv4Packet::new_checked(&mut *bytes)) {
+        (IpAddr::V4(_), Ok(mut ip)) => {
+            if let Some((IpAddr::V4(addr), _)) = src {
+                ip.set_src_addr(addr);
+                src_addr = IpAddr::V4(addr);
+            }
+            if let Some((IpAddr::V4(addr), _)) = dst {
+                ip.set_dst_addr(addr);
+                dst_addr = IpAddr::V4(addr);
+            }
+            ip.fill_checksum();
+        }
+        _ => {
+            let Ok(mut ip) = Ipv6Packet::new_checked(&mut *bytes) else {
+                return;
+            };
+            if let Some((IpAddr::V6(addr), _)) = src {
+                ip.set_src_addr(addr);
+                src_addr = IpAddr::V6(addr);
+            }
+            if let Some((IpAddr::V6(addr), _)) = dst {
+                ip.set_dst_addr(addr);
+                dst_addr = IpAddr::V6(addr);
+            }
+        }
     }
-    if let Some((addr, _)) = dst {
-        ip.set_dst_addr(addr);
-    }
-    ip.fill_checksum();
-    let (src_addr, dst_addr) = (ip.src_addr(), ip.dst_addr());
-    match ip.next_header() {
+    let ports = (src.map(|(_, p)| p), dst.map(|(_, p)| p));
+    fix_upper(&mut bytes[h.payload], h.protocol, src_addr, dst_addr, ports);
+}
+
+/// Sets the upper-layer packet's ports (if given) and its checksum for
+/// these addresses. ICMP's echo identifier is kept; ICMPv4's checksum
+/// covers no addresses, ICMPv6's does.
+fn fix_upper(
+    payload: &mut [u8],
+    protocol: IpProtocol,
+    src: IpAddr,
+    dst: IpAddr,
+    (src_port, dst_port): (Option<u16>, Option<u16>),
+) {
+    let (s, d) = (IpAddress::from(src), IpAddress::from(dst));
+    match protocol {
         IpProtocol::Tcp => {
-            let mut tcp = TcpPacket::new_unchecked(ip.payload_mut());
-            if let Some((_, port)) = src {
+            let mut tcp = TcpPacket::new_unchecked(payload);
+            if let Some(port) = src_port {
                 tcp.set_src_port(port);
             }
-            if let Some((_, port)) = dst {
+            if let Some(port) = dst_port {
                 tcp.set_dst_port(port);
             }
-            tcp.fill_checksum(&src_addr.into(), &dst_addr.into());
+            tcp.fill_checksum(&s, &d);
         }
         IpProtocol::Udp => {
-            let mut udp = UdpPacket::new_unchecked(ip.payload_mut());
-            if let Some((_, port)) = src {
+            let mut udp = UdpPacket::new_unchecked(payload);
+            if let Some(port) = src_port {
                 udp.set_src_port(port);
             }
-            if let Some((_, port)) = dst {
+            if let Some(port) = dst_port {
                 udp.set_dst_port(port);
             }
-            udp.fill_checksum(&src_addr.into(), &dst_addr.into());
+            udp.fill_checksum(&s, &d);
         }
-        // ICMP's checksum covers no addresses; the echo identifier is kept.
+        IpProtocol::Icmpv6 => {
+            if let (IpAddr::V6(s), IpAddr::V6(d)) = (src, dst) {
+                Icmpv6Packet::new_unchecked(payload).fill_checksum(&s, &d);
+            }
+        }
         _ => {}
+    }
+}
+
+/// Translates a packet to the other IP version with these addresses, as a
+/// NAT64 or a CLAT does (stateless, RFC 7915): the header is rebuilt, TCP
+/// and UDP keep their ports with checksums recomputed, and ICMP echo
+/// becomes ICMPv6 echo and back. `None` for what it cannot translate.
+pub fn translate(bytes: &[u8], src: IpAddr, dst: IpAddr) -> Option<Vec<u8>> {
+    let h = header(bytes)?;
+    let payload = &bytes[h.payload.clone()];
+    let caps = ChecksumCapabilities::default();
+    let (protocol, upper) = match h.protocol {
+        IpProtocol::Tcp | IpProtocol::Udp => (h.protocol, payload.to_vec()),
+        IpProtocol::Icmp | IpProtocol::Icmpv6 => {
+            let (request, ident, seq_no) = echo(&h, payload)?;
+            let data = &payload[8..];
+            match (src, dst) {
+                (IpAddr::V6(s), IpAddr::V6(d)) => {
+                    let repr = if request {
+                        Icmpv6Repr::EchoRequest {
+                            ident,
+                            seq_no,
+                            data,
+                        }
+                    } else {
+                        Icmpv6Repr::EchoReply {
+                            ident,
+                            seq_no,
+                            data,
+                        }
+                    };
+                    let mut out = vec![0; repr.buffer_len()];
+                    repr.emit(&s, &d, &mut Icmpv6Packet::new_unchecked(&mut out), &caps);
+                    (IpProtocol::Icmpv6, out)
+                }
+                _ => {
+                    let repr = if request {
+                        Icmpv4Repr::EchoRequest {
+                            ident,
+                            seq_no,
+                            data,
+                        }
+                    } else {
+                        Icmpv4Repr::EchoReply {
+                            ident,
+                            seq_no,
+                            data,
+                        }
+                    };
+                    let mut out = vec![0; repr.buffer_len()];
+                    repr.emit(&mut Icmpv4Packet::new_unchecked(&mut out), &caps);
+                    (IpProtocol::Icmp, out)
+                }
+            }
+        }
+        _ => return None,
+    };
+    // A translator passes a packet on: one hop less.
+    let hop_limit = h.hop_limit.saturating_sub(1);
+    let mut out = ip_packet(src, dst, protocol, hop_limit, upper.len())?;
+    let at = out.len() - upper.len();
+    out[at..].copy_from_slice(&upper);
+    fix_upper(&mut out[at..], protocol, src, dst, (None, None));
+    Some(out)
+}
+
+/// An IP header for `payload_len` bytes of `protocol`, followed by that
+/// many zero bytes (`None` if the two addresses are of different versions).
+fn ip_packet(
+    src: IpAddr,
+    dst: IpAddr,
+    protocol: IpProtocol,
+    hop_limit: u8,
+    payload_len: usize,
+) -> Option<Vec<u8>> {
+    match (src, dst) {
+        (IpAddr::V4(src_addr), IpAddr::V4(dst_addr)) => {
+            let ip = Ipv4Repr {
+                src_addr,
+                dst_addr,
+                next_header: protocol,
+                payload_len,
+                hop_limit,
+            };
+            let mut bytes = vec![0; ip.buffer_len() + payload_len];
+            ip.emit(
+                &mut Ipv4Packet::new_unchecked(&mut bytes),
+                &ChecksumCapabilities::default(),
+            );
+            Some(bytes)
+        }
+        (IpAddr::V6(src_addr), IpAddr::V6(dst_addr)) => {
+            let ip = Ipv6Repr {
+                src_addr,
+                dst_addr,
+                next_header: protocol,
+                payload_len,
+                hop_limit,
+            };
+            let mut bytes = vec![0; ip.buffer_len() + payload_len];
+            ip.emit(&mut Ipv6Packet::new_unchecked(&mut bytes));
+            Some(bytes)
+        }
+        _ => None,
     }
 }
 
@@ -312,30 +608,24 @@ fn tunnel_label(payload: &[u8]) -> &'static str {
     }
 }
 
-/// Builds an IPv4/UDP packet with valid checksums.
-pub fn udp_packet(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), payload: &[u8]) -> Vec<u8> {
+/// Builds a UDP packet with valid checksums (both ends of one IP version).
+pub fn udp_packet(src: (IpAddr, u16), dst: (IpAddr, u16), payload: &[u8]) -> Vec<u8> {
     let udp = UdpRepr {
         src_port: src.1,
         dst_port: dst.1,
     };
-    let ip = Ipv4Repr {
-        src_addr: src.0,
-        dst_addr: dst.0,
-        next_header: IpProtocol::Udp,
-        payload_len: udp.header_len() + payload.len(),
-        hop_limit: 64,
+    let len = udp.header_len() + payload.len();
+    let Some(mut bytes) = ip_packet(src.0, dst.0, IpProtocol::Udp, 64, len) else {
+        return Vec::new();
     };
-    let mut bytes = vec![0; ip.buffer_len() + ip.payload_len];
-    let caps = ChecksumCapabilities::default();
-    let mut packet = Ipv4Packet::new_unchecked(&mut bytes);
-    ip.emit(&mut packet, &caps);
+    let at = bytes.len() - len;
     udp.emit(
-        &mut UdpPacket::new_unchecked(packet.payload_mut()),
-        &IpAddress::Ipv4(src.0),
-        &IpAddress::Ipv4(dst.0),
+        &mut UdpPacket::new_unchecked(&mut bytes[at..]),
+        &IpAddress::from(src.0),
+        &IpAddress::from(dst.0),
         payload.len(),
         |buf| buf.copy_from_slice(payload),
-        &caps,
+        &ChecksumCapabilities::default(),
     );
     bytes
 }
@@ -343,25 +633,92 @@ pub fn udp_packet(src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), payload: &[u8]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use core::net::Ipv4Addr;
 
     #[test]
     fn nat_rewrite_keeps_checksums_valid() {
-        let lan = Ipv4Addr::new(192, 168, 1, 23);
-        let public = Ipv4Addr::new(198, 51, 100, 7);
-        let server = Ipv4Addr::new(192, 0, 2, 53);
+        let lan = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 23));
+        let public = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7));
+        let server = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 53));
         let mut bytes = udp_packet((lan, 40000), (server, 53), b"query");
         rewrite(&mut bytes, Some((public, 40000)), None);
-        let ip = Ipv4Packet::new_checked(&bytes[..]).unwrap();
-        assert!(ip.verify_checksum());
-        assert_eq!(ip.src_addr(), public);
-        let udp = UdpPacket::new_checked(ip.payload()).unwrap();
-        assert!(udp.verify_checksum(&public.into(), &server.into()));
+        assert!(checksums_valid(&bytes));
         let e = ends(&bytes).unwrap();
         assert_eq!(
             (e.protocol, e.src, e.src_port, e.dst_port),
             (Protocol::Udp, public, 40000, 53)
         );
         assert!(summary(&bytes).contains("UDP DNS"));
+        // A checksum the rewrite did not fix is caught.
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(!checksums_valid(&bytes));
+    }
+
+    #[test]
+    fn ipv6_packets_read_and_rewrite_like_ipv4_ones() {
+        let phone: IpAddr = "2001:db8:1::23".parse().unwrap();
+        let server: IpAddr = "2001:db8:7::80".parse().unwrap();
+        let exit: IpAddr = "2001:db8:7::11".parse().unwrap();
+        let mut bytes = udp_packet((phone, 40001), (server, 53), b"query");
+        assert_eq!(family(&bytes), Some(crate::model::Family::V6));
+        assert!(checksums_valid(&bytes));
+        rewrite(&mut bytes, Some((exit, 40001)), None);
+        assert!(checksums_valid(&bytes));
+        assert_eq!(ends(&bytes).unwrap().src, exit);
+        assert_eq!(
+            summary(&bytes),
+            "[2001:db8:7::11]:40001 > [2001:db8:7::80]:53 UDP DNS len 5"
+        );
+        assert_eq!(layers(&bytes)[0].0, "IPv6");
+    }
+
+    #[test]
+    fn nat64_translation_round_trips_udp_and_echo() {
+        let v4_phone = IpAddr::V4(Ipv4Addr::new(192, 0, 0, 2));
+        let v4_server = Ipv4Addr::new(203, 0, 113, 80);
+        let clat: IpAddr = "2001:db8:c::464:23".parse().unwrap();
+        let synthesized = IpAddr::V6(crate::addresses::nat64(v4_server));
+        let udp = udp_packet((v4_phone, 40002), (IpAddr::V4(v4_server), 53), b"q");
+        let v6 = translate(&udp, clat, synthesized).unwrap();
+        assert!(checksums_valid(&v6));
+        let e = ends(&v6).unwrap();
+        assert_eq!(
+            (e.src, e.dst, e.src_port, e.dst_port),
+            (clat, synthesized, 40002, 53)
+        );
+        assert!(layers(&v6)[0].1.contains("to NAT64 for 203.0.113.80"));
+        let back = translate(&v6, v4_phone, IpAddr::V4(v4_server)).unwrap();
+        assert_eq!(back[8], udp[8] - 2, "two translators, two hops");
+        assert_eq!(ends(&back), ends(&udp));
+        assert!(checksums_valid(&back));
+
+        let repr = Icmpv4Repr::EchoRequest {
+            ident: 7,
+            seq_no: 1,
+            data: b"ping",
+        };
+        let mut icmp = vec![0; repr.buffer_len()];
+        repr.emit(
+            &mut Icmpv4Packet::new_unchecked(&mut icmp),
+            &ChecksumCapabilities::default(),
+        );
+        let mut echo = ip_packet(
+            v4_phone,
+            IpAddr::V4(v4_server),
+            IpProtocol::Icmp,
+            64,
+            icmp.len(),
+        )
+        .unwrap();
+        let at = echo.len() - icmp.len();
+        echo[at..].copy_from_slice(&icmp);
+        let v6 = translate(&echo, clat, synthesized).unwrap();
+        assert!(checksums_valid(&v6));
+        assert!(summary(&v6).contains("ICMPv6 echo request id 7 seq 1"));
+        let back = translate(&v6, v4_phone, IpAddr::V4(v4_server)).unwrap();
+        assert!(checksums_valid(&back));
+        assert!(summary(&back).contains("ICMP echo request id 7 seq 1"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! sent on its host's uplink.
 
 use super::*;
+use core::net::Ipv4Addr;
 
 impl Engine<'_> {
     /// A packet reaches a host; the phone's interfaces capture and filter it.
@@ -18,6 +19,9 @@ impl Engine<'_> {
                 return;
             }
         }
+        // Captured as it was on the wire; an IPv4 socket behind the CLAT
+        // gets it back as IPv4.
+        let bytes = self.clat_in(node, bytes);
         self.push_rx(node, bytes);
     }
 
@@ -102,7 +106,9 @@ impl Engine<'_> {
     /// A host sent a packet: capture, filter and route it.
     /// A packet leaving `node`: captured, and judged by the phone's filter,
     /// if `node` is a phone interface; then sent on its host's uplink.
-    pub(super) fn egress(&mut self, node: Node, mut bytes: Vec<u8>, now: u64) {
+    pub(super) fn egress(&mut self, node: Node, bytes: Vec<u8>, now: u64) {
+        // On an IPv6-only network IPv4 leaves through the CLAT, as IPv6.
+        let mut bytes = self.clat_out(node, bytes);
         let ends = packet::ends(&bytes);
         let Some(e) = ends else { return };
         let host = row(node);
@@ -115,7 +121,11 @@ impl Engine<'_> {
         match host.uplink {
             Uplink::TunnelProcess => self.tunnel_send(bytes, now),
             Uplink::HomeWifi => {
-                if e.dst == HOME_ROUTER_LAN || e.dst.is_broadcast() {
+                let to_router = match e.dst {
+                    IpAddr::V4(dst) => dst == HOME_ROUTER_LAN || dst.is_broadcast(),
+                    IpAddr::V6(_) => false,
+                };
+                if to_router {
                     self.schedule(now + latency::LAN, Dest::Host(Node::HomeRouter), bytes);
                 } else if let Some(lan) = node_of(e.dst).filter(|n| row(*n).uplink == Uplink::Lan) {
                     self.schedule(now + latency::LAN, Dest::Host(lan), bytes);
@@ -123,13 +133,12 @@ impl Engine<'_> {
                     if self.scenario.attack.is_some() {
                         self.hostile_router_out(&mut bytes, &e, now);
                     }
-                    packet::rewrite(&mut bytes, Some((HOME_PUBLIC, e.src_port)), None);
-                    self.internet(bytes, now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK);
+                    let at = now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK;
+                    self.out_through_nat(bytes, &e, HOME_PUBLIC, at);
                 }
             }
             Uplink::Cellular => {
-                packet::rewrite(&mut bytes, Some((CARRIER_PUBLIC, e.src_port)), None);
-                self.internet(bytes, now + latency::CELLULAR);
+                self.out_through_nat(bytes, &e, CARRIER_PUBLIC, now + latency::CELLULAR);
             }
             Uplink::ImsLink => self.schedule(now + latency::IMS, Dest::Host(Node::Ims), bytes),
             Uplink::BluetoothLink => {
@@ -137,9 +146,9 @@ impl Engine<'_> {
             }
             // LAN devices talk to the phone only.
             Uplink::Lan => {
-                if e.dst == PHONE_LAN {
+                if e.dst == IpAddr::V4(PHONE_LAN) {
                     self.schedule(now + latency::LAN, Dest::Host(Node::PhoneEn0), bytes)
-                } else if e.dst == PHONE_BLUETOOTH {
+                } else if e.dst == IpAddr::V4(PHONE_BLUETOOTH) {
                     let at = now + latency::BLUETOOTH;
                     self.schedule(at, Dest::Host(Node::PhoneBluetooth), bytes)
                 }
@@ -149,6 +158,22 @@ impl Engine<'_> {
             }
             Uplink::Relay => self.relay_to_phone(bytes, now),
             Uplink::Internet => self.internet(bytes, now + latency::SERVERS),
+        }
+    }
+
+    /// Out of a network towards the internet: IPv4 through the network's
+    /// NAT (to its `public` address), IPv6 to a NAT64 address through its
+    /// NAT64, other IPv6 routed as it is.
+    fn out_through_nat(&mut self, mut bytes: Vec<u8>, e: &Ends, public: Ipv4Addr, at: u64) {
+        match e.src {
+            IpAddr::V4(_) => {
+                packet::rewrite(&mut bytes, Some((IpAddr::V4(public), e.src_port)), None);
+                self.internet(bytes, at);
+            }
+            IpAddr::V6(_) => match self.nat64_out(&bytes, public) {
+                Some(translated) => self.internet(translated, at),
+                None => self.internet(bytes, at),
+            },
         }
     }
 }

@@ -10,10 +10,10 @@ impl Engine<'_> {
 
     /// A new stack with `owner`'s addresses.
     pub(super) fn new_stack(&mut self, owner: Node) -> usize {
-        let addrs = row(owner).addresses;
+        let addrs = stack_addresses(owner, self.scenario.ip);
         let index = self.stacks.len();
         let seed = self.scenario.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ index as u64;
-        self.stacks.push(Stack::new(owner, Host::new(addrs, seed)));
+        self.stacks.push(Stack::new(owner, Host::new(&addrs, seed)));
         index
     }
 

@@ -43,7 +43,7 @@ impl Engine<'_> {
                             && socket.state() == tcp::State::Established
                             && self.observed.insert((stack, handle), ()).is_none()
                         {
-                            observations.push((v4(remote.addr), remote.port));
+                            observations.push((ip(remote.addr), remote.port));
                         }
                         if socket.can_recv() {
                             let mut request = [0u8; 2048];
@@ -54,7 +54,7 @@ impl Engine<'_> {
                                 let _ = socket.send_slice(&apps::response(
                                     port,
                                     &request[..size],
-                                    PHONE_LAN,
+                                    IpAddr::V4(PHONE_LAN),
                                 ));
                             }
                         }
@@ -66,16 +66,17 @@ impl Engine<'_> {
                         let port = socket.endpoint().port;
                         let mut request = [0u8; 2048];
                         while let Ok((size, meta)) = socket.recv_slice(&mut request) {
-                            let source = v4(meta.endpoint.addr);
+                            let source = ip(meta.endpoint.addr);
                             observations.push((source, meta.endpoint.port));
-                            let answer = if port == 67 && pushes_route {
-                                apps::dhcp_ack_with_route(
-                                    source,
-                                    TUNNELVISION_ROUTE,
-                                    HOME_ROUTER_LAN,
-                                )
-                            } else {
-                                apps::response(port, &request[..size], source)
+                            let answer = match source {
+                                IpAddr::V4(client) if port == 67 && pushes_route => {
+                                    apps::dhcp_ack_with_route(
+                                        client,
+                                        TUNNELVISION_ROUTE,
+                                        HOME_ROUTER_LAN,
+                                    )
+                                }
+                                _ => apps::response(port, &request[..size], source),
                             };
                             let _ = socket.send_slice(&answer, meta.endpoint);
                             answered = true;
@@ -111,7 +112,7 @@ impl Engine<'_> {
         now: u64,
         server: &'static str,
         flow: usize,
-        source: Ipv4Addr,
+        source: IpAddr,
         connection: u32,
     ) {
         self.run.observations.push(Observation {

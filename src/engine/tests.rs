@@ -162,8 +162,7 @@ fn every_connection_that_should_reach_a_server_is_seen_by_it() {
 fn what_leaves_the_phone_leaves_where_the_policy_says() {
     for (name, _, trace, run) in runs() {
         for p in run.packets.iter().filter(|p| !p.dropped) {
-            let phone_sends =
-                packet::ends(&p.bytes).is_some_and(|e| PHONE_ADDRESSES.contains(&e.src));
+            let phone_sends = packet::ends(&p.bytes).is_some_and(|e| is_phone(e.src));
             let point_interface = match p.point {
                 CapturePoint::En0 => Interface::En0,
                 CapturePoint::PdpIp0 => Interface::PdpIp0,
@@ -325,13 +324,16 @@ fn the_engine_sends_each_flow_where_the_policy_decides_for() {
     // The control plane and the data plane name one destination per kind;
     // only the cases the engine knows better (the VPN's resolver, the
     // Watch over Bluetooth, DHCP renewed by unicast to the router) differ.
+    use crate::model::Family;
     for kind in crate::model::FlowKind::ALL {
-        let engine = apps::destination(*kind, false, false);
-        let policy = crate::addresses::destination(*kind);
-        if *kind == crate::model::FlowKind::Dhcp {
-            assert_eq!(engine, crate::addresses::HOME_ROUTER_LAN);
-        } else {
-            assert_eq!(core::net::IpAddr::V4(engine), policy, "{kind:?}");
+        for family in Family::ALL {
+            let engine = apps::destination(*kind, false, false, *family);
+            let policy = crate::addresses::destination_in(*kind, *family);
+            if *kind == crate::model::FlowKind::Dhcp {
+                assert_eq!(engine, IpAddr::V4(crate::addresses::HOME_ROUTER_LAN));
+            } else if let Some(policy) = policy {
+                assert_eq!(engine, policy, "{kind:?} {family}");
+            }
         }
     }
 }
@@ -347,18 +349,20 @@ fn every_kind_goes_to_a_host_that_serves_it() {
             apps::Transport::Tcp | apps::Transport::Udp => shape.transport,
             apps::Transport::Probe | apps::Transport::Tunnel => continue,
         };
-        let destination = apps::destination(*kind, false, false);
-        let host = topology::node_of(destination)
-            .unwrap_or_else(|| panic!("{kind:?}: no host at {destination}"));
-        assert!(
-            topology::row(host)
-                .services
-                .contains(&(transport, shape.port)),
-            "{kind:?}: {} does not serve {:?} {}",
-            topology::row(host).name,
-            transport,
-            shape.port
-        );
+        for family in crate::model::Family::ALL {
+            let destination = apps::destination(*kind, false, false, *family);
+            let host = topology::node_of(destination)
+                .unwrap_or_else(|| panic!("{kind:?}: no host at {destination}"));
+            assert!(
+                topology::row(host)
+                    .services
+                    .contains(&(transport, shape.port)),
+                "{kind:?}: {} does not serve {:?} {}",
+                topology::row(host).name,
+                transport,
+                shape.port
+            );
+        }
     }
 }
 

@@ -15,8 +15,8 @@
 use super::CapturePoint;
 use super::apps::{self, Transport};
 use crate::addresses::*;
-use crate::model::{Interface, Network};
-use core::net::Ipv4Addr;
+use crate::model::{Interface, IpMode, IpModes, Network};
+use core::net::{IpAddr, Ipv4Addr};
 
 /// Every host of the topology; the order is [`HOSTS`]'s (a test checks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,7 +147,8 @@ impl Uplink {
 pub(super) struct HostRow {
     pub node: Node,
     pub name: &'static str,
-    /// Addresses with prefix lengths.
+    /// IPv4 addresses with prefix lengths (a host's IPv6 address, if it
+    /// has one, is beside its IPv4 one in [`crate::addresses`]).
     pub addresses: &'static [(Ipv4Addr, u8)],
     /// Services it offers: (transport, port).
     pub services: &'static [(Transport, u16)],
@@ -381,6 +382,31 @@ pub(super) fn row(node: Node) -> &'static HostRow {
     &HOSTS[node as usize]
 }
 
+/// The network a phone interface is on, if it is one of the two physical
+/// ones.
+pub(super) fn network_of(node: Node) -> Option<Network> {
+    match node {
+        Node::PhoneEn0 => Some(Network::Wifi),
+        Node::PhonePdp => Some(Network::Cellular),
+        _ => None,
+    }
+}
+
+/// A host's addresses in both versions, for its stacks. On an IPv6-only
+/// network the phone's IPv4 sockets sit behind its CLAT, on 192.0.0.2.
+pub(super) fn stack_addresses(node: Node, ip: IpModes) -> Vec<(IpAddr, u8)> {
+    let behind_clat = network_of(node).is_some_and(|n| ip.of(n) == IpMode::Ipv6Only);
+    let mut out = Vec::new();
+    for &(v4, len) in row(node).addresses {
+        let shown = if behind_clat { PHONE_CLAT } else { v4 };
+        out.push((IpAddr::V4(shown), len));
+        if let Some(v6) = v6_of(v4) {
+            out.push((IpAddr::V6(v6), if len == 32 { 128 } else { 64 }));
+        }
+    }
+    out
+}
+
 /// The phone's host for one of its interfaces.
 pub(super) fn interface_node(interface: Interface) -> Option<Node> {
     match interface {
@@ -430,7 +456,11 @@ pub fn capture_link(point: CapturePoint) -> (Place, Place) {
 
 /// The host an address belongs to (the tunnel's own address is the
 /// phone's, reached only through the tunnel).
-pub(super) fn node_of(addr: Ipv4Addr) -> Option<Node> {
+pub(super) fn node_of(addr: IpAddr) -> Option<Node> {
+    let addr = match addr {
+        IpAddr::V4(a) => a,
+        IpAddr::V6(a) => v4_of(a)?,
+    };
     HOSTS
         .iter()
         .find(|h| {
@@ -455,10 +485,13 @@ mod tests {
     fn every_address_but_the_tunnels_names_one_host() {
         for row in &HOSTS {
             for (address, _) in row.addresses {
-                if row.node == Node::PhoneUtun || row.node == Node::TunnelStack {
-                    assert_eq!(node_of(*address), None);
-                } else {
-                    assert_eq!(node_of(*address), Some(row.node), "{address}");
+                let v6 = v6_of(*address).map(IpAddr::V6);
+                for address in [Some(IpAddr::V4(*address)), v6].into_iter().flatten() {
+                    if row.node == Node::PhoneUtun || row.node == Node::TunnelStack {
+                        assert_eq!(node_of(address), None);
+                    } else {
+                        assert_eq!(node_of(address), Some(row.node), "{address}");
+                    }
                 }
             }
         }

@@ -39,7 +39,7 @@ impl Engine<'_> {
             .host
             .sockets
             .get_mut::<udp::Socket>(handle);
-        let _ = socket.send_slice(&payload, (IpAddress::Ipv4(endpoint), tunnel::PORT));
+        let _ = socket.send_slice(&payload, (IpAddress::from(endpoint), tunnel::PORT));
         self.mark_dirty(node as usize);
     }
 
@@ -90,13 +90,7 @@ impl Engine<'_> {
         let Some(e) = packet::ends(&bytes) else {
             return;
         };
-        let Ok(ip) = Ipv4Packet::new_checked(&bytes[..]) else {
-            return;
-        };
-        let Ok(udp) = UdpPacket::new_checked(ip.payload()) else {
-            return;
-        };
-        let Some((kind, inner)) = tunnel::unwrap(udp.payload()) else {
+        let Some((kind, inner)) = packet::udp_payload(&bytes).and_then(tunnel::unwrap) else {
             return;
         };
         // WireGuard roams: the peer is wherever its last packet came from,
@@ -124,15 +118,19 @@ impl Engine<'_> {
                 let Some(i) = packet::ends(&inner) else {
                     return;
                 };
-                if i.dst == RELAY_GATEWAY {
+                if i.dst == IpAddr::V4(RELAY_GATEWAY) || i.dst == IpAddr::V6(RELAY_GATEWAY_V6) {
                     self.push_rx(Node::RelayGateway, inner);
-                } else if is_local(IpAddr::V4(i.dst)) {
+                } else if is_local(i.dst) {
                     // The relay has no route to the phone's home network.
                     let flow = self.port_flow(i.src_port);
                     let (rule, _) = self.verdict(flow, now);
                     self.record(now, CapturePoint::RelayInternet, inner, flow, rule, true);
                 } else {
-                    packet::rewrite(&mut inner, Some((RELAY_EXIT, i.src_port)), None);
+                    let exit = match i.src {
+                        IpAddr::V4(_) => IpAddr::V4(RELAY_EXIT),
+                        IpAddr::V6(_) => IpAddr::V6(RELAY_EXIT_V6),
+                    };
+                    packet::rewrite(&mut inner, Some((exit, i.src_port)), None);
                     let flow = self.port_flow(i.src_port);
                     let (rule, _) = self.verdict(flow, now);
                     self.record(
@@ -165,7 +163,11 @@ impl Engine<'_> {
             rule,
             false,
         );
-        packet::rewrite(&mut bytes, None, Some((PHONE_TUNNEL, e.dst_port)));
+        let phone = match e.dst {
+            IpAddr::V4(_) => IpAddr::V4(PHONE_TUNNEL),
+            IpAddr::V6(_) => IpAddr::V6(PHONE_TUNNEL_V6),
+        };
+        packet::rewrite(&mut bytes, None, Some((phone, e.dst_port)));
         self.relay_to_phone(bytes, now);
     }
 
@@ -179,7 +181,10 @@ impl Engine<'_> {
         };
         self.relay_counter += 1;
         let payload = tunnel::wrap(kind, 1, self.relay_counter, inner);
-        let bytes = packet::udp_packet((RELAY_PUBLIC, tunnel::PORT), (peer, port), &payload);
+        // The relay's transport is IPv4 (peers on IPv6-only networks reach
+        // it through NAT64).
+        let from = (IpAddr::V4(RELAY_PUBLIC), tunnel::PORT);
+        let bytes = packet::udp_packet(from, (peer, port), &payload);
         self.internet(bytes, now + latency::RELAY);
     }
 }

@@ -9,7 +9,9 @@ pub use crate::config::{Assumptions, VpnConfig};
 
 use crate::addresses;
 use crate::facts::{self, AssumptionId, Fact, Rule};
-use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs, TunnelState};
+use crate::model::{
+    Attack, Family, FamilyChoice, FlowKind, Interface, IpModes, Network, Route, SeenAs, TunnelState,
+};
 use crate::version::IosVersion;
 use core::net::IpAddr;
 use serde::Serialize;
@@ -25,6 +27,8 @@ pub struct Context<'a> {
     pub assume: &'a Assumptions,
     /// The primary network; `None` in airplane mode.
     pub network: Option<Network>,
+    /// Which IP versions each network gives the phone.
+    pub ip: IpModes,
     pub tunnel: TunnelState,
     /// The user disconnected after the tunnel provider was lost (what that
     /// does is an assumption, so the rule chain must say so).
@@ -58,6 +62,7 @@ impl<'a> Context<'a> {
             vpn,
             assume,
             network,
+            ip: IpModes::IPV4_ONLY,
             tunnel,
             disconnected_after_loss: false,
             rebooting: false,
@@ -70,9 +75,12 @@ impl<'a> Context<'a> {
 
     /// The attack aimed at a flow of this kind now: the phone is on the
     /// attacker's Wi-Fi and the flow goes to the attack's target.
-    pub fn attack_on(&self, kind: FlowKind) -> Option<Attack> {
+    /// The attacks are IPv4's (a DHCPv4 route, an IPv4 subnet, a spoofed A
+    /// record), so an IPv6 connection is not aimed at.
+    pub fn attack_on(&self, kind: FlowKind, family: Family) -> Option<Attack> {
         self.attack.filter(|_| {
             self.network == Some(Network::Wifi)
+                && family == Family::V4
                 && addresses::destination(kind) == IpAddr::V4(addresses::ATTACK_TARGET)
         })
     }
@@ -91,6 +99,7 @@ impl<'a> Context<'a> {
 pub struct Connection {
     pub route: Route,
     pub interface: Interface,
+    pub family: Family,
 }
 
 /// What happened to the flow's connection at this decision.
@@ -123,6 +132,8 @@ impl Continuity {
 pub struct Decision {
     pub route: Route,
     pub interface: Interface,
+    /// The IP version the flow's connection uses.
+    pub family: Family,
     pub seen_as: SeenAs,
     /// The rules that decided, in the order they were applied; the last one
     /// settled the route.
@@ -146,17 +157,34 @@ impl Decision {
 struct Path {
     route: Route,
     interface: Interface,
+    family: Family,
     seen_as: SeenAs,
     rules: Vec<&'static Rule>,
+}
+
+impl Path {
+    /// Packets get through (in the tunnel or outside it).
+    fn works(&self) -> bool {
+        matches!(self.route, Route::Tunnel | Route::Direct)
+    }
 }
 
 /// Collects the rule chain while the decision is made.
 struct Chain {
     ios: IosVersion,
+    family: Family,
     rules: Vec<&'static Rule>,
 }
 
 impl Chain {
+    fn new(ios: IosVersion, family: Family) -> Chain {
+        Chain {
+            ios,
+            family,
+            rules: Vec::new(),
+        }
+    }
+
     fn push(&mut self, fact: Fact) {
         if let Some(rule) = facts::lookup(fact, self.ios) {
             self.rules.push(rule);
@@ -167,6 +195,7 @@ impl Chain {
         Path {
             route,
             interface,
+            family: self.family,
             seen_as,
             rules: self.rules,
         }
@@ -186,6 +215,7 @@ pub(crate) fn holds(fact: Fact, ctx: &Context<'_>) -> bool {
 }
 
 fn seen_from_outside(kind: FlowKind) -> SeenAs {
+    // A host has one address per family, local or not in both.
     if addresses::is_local(addresses::destination(kind)) {
         SeenAs::Local
     } else {
@@ -193,20 +223,90 @@ fn seen_from_outside(kind: FlowKind) -> SeenAs {
     }
 }
 
-/// Decide the path of `kind` now. `existing` is the connection the flow
-/// already holds, if it was opened earlier: some rules keep, move or reset it.
+/// Decide the path of `kind` now, for an app that uses either IP version
+/// (see [`decide_as`]).
 pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -> Decision {
-    let fresh = new_connection(ctx, kind);
+    decide_as(ctx, kind, FamilyChoice::Auto, existing)
+}
+
+/// Decide the path of `kind` now, for an app that may use the IP versions
+/// `choice` names. `existing` is the connection the flow already holds, if
+/// it was opened earlier: some rules keep, move or reset it. A connection
+/// keeps its IP version; a new one takes the first that gets through.
+pub fn decide_as(
+    ctx: &Context<'_>,
+    kind: FlowKind,
+    choice: FamilyChoice,
+    existing: Option<Connection>,
+) -> Decision {
+    let best = best_family(ctx, kind, choice);
     let Some(prev) = existing else {
-        return settle(fresh, Continuity::Opened);
+        return settle(best, Continuity::Opened);
     };
+    if prev.family == best.family {
+        return carry_on(ctx, kind, prev, best);
+    }
+    let same = new_connection(ctx, kind, prev.family);
+    if same.works() || !best.works() {
+        return carry_on(ctx, kind, prev, same);
+    }
+    // The connection's IP version has no path any more: it breaks, and
+    // the app's next connection takes the other version.
+    let mut chain = Chain::new(ctx.ios, best.family);
+    if prev.route == Route::Direct && interface_gone(ctx, prev.interface) {
+        chain.push(Fact::InterfaceGoneResets);
+    }
+    chain.push(Fact::FamilyFallback);
+    chain.rules.extend(best.rules);
+    settle(
+        chain.finish(best.route, best.interface, best.seen_as),
+        Continuity::Reset,
+    )
+}
+
+/// A new connection's path in the first IP version that gets through, in
+/// the order the app tries them (IPv6 first for most apps); if none does,
+/// the first that has a path at all. A version the phone has no route for
+/// is skipped without a word, so an IPv4-only world reads as before.
+fn best_family(ctx: &Context<'_>, kind: FlowKind, choice: FamilyChoice) -> Path {
+    let mut tried: Vec<Path> = Vec::new();
+    for &family in choice.candidates() {
+        let modelled = family == Family::V4 || ctx.ip.has_ipv6();
+        if !modelled || addresses::destination_in(kind, family).is_none() {
+            continue;
+        }
+        let path = new_connection(ctx, kind, family);
+        if path.works() {
+            let passed_over = tried.iter().any(|p| p.route != Route::Offline);
+            let mut chain = Chain::new(ctx.ios, family);
+            if passed_over {
+                // A version that would be dropped: Happy Eyeballs moves on.
+                chain.push(Fact::FamilyFallback);
+            } else if family == Family::V6 && choice == FamilyChoice::Auto {
+                chain.push(Fact::PrefersIpv6);
+            }
+            chain.rules.extend(path.rules);
+            return Path {
+                rules: chain.rules,
+                ..path
+            };
+        }
+        tried.push(path);
+    }
+    let any_path = tried.iter().position(|p| p.route != Route::Offline);
+    match any_path.or((!tried.is_empty()).then_some(0)) {
+        Some(i) => tried.swap_remove(i),
+        // The destination has no address in the version the app speaks.
+        None => Chain::new(ctx.ios, choice.candidates()[0]).offline(Fact::NoAddressInFamily),
+    }
+}
+
+/// An open connection meets its path now (`fresh`, in its own IP version).
+fn carry_on(ctx: &Context<'_>, kind: FlowKind, prev: Connection, fresh: Path) -> Decision {
     if fresh.route == prev.route && fresh.interface == prev.interface {
         return settle(fresh, Continuity::Kept);
     }
-    let mut chain = Chain {
-        ios: ctx.ios,
-        rules: Vec::new(),
-    };
+    let mut chain = Chain::new(ctx.ios, prev.family);
     match (prev.route, fresh.route) {
         // No path: the connection is dead; the app reconnects when it can.
         (_, Route::Offline) => settle(fresh, Continuity::Reset).without_connection(),
@@ -264,6 +364,7 @@ fn stays_outside(rules: Vec<&'static Rule>, prev: Connection, kind: FlowKind) ->
     let path = Path {
         route: Route::Direct,
         interface: prev.interface,
+        family: prev.family,
         seen_as: seen_from_outside(kind),
         rules,
     };
@@ -280,13 +381,15 @@ fn interface_gone(ctx: &Context<'_>, interface: Interface) -> bool {
 }
 
 fn settle(path: Path, continuity: Continuity) -> Decision {
-    let connection = matches!(path.route, Route::Tunnel | Route::Direct).then_some(Connection {
+    let connection = path.works().then_some(Connection {
         route: path.route,
         interface: path.interface,
+        family: path.family,
     });
     Decision {
         route: path.route,
         interface: path.interface,
+        family: path.family,
         seen_as: path.seen_as,
         rules: path.rules,
         continuity,
@@ -310,12 +413,67 @@ impl Decision {
     }
 }
 
-/// Where a connection opened now would go.
-fn new_connection(ctx: &Context<'_>, kind: FlowKind) -> Path {
-    let mut chain = Chain {
-        ios: ctx.ios,
-        rules: Vec::new(),
-    };
+/// Where a connection opened now in `family` would go: the route the
+/// settings give, then whether that path carries the IP version.
+fn new_connection(ctx: &Context<'_>, kind: FlowKind, family: Family) -> Path {
+    let path = route_for(ctx, kind, family);
+    family_on_path(ctx, kind, path)
+}
+
+/// Whether a path carries its IP version: the phone's network (natively,
+/// or IPv4 through the CLAT and NAT64 on an IPv6-only network), the tunnel
+/// (IPv6 only if its routes include an IPv6 prefix). A version the phone
+/// has no route for at all is `Offline` with no rule of its own.
+fn family_on_path(ctx: &Context<'_>, kind: FlowKind, mut path: Path) -> Path {
+    let family = path.family;
+    match path.route {
+        Route::Direct if matches!(path.interface, Interface::En0 | Interface::PdpIp0) => {
+            let Some(network) = ctx.network else {
+                return path;
+            };
+            let mode = ctx.ip.of(network);
+            if mode.carries(family) {
+                return path;
+            }
+            if family == Family::V4 {
+                // An IPv6-only network: the VPN's transport to its IPv4
+                // relay gets a NAT64 address; IPv4 sockets go through the
+                // CLAT.
+                let fact = match network {
+                    _ if kind == FlowKind::VpnTransport => Fact::Nat64Synthesis,
+                    Network::Cellular => Fact::Clat,
+                    Network::Wifi => Fact::ClatOnWifi,
+                };
+                if holds(fact, ctx) {
+                    path.rules
+                        .push(facts::lookup(fact, ctx.ios).expect("holds"));
+                    return path;
+                }
+                let mut chain = Chain::new(ctx.ios, family);
+                chain.rules = path.rules;
+                return chain.offline(fact);
+            }
+            Chain::new(ctx.ios, family).finish(Route::Offline, Interface::None, SeenAs::None)
+        }
+        Route::Tunnel if family == Family::V6 && !tunnel_carries_ipv6(ctx.vpn) => {
+            let mut chain = Chain::new(ctx.ios, family);
+            chain.rules = path.rules;
+            chain.push(Fact::TunnelWithoutIpv6);
+            chain.finish(Route::Blocked, Interface::None, SeenAs::None)
+        }
+        _ => path,
+    }
+}
+
+/// The tunnel has IPv6 (an address and routes) when its included routes
+/// name an IPv6 prefix; it always has IPv4.
+fn tunnel_carries_ipv6(vpn: Option<&VpnConfig>) -> bool {
+    vpn.is_some_and(|v| v.included_routes.iter().any(|r| r.addr.is_ipv6()))
+}
+
+/// The route the settings give a new connection of `kind` in `family`.
+fn route_for(ctx: &Context<'_>, kind: FlowKind, family: Family) -> Path {
+    let mut chain = Chain::new(ctx.ios, family);
     if ctx.rebooting {
         return chain.offline(Fact::Rebooting);
     }
@@ -487,7 +645,7 @@ fn with_include_all_networks(
         chain.push(Fact::IanBlocksHotspot);
         return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
     }
-    let attack = ctx.attack_on(kind);
+    let attack = ctx.attack_on(kind, chain.family);
     let excluded = match kind {
         // The attacker's "local" subnet is local-network traffic to iOS:
         // excludeLocalNetworks decides, as TunnelCrack's fix says.
@@ -602,7 +760,7 @@ fn with_include_all_networks(
         return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
     }
 
-    let destination = addresses::destination(kind);
+    let destination = destination_in(kind, chain.family);
     if vpn.excluded_routes.iter().any(|r| r.contains(destination)) {
         chain.push(Fact::IanIgnoresExcludedRoutes);
         if ctx.assume.flag(AssumptionId::IanHonoursExcludedRoutes) {
@@ -612,6 +770,13 @@ fn with_include_all_networks(
     }
     if kind == FlowKind::Dns {
         chain.push(Fact::DnsFollowsTunnel);
+    }
+    if chain.family == Family::V6 {
+        // Nothing public says what includeAllNetworks does with IPv6.
+        chain.push(Fact::IanCoversIpv6);
+        if !holds(Fact::IanCoversIpv6, ctx) {
+            return chain.finish(Route::Direct, physical, seen);
+        }
     }
     if ctx.tunnel == TunnelState::Connected {
         chain.push(Fact::IanAllTraffic);
@@ -682,7 +847,10 @@ fn without_include_all_networks(
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::Dns => {
-            let default_route = vpn.included_routes.iter().any(|r| r.len == 0);
+            let default_route = vpn
+                .included_routes
+                .iter()
+                .any(|r| r.len == 0 && r.contains(destination_in(kind, chain.family)));
             if default_route {
                 chain.push(Fact::DnsFollowsTunnel);
                 return through_tunnel(ctx, kind, chain);
@@ -698,7 +866,7 @@ fn without_include_all_networks(
         _ => {}
     }
 
-    match ctx.attack_on(kind) {
+    match ctx.attack_on(kind, chain.family) {
         // The attacker's subnet is local, and local subnets bypass the
         // tunnel (unless enforceRoutes sends them in).
         Some(Attack::LocalNet) => {
@@ -730,7 +898,7 @@ fn without_include_all_networks(
         }
         None => {}
     }
-    let destination = addresses::destination(kind);
+    let destination = destination_in(kind, chain.family);
     if vpn.excluded_routes.iter().any(|r| r.contains(destination)) {
         chain.push(Fact::ExcludedRoute);
         return chain.finish(Route::Direct, physical, seen);
@@ -749,7 +917,16 @@ fn without_include_all_networks(
         return through_tunnel(ctx, kind, chain);
     }
     chain.push(Fact::NotInIncludedRoutes);
+    if chain.family == Family::V6 && !tunnel_carries_ipv6(Some(vpn)) {
+        chain.push(Fact::Ipv4OnlyTunnelLeaksIpv6);
+    }
     chain.finish(Route::Direct, physical, seen)
+}
+
+/// Where a flow of `kind` goes in `family` (its IPv4 address for a server
+/// that has no other: the policy never asks for one that does not exist).
+fn destination_in(kind: FlowKind, family: Family) -> IpAddr {
+    addresses::destination_in(kind, family).unwrap_or_else(|| addresses::destination(kind))
 }
 
 /// Into the tunnel, without includeAllNetworks: packets wait in it while it

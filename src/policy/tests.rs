@@ -97,6 +97,7 @@ fn direct_on(interface: Interface) -> Option<Connection> {
     Some(Connection {
         route: Route::Direct,
         interface,
+        family: Family::V4,
     })
 }
 
@@ -716,6 +717,7 @@ fn a_tunnel_connection_resets_when_the_tunnel_goes() {
     let inside = Some(Connection {
         route: Route::Tunnel,
         interface: Interface::Utun0,
+        family: Family::V4,
     });
     let d = Phone::new("18.2")
         .ian()
@@ -969,6 +971,7 @@ mod properties {
             Some(Connection {
                 route: Route::Tunnel,
                 interface: Interface::Utun0,
+                family: Family::V4,
             }),
         ])
     }

@@ -137,6 +137,7 @@ fn cell(
     let before = existing.then_some(Connection {
         route: Route::Direct,
         interface: options.network.interface(),
+        family: crate::model::Family::V4,
     });
     let decision = policy::decide(&ctx, kind, before);
     MatrixCell {

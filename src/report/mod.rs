@@ -126,6 +126,10 @@ fn expectation_line(e: &ExpectationResult) -> String {
         let _ = write!(want, " on {interface}");
         let _ = write!(got, " on {}", e.got_interface);
     }
+    if let Some(family) = e.want_family {
+        let _ = write!(want, " over {}", crate::words::family(family));
+        let _ = write!(got, " over {}", crate::words::family(e.got_family));
+    }
     if e.ok {
         format!("{} at {}: {got}", e.flow, duration::format(e.at_ms))
     } else {

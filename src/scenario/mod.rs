@@ -13,7 +13,9 @@ mod shape;
 use crate::addresses::Cidr;
 use crate::config::{Assumptions, VpnConfig};
 use crate::facts::Prop;
-use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs};
+use crate::model::{
+    Attack, Family, FamilyChoice, FlowKind, Interface, IpModes, Network, Route, SeenAs,
+};
 use crate::version::IosVersion;
 use core::fmt;
 
@@ -36,6 +38,9 @@ pub struct Scenario {
     /// The Wi-Fi is an attacker's, mounting this attack while the phone is
     /// on it; `None`: the home Wi-Fi.
     pub attack: Option<Attack>,
+    /// Which IP versions the Wi-Fi and the cellular network give the phone
+    /// (`wifi_ip`, `cellular_ip`; IPv4 only unless the file says).
+    pub ip: IpModes,
     /// Milliseconds of simulated time the scenario covers.
     pub duration_ms: u64,
     pub seed: u64,
@@ -59,6 +64,9 @@ pub struct Scenario {
 pub struct Flow {
     pub name: String,
     pub kind: FlowKind,
+    /// The IP versions its app may use (`family`; `auto` unless the file
+    /// says).
+    pub family: FamilyChoice,
     pub open_ms: u64,
     /// When it closes, clipped to the scenario's end.
     pub close_ms: u64,
@@ -216,6 +224,7 @@ pub struct Expect {
     pub route: Route,
     pub seen_as: Option<SeenAs>,
     pub interface: Option<Interface>,
+    pub family: Option<Family>,
     pub line: usize,
 }
 

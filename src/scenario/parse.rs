@@ -10,7 +10,10 @@ use super::{
 use crate::addresses::Cidr;
 use crate::config::{Assumptions, VpnConfig};
 use crate::facts::{self, AssumptionValue, PropDefault};
-use crate::model::{Attack, FlowKind, Interface, Network, Route, SeenAs, list_choices};
+use crate::model::{
+    Attack, Family, FamilyChoice, FlowKind, Interface, IpMode, IpModes, Network, Route, SeenAs,
+    list_choices,
+};
 use crate::presets;
 use crate::version::IosVersion;
 use std::ops::Range;
@@ -252,6 +255,21 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         }),
     };
 
+    let mut ip_mode = |key| {
+        named(
+            document,
+            key,
+            "an IP mode",
+            IpMode::parse,
+            IpMode::choices,
+            problems,
+        )
+        .unwrap_or(IpMode::Ipv4Only)
+    };
+    let ip = IpModes {
+        wifi: ip_mode("wifi_ip"),
+        cellular: ip_mode("cellular_ip"),
+    };
     let attack = named(
         document,
         "attack",
@@ -430,6 +448,7 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         ios: ios?,
         network,
         attack,
+        ip,
         duration_ms,
         seed,
         notifications,
@@ -640,12 +659,22 @@ fn validate_flow(
             0
         }
     };
+    let family = named(
+        table,
+        "family",
+        "an IP version choice",
+        FamilyChoice::parse,
+        FamilyChoice::choices,
+        problems,
+    )
+    .unwrap_or(FamilyChoice::Auto);
     let close = table
         .get("close")
         .and_then(|c| duration_value(c, "close", problems).map(|ms| (ms, c.span.clone())));
     let flow = Flow {
         name,
         kind,
+        family,
         open_ms,
         close_ms: 0,
         line,
@@ -925,6 +954,14 @@ fn validate_expect(
         }
         parsed
     });
+    let family = named(
+        table,
+        "family",
+        "an IP version",
+        Family::parse,
+        Family::choices,
+        problems,
+    );
     let ((flow, _), (at_ms, at_span)) = (flow?, at?);
     if at_ms < flow.open_ms || at_ms >= flow.close_ms || at_ms >= duration_ms {
         problems.at(
@@ -945,6 +982,7 @@ fn validate_expect(
         route: route?,
         seen_as,
         interface,
+        family,
         line,
     })
 }

@@ -5,10 +5,12 @@ use super::document::{Key, Node, Problem, Table, Value};
 use crate::facts;
 use crate::model::list_choices;
 
-pub const TOP_KEYS: [&str; 13] = [
+pub const TOP_KEYS: [&str; 15] = [
     "title",
     "ios",
     "network",
+    "wifi_ip",
+    "cellular_ip",
     "attack",
     "preset",
     "duration",
@@ -20,9 +22,9 @@ pub const TOP_KEYS: [&str; 13] = [
     "event",
     "expect",
 ];
-pub const FLOW_KEYS: [&str; 4] = ["name", "kind", "open", "close"];
+pub const FLOW_KEYS: [&str; 5] = ["name", "kind", "open", "close", "family"];
 pub const EVENT_KEYS: [&str; 3] = ["at", "do", "duration"];
-pub const EXPECT_KEYS: [&str; 5] = ["flow", "at", "route", "seen_as", "interface"];
+pub const EXPECT_KEYS: [&str; 6] = ["flow", "at", "route", "seen_as", "interface", "family"];
 
 pub fn check(document: &Table) -> Vec<Problem> {
     let vpn_keys: Vec<&str> = facts::PROPERTIES.iter().map(|p| p.key).collect();

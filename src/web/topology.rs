@@ -511,9 +511,8 @@ fn Packets(props: &PacketsProps) -> Html {
             let (phone_side, far_side) = g.link(p.point);
             let (phone_side, far_side) = (g.placed(phone_side, shift), g.placed(far_side, shift));
             // Away from the phone: sent by it, or by the relay's exit.
-            let outward = packet::ends(&p.bytes).is_some_and(|e| {
-                addresses::PHONE_ADDRESSES.contains(&e.src) || e.src == addresses::RELAY_EXIT
-            });
+            let outward = packet::ends(&p.bytes)
+                .is_some_and(|e| addresses::is_phone(e.src) || addresses::is_relay_exit(e.src));
             let (a, b) = if outward { (phone_side, far_side) } else { (far_side, phone_side) };
             if p.dropped {
                 // Dropped packets stop where they were dropped.
