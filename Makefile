@@ -6,10 +6,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test serve www e2e bench-web tools browser-tools lint unit wasm-check browser scenarios docs bench golden
+.PHONY: test serve www e2e bench-web tools browser-tools lint unit wasm-check browser captures scenarios docs bench golden
 
 # The scenario check runs last: its closing line counts the expectations.
-test: tools browser-tools lint unit wasm-check browser e2e scenarios
+test: tools browser-tools lint unit wasm-check captures browser e2e scenarios
 
 ## Tools: the Rust components and the wasm32 target (see shared toolchain notes).
 tools:
@@ -49,6 +49,11 @@ browser:
 e2e: www
 	node tests/e2e/playground.mjs
 	node tests/e2e/webkit.mjs
+
+## Every scenario's pcapng read by tshark: every packet, every checksum,
+## every comment; IPv6 outside the tunnel, inside it and to NAT64.
+captures:
+	./tests/captures.sh
 
 ## Every scenario in the library must meet its own expectations.
 scenarios:

@@ -72,7 +72,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Write one pcap per capture point (en0, pdp_ip0, utun0, ipsec1,
-        /// bluetooth, relay-internet, tunnel-process) into this directory.
+        /// bluetooth, relay-internet, tunnel-process) and run.pcapng (all of
+        /// them, each packet commented with its flow and rule) into DIR.
         #[arg(long, value_name = "DIR")]
         pcap: Option<std::path::PathBuf>,
         /// List every packet instead of the timeline.
@@ -358,6 +359,9 @@ fn load_with_profile(
     Ok((shown, scenario))
 }
 
+/// The whole run's capture, beside the per-point pcaps.
+const PCAPNG_NAME: &str = "run.pcapng";
+
 fn run(
     name: &str,
     format: Format,
@@ -382,8 +386,13 @@ fn run(
                 BAD_INPUT
             })?;
         }
+        let path = dir.join(PCAPNG_NAME);
+        std::fs::write(&path, engine::pcapng(&scenario, &run)).map_err(|e| {
+            eprintln!("{}: cannot write it: {e}", path.display());
+            BAD_INPUT
+        })?;
         eprintln!(
-            "wrote {} pcaps to {}",
+            "wrote {} pcaps and {PCAPNG_NAME} (every point, every packet commented) to {}",
             engine::CapturePoint::ALL.len(),
             dir.display()
         );

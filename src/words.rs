@@ -5,7 +5,10 @@
 //! back: code that needs to know what happened matches on the values in
 //! [`crate::trace`].
 
-use crate::model::{Attack, Family, Interface, IpMode, Network, Route, SeenAs, TunnelState};
+use crate::engine::CapturePoint;
+use crate::model::{
+    Attack, Family, FlowKind, Interface, IpMode, Network, Route, SeenAs, TunnelState,
+};
 use crate::scenario::{Setting, duration};
 use crate::trace::{
     AfterReboot, Cited, DataPlaneHappening, Disconnect, Effect, Installed, Segment, SettingRestart,
@@ -330,6 +333,36 @@ pub fn attack_choice(attack: Attack) -> &'static str {
         Attack::LocalNet => "LocalNet (public subnet as \"local\")",
         Attack::ServerIp => "ServerIP (spoofed VPN server address)",
         Attack::TunnelVision => "TunnelVision (DHCP option 121)",
+    }
+}
+
+/// A capture point as the pcapng's interface description says it.
+pub fn capture_point(point: CapturePoint) -> &'static str {
+    match point {
+        CapturePoint::En0 => "the phone's Wi-Fi",
+        CapturePoint::PdpIp0 => "the phone's cellular data",
+        CapturePoint::Utun0 => "the phone's VPN tunnel interface",
+        CapturePoint::Ipsec1 => "the phone's carrier voice link (IMS)",
+        CapturePoint::Bluetooth => "the phone's Bluetooth link to the Watch",
+        CapturePoint::RelayInternet => "the VPN relay's internet side, after its NAT",
+        CapturePoint::TunnelProcess => {
+            "the tunnel process's own stack, and packets it held or could not send"
+        }
+    }
+}
+
+/// A captured packet's comment: its flow, the rule that decided its path,
+/// and whether the phone dropped it.
+pub fn packet_comment(flow: Option<(&str, FlowKind)>, rule: &str, dropped: bool) -> String {
+    let who = match flow {
+        Some((name, kind)) => format!("flow {name} ({kind})"),
+        None => "the tunnel's own transport".to_string(),
+    };
+    let rule = if rule.is_empty() { "no rule" } else { rule };
+    if dropped {
+        format!("{who} · rule {rule} · DROPPED at the phone: never on the wire")
+    } else {
+        format!("{who} · rule {rule}")
     }
 }
 

@@ -75,4 +75,6 @@ fi
 # WebKitGTK, the engine of iPhone browsers, for tests/e2e/webkit.mjs: its
 # WebDriver (which drives the MiniBrowser it ships) and a virtual X display.
 apt_install webkit2gtk-driver xvfb
+# tshark reads every scenario's pcapng in tests/captures.sh.
+apt_install tshark
 say "ready: $(wasm-bindgen --version), $(wasm-pack --version), $(geckodriver --version 2>/dev/null | sed -n 1p)"

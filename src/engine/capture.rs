@@ -1,5 +1,7 @@
 //! What the packet engine hands on: the trace annotated with what the
-//! servers saw, one pcap per capture point, and a packet listing.
+//! servers saw, one pcap per capture point, one pcapng for the whole run
+//! (every capture point an interface, every packet commented with its flow
+//! and rule), and a packet listing.
 
 use super::{BY_TIME, CapturePoint, PacketRun, packet};
 use crate::model::Route;
@@ -106,6 +108,70 @@ pub fn pcap(run: &PacketRun, point: CapturePoint) -> Vec<u8> {
         sink.packet(at, &p.bytes);
     }
     sink.0
+}
+
+/// The whole run as one pcapng file, as Wireshark users expect: an
+/// interface per capture point, named as on the phone (`en0`, `pdp_ip0`,
+/// `utun0`, …), and on every packet a comment naming its flow and the rule
+/// that decided it, and its direction. Packets the phone dropped are in it
+/// too, on the interface where they were dropped, and their comment says
+/// they never reached the wire (the per-point pcaps leave them out).
+pub fn pcapng(scenario: &Scenario, run: &PacketRun) -> Vec<u8> {
+    use pcap_file::DataLink;
+    use pcap_file::pcapng::PcapNgWriter;
+    use pcap_file::pcapng::blocks::enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption};
+    use pcap_file::pcapng::blocks::interface_description::{
+        InterfaceDescriptionBlock, InterfaceDescriptionOption,
+    };
+    use std::borrow::Cow;
+    use std::time::Duration;
+
+    // Writing to memory cannot fail; a failure would leave a shorter file.
+    let Ok(mut writer) = PcapNgWriter::new(Vec::new()) else {
+        return Vec::new();
+    };
+    for point in CapturePoint::ALL {
+        let _ = writer.write_pcapng_block(InterfaceDescriptionBlock {
+            linktype: DataLink::RAW,
+            snaplen: 0,
+            options: vec![
+                InterfaceDescriptionOption::IfName(Cow::Borrowed(point.as_str())),
+                InterfaceDescriptionOption::IfDescription(Cow::Borrowed(
+                    crate::words::capture_point(point),
+                )),
+                // pcap-file 2 writes timestamps in nanoseconds.
+                InterfaceDescriptionOption::IfTsResol(9),
+            ],
+        });
+    }
+    for p in &run.packets {
+        let interface_id = CapturePoint::ALL
+            .iter()
+            .position(|point| *point == p.point)
+            .unwrap_or(0) as u32;
+        let flow = p.flow.and_then(|f| scenario.flows.get(f));
+        let comment = crate::words::packet_comment(
+            flow.map(|f| (f.name.as_str(), f.kind)),
+            p.rule,
+            p.dropped,
+        );
+        // epb_flags bits 0-1: 1 inbound, 2 outbound (from the phone, or
+        // from the relay's exit out to the internet).
+        let outbound = packet::ends(&p.bytes).is_some_and(|e| {
+            crate::addresses::is_phone(e.src) || crate::addresses::is_relay_exit(e.src)
+        });
+        let _ = writer.write_pcapng_block(EnhancedPacketBlock {
+            interface_id,
+            timestamp: Duration::from_micros(p.at_us),
+            original_len: p.bytes.len() as u32,
+            data: Cow::Borrowed(&p.bytes),
+            options: vec![
+                EnhancedPacketOption::Comment(Cow::Owned(comment)),
+                EnhancedPacketOption::Flags(if outbound { 2 } else { 1 }),
+            ],
+        });
+    }
+    writer.into_inner()
 }
 
 /// One line per packet: time, capture point, summary, flow and rule.

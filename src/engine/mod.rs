@@ -41,7 +41,7 @@ mod topology;
 mod tunnel_process;
 mod xlat;
 
-pub use capture::{annotate, fingerprint, listing, pcap, simulate};
+pub use capture::{annotate, fingerprint, listing, pcap, pcapng, simulate};
 /// The engine's in-memory device, for the benchmark's smoltcp baseline.
 pub use device::QueueDevice as BenchDevice;
 pub use topology::{Place, capture_link, path_out};

@@ -254,35 +254,76 @@ fn the_same_scenario_gives_the_same_packets() {
 
 #[test]
 fn every_captured_packet_has_valid_checksums() {
-    use smoltcp::wire::{IpAddress, IpProtocol, Ipv4Packet, TcpPacket, UdpPacket};
-    let mut checked = 0;
+    let (mut checked, mut ipv6, mut icmpv6) = (0, 0, 0);
     for (name, _, _, run) in runs() {
         for p in run.packets.iter().filter(|p| !p.dropped) {
-            let ip = Ipv4Packet::new_checked(&p.bytes[..]).expect("an IPv4 packet");
             assert!(
-                ip.verify_checksum(),
-                "{name}: bad IP checksum {}",
+                packet::checksums_valid(&p.bytes),
+                "{name}: bad checksum {}",
                 packet::summary(&p.bytes)
             );
-            let (src, dst) = (
-                IpAddress::Ipv4(ip.src_addr()),
-                IpAddress::Ipv4(ip.dst_addr()),
-            );
-            let ok = match ip.next_header() {
-                IpProtocol::Tcp => TcpPacket::new_checked(ip.payload())
-                    .is_ok_and(|t| t.verify_checksum(&src, &dst)),
-                IpProtocol::Udp => UdpPacket::new_checked(ip.payload())
-                    .is_ok_and(|u| u.verify_checksum(&src, &dst)),
-                IpProtocol::Icmp => {
-                    Icmpv4Packet::new_checked(ip.payload()).is_ok_and(|i| i.verify_checksum())
-                }
-                _ => true,
-            };
-            assert!(ok, "{name}: bad checksum {}", packet::summary(&p.bytes));
             checked += 1;
+            if packet::family(&p.bytes) == Some(crate::model::Family::V6) {
+                ipv6 += 1;
+                icmpv6 += usize::from(packet::summary(&p.bytes).contains("ICMPv6"));
+            }
         }
     }
     assert!(checked > 1_000, "only {checked} packets checked");
+    assert!(
+        ipv6 > 100 && icmpv6 > 0,
+        "{ipv6} IPv6 packets, {icmpv6} ICMPv6"
+    );
+}
+
+#[test]
+fn the_pcapng_names_every_interface_and_comments_every_packet() {
+    use pcap_file::pcapng::blocks::Block;
+    use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketOption;
+    use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
+    let scenario = crate::library::find("ipv6-only-cellular-nat64-transport")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (_, run) = simulate(&scenario);
+    let file = pcapng(&scenario, &run);
+    let mut reader = pcap_file::pcapng::PcapNgReader::new(&file[..]).unwrap();
+    let (mut names, mut comments) = (Vec::new(), Vec::new());
+    while let Some(block) = reader.next_block() {
+        match block.unwrap() {
+            Block::InterfaceDescription(idb) => {
+                names.extend(idb.options.iter().filter_map(|o| match o {
+                    InterfaceDescriptionOption::IfName(name) => Some(name.to_string()),
+                    _ => None,
+                }))
+            }
+            Block::EnhancedPacket(epb) => {
+                let comment = epb.options.iter().find_map(|o| match o {
+                    EnhancedPacketOption::Comment(c) => Some(c.to_string()),
+                    _ => None,
+                });
+                comments.push((
+                    epb.interface_id,
+                    comment.expect("every packet is commented"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        names,
+        CapturePoint::ALL.map(|p| p.as_str().to_string()).to_vec()
+    );
+    assert_eq!(comments.len(), run.packets.len());
+    // The transport's first packet: on pdp_ip0, decided by NAT64 synthesis.
+    let pdp = CapturePoint::ALL
+        .iter()
+        .position(|p| *p == CapturePoint::PdpIp0);
+    assert_eq!(Some(comments[0].0 as usize), pdp);
+    assert_eq!(
+        comments[0].1,
+        "flow wireguard (vpn-transport) · rule ip.nat64-synthesis"
+    );
 }
 
 #[test]

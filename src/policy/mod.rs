@@ -856,6 +856,9 @@ fn without_include_all_networks(
                 return through_tunnel(ctx, kind, chain);
             }
             chain.push(Fact::DnsSplitTunnel);
+            if chain.family == Family::V6 && !tunnel_carries_ipv6(Some(vpn)) {
+                chain.push(Fact::Ipv4OnlyTunnelLeaksIpv6);
+            }
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::CellularServices => chain.push(Fact::CellularServicesRouted),
