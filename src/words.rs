@@ -374,6 +374,21 @@ pub fn family(family: Family) -> &'static str {
     }
 }
 
+/// How the drawing labels a network's gateway when the network has IPv6
+/// (`None`: IPv4 only, the layout's own label). `tall` is the phone layout.
+pub fn gateway(network: Network, mode: IpMode, tall: bool) -> Option<&'static str> {
+    Some(match (network, mode, tall) {
+        (_, IpMode::Ipv4Only, _) => return None,
+        (Network::Wifi, IpMode::DualStack, false) => "NAT 198.51.100.7 + IPv6",
+        (Network::Wifi, IpMode::DualStack, true) => "NAT+IPv6",
+        (Network::Wifi, IpMode::Ipv6Only, false) => "NAT64 198.51.100.7",
+        (Network::Cellular, IpMode::DualStack, false) => "CGNAT + IPv6",
+        (Network::Cellular, IpMode::DualStack, true) => "CGNAT+IPv6",
+        (Network::Cellular, IpMode::Ipv6Only, false) => "NAT64 198.51.100.200",
+        (_, IpMode::Ipv6Only, true) => "NAT64",
+    })
+}
+
 /// A network's IP mode, as a picker offers it.
 pub fn ip_mode(mode: IpMode) -> &'static str {
     match mode {

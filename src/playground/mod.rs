@@ -80,6 +80,8 @@ pub enum Action {
     EditText(String),
     /// Set a top-level key (`ios`, `network`) to a string.
     SetTop(&'static str, String),
+    /// Set a network's IP mode (IPv4 only, the default, leaves the key out).
+    SetIpMode(crate::model::Network, crate::model::IpMode),
     /// Make the Wi-Fi an attacker's mounting this attack, or (`None`) the
     /// home Wi-Fi again.
     SetAttack(Option<Attack>),
@@ -211,6 +213,17 @@ impl Playground {
                     table.insert(key, Value::String(value));
                 });
             }
+            Action::SetIpMode(network, mode) => self.edit(|table| {
+                let key = match network {
+                    crate::model::Network::Wifi => "wifi_ip",
+                    crate::model::Network::Cellular => "cellular_ip",
+                };
+                if mode == crate::model::IpMode::Ipv4Only {
+                    table.remove(key);
+                } else {
+                    table.insert(key, Value::String(mode.as_str().to_string()));
+                }
+            }),
             Action::SetAttack(attack) => self.edit(|table| match attack {
                 Some(attack) => table.insert("attack", Value::String(attack.as_str().to_string())),
                 None => {

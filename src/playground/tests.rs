@@ -374,6 +374,36 @@ fn the_wifi_can_be_made_an_attackers_and_home_again() {
 }
 
 #[test]
+fn a_networks_ip_mode_can_be_set_and_the_packets_follow() {
+    use crate::model::{Family, IpMode, Network};
+    // An IPv4-only tunnel on IPv4-only Wi-Fi: nothing is IPv6.
+    let p = start().reduce(Action::LoadLibrary("ipv6-leak-ipv4-only-tunnel".into()));
+    let p = p.reduce(Action::SetIpMode(Network::Wifi, IpMode::Ipv4Only));
+    assert!(
+        !p.text.contains("wifi_ip"),
+        "the default is left out:\n{}",
+        p.text
+    );
+    let v6 = |p: &Playground| {
+        p.analysis
+            .run
+            .packets
+            .iter()
+            .filter(|x| crate::engine::packet::family(&x.bytes) == Some(Family::V6))
+            .count()
+    };
+    assert_eq!(v6(&p), 0);
+    // Dual-stack again: the browser's packets leave en0 as IPv6.
+    let p = p.reduce(Action::SetIpMode(Network::Wifi, IpMode::DualStack));
+    let parsed = crate::scenario::parse(&p.text).unwrap_or_else(|e| panic!("{e}\n{}", p.text));
+    assert_eq!(parsed.ip.wifi, IpMode::DualStack);
+    assert_eq!(p.analysis.trace.scenario.wifi_ip, IpMode::DualStack);
+    assert!(v6(&p) > 0);
+    let browser = p.analysis.trace.flow("browser").unwrap();
+    assert_eq!(browser.segments.last().unwrap().family, Family::V6);
+}
+
+#[test]
 fn a_preset_can_be_picked_and_detached_without_changing_the_vpn() {
     let p = start().reduce(Action::LoadLibrary("localnet-without-ian".into()));
     let p = p.reduce(Action::SetPreset(Some("mullvad-force-all-apps".into())));

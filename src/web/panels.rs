@@ -10,10 +10,10 @@
 use super::Shared;
 use super::style::route_style;
 use super::topology::Layout;
-use crate::engine::{CapturePoint, packet, pcap};
+use crate::engine::{CapturePoint, packet, pcap, pcapng};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::library::{BuiltIn, LIBRARY};
-use crate::model::{Attack, Network};
+use crate::model::{Attack, Family, IpMode, Network};
 use crate::playground::{Action, Analysis, Step, differences};
 use crate::report;
 use crate::scenario::document::Table;
@@ -186,6 +186,30 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </label>
         }
     };
+    let ip_mode = |network: Network, current: IpMode, label: &'static str| {
+        let onchange = props.dispatch.reform(move |e: Event| {
+            Action::SetIpMode(
+                network,
+                IpMode::parse(&select_value(&e)).unwrap_or(IpMode::Ipv4Only),
+            )
+        });
+        html! {
+            <label class="field">
+                <span>{ label }</span>
+                <select {onchange} aria-label={label}>
+                    { for IpMode::ALL.iter().map(|m| html! {
+                        <option value={m.as_str()} selected={*m == current}>{ crate::words::ip_mode(*m) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let ip_modes = html! {
+        <div class="row">
+            { ip_mode(Network::Wifi, scenario.ip.wifi, "Wi-Fi IP") }
+            { ip_mode(Network::Cellular, scenario.ip.cellular, "Cellular IP") }
+        </div>
+    };
     let has_vpn = scenario.vpn.is_some();
     let vpn_toggle = {
         let onchange = props.dispatch.reform(move |_| Action::SetVpn(!has_vpn));
@@ -311,6 +335,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             { library }
             <div class="row">{ release }{ network }</div>
             { attack }
+            { ip_modes }
             <h3>{ "VPN" }</h3>
             { vpn_toggle }
             { preset }
@@ -678,7 +703,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let layers = packet::layers(&p.bytes);
         html! {
             <>
-                <h4>{ format!("Latest packet ({} s, {}{})", seconds(p.at_us / 1_000), p.point.as_str(), if p.dropped { ", dropped" } else { "" }) }</h4>
+                <h4>{ format!("Latest packet ({} s, {}, {}{})", seconds(p.at_us / 1_000), p.point.as_str(), packet::family(&p.bytes).map_or("?", crate::words::family), if p.dropped { ", dropped" } else { "" }) }</h4>
                 <dl class="layers">
                     { for layers.into_iter().map(|(layer, fields)| html! { <><dt>{ layer }</dt><dd>{ fields }</dd></> }) }
                 </dl>
@@ -694,7 +719,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <p class="now">
                     { format!("{}–{}: ", duration::format(s.from_ms), duration::format(s.to_ms)) }
                     <strong>{ s.route.as_str() }</strong>
-                    { format!(" on {}, the destination sees {}", s.interface, s.seen_as) }
+                    { format!(" on {}{}, the destination sees {}", s.interface, if s.family == Family::V6 { " over IPv6" } else { "" }, s.seen_as) }
                     { s.observed_by.map(|by| format!(" (recorded by {by})")).unwrap_or_default() }
                 </p>
             }
@@ -815,6 +840,16 @@ pub fn Downloads(props: &DownloadsProps) -> Html {
         let onclick = Callback::from(move |_| download(&format!("{}.pcap", point.as_str()), "application/vnd.tcpdump.pcap", &pcap(&analysis.run, point)));
         html! { <button key={point.as_str()} {onclick} disabled={count == 0}>{ format!("{}.pcap ({count})", point.as_str()) }</button> }
     });
+    let whole = {
+        let analysis = props.analysis.clone();
+        Callback::from(move |_| {
+            download(
+                "run.pcapng",
+                "application/x-pcapng",
+                &pcapng(&analysis.scenario, &analysis.run),
+            )
+        })
+    };
     let toml = {
         let text = props.text.clone();
         Callback::from(move |_| download("scenario.toml", "application/toml", text.as_bytes()))
@@ -833,6 +868,7 @@ pub fn Downloads(props: &DownloadsProps) -> Html {
         <div class="downloads">
             <h3>{ "Download" }</h3>
             <div class="buttons">
+                <button onclick={whole} title="Every capture point in one file; each packet's comment names its flow and rule">{ format!("run.pcapng ({})", props.analysis.run.packets.len()) }</button>
                 { for pcaps }
                 <button onclick={toml}>{ "scenario.toml" }</button>
                 <button onclick={json}>{ "trace.json" }</button>

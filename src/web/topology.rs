@@ -15,7 +15,7 @@ use super::Shared;
 use super::style::{RouteStyle, route_style};
 use crate::addresses;
 use crate::engine::{self, CapturePoint, Place, packet};
-use crate::model::{Attack, Interface, Route};
+use crate::model::{Attack, Family, Interface, IpModes, Network, Route};
 use crate::playground::{Action, Analysis};
 use crate::words;
 use yew::prelude::*;
@@ -292,8 +292,18 @@ fn node(
     g: &Geometry,
     (place, width, title, subtitle): &(Place, i32, &'static str, &'static str),
     attack: Option<Attack>,
+    ip: IpModes,
 ) -> Html {
     let (x, y) = g.at(*place);
+    // A network with IPv6 says so on its gateway (NAT64 when IPv6-only).
+    let network = match place {
+        Place::HomeRouter => Some(Network::Wifi),
+        Place::Carrier => Some(Network::Cellular),
+        _ => None,
+    };
+    let subtitle = network
+        .and_then(|n| words::gateway(n, ip.of(n), g.name == TALL.name))
+        .unwrap_or(subtitle);
     // On an attacker's Wi-Fi the router is the attacker's.
     let (title, subtitle, class) = match attack {
         Some(attack) if *place == Place::HomeRouter => (
@@ -305,7 +315,7 @@ fn node(
             words::attack_name(attack),
             "node hostile",
         ),
-        _ => (*title, *subtitle, "node"),
+        _ => (*title, subtitle, "node"),
     };
     html! {
         <g {class}>
@@ -339,7 +349,7 @@ pub fn Topology(props: &Props) -> Html {
             <svg key={geometry.name} class={geometry.name}
                 viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1 - shift)}
                 role="img" aria-label="Network topology with each flow's route">
-                <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} />
+                <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} ip={props.analysis.scenario.ip} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
                     routes={routes_at(&props.analysis, props.now)} selected={props.selected.clone()}
                     dispatch={props.dispatch.clone()} />
@@ -347,6 +357,8 @@ pub fn Topology(props: &Props) -> Html {
             </svg>
         }
     });
+    let scenario = &props.analysis.trace.scenario;
+    let has_ipv6 = !scenario.wifi_ip.is_ipv4_only() || !scenario.cellular_ip.is_ipv4_only();
     let hint = (props.layout != Layout::Wide).then(|| {
         html! { <span class="tall-hint">{ " · read from the phone at the top down to the servers" }</span> }
     });
@@ -359,6 +371,9 @@ pub fn Topology(props: &Props) -> Html {
                 <span class="key direct">{ "╍ D direct" }</span>
                 <span class="key blocked">{ "┈ ✕ blocked at the phone" }</span>
                 <span class="key">{ "● packet in the tunnel  ■ packet outside it" }</span>
+                if has_ipv6 {
+                    <span class="key">{ "○ □ hollow: an IPv6 packet" }</span>
+                }
             </p>
         </figure>
     }
@@ -386,6 +401,7 @@ struct BackgroundProps {
     shift: i32,
     ios: AttrValue,
     attack: Option<Attack>,
+    ip: IpModes,
 }
 
 /// What does not move: links, boxes, the phone and its interfaces.
@@ -414,7 +430,7 @@ fn Background(props: &BackgroundProps) -> Html {
                 }) }
                 </g>
             </g>
-            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(|n| node(g, n, props.attack)) }</g>
+            <g transform={format!("translate(0,{})", -props.shift)}>{ for g.nodes.iter().map(|n| node(g, n, props.attack, props.ip)) }</g>
         </>
     }
 }
@@ -514,6 +530,8 @@ fn Packets(props: &PacketsProps) -> Html {
             let outward = packet::ends(&p.bytes)
                 .is_some_and(|e| addresses::is_phone(e.src) || addresses::is_relay_exit(e.src));
             let (a, b) = if outward { (phone_side, far_side) } else { (far_side, phone_side) };
+            // IPv6 packets are drawn hollow.
+            let v6 = packet::family(&p.bytes) == Some(Family::V6);
             if p.dropped {
                 // Dropped packets stop where they were dropped.
                 return html! {
@@ -530,12 +548,18 @@ fn Packets(props: &PacketsProps) -> Html {
                 .and_then(|f| f.segment_at(now))
                 .map(|s| s.route);
             match route {
-                Some(Route::Tunnel) | None if matches!(p.point, CapturePoint::Utun0 | CapturePoint::RelayInternet | CapturePoint::TunnelProcess) => html! {
-                    <circle cx={x.to_string()} cy={y.to_string()} r="5" class="packet tunnel" fill={route_style(Route::Tunnel).colour} />
-                },
-                _ => html! {
-                    <rect x={(x - 4).to_string()} y={(y - 4).to_string()} width="9" height="9" class="packet direct" fill={route_style(Route::Direct).colour} />
-                },
+                Some(Route::Tunnel) | None if matches!(p.point, CapturePoint::Utun0 | CapturePoint::RelayInternet | CapturePoint::TunnelProcess) => {
+                    let colour = route_style(Route::Tunnel).colour;
+                    html! {
+                        <circle cx={x.to_string()} cy={y.to_string()} r="5" class={classes!("packet", "tunnel", v6.then_some("v6"))} fill={if v6 { "#fff" } else { colour }} stroke={colour} stroke-width="2" />
+                    }
+                }
+                _ => {
+                    let colour = route_style(Route::Direct).colour;
+                    html! {
+                        <rect x={(x - 4).to_string()} y={(y - 4).to_string()} width="9" height="9" class={classes!("packet", "direct", v6.then_some("v6"))} fill={if v6 { "#fff" } else { colour }} stroke={colour} stroke-width="2" />
+                    }
+                }
             }
         });
     html! { <g class="packets">{ for dots }</g> }

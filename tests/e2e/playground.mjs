@@ -201,6 +201,36 @@ try {
   const bytes = readFileSync(file);
   check(bytes.length > 24 && bytes.readUInt32LE(0) === 0xa1b2c3d4, 'the en0 pcap downloads with a pcap header');
 
+  // The whole run as one pcapng: a section header, then interfaces.
+  const [whole] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button:has-text("run.pcapng")'),
+  ]);
+  const ngFile = path.join(shots, 'run.pcapng');
+  await whole.saveAs(ngFile);
+  const ng = readFileSync(ngFile);
+  check(ng.length > 28 && ng.readUInt32LE(0) === 0x0a0d0d0a && ng.readUInt32LE(8) === 0x1a2b3c4d,
+    'run.pcapng downloads as a pcapng (section header, byte-order magic)');
+  check(ng.includes(Buffer.from('utun0')) && ng.includes(Buffer.from(' · rule ')),
+    'run.pcapng names the interfaces and comments the packets');
+
+  // IPv6: the leak scenario draws hollow IPv6 packets on en0; the Wi-Fi IP
+  // control turns them off (IPv4 only) and on again.
+  await page.goto(`${origin}/s/ipv6-leak-ipv4-only-tunnel.html#t=5040`);
+  await live(page);
+  await page.waitForSelector('.topology .packet.v6');
+  check((await page.inputValue('select[aria-label="Wi-Fi IP"]')) === 'dual-stack', 'the Wi-Fi IP control shows dual-stack');
+  check((await page.textContent('.topology')).includes('NAT 198.51.100.7 + IPv6'), 'the home router says it routes IPv6');
+  await page.selectOption('select[aria-label="Wi-Fi IP"]', 'ipv4-only');
+  await page.waitForFunction(() => !document.querySelector('.topology .packet.v6'));
+  check(!(await page.inputValue('textarea')).includes('wifi_ip'), 'IPv4 only leaves wifi_ip out of the text');
+  await page.selectOption('select[aria-label="Wi-Fi IP"]', 'dual-stack');
+  await page.waitForSelector('.topology .packet.v6');
+  await page.click('.flow-label >> text=browser');
+  check((await page.textContent('.inspector')).includes('over IPv6'), 'the inspector says the browser goes over IPv6');
+  check((await page.textContent('.inspector')).includes('routes.ipv4-only-tunnel-leaks-ipv6'), 'the inspector names the leak\'s rule');
+  await page.screenshot({ path: path.join(shots, 'desktop-ipv6.png') });
+
   // Opening a scenario file: a broken one shows its error at line:column
   // and keeps the text; a good one replaces the drawing.
   const upload = 'input[type="file"][aria-label="Open a scenario file"]';
