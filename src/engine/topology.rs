@@ -392,15 +392,17 @@ pub(super) fn network_of(node: Node) -> Option<Network> {
     }
 }
 
-/// A host's addresses in both versions, for its stacks. On an IPv6-only
-/// network the phone's IPv4 sockets sit behind its CLAT, on 192.0.0.2.
+/// A host's addresses for its stacks: in both versions where the world has
+/// IPv6 (an IPv4-only world's stacks have no IPv6 to look at). On an
+/// IPv6-only network the phone's IPv4 sockets sit behind its CLAT, on
+/// 192.0.0.2.
 pub(super) fn stack_addresses(node: Node, ip: IpModes) -> Vec<(IpAddr, u8)> {
     let behind_clat = network_of(node).is_some_and(|n| ip.of(n) == IpMode::Ipv6Only);
     let mut out = Vec::new();
     for &(v4, len) in row(node).addresses {
         let shown = if behind_clat { PHONE_CLAT } else { v4 };
         out.push((IpAddr::V4(shown), len));
-        if let Some(v6) = v6_of(v4) {
+        if let Some(v6) = v6_of(v4).filter(|_| ip.has_ipv6()) {
             out.push((IpAddr::V6(v6), if len == 32 { 128 } else { 64 }));
         }
     }
