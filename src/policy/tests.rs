@@ -19,6 +19,8 @@ struct Phone {
     network: Option<Network>,
     tunnel: TunnelState,
     attack: Option<Attack>,
+    ip: IpModes,
+    family: FamilyChoice,
 }
 
 impl Phone {
@@ -31,7 +33,20 @@ impl Phone {
             network: Some(Network::Wifi),
             tunnel: TunnelState::Connected,
             attack: None,
+            ip: IpModes::IPV4_ONLY,
+            family: FamilyChoice::Auto,
         }
+    }
+
+    fn ip(mut self, wifi: crate::model::IpMode, cellular: crate::model::IpMode) -> Phone {
+        self.ip = IpModes { wifi, cellular };
+        self
+    }
+
+    /// The app speaks only these IP versions.
+    fn speaks(mut self, family: FamilyChoice) -> Phone {
+        self.family = family;
+        self
     }
 
     fn attacked(mut self, attack: Attack) -> Phone {
@@ -77,6 +92,7 @@ impl Phone {
     fn decide_existing(&self, kind: FlowKind, existing: Option<Connection>) -> Decision {
         let ctx = Context {
             attack: self.attack,
+            ip: self.ip,
             ..Context::steady(
                 self.ios,
                 self.vpn.as_ref(),
@@ -85,7 +101,7 @@ impl Phone {
                 self.tunnel,
             )
         };
-        decide(&ctx, kind, existing)
+        decide_as(&ctx, kind, self.family, existing)
     }
 }
 
@@ -939,6 +955,203 @@ fn enforce_routes_on_26_drops_the_tunnels_traffic_only_when_assumed() {
 
 // proptest is a native-only dev-dependency.
 #[cfg(not(target_arch = "wasm32"))]
+// IPv4 and IPv6 -------------------------------------------------------------
+use crate::model::IpMode::{DualStack, Ipv4Only, Ipv6Only};
+
+fn v4_only_tunnel(vpn: &mut VpnConfig) {
+    vpn.included_routes = vec![Cidr::parse("0.0.0.0/0").unwrap()];
+}
+
+/// netbirdio/ios-client PR #99: an IPv4-only tunnel leaks IPv6; Apple's
+/// Happy Eyeballs prefers IPv6 where both work.
+#[test]
+fn an_ipv4_only_tunnel_leaves_ipv6_on_a_dual_stack_wifi() {
+    let phone = Phone::new("18.2")
+        .ip(DualStack, Ipv4Only)
+        .vpn(v4_only_tunnel);
+    let d = phone.decide(App);
+    assert_eq!(
+        (d.route, d.interface, d.family),
+        (Route::Direct, Interface::En0, Family::V6)
+    );
+    assert_eq!(
+        ids(&d),
+        [
+            "ip.prefers-ipv6",
+            "routes.not-included",
+            "routes.ipv4-only-tunnel-leaks-ipv6"
+        ]
+    );
+    // DNS too, to the ISP's IPv6 resolver.
+    let dns = phone.decide(Dns);
+    assert_eq!((dns.route, dns.family), (Route::Direct, Family::V6));
+    assert!(ids(&dns).contains(&"routes.ipv4-only-tunnel-leaks-ipv6"));
+    // The default full tunnel routes ::/0 too: IPv6 stays inside.
+    let full = Phone::new("18.2").ip(DualStack, Ipv4Only).decide(App);
+    assert_eq!(
+        (full.route, full.family, full.seen_as),
+        (Route::Tunnel, Family::V6, SeenAs::Vpn)
+    );
+}
+
+#[test]
+fn an_ipv4_only_world_has_no_ipv6_even_in_a_dual_stack_tunnel() {
+    for kind in FlowKind::ALL {
+        assert_eq!(
+            Phone::new("18.2").decide(*kind).family,
+            Family::V4,
+            "{kind}"
+        );
+        assert_eq!(
+            Phone::new("18.2").no_vpn().decide(*kind).family,
+            Family::V4,
+            "{kind}"
+        );
+    }
+}
+
+/// Unknown: what includeAllNetworks does with IPv6 (ian_covers_ipv6).
+#[test]
+fn includeallnetworks_with_an_ipv4_only_tunnel_follows_its_ipv6_assumption() {
+    let phone = Phone::new("18.2")
+        .ip(DualStack, Ipv4Only)
+        .vpn(v4_only_tunnel)
+        .ian();
+    let d = phone.decide(App);
+    assert_eq!((d.route, d.family), (Route::Tunnel, Family::V4));
+    assert_eq!(ids(&d), ["ip.falls-back", "ian.tunnel"]);
+    let only_v6 = phone.speaks(FamilyChoice::Ipv6).decide(App);
+    assert_eq!(
+        (only_v6.route, only_v6.family),
+        (Route::Blocked, Family::V6)
+    );
+    assert_eq!(
+        ids(&only_v6),
+        [
+            "ian.covers-ipv6",
+            "ian.tunnel",
+            "routes.tunnel-without-ipv6"
+        ]
+    );
+    let leaks = Phone::new("18.2")
+        .ip(DualStack, Ipv4Only)
+        .vpn(v4_only_tunnel)
+        .ian()
+        .assume(AssumptionId::IanCoversIpv6, false)
+        .decide(App);
+    assert_eq!(
+        (leaks.route, leaks.interface, leaks.family),
+        (Route::Direct, Interface::En0, Family::V6)
+    );
+    assert_eq!(leaks.deciding_rule().evidence, Evidence::Unknown);
+}
+
+/// Apple documents NAT64 address synthesis; algo #1385 logged WireGuard
+/// going to 64:ff9b:: on an IPv6-only carrier.
+#[test]
+fn on_ipv6_only_cellular_the_transport_goes_through_nat64_and_ipv4_apps_through_the_clat() {
+    let phone = Phone::new("18.2")
+        .ip(Ipv4Only, Ipv6Only)
+        .network(Some(Network::Cellular));
+    let transport = phone.decide(VpnTransport);
+    assert_eq!(
+        (transport.route, transport.interface, transport.family),
+        (Route::Direct, Interface::PdpIp0, Family::V4)
+    );
+    assert_eq!(transport.deciding_rule().id, "ip.nat64-synthesis");
+    let no_vpn = Phone::new("18.2")
+        .no_vpn()
+        .ip(Ipv4Only, Ipv6Only)
+        .network(Some(Network::Cellular));
+    let ipv4_app = no_vpn.speaks(FamilyChoice::Ipv4).decide(App);
+    assert_eq!(
+        (ipv4_app.route, ipv4_app.family),
+        (Route::Direct, Family::V4)
+    );
+    assert_eq!(ipv4_app.deciding_rule().id, "ip.clat");
+    let without_clat = Phone::new("18.2")
+        .no_vpn()
+        .ip(Ipv4Only, Ipv6Only)
+        .network(Some(Network::Cellular))
+        .speaks(FamilyChoice::Ipv4)
+        .assume(AssumptionId::ClatOnCellular, false)
+        .decide(App);
+    assert_eq!(without_clat.route, Route::Offline);
+    // An app that speaks both uses IPv6 natively.
+    let browser = Phone::new("18.2")
+        .no_vpn()
+        .ip(Ipv4Only, Ipv6Only)
+        .network(Some(Network::Cellular))
+        .decide(App);
+    assert_eq!((browser.route, browser.family), (Route::Direct, Family::V6));
+}
+
+/// Observed on iOS 18 and 26 (a CLAT on IPv6-only Wi-Fi); unknown before.
+#[test]
+fn on_ipv6_only_wifi_an_ipv4_only_app_needs_a_clat_seen_from_ios_18() {
+    let app = |release: &str| {
+        Phone::new(release)
+            .no_vpn()
+            .ip(Ipv6Only, Ipv4Only)
+            .speaks(FamilyChoice::Ipv4)
+            .decide(App)
+    };
+    let old = app("17.4");
+    assert_eq!(old.route, Route::Offline);
+    assert_eq!(old.deciding_rule().evidence, Evidence::Unknown);
+    let new = app("18.2");
+    assert_eq!((new.route, new.interface), (Route::Direct, Interface::En0));
+    assert_eq!(new.deciding_rule().evidence, Evidence::Observed);
+}
+
+#[test]
+fn an_open_connection_keeps_its_ip_version_until_that_version_has_no_path() {
+    let ipv6_on_wifi = Some(Connection {
+        route: Route::Direct,
+        interface: Interface::En0,
+        family: Family::V6,
+    });
+    // Still on the dual-stack Wi-Fi without a VPN: kept, in IPv6.
+    let phone = Phone::new("18.2").no_vpn().ip(DualStack, Ipv4Only);
+    let kept = phone.decide_existing(App, ipv6_on_wifi);
+    assert_eq!(
+        (kept.continuity, kept.family),
+        (Continuity::Kept, Family::V6)
+    );
+    // Onto IPv4-only cellular: the Wi-Fi is gone and IPv6 with it; the app
+    // reconnects over IPv4.
+    let moved = Phone::new("18.2")
+        .no_vpn()
+        .ip(DualStack, Ipv4Only)
+        .network(Some(Network::Cellular))
+        .decide_existing(App, ipv6_on_wifi);
+    assert_eq!(
+        (moved.continuity, moved.route, moved.interface, moved.family),
+        (
+            Continuity::Reset,
+            Route::Direct,
+            Interface::PdpIp0,
+            Family::V4
+        )
+    );
+    assert_eq!(
+        ids(&moved)[..2],
+        ["flow.interface-gone-resets", "ip.falls-back"]
+    );
+}
+
+#[test]
+fn an_app_speaking_only_ipv6_to_an_ipv4_only_server_cannot_connect() {
+    let d = Phone::new("18.2")
+        .ip(DualStack, Ipv4Only)
+        .speaks(FamilyChoice::Ipv6)
+        .decide(LocalNetwork);
+    assert_eq!(
+        (d.route, d.deciding_rule().id),
+        (Route::Offline, "ip.no-address")
+    );
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;

@@ -282,19 +282,39 @@ pub fn document(trace: &Trace) -> Document {
             "`{}` ({}){counts}",
             flow.name, flow.kind
         )));
+        // A world with IPv6 says which version each segment uses.
+        let with_ip =
+            !trace.scenario.wifi_ip.is_ipv4_only() || !trace.scenario.cellular_ip.is_ipv4_only();
+        let headers: &[&str] = if with_ip {
+            &[
+                "time",
+                "route",
+                "interface",
+                "IP",
+                "seen as",
+                "change",
+                "rules",
+            ]
+        } else {
+            &["time", "route", "interface", "seen as", "change", "rules"]
+        };
         blocks.push(table(
-            &["time", "route", "interface", "seen as", "change", "rules"],
+            headers,
             flow.segments
                 .iter()
                 .map(|seg| {
-                    vec![
+                    let mut row = vec![
                         span(seg.from_ms, seg.to_ms),
                         seg.route.to_string(),
                         seg.interface.to_string(),
                         seg.seen_as.to_string(),
                         seg.change.as_str().to_string(),
                         chain(&seg.rules),
-                    ]
+                    ];
+                    if with_ip {
+                        row.insert(3, crate::words::family(seg.family).to_string());
+                    }
+                    row
                 })
                 .collect(),
         ));

@@ -238,6 +238,51 @@ fn bad_attack_lists_the_choices() {
 }
 
 #[test]
+fn bad_ip_modes_and_families_list_the_choices() {
+    error_at(
+        &format!("{HEAD}wifi_ip = \"ipv6\"\n"),
+        3,
+        &[
+            "`ipv6` is not an IP mode",
+            "\"ipv4-only\", \"dual-stack\" or \"ipv6-only\"",
+        ],
+    );
+    error_at(&format!("{HEAD}cellular_ip = 6\n"), 3, &["quoted string"]);
+    let flow = "\n[[flow]]\nname = \"web\"\nkind = \"app\"\nopen = \"0s\"\n";
+    error_at(
+        &format!("{HEAD}{flow}family = \"v6\"\n"),
+        8,
+        &[
+            "`v6` is not an IP version choice",
+            "\"auto\", \"ipv4\" or \"ipv6\"",
+        ],
+    );
+    let expect = "\n[[expect]]\nflow = \"web\"\nat = \"1s\"\nroute = \"direct\"\n";
+    error_at(
+        &format!("{HEAD}{flow}{expect}family = \"auto\"\n"),
+        13,
+        &["`auto` is not an IP version", "\"ipv4\" or \"ipv6\""],
+    );
+    let ok = parse(&format!(
+        "{HEAD}wifi_ip = \"dual-stack\"\ncellular_ip = \"ipv6-only\"\n{flow}family = \"ipv4\"\n{expect}family = \"ipv4\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        (ok.ip.wifi, ok.ip.cellular),
+        (
+            crate::model::IpMode::DualStack,
+            crate::model::IpMode::Ipv6Only
+        )
+    );
+    assert_eq!(ok.flows[0].family, crate::model::FamilyChoice::Ipv4);
+    assert_eq!(ok.expects[0].family, Some(crate::model::Family::V4));
+    // Unwritten: both networks IPv4 only, every flow `auto`.
+    let plain = parse(&format!("{HEAD}{flow}")).unwrap();
+    assert_eq!(plain.ip, crate::model::IpModes::IPV4_ONLY);
+    assert_eq!(plain.flows[0].family, crate::model::FamilyChoice::Auto);
+}
+
+#[test]
 fn a_preset_configures_the_vpn_and_vpn_keys_override_it() {
     let bad = format!("{HEAD}preset = \"nordvpn\"\n");
     error_at(&bad, 3, &["`nordvpn` is not a preset", "\"mullvad\""]);
