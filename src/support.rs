@@ -312,6 +312,36 @@ pub static SYMPTOMS: &[Symptom] = &[
             source: "ivpn/ivpn.net: src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md",
         }],
     },
+    Symptom {
+        id: "ipv6-leak",
+        asks: "A leak test shows my real IPv6 address with the VPN on",
+        scenario: "ipv6-leak-ipv4-only-tunnel",
+        moment_ms: 10_000,
+        shows: ("browser", Route::Direct),
+        answer: &[
+            "Your network gives the phone IPv6 as well as IPv4, and the VPN's tunnel carries only IPv4. A VPN app tells iOS its routes separately for each IP version; one that routes only IPv4 (0.0.0.0/0) leaves IPv6 on the Wi-Fi or cellular network. iPhones try IPv6 first wherever it works, so websites, and the DNS server, see your own IPv6 address while the app shows \"Connected\". It needs no attacker: any dual-stack network does it.",
+            "A VPN app fixes it by routing IPv6 into the tunnel too (::/0), even if its servers cannot carry IPv6: NetBird's iOS client did exactly that in 2026 so that IPv6 is dropped inside the tunnel instead of leaking. What the kill switch (includeAllNetworks) does with IPv6 when the tunnel has none is not public.",
+        ],
+        steps: &[
+            Step {
+                does: "Use a VPN app (or a setting in it) that routes IPv6 through the tunnel as well; Mullvad's, Proton's and the WireGuard app's full tunnels include ::/0.",
+                exposes: "Nothing: IPv6 goes into the tunnel and leaves from the VPN's IPv6 address.",
+                rules: &["routes.included"],
+                shown_in: Some("ipv6-kept-in-dual-stack-tunnel"),
+            },
+            Step {
+                does: "Turn on the app's kill switch (includeAllNetworks).",
+                exposes: "If, as tunnelscope assumes, it takes IPv6 into the tunnel too, IPv6 is dropped there and apps fall back to IPv4 inside the tunnel; nobody has published whether it does, and if not, IPv6 still leaks. The kill switch's own costs apply (updates, AirDrop, the hotspot).",
+                rules: &["ian.covers-ipv6", "ip.falls-back"],
+                shown_in: Some("ipv6-ian-ipv4-only-tunnel"),
+            },
+        ],
+        reports: &[Report {
+            evidence: Evidence::Reported,
+            says: "A developer of a packet-tunnel VPN demo: \"Currently, my IPv6 traffic seems to bypass the tunnel.\"",
+            source: "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32",
+        }],
+    },
 ];
 
 /// The symptom with this id.

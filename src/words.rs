@@ -256,28 +256,30 @@ pub fn interface(interface: Interface) -> &'static str {
     }
 }
 
-/// Where a segment's traffic goes, in words a customer can follow.
+/// Where a segment's traffic goes, in words a customer can follow. The IP
+/// version is named only where it is IPv6, not the one everyone assumes.
 pub fn route(segment: &Segment) -> String {
-    let said = route_in_v4_words(segment);
-    match segment.family {
-        Family::V4 => said,
-        // Name the version only where it is not the one everyone assumes.
-        Family::V6 => format!("{said} (over IPv6)"),
-    }
-}
-
-fn route_in_v4_words(segment: &Segment) -> String {
+    let v6 = segment.family == Family::V6;
+    let over = if v6 { " over IPv6" } else { "" };
+    let own = if v6 {
+        "own IPv6 address"
+    } else {
+        "own address"
+    };
     match (segment.route, segment.seen_as) {
-        (Route::Tunnel, SeenAs::None) => {
-            "goes into the VPN tunnel but never arrives (the VPN server cannot reach the home network)".into()
+        (Route::Tunnel, SeenAs::None) => format!(
+            "goes into the VPN tunnel{over} but never arrives (the VPN server cannot reach the home network)"
+        ),
+        (Route::Tunnel, _) => {
+            format!("goes through the VPN tunnel{over}; servers see the VPN's address")
         }
-        (Route::Tunnel, _) => "goes through the VPN tunnel; servers see the VPN's address".into(),
         (Route::Direct, SeenAs::Local) => format!(
             "goes straight to the device on the local network, over {}",
             interface(segment.interface)
         ),
         (Route::Direct, _) => format!(
-            "goes outside the tunnel, over {}; servers see the phone's own address",
+            "goes outside the tunnel{over}, {} {}; servers see the phone's {own}",
+            if v6 { "on" } else { "over" },
             interface(segment.interface)
         ),
         (Route::Blocked, _) => "is dropped on the phone: no connection".into(),

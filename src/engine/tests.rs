@@ -144,15 +144,37 @@ fn every_connection_that_should_reach_a_server_is_seen_by_it() {
                 if !(fresh && long && reaches) || flow.kind == FlowKind::VpnTransport {
                     continue;
                 }
-                let seen = run.observations.iter().any(|o| {
-                    o.flow == flow.name
-                        && run.connection_segments[i].get(o.connection as usize) == Some(&index)
-                });
+                let seen: Vec<_> = run
+                    .observations
+                    .iter()
+                    .filter(|o| {
+                        o.flow == flow.name
+                            && run.connection_segments[i].get(o.connection as usize) == Some(&index)
+                    })
+                    .collect();
                 assert!(
-                    seen,
+                    !seen.is_empty(),
                     "{name}: nobody saw {} ({}) during {}–{} ms",
-                    flow.name, flow.kind, segment.from_ms, segment.to_ms
+                    flow.name,
+                    flow.kind,
+                    segment.from_ms,
+                    segment.to_ms
                 );
+                // In the IP version the policy chose: IPv6 arrives as IPv6,
+                // IPv4 as IPv4 (through NAT64 on an IPv6-only network too).
+                for o in seen {
+                    let source: IpAddr = o.source.parse().expect("an address");
+                    let family = if source.is_ipv6() {
+                        crate::model::Family::V6
+                    } else {
+                        crate::model::Family::V4
+                    };
+                    assert_eq!(
+                        family, segment.family,
+                        "{name}: {} saw {} from {}",
+                        o.server, flow.name, o.source
+                    );
+                }
             }
         }
     }
