@@ -160,6 +160,7 @@ const NETBIRD_99: &str = "https://github.com/netbirdio/ios-client/pull/99";
 const NEPACKET_DEMO_32: &str = "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32";
 const RFC_8305: &str = "https://www.rfc-editor.org/rfc/rfc8305 (Happy Eyeballs v2, by Apple's D. Schinazi and T. Pauly)";
 const RFC_6877: &str = "https://www.rfc-editor.org/rfc/rfc6877 (464XLAT)";
+const RFC_6052: &str = "https://www.rfc-editor.org/rfc/rfc6052 (IPv6 addressing of IPv4/IPv6 translators, section 3.1)";
 const APPLE_HAPPY_EYEBALLS: &str = "https://mailarchive.ietf.org/arch/msg/v6ops/DYiI9v_O66RNbMJsx0NsatFkubQ (Apple's D. Schinazi, v6ops, 2015-07-09)";
 const BOOTP_CLAT_CELLULAR: &str = "apple-oss-distributions/bootp: IPConfiguration.bproj/ipconfigd.c lines 6326-6361 (commit f589029)";
 const BOOTP_CLAT_WIFI: &str =
@@ -669,6 +670,8 @@ pub enum Fact {
     PrefersIpv6,
     FamilyFallback,
     NoAddressInFamily,
+    NoIpv6,
+    NoIpv4Link,
     Clat,
     ClatOnWifi,
     Nat64Synthesis,
@@ -1570,6 +1573,24 @@ pub static RULES: &[Rule] = &[
         evidence: Evidence::Inferred,
         says: "The destination has no address in the IP version this app speaks, so it cannot connect.",
         source: THIS_PROJECT,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::NoIpv6,
+        id: "ip.no-ipv6",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "This path has no IPv6: the network gives the phone none (or the scenario's world has none), and the tunnel does not carry it here.",
+        source: THIS_PROJECT,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::NoIpv4Link,
+        id: "ip.no-ipv4-link",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "An IPv6-only network has no IPv4 on its own link: IPv4 devices on it and DHCPv4 cannot be reached, and a CLAT only reaches public IPv4 addresses through NAT64 (which never maps private or local ones).",
+        source: RFC_6052,
         assumption: None,
     },
     Rule {

@@ -193,12 +193,13 @@ impl Family {
 }
 
 impl FamilyChoice {
-    /// The families to try, in order.
-    pub fn candidates(self) -> &'static [Family] {
+    /// The app can use this IP version (which it tries first is the
+    /// phone's: `ip.prefers-ipv6`).
+    pub fn speaks(self, family: Family) -> bool {
         match self {
-            FamilyChoice::Auto => &[Family::V6, Family::V4],
-            FamilyChoice::Ipv4 => &[Family::V4],
-            FamilyChoice::Ipv6 => &[Family::V6],
+            FamilyChoice::Auto => true,
+            FamilyChoice::Ipv4 => family == Family::V4,
+            FamilyChoice::Ipv6 => family == Family::V6,
         }
     }
 }
@@ -216,6 +217,10 @@ spelled_enum! {
 impl IpMode {
     pub fn is_ipv4_only(&self) -> bool {
         *self == IpMode::Ipv4Only
+    }
+
+    pub fn is_ipv6_only(&self) -> bool {
+        *self == IpMode::Ipv6Only
     }
 
     /// The network routes this family natively.

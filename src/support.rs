@@ -324,7 +324,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         ],
         steps: &[
             Step {
-                does: "Use a VPN app (or a setting in it) that routes IPv6 through the tunnel as well; Mullvad's, Proton's and the WireGuard app's full tunnels include ::/0.",
+                does: "Ask the VPN provider whether its app routes IPv6 through the tunnel as well (an IPv6 default route, ::/0), and use one that does; NetBird added one in 2026 for exactly this.",
                 exposes: "Nothing: IPv6 goes into the tunnel and leaves from the VPN's IPv6 address.",
                 rules: &["routes.included"],
                 shown_in: Some("ipv6-kept-in-dual-stack-tunnel"),

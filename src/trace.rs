@@ -116,6 +116,17 @@ pub struct ScenarioSummary {
     pub assumptions: Vec<AssumptionUse>,
 }
 
+impl ScenarioSummary {
+    /// The world has IPv6 (a network gives it).
+    pub fn has_ipv6(&self) -> bool {
+        crate::model::IpModes {
+            wifi: self.wifi_ip,
+            cellular: self.cellular_ip,
+        }
+        .has_ipv6()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AssumptionUse {
     pub key: &'static str,

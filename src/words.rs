@@ -260,7 +260,7 @@ pub fn interface(interface: Interface) -> &'static str {
 /// version is named only where it is IPv6, not the one everyone assumes.
 pub fn route(segment: &Segment) -> String {
     let v6 = segment.family == Family::V6;
-    let over = if v6 { " over IPv6" } else { "" };
+    let over = over_family(segment.family);
     let own = if v6 {
         "own IPv6 address"
     } else {
@@ -365,6 +365,15 @@ pub fn packet_comment(flow: Option<(&str, FlowKind)>, rule: &str, dropped: bool)
         format!("{who} · rule {rule} · DROPPED at the phone: never on the wire")
     } else {
         format!("{who} · rule {rule}")
+    }
+}
+
+/// " over IPv6" where a connection uses IPv6; nothing for IPv4, the
+/// version everyone assumes.
+pub fn over_family(family: Family) -> &'static str {
+    match family {
+        Family::V4 => "",
+        Family::V6 => " over IPv6",
     }
 }
 

@@ -69,6 +69,11 @@ expect_none ipv6-kept-in-dual-stack-tunnel 'frame.interface_name == "en0" && ipv
 expect_some ipv6-only-cellular-nat64-transport 'frame.interface_name == "pdp_ip0" && ipv6.dst == 64:ff9b::/96 && wg' "the tunnel's transport to the relay's NAT64 address"
 expect_some ipv6-only-cellular-clat 'frame.interface_name == "pdp_ip0" && ipv6.src == 2001:db8:c::464:23 && ipv6.dst == 64:ff9b::/96' "an IPv4-only app through the CLAT to NAT64"
 expect_some ipv6-leak-ipv4-only-tunnel 'frame.comment contains "routes.ipv4-only-tunnel-leaks-ipv6"' "the leak's packets name its rule"
+for name in ipv6-only-cellular-clat ipv6-only-cellular-nat64-transport ipv6-wifi-to-ipv6-only-cellular; do
+  expect_none "$name" 'frame.interface_name == "pdp_ip0" && ip' "no IPv4 on an IPv6-only carrier's link"
+done
+expect_some ipv6-only-wifi-clat-ios18 'frame.interface_name == "en0" && ipv6.src == 2001:db8:1::464:23 && ipv6.dst == 64:ff9b::/96' "iOS 18's CLAT on an IPv6-only Wi-Fi"
+expect_none ipv6-only-wifi-ipv4-app-ios17 'ipv6.src == 2001:db8:1::464:23 || ip' "no CLAT and no IPv4 on iOS 17.4's IPv6-only Wi-Fi"
 
 if [ "$fail" != 0 ]; then
   exit 1

@@ -66,10 +66,7 @@ pub fn annotate(trace: &mut Trace, run: &PacketRun) {
             at_ms: i.at_ms,
             flow: i.flow.clone(),
             source: i.source.to_string(),
-            destination: match i.destination {
-                core::net::IpAddr::V4(a) => format!("{a}:{}", i.destination_port),
-                core::net::IpAddr::V6(a) => format!("[{a}]:{}", i.destination_port),
-            },
+            destination: core::net::SocketAddr::new(i.destination, i.destination_port).to_string(),
         })
         .collect();
     trace.data_plane_events = run
@@ -157,9 +154,7 @@ pub fn pcapng(scenario: &Scenario, run: &PacketRun) -> Vec<u8> {
         );
         // epb_flags bits 0-1: 1 inbound, 2 outbound (from the phone, or
         // from the relay's exit out to the internet).
-        let outbound = packet::ends(&p.bytes).is_some_and(|e| {
-            crate::addresses::is_phone(e.src) || crate::addresses::is_relay_exit(e.src)
-        });
+        let outbound = packet::outbound(&p.bytes);
         let _ = writer.write_pcapng_block(EnhancedPacketBlock {
             interface_id,
             timestamp: Duration::from_micros(p.at_us),

@@ -198,7 +198,20 @@ impl Engine<'_> {
                     let mut sink = [0u8; 512];
                     while socket.recv_slice(&mut sink).is_ok() {}
                     if now >= client.next_send_us && socket.can_send() {
-                        let bytes = echo_request(client.local_port, client.echo_seq, client.remote);
+                        // The socket refills the checksum for the address
+                        // it sends from: the tunnel's, in either version.
+                        let from = match client.remote {
+                            IpAddr::V4(_) => IpAddr::V4(PHONE_TUNNEL),
+                            IpAddr::V6(_) => IpAddr::V6(PHONE_TUNNEL_V6),
+                        };
+                        let bytes = packet::echo_message(
+                            true,
+                            client.local_port,
+                            client.echo_seq,
+                            b"tunnelscope ping",
+                            from,
+                            client.remote,
+                        );
                         let _ = socket.send_slice(&bytes, IpAddress::from(client.remote));
                         client.echo_seq = client.echo_seq.wrapping_add(1);
                         client.next_send_us = now + t.every_us.unwrap_or(5_000_000);
@@ -215,41 +228,6 @@ impl Engine<'_> {
             if next > now && next < u64::MAX / 4 {
                 self.client_timers.push(Reverse((next, i)));
             }
-        }
-    }
-}
-
-/// The tunnel probe's echo request to `remote`, in its IP version (the
-/// ICMPv6 socket fills in the checksum for the addresses it sends from).
-fn echo_request(ident: u16, seq_no: u16, remote: IpAddr) -> Vec<u8> {
-    const DATA: &[u8] = b"tunnelscope ping";
-    let caps = ChecksumCapabilities::default();
-    match remote {
-        IpAddr::V4(_) => {
-            let repr = Icmpv4Repr::EchoRequest {
-                ident,
-                seq_no,
-                data: DATA,
-            };
-            let mut bytes = vec![0; repr.buffer_len()];
-            repr.emit(&mut Icmpv4Packet::new_unchecked(&mut bytes), &caps);
-            bytes
-        }
-        IpAddr::V6(dst) => {
-            let repr = Icmpv6Repr::EchoRequest {
-                ident,
-                seq_no,
-                data: DATA,
-            };
-            let mut bytes = vec![0; repr.buffer_len()];
-            let src = PHONE_TUNNEL_V6;
-            repr.emit(
-                &src,
-                &dst,
-                &mut Icmpv6Packet::new_unchecked(&mut bytes),
-                &caps,
-            );
-            bytes
         }
     }
 }

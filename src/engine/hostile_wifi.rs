@@ -42,7 +42,9 @@ impl Engine<'_> {
         } else {
             RELAY_PUBLIC
         };
-        match self.current.0 {
+        // The network of the interface the transport's socket is on.
+        let network = self.tunnel.node.and_then(topology::network_of);
+        match network {
             Some(network) if self.ipv6_only(network) => IpAddr::V6(nat64(relay)),
             _ => IpAddr::V4(relay),
         }
@@ -54,9 +56,16 @@ impl Engine<'_> {
     pub(super) fn hostile_router_out(&mut self, bytes: &mut [u8], e: &packet::Ends, now: u64) {
         let transport = e.protocol == packet::Protocol::Udp && e.src_port == TRANSPORT_PORT;
         if transport {
-            let target = e.dst == IpAddr::V4(ATTACK_TARGET);
-            if target && self.scenario.attack == Some(Attack::ServerIp) {
-                packet::rewrite(bytes, None, Some((IpAddr::V4(RELAY_PUBLIC), e.dst_port)));
+            // The spoofed address, or on an IPv6-only Wi-Fi its NAT64 form.
+            let relay = if e.dst == IpAddr::V4(ATTACK_TARGET) {
+                Some(IpAddr::V4(RELAY_PUBLIC))
+            } else if e.dst == IpAddr::V6(nat64(ATTACK_TARGET)) {
+                Some(IpAddr::V6(nat64(RELAY_PUBLIC)))
+            } else {
+                None
+            };
+            if let Some(relay) = relay.filter(|_| self.scenario.attack == Some(Attack::ServerIp)) {
+                packet::rewrite(bytes, None, Some((relay, e.dst_port)));
             }
             return;
         }

@@ -3,6 +3,7 @@
 //! IPv6 is routed without NAT.
 
 use super::*;
+use crate::model::Family;
 
 impl Engine<'_> {
     /// The internet routes by destination address.
@@ -16,26 +17,12 @@ impl Engine<'_> {
                 if self.scenario.attack.is_some() {
                     self.hostile_router_in(&mut bytes, &e);
                 }
-                let bytes = if self.ipv6_only(Network::Wifi) {
-                    self.nat64_in(&bytes)
-                } else {
-                    let to = IpAddr::V4(PHONE_LAN);
-                    packet::rewrite(&mut bytes, None, Some((to, e.dst_port)));
-                    Some(bytes)
-                };
-                if let Some(bytes) = bytes {
+                if let Some(bytes) = self.in_through_nat(bytes, &e, Network::Wifi) {
                     self.schedule(to_home, Dest::Host(Node::PhoneEn0), bytes);
                 }
             }
             IpAddr::V4(dst) if dst == CARRIER_PUBLIC => {
-                let bytes = if self.ipv6_only(Network::Cellular) {
-                    self.nat64_in(&bytes)
-                } else {
-                    let to = IpAddr::V4(PHONE_CELLULAR);
-                    packet::rewrite(&mut bytes, None, Some((to, e.dst_port)));
-                    Some(bytes)
-                };
-                if let Some(bytes) = bytes {
+                if let Some(bytes) = self.in_through_nat(bytes, &e, Network::Cellular) {
                     self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
                 }
             }
@@ -48,11 +35,16 @@ impl Engine<'_> {
             IpAddr::V6(dst) if dst == RELAY_EXIT_V6 => {
                 self.schedule(at + latency::RELAY, Dest::RelayExit, bytes);
             }
+            // IPv6 reaches the phone on a network that carries it.
             IpAddr::V6(dst) if dst == PHONE_LAN_V6 || dst == PHONE_LAN_CLAT_V6 => {
-                self.schedule(to_home, Dest::Host(Node::PhoneEn0), bytes);
+                if self.scenario.ip.wifi.carries(Family::V6) {
+                    self.schedule(to_home, Dest::Host(Node::PhoneEn0), bytes);
+                }
             }
             IpAddr::V6(dst) if dst == PHONE_CELLULAR_V6 || dst == PHONE_CLAT_V6 => {
-                self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
+                if self.scenario.ip.cellular.carries(Family::V6) {
+                    self.schedule(at + latency::CELLULAR, Dest::Host(Node::PhonePdp), bytes);
+                }
             }
             dst => {
                 // Only public addresses are reachable across the internet.
@@ -61,5 +53,21 @@ impl Engine<'_> {
                 }
             }
         }
+    }
+
+    /// An answer to a network's public address, back through its NAT to
+    /// the phone's address there, or through its NAT64 on an IPv6-only
+    /// network (`None`: no session, dropped). The way out is
+    /// `out_through_nat`.
+    fn in_through_nat(&self, mut bytes: Vec<u8>, e: &Ends, network: Network) -> Option<Vec<u8>> {
+        if self.ipv6_only(network) {
+            return self.nat64_in(&bytes);
+        }
+        let phone = match network {
+            Network::Wifi => PHONE_LAN,
+            Network::Cellular => PHONE_CELLULAR,
+        };
+        packet::rewrite(&mut bytes, None, Some((IpAddr::V4(phone), e.dst_port)));
+        Some(bytes)
     }
 }

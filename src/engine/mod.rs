@@ -56,9 +56,8 @@ use host::Host;
 use packet::{Ends, Protocol, tunnel};
 use serde::Serialize;
 use smoltcp::iface::SocketHandle;
-use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::socket::{icmp, tcp, udp};
-use smoltcp::wire::{Icmpv4Packet, Icmpv4Repr, Icmpv6Packet, Icmpv6Repr, IpAddress};
+use smoltcp::wire::IpAddress;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use topology::{HOSTS, Node, Up, Uplink, node_of, row, stack_addresses};
@@ -284,7 +283,7 @@ struct Engine<'a> {
     server_conns: BTreeMap<(Node, IpAddr, u16), usize>,
     /// The NAT64s' sessions: which of the phone's IPv6 addresses each
     /// translated port belongs to (the port is kept, as the NATs keep it).
-    nat64_sessions: BTreeMap<u16, Ipv6Addr>,
+    nat64_sessions: BTreeMap<xlat::Nat64Key, Ipv6Addr>,
     /// Which flow and which of its connections owns each phone-side port
     /// (and ICMP identifier).
     ports: BTreeMap<u16, (usize, u32)>,

@@ -22,7 +22,7 @@ pub struct Ends {
     pub dst_port: u16,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Protocol {
     Tcp,
     Udp,
@@ -78,6 +78,15 @@ fn header(bytes: &[u8]) -> Option<Header> {
         }
         _ => None,
     }
+}
+
+/// The packet travels away from the phone: sent by it, or by the relay's
+/// exit towards the internet (what the drawing and the pcapng's direction
+/// flag show).
+pub fn outbound(bytes: &[u8]) -> bool {
+    ends(bytes).is_some_and(|e| {
+        crate::addresses::is_phone(e.src) || crate::addresses::is_relay_exit(e.src)
+    })
 }
 
 /// A packet's IP version, if it is an IP packet.
@@ -163,10 +172,7 @@ pub fn summary(bytes: &[u8]) -> String {
         return format!("{} bytes, not IP", bytes.len());
     };
     let (src, dst) = (h.src, h.dst);
-    let at = |addr: IpAddr, port: u16| match addr {
-        IpAddr::V4(a) => format!("{a}:{port}"),
-        IpAddr::V6(a) => format!("[{a}]:{port}"),
-    };
+    let at = |addr: IpAddr, port: u16| core::net::SocketAddr::new(addr, port);
     let payload = &bytes[h.payload.clone()];
     let icmp = if src.is_ipv6() { "ICMPv6" } else { "ICMP" };
     match h.protocol {
@@ -473,60 +479,81 @@ fn fix_upper(
 pub fn translate(bytes: &[u8], src: IpAddr, dst: IpAddr) -> Option<Vec<u8>> {
     let h = header(bytes)?;
     let payload = &bytes[h.payload.clone()];
-    let caps = ChecksumCapabilities::default();
     let (protocol, upper) = match h.protocol {
         IpProtocol::Tcp | IpProtocol::Udp => (h.protocol, payload.to_vec()),
         IpProtocol::Icmp | IpProtocol::Icmpv6 => {
             let (request, ident, seq_no) = echo(&h, payload)?;
+            let protocol = if dst.is_ipv6() {
+                IpProtocol::Icmpv6
+            } else {
+                IpProtocol::Icmp
+            };
             let data = &payload[8..];
-            match (src, dst) {
-                (IpAddr::V6(s), IpAddr::V6(d)) => {
-                    let repr = if request {
-                        Icmpv6Repr::EchoRequest {
-                            ident,
-                            seq_no,
-                            data,
-                        }
-                    } else {
-                        Icmpv6Repr::EchoReply {
-                            ident,
-                            seq_no,
-                            data,
-                        }
-                    };
-                    let mut out = vec![0; repr.buffer_len()];
-                    repr.emit(&s, &d, &mut Icmpv6Packet::new_unchecked(&mut out), &caps);
-                    (IpProtocol::Icmpv6, out)
-                }
-                _ => {
-                    let repr = if request {
-                        Icmpv4Repr::EchoRequest {
-                            ident,
-                            seq_no,
-                            data,
-                        }
-                    } else {
-                        Icmpv4Repr::EchoReply {
-                            ident,
-                            seq_no,
-                            data,
-                        }
-                    };
-                    let mut out = vec![0; repr.buffer_len()];
-                    repr.emit(&mut Icmpv4Packet::new_unchecked(&mut out), &caps);
-                    (IpProtocol::Icmp, out)
-                }
-            }
+            (
+                protocol,
+                echo_message(request, ident, seq_no, data, src, dst),
+            )
         }
         _ => return None,
     };
-    // A translator passes a packet on: one hop less.
-    let hop_limit = h.hop_limit.saturating_sub(1);
+    // A translator passes a packet on: one hop less, and none at the end.
+    let hop_limit = h.hop_limit.checked_sub(1).filter(|h| *h > 0)?;
     let mut out = ip_packet(src, dst, protocol, hop_limit, upper.len())?;
     let at = out.len() - upper.len();
     out[at..].copy_from_slice(&upper);
     fix_upper(&mut out[at..], protocol, src, dst, (None, None));
     Some(out)
+}
+
+/// An ICMP (IPv4) or ICMPv6 echo request or reply between `src` and `dst`,
+/// with its checksum (ICMPv6's covers the addresses).
+pub fn echo_message(
+    request: bool,
+    ident: u16,
+    seq_no: u16,
+    data: &[u8],
+    src: IpAddr,
+    dst: IpAddr,
+) -> Vec<u8> {
+    let caps = ChecksumCapabilities::default();
+    match (src, dst) {
+        (IpAddr::V6(s), IpAddr::V6(d)) => {
+            let repr = if request {
+                Icmpv6Repr::EchoRequest {
+                    ident,
+                    seq_no,
+                    data,
+                }
+            } else {
+                Icmpv6Repr::EchoReply {
+                    ident,
+                    seq_no,
+                    data,
+                }
+            };
+            let mut out = vec![0; repr.buffer_len()];
+            repr.emit(&s, &d, &mut Icmpv6Packet::new_unchecked(&mut out), &caps);
+            out
+        }
+        _ => {
+            let repr = if request {
+                Icmpv4Repr::EchoRequest {
+                    ident,
+                    seq_no,
+                    data,
+                }
+            } else {
+                Icmpv4Repr::EchoReply {
+                    ident,
+                    seq_no,
+                    data,
+                }
+            };
+            let mut out = vec![0; repr.buffer_len()];
+            repr.emit(&mut Icmpv4Packet::new_unchecked(&mut out), &caps);
+            out
+        }
+    }
 }
 
 /// An IP header for `payload_len` bytes of `protocol`, followed by that
@@ -608,16 +635,15 @@ fn tunnel_label(payload: &[u8]) -> &'static str {
     }
 }
 
-/// Builds a UDP packet with valid checksums (both ends of one IP version).
-pub fn udp_packet(src: (IpAddr, u16), dst: (IpAddr, u16), payload: &[u8]) -> Vec<u8> {
+/// Builds a UDP packet with valid checksums (`None` if the two ends are
+/// of different IP versions).
+pub fn udp_packet(src: (IpAddr, u16), dst: (IpAddr, u16), payload: &[u8]) -> Option<Vec<u8>> {
     let udp = UdpRepr {
         src_port: src.1,
         dst_port: dst.1,
     };
     let len = udp.header_len() + payload.len();
-    let Some(mut bytes) = ip_packet(src.0, dst.0, IpProtocol::Udp, 64, len) else {
-        return Vec::new();
-    };
+    let mut bytes = ip_packet(src.0, dst.0, IpProtocol::Udp, 64, len)?;
     let at = bytes.len() - len;
     udp.emit(
         &mut UdpPacket::new_unchecked(&mut bytes[at..]),
@@ -627,7 +653,7 @@ pub fn udp_packet(src: (IpAddr, u16), dst: (IpAddr, u16), payload: &[u8]) -> Vec
         |buf| buf.copy_from_slice(payload),
         &ChecksumCapabilities::default(),
     );
-    bytes
+    Some(bytes)
 }
 
 #[cfg(test)]
@@ -640,7 +666,7 @@ mod tests {
         let lan = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 23));
         let public = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7));
         let server = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 53));
-        let mut bytes = udp_packet((lan, 40000), (server, 53), b"query");
+        let mut bytes = udp_packet((lan, 40000), (server, 53), b"query").unwrap();
         rewrite(&mut bytes, Some((public, 40000)), None);
         assert!(checksums_valid(&bytes));
         let e = ends(&bytes).unwrap();
@@ -660,7 +686,10 @@ mod tests {
         let phone: IpAddr = "2001:db8:1::23".parse().unwrap();
         let server: IpAddr = "2001:db8:7::80".parse().unwrap();
         let exit: IpAddr = "2001:db8:7::11".parse().unwrap();
-        let mut bytes = udp_packet((phone, 40001), (server, 53), b"query");
+        let mut bytes = udp_packet((phone, 40001), (server, 53), b"query").unwrap();
+        // Two versions cannot make one packet.
+        let lan = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 23));
+        assert_eq!(udp_packet((phone, 1), (lan, 2), b""), None);
         assert_eq!(family(&bytes), Some(crate::model::Family::V6));
         assert!(checksums_valid(&bytes));
         rewrite(&mut bytes, Some((exit, 40001)), None);
@@ -679,7 +708,7 @@ mod tests {
         let v4_server = Ipv4Addr::new(203, 0, 113, 80);
         let clat: IpAddr = "2001:db8:c::464:23".parse().unwrap();
         let synthesized = IpAddr::V6(crate::addresses::nat64(v4_server));
-        let udp = udp_packet((v4_phone, 40002), (IpAddr::V4(v4_server), 53), b"q");
+        let udp = udp_packet((v4_phone, 40002), (IpAddr::V4(v4_server), 53), b"q").unwrap();
         let v6 = translate(&udp, clat, synthesized).unwrap();
         assert!(checksums_valid(&v6));
         let e = ends(&v6).unwrap();

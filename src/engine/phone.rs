@@ -3,7 +3,7 @@
 //! sent on its host's uplink.
 
 use super::*;
-use core::net::Ipv4Addr;
+use crate::model::Family;
 
 impl Engine<'_> {
     /// A packet reaches a host; the phone's interfaces capture and filter it.
@@ -21,8 +21,9 @@ impl Engine<'_> {
         }
         // Captured as it was on the wire; an IPv4 socket behind the CLAT
         // gets it back as IPv4.
-        let bytes = self.clat_in(node, bytes);
-        self.push_rx(node, bytes);
+        if let Some(bytes) = self.clat_in(node, bytes) {
+            self.push_rx(node, bytes);
+        }
     }
 
     /// The phone's filter, for a packet of `flow` crossing `point` now:
@@ -108,7 +109,9 @@ impl Engine<'_> {
     /// if `node` is a phone interface; then sent on its host's uplink.
     pub(super) fn egress(&mut self, node: Node, bytes: Vec<u8>, now: u64) {
         // On an IPv6-only network IPv4 leaves through the CLAT, as IPv6.
-        let mut bytes = self.clat_out(node, bytes);
+        let Some(mut bytes) = self.clat_out(node, bytes) else {
+            return;
+        };
         let ends = packet::ends(&bytes);
         let Some(e) = ends else { return };
         let host = row(node);
@@ -134,11 +137,12 @@ impl Engine<'_> {
                         self.hostile_router_out(&mut bytes, &e, now);
                     }
                     let at = now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK;
-                    self.out_through_nat(bytes, &e, HOME_PUBLIC, at);
+                    self.out_through_nat(bytes, &e, Network::Wifi, at);
                 }
             }
             Uplink::Cellular => {
-                self.out_through_nat(bytes, &e, CARRIER_PUBLIC, now + latency::CELLULAR);
+                let at = now + latency::CELLULAR;
+                self.out_through_nat(bytes, &e, Network::Cellular, at);
             }
             Uplink::ImsLink => self.schedule(now + latency::IMS, Dest::Host(Node::Ims), bytes),
             Uplink::BluetoothLink => {
@@ -162,18 +166,27 @@ impl Engine<'_> {
     }
 
     /// Out of a network towards the internet: IPv4 through the network's
-    /// NAT (to its `public` address), IPv6 to a NAT64 address through its
-    /// NAT64, other IPv6 routed as it is.
-    fn out_through_nat(&mut self, mut bytes: Vec<u8>, e: &Ends, public: Ipv4Addr, at: u64) {
+    /// NAT (to its public address), IPv6 to a NAT64 address through an
+    /// IPv6-only network's NAT64, other IPv6 routed as it is. A version
+    /// the network does not carry goes nowhere. The way back is
+    /// `in_through_nat`.
+    fn out_through_nat(&mut self, mut bytes: Vec<u8>, e: &Ends, network: Network, at: u64) {
+        let public = match network {
+            Network::Wifi => HOME_PUBLIC,
+            Network::Cellular => CARRIER_PUBLIC,
+        };
+        let mode = self.scenario.ip.of(network);
         match e.src {
-            IpAddr::V4(_) => {
+            IpAddr::V4(_) if mode.carries(Family::V4) => {
                 packet::rewrite(&mut bytes, Some((IpAddr::V4(public), e.src_port)), None);
                 self.internet(bytes, at);
             }
-            IpAddr::V6(_) => match self.nat64_out(&bytes, public) {
-                Some(translated) => self.internet(translated, at),
-                None => self.internet(bytes, at),
-            },
+            IpAddr::V6(_) if mode.is_ipv6_only() => {
+                let bytes = self.nat64_out(&bytes, public).unwrap_or(bytes);
+                self.internet(bytes, at);
+            }
+            IpAddr::V6(_) if mode.carries(Family::V6) => self.internet(bytes, at),
+            _ => {}
         }
     }
 }

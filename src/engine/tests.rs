@@ -4,16 +4,38 @@ use super::*;
 use crate::library::LIBRARY;
 use crate::policy::Continuity;
 
-fn runs() -> Vec<(&'static str, Scenario, Trace, PacketRun)> {
-    LIBRARY
-        .iter()
-        .map(|b| {
-            let scenario = b.parse().unwrap();
+/// Every library scenario, and each IPv4-only one again on dual-stack and
+/// on IPv6-only networks (with and without a CLAT on Wi-Fi), so that every
+/// consistency check here also holds for IPv6 with LAN, DHCP, attacks and
+/// network changes the IPv6 scenarios themselves do not have.
+fn runs() -> Vec<(String, Scenario, Trace, PacketRun)> {
+    use crate::model::{IpMode, IpModes};
+    let variants = [
+        (IpMode::DualStack, IpMode::DualStack),
+        (IpMode::Ipv6Only, IpMode::Ipv6Only),
+        (IpMode::DualStack, IpMode::Ipv6Only),
+    ];
+    let mut out = Vec::new();
+    for built_in in LIBRARY {
+        let scenario = built_in.parse().unwrap();
+        let mut all = vec![(built_in.name.to_string(), scenario.clone())];
+        if !scenario.ip.has_ipv6() {
+            for (wifi, cellular) in variants {
+                let mut variant = scenario.clone();
+                variant.ip = IpModes { wifi, cellular };
+                all.push((
+                    format!("{} [wifi {wifi}, cellular {cellular}]", built_in.name),
+                    variant,
+                ));
+            }
+        }
+        for (name, scenario) in all {
             let trace = crate::timeline::run(&scenario);
             let packets = run(&scenario, &trace);
-            (b.name, scenario, trace, packets)
-        })
-        .collect()
+            out.push((name, scenario, trace, packets));
+        }
+    }
+    out
 }
 
 /// The segment of `flow` in force at a packet's time.
@@ -43,9 +65,15 @@ fn segment_of<'t>(
 #[test]
 fn what_servers_saw_agrees_with_the_policy_for_every_scenario() {
     for (name, _, trace, run) in runs() {
-        assert!(
+        let something_arrives = trace.flows.iter().any(|f| {
+            f.segments.iter().any(|s| {
+                matches!(s.route, Route::Tunnel | Route::Direct) && s.seen_as != SeenAs::None
+            })
+        });
+        assert_eq!(
             !run.observations.is_empty(),
-            "{name}: no server saw anything"
+            something_arrives,
+            "{name}: what servers saw and what the policy says arrives"
         );
         for o in &run.observations {
             let segment = segment_of(&trace, &run, o).unwrap_or_else(|| panic!("{name}: {o:?}"));
@@ -182,8 +210,26 @@ fn every_connection_that_should_reach_a_server_is_seen_by_it() {
 
 #[test]
 fn what_leaves_the_phone_leaves_where_the_policy_says() {
-    for (name, _, trace, run) in runs() {
+    use crate::model::Network;
+    for (name, scenario, trace, run) in runs() {
         for p in run.packets.iter().filter(|p| !p.dropped) {
+            // An IPv6-only network carries only IPv6 (IPv4 is translated by
+            // the CLAT and NAT64); a network without IPv6 none of it.
+            let network = match p.point {
+                CapturePoint::En0 => Some(Network::Wifi),
+                CapturePoint::PdpIp0 => Some(Network::Cellular),
+                _ => None,
+            };
+            if let (Some(network), Some(family)) = (network, packet::family(&p.bytes)) {
+                assert!(
+                    scenario.ip.of(network).carries(family),
+                    "{name}: {} on {} ({}): {}",
+                    crate::words::family(family),
+                    p.point.as_str(),
+                    scenario.ip.of(network),
+                    packet::summary(&p.bytes)
+                );
+            }
             let phone_sends = packet::ends(&p.bytes).is_some_and(|e| is_phone(e.src));
             let point_interface = match p.point {
                 CapturePoint::En0 => Interface::En0,
@@ -198,6 +244,18 @@ fn what_leaves_the_phone_leaves_where_the_policy_says() {
                 continue;
             }
             let segment = segment_in_force(&trace, flow, p.at_us);
+            // In the segment's IP version, unless the CLAT translated it.
+            let translated = network.is_some_and(|n| scenario.ip.of(n).is_ipv6_only());
+            if !translated && matches!(segment.route, Route::Tunnel | Route::Direct) {
+                assert_eq!(
+                    packet::family(&p.bytes),
+                    Some(segment.family),
+                    "{name}: {} in a {} segment: {}",
+                    trace.flows[flow].name,
+                    crate::words::family(segment.family),
+                    packet::summary(&p.bytes)
+                );
+            }
             assert_eq!(
                 segment.interface,
                 point_interface,
@@ -296,6 +354,24 @@ fn every_captured_packet_has_valid_checksums() {
         ipv6 > 100 && icmpv6 > 0,
         "{ipv6} IPv6 packets, {icmpv6} ICMPv6"
     );
+}
+
+#[test]
+fn no_host_has_more_addresses_than_its_stack_holds() {
+    use crate::model::{IpMode, IpModes};
+    // smoltcp keeps two addresses per interface here; more would be lost.
+    for wifi in IpMode::ALL {
+        for cellular in IpMode::ALL {
+            let ip = IpModes {
+                wifi: *wifi,
+                cellular: *cellular,
+            };
+            for row in &topology::HOSTS {
+                let addresses = topology::stack_addresses(row.node, ip);
+                assert!(addresses.len() <= 2, "{}: {addresses:?}", row.name);
+            }
+        }
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@
 use super::CapturePoint;
 use super::apps::{self, Transport};
 use crate::addresses::*;
-use crate::model::{Interface, IpMode, IpModes, Network};
+use crate::model::{Family, Interface, IpModes, Network};
 use core::net::{IpAddr, Ipv4Addr};
 
 /// Every host of the topology; the order is [`HOSTS`]'s (a test checks).
@@ -393,16 +393,22 @@ pub(super) fn network_of(node: Node) -> Option<Network> {
 }
 
 /// A host's addresses for its stacks: in both versions where the world has
-/// IPv6 (an IPv4-only world's stacks have no IPv6 to look at). On an
+/// IPv6 (an IPv4-only world's stacks have no IPv6 to look at), and for the
+/// phone's Wi-Fi and cellular interfaces where their network has it. On an
 /// IPv6-only network the phone's IPv4 sockets sit behind its CLAT, on
 /// 192.0.0.2.
 pub(super) fn stack_addresses(node: Node, ip: IpModes) -> Vec<(IpAddr, u8)> {
-    let behind_clat = network_of(node).is_some_and(|n| ip.of(n) == IpMode::Ipv6Only);
+    let network = network_of(node).map(|n| ip.of(n));
+    let behind_clat = network.is_some_and(|m| m.is_ipv6_only());
+    let with_ipv6 = match network {
+        Some(mode) => mode.carries(Family::V6),
+        None => ip.has_ipv6(),
+    };
     let mut out = Vec::new();
     for &(v4, len) in row(node).addresses {
         let shown = if behind_clat { PHONE_CLAT } else { v4 };
         out.push((IpAddr::V4(shown), len));
-        if let Some(v6) = v6_of(v4).filter(|_| ip.has_ipv6()) {
+        if let Some(v6) = v6_of(v4).filter(|_| with_ipv6) {
             out.push((IpAddr::V6(v6), if len == 32 { 128 } else { 64 }));
         }
     }

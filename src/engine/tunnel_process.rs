@@ -184,7 +184,8 @@ impl Engine<'_> {
         // The relay's transport is IPv4 (peers on IPv6-only networks reach
         // it through NAT64).
         let from = (IpAddr::V4(RELAY_PUBLIC), tunnel::PORT);
-        let bytes = packet::udp_packet(from, (peer, port), &payload);
-        self.internet(bytes, now + latency::RELAY);
+        if let Some(bytes) = packet::udp_packet(from, (peer, port), &payload) {
+            self.internet(bytes, now + latency::RELAY);
+        }
     }
 }

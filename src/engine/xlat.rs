@@ -2,52 +2,64 @@
 //! sockets' packets into IPv6 towards the network's NAT64, and the NAT64
 //! (the carrier's, or the Wi-Fi router's) carries IPv6 to NAT64 addresses
 //! (64:ff9b::/96) on as IPv4 from the network's public address, and the
-//! answers back. Both are stateless translations (`packet::translate`);
-//! the NAT64 remembers which of the phone's addresses each port is for.
+//! answers back. Each packet is translated on its own (`packet::translate`,
+//! RFC 7915); the NAT64 keeps one thing per session: which of the phone's
+//! IPv6 addresses a port on its public address belongs to.
 
 use super::*;
-use crate::model::IpMode;
 use core::net::Ipv4Addr;
 
+/// A NAT64 session: the network's public address, the transport and the
+/// port (kept, as the NATs keep it).
+pub(super) type Nat64Key = (Ipv4Addr, Protocol, u16);
+
 impl Engine<'_> {
+    /// The network is IPv6-only (with NAT64).
+    pub(super) fn ipv6_only(&self, network: Network) -> bool {
+        self.scenario.ip.of(network).is_ipv6_only()
+    }
+
     /// The phone's CLAT address on a physical interface's network, when
     /// that network is IPv6-only.
     fn clat_address(&self, node: Node) -> Option<Ipv6Addr> {
-        let network = topology::network_of(node)?;
-        (self.scenario.ip.of(network) == IpMode::Ipv6Only).then_some(match network {
+        let network = topology::network_of(node).filter(|n| self.ipv6_only(*n))?;
+        Some(match network {
             Network::Wifi => PHONE_LAN_CLAT_V6,
             Network::Cellular => PHONE_CLAT_V6,
         })
     }
 
     /// An IPv4 packet leaving an interface on an IPv6-only network goes
-    /// through the CLAT first: it is on the wire as IPv6.
-    pub(super) fn clat_out(&self, node: Node, bytes: Vec<u8>) -> Vec<u8> {
+    /// through the CLAT first, so it is on the wire as IPv6. `None`: what
+    /// the CLAT cannot carry (a private or local destination, which NAT64
+    /// never maps; anything but TCP, UDP and echo) is dropped there.
+    pub(super) fn clat_out(&self, node: Node, bytes: Vec<u8>) -> Option<Vec<u8>> {
         let Some(clat) = self.clat_address(node) else {
-            return bytes;
+            return Some(bytes);
         };
         match packet::ends(&bytes).map(|e| e.dst) {
             Some(IpAddr::V4(dst)) => {
-                let to = IpAddr::V6(nat64(dst));
-                packet::translate(&bytes, IpAddr::V6(clat), to).unwrap_or(bytes)
+                if is_local(IpAddr::V4(dst)) || dst.is_unspecified() {
+                    return None;
+                }
+                packet::translate(&bytes, IpAddr::V6(clat), IpAddr::V6(nat64(dst)))
             }
-            _ => bytes,
+            _ => Some(bytes),
         }
     }
 
-    /// An IPv6 packet for the CLAT's address goes back to the IPv4 socket.
-    pub(super) fn clat_in(&self, node: Node, bytes: Vec<u8>) -> Vec<u8> {
+    /// An IPv6 packet for the CLAT's address goes back to the IPv4 socket
+    /// (`None` if it cannot be translated).
+    pub(super) fn clat_in(&self, node: Node, bytes: Vec<u8>) -> Option<Vec<u8>> {
         let Some(clat) = self.clat_address(node) else {
-            return bytes;
+            return Some(bytes);
         };
         match packet::ends(&bytes).map(|e| (e.src, e.dst)) {
             Some((IpAddr::V6(src), dst)) if dst == IpAddr::V6(clat) => {
-                let Some(from) = from_nat64(src) else {
-                    return bytes;
-                };
-                packet::translate(&bytes, IpAddr::V4(from), IpAddr::V4(PHONE_CLAT)).unwrap_or(bytes)
+                let from = from_nat64(src)?;
+                packet::translate(&bytes, IpAddr::V4(from), IpAddr::V4(PHONE_CLAT))
             }
-            _ => bytes,
+            _ => Some(bytes),
         }
     }
 
@@ -59,7 +71,8 @@ impl Engine<'_> {
             return None;
         };
         let server = from_nat64(to)?;
-        self.nat64_sessions.insert(e.src_port, phone);
+        self.nat64_sessions
+            .insert((public, e.protocol, e.src_port), phone);
         packet::translate(bytes, IpAddr::V4(public), IpAddr::V4(server))
     }
 
@@ -68,15 +81,10 @@ impl Engine<'_> {
     /// without a session: dropped).
     pub(super) fn nat64_in(&self, bytes: &[u8]) -> Option<Vec<u8>> {
         let e = packet::ends(bytes)?;
-        let IpAddr::V4(server) = e.src else {
+        let (IpAddr::V4(server), IpAddr::V4(public)) = (e.src, e.dst) else {
             return None;
         };
-        let phone = *self.nat64_sessions.get(&e.dst_port)?;
+        let phone = *self.nat64_sessions.get(&(public, e.protocol, e.dst_port))?;
         packet::translate(bytes, IpAddr::V6(nat64(server)), IpAddr::V6(phone))
-    }
-
-    /// The network `node` is on is IPv6-only.
-    pub(super) fn ipv6_only(&self, network: Network) -> bool {
-        self.scenario.ip.of(network) == IpMode::Ipv6Only
     }
 }

@@ -232,73 +232,121 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
 /// Decide the path of `kind` now, for an app that may use the IP versions
 /// `choice` names. `existing` is the connection the flow already holds, if
 /// it was opened earlier: some rules keep, move or reset it. A connection
-/// keeps its IP version; a new one takes the first that gets through.
+/// keeps its IP version while it lasts; a new one takes the first version
+/// that gets through.
 pub fn decide_as(
     ctx: &Context<'_>,
     kind: FlowKind,
     choice: FamilyChoice,
     existing: Option<Connection>,
 ) -> Decision {
-    let best = best_family(ctx, kind, choice);
+    let (preface, best) = best_family(ctx, kind, choice);
     let Some(prev) = existing else {
-        return settle(best, Continuity::Opened);
+        return settle(with_rules_before(preface, best), Continuity::Opened);
     };
     if prev.family == best.family {
-        return carry_on(ctx, kind, prev, best);
+        return carry_on(ctx, kind, prev, with_rules_before(preface, best));
     }
-    let same = new_connection(ctx, kind, prev.family);
-    if same.works() || !best.works() {
-        return carry_on(ctx, kind, prev, same);
+    let carried = carry_on(ctx, kind, prev, new_connection(ctx, kind, prev.family));
+    let gets_through = matches!(carried.route, Route::Tunnel | Route::Direct);
+    if (gets_through && carried.continuity != Continuity::Reset) || !best.works() {
+        // Kept, moved or staying outside in its own version; or held (or
+        // gone) with nothing better to go to.
+        return carried;
     }
-    // The connection's IP version has no path any more: it breaks, and
-    // the app's next connection takes the other version.
-    let mut chain = Chain::new(ctx.ios, best.family);
+    // The connection broke, or its version is dropped now: the app's next
+    // connection takes the version that gets through.
+    let mut rules = Vec::new();
     if prev.route == Route::Direct && interface_gone(ctx, prev.interface) {
-        chain.push(Fact::InterfaceGoneResets);
+        rules.extend(facts::lookup(Fact::InterfaceGoneResets, ctx.ios));
     }
-    chain.push(Fact::FamilyFallback);
-    chain.rules.extend(best.rules);
-    settle(
-        chain.finish(best.route, best.interface, best.seen_as),
-        Continuity::Reset,
-    )
+    if !gets_through {
+        rules.extend(why(&carried.rules));
+        rules.extend(facts::lookup(Fact::FamilyFallback, ctx.ios));
+    }
+    settle(with_rules_before(rules, best), Continuity::Reset)
+}
+
+/// `rules` first, then the path's own.
+fn with_rules_before(mut rules: Vec<&'static Rule>, path: Path) -> Path {
+    for rule in path.rules {
+        if !rules.iter().any(|r| r.id == rule.id) {
+            rules.push(rule);
+        }
+    }
+    Path { rules, ..path }
+}
+
+/// What a path that does not get through says about why: the rules that
+/// follow an assumption, and the one that decided.
+fn why(rules: &[&'static Rule]) -> Vec<&'static Rule> {
+    let mut out: Vec<&'static Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.assumption.is_some())
+        .collect();
+    if let Some(last) = rules.last().filter(|r| !out.iter().any(|o| o.id == r.id)) {
+        out.push(last);
+    }
+    out
 }
 
 /// A new connection's path in the first IP version that gets through, in
-/// the order the app tries them (IPv6 first for most apps); if none does,
-/// the first that has a path at all. A version the phone has no route for
-/// is skipped without a word, so an IPv4-only world reads as before.
-fn best_family(ctx: &Context<'_>, kind: FlowKind, choice: FamilyChoice) -> Path {
+/// the order the phone tries them (`ip.prefers-ipv6`); if none does, the
+/// first that has a path at all. Returned with the rules that explain the
+/// choice (a preference, or a version passed over and why), apart from the
+/// path's own. A version the phone has no route for is passed over without
+/// a word, so an IPv4-only world reads as before.
+fn best_family(
+    ctx: &Context<'_>,
+    kind: FlowKind,
+    choice: FamilyChoice,
+) -> (Vec<&'static Rule>, Path) {
+    let prefers_ipv6 = holds(Fact::PrefersIpv6, ctx);
+    let order = if prefers_ipv6 {
+        [Family::V6, Family::V4]
+    } else {
+        [Family::V4, Family::V6]
+    };
+    let speaks_both = choice == FamilyChoice::Auto;
     let mut tried: Vec<Path> = Vec::new();
-    for &family in choice.candidates() {
-        let modelled = family == Family::V4 || ctx.ip.has_ipv6();
-        if !modelled || addresses::destination_in(kind, family).is_none() {
-            continue;
-        }
-        let path = new_connection(ctx, kind, family);
-        if path.works() {
-            let passed_over = tried.iter().any(|p| p.route != Route::Offline);
-            let mut chain = Chain::new(ctx.ios, family);
-            if passed_over {
-                // A version that would be dropped: Happy Eyeballs moves on.
-                chain.push(Fact::FamilyFallback);
-            } else if family == Family::V6 && choice == FamilyChoice::Auto {
-                chain.push(Fact::PrefersIpv6);
+    for family in order.into_iter().filter(|f| choice.speaks(*f)) {
+        let path = if family == Family::V6 && !ctx.ip.has_ipv6() {
+            if speaks_both {
+                continue;
             }
-            chain.rules.extend(path.rules);
-            return Path {
-                rules: chain.rules,
-                ..path
-            };
+            Chain::new(ctx.ios, family).offline(Fact::NoIpv6)
+        } else if addresses::destination_in(kind, family).is_none() {
+            if speaks_both {
+                continue;
+            }
+            Chain::new(ctx.ios, family).offline(Fact::NoAddressInFamily)
+        } else {
+            new_connection(ctx, kind, family)
+        };
+        if path.works() {
+            let mut preface = Vec::new();
+            // A version that would be dropped: Happy Eyeballs moves on.
+            if let Some(dropped) = tried.iter().find(|p| p.route != Route::Offline) {
+                preface.extend(why(&dropped.rules));
+                preface.extend(facts::lookup(Fact::FamilyFallback, ctx.ios));
+            } else if family == Family::V6 && choice == FamilyChoice::Auto && prefers_ipv6 {
+                preface.extend(facts::lookup(Fact::PrefersIpv6, ctx.ios));
+            }
+            return (preface, path);
         }
         tried.push(path);
     }
-    let any_path = tried.iter().position(|p| p.route != Route::Offline);
-    match any_path.or((!tried.is_empty()).then_some(0)) {
-        Some(i) => tried.swap_remove(i),
-        // The destination has no address in the version the app speaks.
-        None => Chain::new(ctx.ios, choice.candidates()[0]).offline(Fact::NoAddressInFamily),
-    }
+    // Nothing gets through: the first version with a path (held, blocked),
+    // else one offline for a reason of its own (airplane mode, say) rather
+    // than for lacking IPv6 here, else the first tried.
+    let lacks_ipv6 = |p: &Path| p.rules.last().is_some_and(|r| r.fact == Fact::NoIpv6);
+    let i = tried
+        .iter()
+        .position(|p| p.route != Route::Offline)
+        .or_else(|| tried.iter().position(|p| !lacks_ipv6(p)))
+        .unwrap_or(0);
+    (Vec::new(), tried.swap_remove(i))
 }
 
 /// An open connection meets its path now (`fresh`, in its own IP version).
@@ -435,6 +483,13 @@ fn family_on_path(ctx: &Context<'_>, kind: FlowKind, mut path: Path) -> Path {
             if mode.carries(family) {
                 return path;
             }
+            if family == Family::V4 && addresses::is_local(destination_in(kind, Family::V4)) {
+                // Nothing on an IPv6-only link speaks IPv4, and NAT64
+                // maps only public addresses.
+                let mut chain = Chain::new(ctx.ios, family);
+                chain.rules = path.rules;
+                return chain.offline(Fact::NoIpv4Link);
+            }
             if family == Family::V4 {
                 // An IPv6-only network: the VPN's transport to its IPv4
                 // relay gets a NAT64 address; IPv4 sockets go through the
@@ -453,7 +508,7 @@ fn family_on_path(ctx: &Context<'_>, kind: FlowKind, mut path: Path) -> Path {
                 chain.rules = path.rules;
                 return chain.offline(fact);
             }
-            Chain::new(ctx.ios, family).finish(Route::Offline, Interface::None, SeenAs::None)
+            Chain::new(ctx.ios, family).offline(Fact::NoIpv6)
         }
         Route::Tunnel if family == Family::V6 && !tunnel_carries_ipv6(ctx.vpn) => {
             let mut chain = Chain::new(ctx.ios, family);
@@ -772,10 +827,11 @@ fn with_include_all_networks(
         chain.push(Fact::DnsFollowsTunnel);
     }
     if chain.family == Family::V6 {
-        // Nothing public says what includeAllNetworks does with IPv6.
+        // Nothing public says what includeAllNetworks does with IPv6: by
+        // the other reading, IPv6 is routed as if the flag were off.
         chain.push(Fact::IanCoversIpv6);
         if !holds(Fact::IanCoversIpv6, ctx) {
-            return chain.finish(Route::Direct, physical, seen);
+            return without_include_all_networks(ctx, vpn, kind, chain, physical);
         }
     }
     if ctx.tunnel == TunnelState::Connected {

@@ -951,10 +951,6 @@ fn enforce_routes_on_26_drops_the_tunnels_traffic_only_when_assumed() {
     assert_eq!(older.route, Route::Tunnel);
 }
 
-// --- invariants ----------------------------------------------------------------
-
-// proptest is a native-only dev-dependency.
-#[cfg(not(target_arch = "wasm32"))]
 // IPv4 and IPv6 -------------------------------------------------------------
 use crate::model::IpMode::{DualStack, Ipv4Only, Ipv6Only};
 
@@ -1019,7 +1015,16 @@ fn includeallnetworks_with_an_ipv4_only_tunnel_follows_its_ipv6_assumption() {
         .ian();
     let d = phone.decide(App);
     assert_eq!((d.route, d.family), (Route::Tunnel, Family::V4));
-    assert_eq!(ids(&d), ["ip.falls-back", "ian.tunnel"]);
+    // Why IPv6 was passed over is part of the chain: an assumption.
+    assert_eq!(
+        ids(&d),
+        [
+            "ian.covers-ipv6",
+            "routes.tunnel-without-ipv6",
+            "ip.falls-back",
+            "ian.tunnel"
+        ]
+    );
     let only_v6 = phone.speaks(FamilyChoice::Ipv6).decide(App);
     assert_eq!(
         (only_v6.route, only_v6.family),
@@ -1043,7 +1048,23 @@ fn includeallnetworks_with_an_ipv4_only_tunnel_follows_its_ipv6_assumption() {
         (leaks.route, leaks.interface, leaks.family),
         (Route::Direct, Interface::En0, Family::V6)
     );
-    assert_eq!(leaks.deciding_rule().evidence, Evidence::Unknown);
+    // As if the flag were off: the leak's rule decides, after the unknown.
+    assert_eq!(
+        ids(&leaks),
+        [
+            "ip.prefers-ipv6",
+            "ian.covers-ipv6",
+            "routes.not-included",
+            "routes.ipv4-only-tunnel-leaks-ipv6"
+        ]
+    );
+    // With ::/0 in the tunnel, the other reading still sends IPv6 in.
+    let full = Phone::new("18.2")
+        .ip(DualStack, Ipv4Only)
+        .ian()
+        .assume(AssumptionId::IanCoversIpv6, false)
+        .decide(App);
+    assert_eq!((full.route, full.family), (Route::Tunnel, Family::V6));
 }
 
 /// Apple documents NAT64 address synthesis; algo #1385 logged WireGuard
@@ -1135,8 +1156,8 @@ fn an_open_connection_keeps_its_ip_version_until_that_version_has_no_path() {
         )
     );
     assert_eq!(
-        ids(&moved)[..2],
-        ["flow.interface-gone-resets", "ip.falls-back"]
+        ids(&moved)[..3],
+        ["flow.interface-gone-resets", "ip.no-ipv6", "ip.falls-back"]
     );
 }
 
@@ -1152,6 +1173,10 @@ fn an_app_speaking_only_ipv6_to_an_ipv4_only_server_cannot_connect() {
     );
 }
 
+// --- invariants ----------------------------------------------------------------
+
+// proptest is a native-only dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
     use proptest::prelude::*;

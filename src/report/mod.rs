@@ -283,8 +283,7 @@ pub fn document(trace: &Trace) -> Document {
             flow.name, flow.kind
         )));
         // A world with IPv6 says which version each segment uses.
-        let with_ip =
-            !trace.scenario.wifi_ip.is_ipv4_only() || !trace.scenario.cellular_ip.is_ipv4_only();
+        let with_ip = trace.scenario.has_ipv6();
         let headers: &[&str] = if with_ip {
             &[
                 "time",

@@ -13,7 +13,7 @@ use super::topology::Layout;
 use crate::engine::{CapturePoint, packet, pcap, pcapng};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::library::{BuiltIn, LIBRARY};
-use crate::model::{Attack, Family, IpMode, Network};
+use crate::model::{Attack, IpMode, Network};
 use crate::playground::{Action, Analysis, Step, differences};
 use crate::report;
 use crate::scenario::document::Table;
@@ -719,7 +719,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <p class="now">
                     { format!("{}–{}: ", duration::format(s.from_ms), duration::format(s.to_ms)) }
                     <strong>{ s.route.as_str() }</strong>
-                    { format!(" on {}{}, the destination sees {}", s.interface, if s.family == Family::V6 { " over IPv6" } else { "" }, s.seen_as) }
+                    { format!(" on {}{}, the destination sees {}", s.interface, crate::words::over_family(s.family), s.seen_as) }
                     { s.observed_by.map(|by| format!(" (recorded by {by})")).unwrap_or_default() }
                 </p>
             }

@@ -357,8 +357,7 @@ pub fn Topology(props: &Props) -> Html {
             </svg>
         }
     });
-    let scenario = &props.analysis.trace.scenario;
-    let has_ipv6 = !scenario.wifi_ip.is_ipv4_only() || !scenario.cellular_ip.is_ipv4_only();
+    let has_ipv6 = props.analysis.scenario.ip.has_ipv6();
     let hint = (props.layout != Layout::Wide).then(|| {
         html! { <span class="tall-hint">{ " · read from the phone at the top down to the servers" }</span> }
     });
@@ -527,8 +526,7 @@ fn Packets(props: &PacketsProps) -> Html {
             let (phone_side, far_side) = g.link(p.point);
             let (phone_side, far_side) = (g.placed(phone_side, shift), g.placed(far_side, shift));
             // Away from the phone: sent by it, or by the relay's exit.
-            let outward = packet::ends(&p.bytes)
-                .is_some_and(|e| addresses::is_phone(e.src) || addresses::is_relay_exit(e.src));
+            let outward = packet::outbound(&p.bytes);
             let (a, b) = if outward { (phone_side, far_side) } else { (far_side, phone_side) };
             // IPv6 packets are drawn hollow.
             let v6 = packet::family(&p.bytes) == Some(Family::V6);
