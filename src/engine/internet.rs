@@ -7,10 +7,14 @@ use crate::model::Family;
 
 impl Engine<'_> {
     /// The internet routes by destination address.
-    pub(super) fn internet(&mut self, mut bytes: Vec<u8>, at: u64) {
-        let Some(e) = packet::ends(&bytes) else {
-            return;
-        };
+    pub(super) fn internet(&mut self, bytes: Vec<u8>, at: u64) {
+        if let Some(e) = packet::ends(&bytes) {
+            self.route(bytes, e, at);
+        }
+    }
+
+    /// The same, for a packet whose ends the caller has already read.
+    pub(super) fn route(&mut self, mut bytes: Vec<u8>, e: Ends, at: u64) {
         let to_home = at + latency::HOME_UPLINK + latency::WIFI_TO_ROUTER;
         match e.dst {
             IpAddr::V4(dst) if dst == HOME_PUBLIC => {

@@ -99,10 +99,22 @@ pub fn family(bytes: &[u8]) -> Option<crate::model::Family> {
 }
 
 /// Reads the addresses and ports of an IP packet; `None` if it is not one.
+#[inline]
 pub fn ends(bytes: &[u8]) -> Option<Ends> {
+    // IPv4 straight from its view: the engine reads every packet's ends
+    // several times on its way, so this path is kept short.
+    if bytes.first()? >> 4 == 4 {
+        let ip = Ipv4Packet::new_checked(bytes).ok()?;
+        let (src, dst) = (IpAddr::V4(ip.src_addr()), IpAddr::V4(ip.dst_addr()));
+        return upper_ends(ip.next_header(), ip.payload(), src, dst);
+    }
     let h = header(bytes)?;
-    let payload = &bytes[h.payload];
-    let (protocol, src_port, dst_port) = match h.protocol {
+    upper_ends(h.protocol, &bytes[h.payload], h.src, h.dst)
+}
+
+#[inline]
+fn upper_ends(protocol: IpProtocol, payload: &[u8], src: IpAddr, dst: IpAddr) -> Option<Ends> {
+    let (protocol, src_port, dst_port) = match protocol {
         IpProtocol::Tcp => {
             let tcp = TcpPacket::new_checked(payload).ok()?;
             (Protocol::Tcp, tcp.src_port(), tcp.dst_port())
@@ -123,8 +135,8 @@ pub fn ends(bytes: &[u8]) -> Option<Ends> {
     };
     Some(Ends {
         protocol,
-        src: h.src,
-        dst: h.dst,
+        src,
+        dst,
         src_port,
         dst_port,
     })
@@ -397,38 +409,49 @@ fn nat64_note(src: IpAddr, dst: IpAddr) -> String {
 /// NAT does, and recomputes the checksums. The new addresses are of the
 /// packet's own version (version changes are [`translate`]'s).
 pub fn rewrite(bytes: &mut [u8], src: Option<(IpAddr, u16)>, dst: Option<(IpAddr, u16)>) {
-    let Some(h) = header(bytes) else {
-        return;
-    };
-    let (mut src_addr, mut dst_addr) = (h.src, h.dst);
-    match (h.src, Ipv4Packet::new_checked(&mut *bytes)) {
-        (IpAddr::V4(_), Ok(mut ip)) => {
+    let ports = (src.map(|(_, p)| p), dst.map(|(_, p)| p));
+    match bytes.first().map(|b| b >> 4) {
+        Some(4) => {
+            let Ok(mut ip) = Ipv4Packet::new_checked(&mut *bytes) else {
+                return;
+            };
             if let Some((IpAddr::V4(addr), _)) = src {
                 ip.set_src_addr(addr);
-                src_addr = IpAddr::V4(addr);
             }
             if let Some((IpAddr::V4(addr), _)) = dst {
                 ip.set_dst_addr(addr);
-                dst_addr = IpAddr::V4(addr);
             }
             ip.fill_checksum();
+            let (s, d, protocol) = (ip.src_addr(), ip.dst_addr(), ip.next_header());
+            fix_upper(
+                ip.payload_mut(),
+                protocol,
+                IpAddr::V4(s),
+                IpAddr::V4(d),
+                ports,
+            );
         }
-        _ => {
+        Some(6) => {
             let Ok(mut ip) = Ipv6Packet::new_checked(&mut *bytes) else {
                 return;
             };
             if let Some((IpAddr::V6(addr), _)) = src {
                 ip.set_src_addr(addr);
-                src_addr = IpAddr::V6(addr);
             }
             if let Some((IpAddr::V6(addr), _)) = dst {
                 ip.set_dst_addr(addr);
-                dst_addr = IpAddr::V6(addr);
             }
+            let (s, d, protocol) = (ip.src_addr(), ip.dst_addr(), ip.next_header());
+            fix_upper(
+                ip.payload_mut(),
+                protocol,
+                IpAddr::V6(s),
+                IpAddr::V6(d),
+                ports,
+            );
         }
+        _ => {}
     }
-    let ports = (src.map(|(_, p)| p), dst.map(|(_, p)| p));
-    fix_upper(&mut bytes[h.payload], h.protocol, src_addr, dst_addr, ports);
 }
 
 /// Sets the upper-layer packet's ports (if given) and its checksum for

@@ -13,15 +13,18 @@ impl Engine<'_> {
         let physical = row(node).phone.filter(|(point, _)| {
             !matches!(point, CapturePoint::Utun0 | CapturePoint::TunnelProcess)
         });
+        let ends = packet::ends(&bytes);
         if let Some((point, up)) = physical {
-            let flow = self.flow_of(&packet::ends(&bytes), false);
+            let flow = self.flow_of(&ends, false);
             if !self.phone_filter(point, Some(up), &bytes, flow, now) {
                 return;
             }
         }
         // Captured as it was on the wire; an IPv4 socket behind the CLAT
         // gets it back as IPv4.
-        if let Some(bytes) = self.clat_in(node, bytes) {
+        if self.clat_address(node).is_none() {
+            self.push_rx_read(node, bytes, ends);
+        } else if let Some(bytes) = self.clat_in(node, bytes) {
             self.push_rx(node, bytes);
         }
     }
@@ -133,8 +136,14 @@ impl Engine<'_> {
                 } else if let Some(lan) = node_of(e.dst).filter(|n| row(*n).uplink == Uplink::Lan) {
                     self.schedule(now + latency::LAN, Dest::Host(lan), bytes);
                 } else {
+                    let mut e = e;
                     if self.scenario.attack.is_some() {
                         self.hostile_router_out(&mut bytes, &e, now);
+                        // ServerIP's router may have readdressed it.
+                        let Some(readdressed) = packet::ends(&bytes) else {
+                            return;
+                        };
+                        e = readdressed;
                     }
                     let at = now + latency::WIFI_TO_ROUTER + latency::HOME_UPLINK;
                     self.out_through_nat(bytes, &e, Network::Wifi, at);
@@ -161,7 +170,7 @@ impl Engine<'_> {
                 self.schedule(now + latency::IMS, Dest::Host(Node::PhoneIpsec), bytes)
             }
             Uplink::Relay => self.relay_to_phone(bytes, now),
-            Uplink::Internet => self.internet(bytes, now + latency::SERVERS),
+            Uplink::Internet => self.route(bytes, e, now + latency::SERVERS),
         }
     }
 
@@ -178,8 +187,9 @@ impl Engine<'_> {
         let mode = self.scenario.ip.of(network);
         match e.src {
             IpAddr::V4(_) if mode.carries(Family::V4) => {
-                packet::rewrite(&mut bytes, Some((IpAddr::V4(public), e.src_port)), None);
-                self.internet(bytes, at);
+                let from = IpAddr::V4(public);
+                packet::rewrite(&mut bytes, Some((from, e.src_port)), None);
+                self.route(bytes, Ends { src: from, ..*e }, at);
             }
             IpAddr::V6(_) if mode.is_ipv6_only() => {
                 let bytes = self.nat64_out(&bytes, public).unwrap_or(bytes);

@@ -20,8 +20,8 @@ impl Engine<'_> {
     /// The stack that receives a packet arriving at `node`: the flow's own
     /// client stack on the phone, a server connection's stack, or the
     /// node's stack (which answers unknown connections with a reset).
-    pub(super) fn stack_for(&mut self, node: Node, bytes: &[u8]) -> usize {
-        let Some(e) = packet::ends(bytes) else {
+    pub(super) fn stack_for(&mut self, node: Node, bytes: &[u8], ends: Option<Ends>) -> usize {
+        let Some(e) = ends else {
             return node as usize;
         };
         let phone_side = matches!(
@@ -67,7 +67,13 @@ impl Engine<'_> {
     }
 
     pub(super) fn push_rx(&mut self, node: Node, bytes: Vec<u8>) {
-        let stack = self.stack_for(node, &bytes);
+        let ends = packet::ends(&bytes);
+        self.push_rx_read(node, bytes, ends);
+    }
+
+    /// The same, for a packet whose ends the caller has already read.
+    pub(super) fn push_rx_read(&mut self, node: Node, bytes: Vec<u8>, ends: Option<Ends>) {
+        let stack = self.stack_for(node, &bytes, ends);
         self.stacks[stack].host.device.rx.push_back(bytes);
         self.mark_dirty(stack);
     }

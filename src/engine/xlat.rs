@@ -21,7 +21,7 @@ impl Engine<'_> {
 
     /// The phone's CLAT address on a physical interface's network, when
     /// that network is IPv6-only.
-    fn clat_address(&self, node: Node) -> Option<Ipv6Addr> {
+    pub(super) fn clat_address(&self, node: Node) -> Option<Ipv6Addr> {
         let network = topology::network_of(node).filter(|n| self.ipv6_only(*n))?;
         Some(match network {
             Network::Wifi => PHONE_LAN_CLAT_V6,
