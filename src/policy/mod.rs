@@ -269,6 +269,9 @@ pub fn decide_as(
 
 /// `rules` first, then the path's own.
 fn with_rules_before(mut rules: Vec<&'static Rule>, path: Path) -> Path {
+    if rules.is_empty() {
+        return path;
+    }
     for rule in path.rules {
         if !rules.iter().any(|r| r.id == rule.id) {
             rules.push(rule);
@@ -302,6 +305,10 @@ fn best_family(
     kind: FlowKind,
     choice: FamilyChoice,
 ) -> (Vec<&'static Rule>, Path) {
+    // An IPv4-only world has one version to try.
+    if !ctx.ip.has_ipv6() && choice.speaks(Family::V4) {
+        return (Vec::new(), new_connection(ctx, kind, Family::V4));
+    }
     let prefers_ipv6 = holds(Fact::PrefersIpv6, ctx);
     let order = if prefers_ipv6 {
         [Family::V6, Family::V4]
