@@ -404,8 +404,8 @@ pub fn gateway(network: Network, mode: IpMode, tall: bool) -> Option<&'static st
 pub fn ip_mode(mode: IpMode) -> &'static str {
     match mode {
         IpMode::Ipv4Only => "IPv4 only",
-        IpMode::DualStack => "dual-stack (IPv4 and IPv6)",
-        IpMode::Ipv6Only => "IPv6 only, with NAT64",
+        IpMode::DualStack => "dual-stack",
+        IpMode::Ipv6Only => "IPv6 + NAT64",
     }
 }
 
