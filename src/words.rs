@@ -400,12 +400,13 @@ pub fn gateway(network: Network, mode: IpMode, tall: bool) -> Option<&'static st
     })
 }
 
-/// A network's IP mode, as a picker offers it.
+/// A network's IP mode, as a picker offers it (an IPv6-only network has
+/// NAT64; the drawing says so on its gateway).
 pub fn ip_mode(mode: IpMode) -> &'static str {
     match mode {
         IpMode::Ipv4Only => "IPv4 only",
         IpMode::DualStack => "dual-stack",
-        IpMode::Ipv6Only => "IPv6 + NAT64",
+        IpMode::Ipv6Only => "IPv6 only",
     }
 }
 
