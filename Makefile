@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: test serve www e2e bench-web tools browser-tools lint unit wasm-check browser captures scenarios docs bench golden
+.PHONY: test serve www e2e bench-web tools browser-tools lint unit wasm-check browser captures scenarios docs bench golden fuzz
 
 # The scenario check runs last: its closing line counts the expectations.
 test: tools browser-tools lint unit wasm-check captures browser e2e scenarios
@@ -58,6 +58,12 @@ captures:
 ## Every scenario in the library must meet its own expectations.
 scenarios:
 	$(CARGO) run --quiet -- check simulations/*.toml
+
+## Coverage-guided fuzzing of every parser of outside bytes (not part of
+## `make test`): each target for FUZZ_SECONDS (default 300), seeded from the
+## library, share links, the profile fixtures and captures (fuzz/).
+fuzz:
+	./fuzz/run.sh
 
 ## Regenerates the knowledge-base, matrix and presets pages from the tables.
 docs:

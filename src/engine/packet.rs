@@ -463,11 +463,15 @@ fn fix_upper(
     src: IpAddr,
     dst: IpAddr,
     (src_port, dst_port): (Option<u16>, Option<u16>),
-) {
+) -> bool {
     let (s, d) = (IpAddress::from(src), IpAddress::from(dst));
+    // Checked views: a length field that overruns the bytes (found by
+    // fuzzing) leaves the packet as it is instead of panicking.
     match protocol {
         IpProtocol::Tcp => {
-            let mut tcp = TcpPacket::new_unchecked(payload);
+            let Ok(mut tcp) = TcpPacket::new_checked(payload) else {
+                return false;
+            };
             if let Some(port) = src_port {
                 tcp.set_src_port(port);
             }
@@ -477,7 +481,9 @@ fn fix_upper(
             tcp.fill_checksum(&s, &d);
         }
         IpProtocol::Udp => {
-            let mut udp = UdpPacket::new_unchecked(payload);
+            let Ok(mut udp) = UdpPacket::new_checked(payload) else {
+                return false;
+            };
             if let Some(port) = src_port {
                 udp.set_src_port(port);
             }
@@ -487,12 +493,17 @@ fn fix_upper(
             udp.fill_checksum(&s, &d);
         }
         IpProtocol::Icmpv6 => {
-            if let (IpAddr::V6(s), IpAddr::V6(d)) = (src, dst) {
-                Icmpv6Packet::new_unchecked(payload).fill_checksum(&s, &d);
-            }
+            let (IpAddr::V6(s), IpAddr::V6(d)) = (src, dst) else {
+                return false;
+            };
+            let Ok(mut icmp) = Icmpv6Packet::new_checked(payload) else {
+                return false;
+            };
+            icmp.fill_checksum(&s, &d);
         }
         _ => {}
     }
+    true
 }
 
 /// Translates a packet to the other IP version with these addresses, as a
@@ -524,7 +535,9 @@ pub fn translate(bytes: &[u8], src: IpAddr, dst: IpAddr) -> Option<Vec<u8>> {
     let mut out = ip_packet(src, dst, protocol, hop_limit, upper.len())?;
     let at = out.len() - upper.len();
     out[at..].copy_from_slice(&upper);
-    fix_upper(&mut out[at..], protocol, src, dst, (None, None));
+    if !fix_upper(&mut out[at..], protocol, src, dst, (None, None)) {
+        return None;
+    }
     Some(out)
 }
 
@@ -771,6 +784,34 @@ mod tests {
         let back = translate(&v6, v4_phone, IpAddr::V4(v4_server)).unwrap();
         assert!(checksums_valid(&back));
         assert!(summary(&back).contains("ICMP echo request id 7 seq 1"));
+    }
+
+    /// Found by `make fuzz` (packet target): an IPv4/UDP packet whose UDP
+    /// length field overruns its bytes made the NAT rewrite and the NAT64
+    /// translation panic in smoltcp's checksum.
+    #[test]
+    fn a_udp_length_past_the_end_is_left_alone_not_a_panic() {
+        const CRASH: &[u8] = &[
+            0x45, 0x00, 0x00, 0x60, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x3c, 0xc3, 0xc0, 0xa8,
+            0x01, 0x17, 0xcb, 0x00, 0x71, 0x0a, 0x00, 0x40, 0x00, 0x40, 0x11, 0x3c, 0xc3, 0xc0,
+            0xa8, 0x01, 0x17, 0xcb, 0x00, 0x71, 0x0a, 0xca, 0x6d, 0xca, 0x6c, 0x00, 0x4c, 0xb8,
+            0x8a, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x34, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0xe8,
+            0x11, 0x0a, 0x40, 0x0c, 0x22, 0xcb, 0x00, 0x71, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58,
+            0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58,
+            0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58,
+            0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58,
+            0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58, 0x58,
+            0x50, 0x9c, 0x40, 0x01, 0xbb, 0x0f, 0xeb, 0x5d, 0xf8, 0x00, 0x00, 0x00, 0x00, 0x80,
+            0x02, 0x08, 0x00, 0x0c, 0x86, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x03, 0x03, 0x00,
+            0x04, 0x02, 0x00, 0x00, 0x00,
+        ];
+        let mut copy = CRASH.to_vec();
+        let v4 = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7));
+        rewrite(&mut copy, Some((v4, 1)), Some((v4, 2)));
+        let v6: IpAddr = "2001:db8:1::23".parse().unwrap();
+        assert_eq!(translate(CRASH, v6, v6), None);
+        let _ = (summary(CRASH), layers(CRASH), checksums_valid(CRASH));
     }
 
     #[test]
