@@ -22,7 +22,8 @@ for target in $targets; do
     grep -m 1 -A 2 "panicked" "$log" | sed 's/^/fuzz:   /'
     status=1
   else
-    echo "fuzz: $target: ${runs#Done } (${seconds}s), no crash"
+    read -r _ count _ _ took _ <<<"$runs"
+    echo "fuzz: $target: $count runs in $took s, no crash"
   fi
   rm -f "$log"
 done
