@@ -3,12 +3,14 @@
 // taking over without a jump, play, toggle, the A/B view, share links old
 // and new, a pcap, support mode and the learn pages, at desktop and phone
 // width. Fails on any console error, page error or request to another
-// origin. Saves screenshots to target/e2e/.
+// origin (from any context), and on a served page with an inline script or
+// a Content-Security-Policy that would allow one. Saves screenshots to
+// target/e2e/.
 //
 // Run by `make test` after `make www`: node tests/e2e/playground.mjs
 
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { root, serve } from './serve.mjs';
 
@@ -45,7 +47,36 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 
+// Every context fails the run on a request to another origin (the site is
+// static files of its own; nothing is fetched from anywhere else).
+const foreign = (url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:');
+const newContext = async (options) => {
+  const ctx = await browser.newContext(options);
+  ctx.on('request', (r) => { if (foreign(r.url())) problems.push(`request to another origin: ${r.url()}`); });
+  return ctx;
+};
+
 try {
+  // Kept strict: every page the site serves has the Content-Security-Policy
+  // that allows its own scripts only, and not one inline script.
+  const pages = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.html')) pages.push(full);
+    }
+  };
+  walk(path.join(root, 'dist'));
+  const lax = pages.filter((file) => {
+    const html = readFileSync(file, 'utf8');
+    const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1] ?? '';
+    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+    const inline = [...html.matchAll(/<script\b[^>]*>/g)].some((m) => !/\bsrc=/.test(m[0]));
+    return inline || !scriptSrc.includes("'self'") || scriptSrc.includes('unsafe-inline') || /\son[a-z]+=/.test(html.replace(/<svg[\s\S]*?<\/svg>/g, ''));
+  }).map((file) => path.relative(root, file));
+  check(pages.length > 50 && lax.length === 0, `all ${pages.length} pages allow only their own scripts, none inline${lax.length ? `: not ${lax.join(', ')}` : ''}`);
+
   // Every page a link can open reads before any script runs: its drawing,
   // title and text are in the HTML, and the server compresses it.
   for (const [address, words] of [['/', 'iOS 16.1: Apple push and Maps leave the tunnel'],
@@ -66,7 +97,7 @@ try {
   // page shows while the Wasm loads (held back here until it is measured),
   // and the app takes over without moving anything.
   for (const [width, height] of [[1280, 800], [390, 844]]) {
-    const still = await browser.newContext({ viewport: { width, height }, javaScriptEnabled: false });
+    const still = await newContext({ viewport: { width, height }, javaScriptEnabled: false });
     const off = await still.newPage();
     await off.goto(origin + '/s/localnet-leak-without-ian.html');
     const drawn = await off.evaluate(() => [...document.querySelectorAll('.topology svg')].filter((s) => s.getBoundingClientRect().width > 0).length);
@@ -74,7 +105,7 @@ try {
     await off.screenshot({ path: path.join(shots, `no-script-${width}.png`) });
     await still.close();
 
-    const moving = await browser.newContext({ viewport: { width, height } });
+    const moving = await newContext({ viewport: { width, height } });
     let release;
     const held = new Promise((resolve) => { release = resolve; });
     await moving.route('**/tunnelscope_bg.wasm', async (route) => { await held; await route.continue(); });
@@ -97,7 +128,7 @@ try {
   // Addresses as hosts and people write them, and the browser's own
   // navigation: the view and the address bar always agree.
   {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const ctx = await newContext({ viewport: { width: 1280, height: 800 } });
     const p = await ctx.newPage();
     p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await p.goto(origin + '/s/update-loop-ian');
@@ -139,7 +170,7 @@ try {
     await ctx.close();
   }
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -333,7 +364,7 @@ try {
   await page.screenshot({ path: path.join(shots, 'learn-desktop.png'), fullPage: true });
 
   // Phone width.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const phone = await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const small = await phone.newPage();
   small.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await small.goto(origin + '/#lib=wifi-to-cellular&t=21000');
