@@ -484,3 +484,64 @@ fn a_contested_outcome_can_be_picked_and_reset() {
     ));
     assert!(!p.text.contains("existing_connection_under_ian"));
 }
+
+// Round trip for arbitrary views (issue 14): playground state → address →
+// state. proptest is a native-only dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
+mod round_trip {
+    use super::*;
+    use crate::library::LIBRARY;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn any_view_reopens_from_its_address(
+            scenario in 0..LIBRARY.len(),
+            moment in 0u64..1_000,
+            speed in 100u32..600_000,
+            pick in proptest::option::of(0usize..8),
+            flip in proptest::option::of(0usize..7),
+            edited in any::<bool>(),
+        ) {
+            let mut view = start().reduce(Action::LoadLibrary(LIBRARY[scenario].name.into()));
+            if edited {
+                view = view.reduce(Action::SetIpMode(
+                    crate::model::Network::Wifi,
+                    crate::model::IpMode::DualStack,
+                ));
+            }
+            let duration = view.analysis.scenario.duration_ms;
+            view = view
+                .reduce(Action::Seek(duration * moment / 1_000))
+                .reduce(Action::SetSpeed(speed));
+            let flows = &view.analysis.scenario.flows;
+            if let Some(flow) = pick.and_then(|i| flows.get(i % flows.len().max(1))) {
+                let name = flow.name.clone();
+                view = view.reduce(Action::Select(Some(name)));
+            }
+            let flags: Vec<&str> = crate::facts::PROPERTIES
+                .iter()
+                .filter(|p| matches!(p.default, crate::facts::PropDefault::Bool(_)))
+                .map(|p| p.key)
+                .collect();
+            if let Some(key) = flip.map(|i| flags[i % flags.len()]) {
+                view = view.reduce(Action::Compare(Some(key.into())));
+            }
+            let address = url::address(&view);
+            let (path, fragment) = address.split_once('#').unwrap();
+            let reopened = url::open(url::Page::from_path(&format!("/{path}")), fragment);
+            prop_assert_eq!(&reopened.notice, &None, "{}", address);
+            prop_assert_eq!(url::address(&reopened), address);
+            prop_assert_eq!(&reopened.text, &view.text);
+            prop_assert_eq!(reopened.time_ms, view.time_ms);
+            prop_assert_eq!(reopened.speed, view.speed);
+            prop_assert_eq!(&reopened.selected, &view.selected);
+            prop_assert_eq!(
+                reopened.compare.as_ref().map(|(k, _)| k.clone()),
+                view.compare.as_ref().map(|(k, _)| k.clone())
+            );
+        }
+    }
+}
