@@ -9,7 +9,7 @@ use tunnelscope::model::Network;
 use tunnelscope::report::{self, Format, MatrixOptions};
 use tunnelscope::scenario::{self, MAX_FILE_BYTES, Scenario};
 use tunnelscope::version::IosVersion;
-use tunnelscope::{engine, support, timeline};
+use tunnelscope::{engine, support, timeline, words};
 
 /// Exit status for bad input (unreadable or invalid files, bad arguments).
 const BAD_INPUT: u8 = 2;
@@ -374,6 +374,9 @@ fn run(
         BAD_INPUT
     })?;
     let (trace, run) = engine::simulate(&scenario);
+    if let Some(stop) = &trace.stopped {
+        eprintln!("{}", words::stopped(stop, scenario.duration_ms));
+    }
     if let Some(dir) = pcap_dir {
         std::fs::create_dir_all(dir).map_err(|e| {
             eprintln!("{}: cannot create the directory: {e}", dir.display());
@@ -439,6 +442,7 @@ fn check(names: &[String], profile: Option<&std::path::Path>) -> Result<(), u8> 
     let mut failed = false;
     let mut expectations = 0usize;
     let mut failures = 0usize;
+    let mut stopped = false;
     for name in names {
         match load_with_profile(name, profile) {
             Err(message) => {
@@ -450,6 +454,7 @@ fn check(names: &[String], profile: Option<&std::path::Path>) -> Result<(), u8> 
                 expectations += trace.expectations.len();
                 failures += trace.failures().count();
                 failed |= trace.failures().next().is_some();
+                stopped |= trace.stopped.is_some();
                 print(&report::check(&shown, &trace));
             }
         }
@@ -458,6 +463,8 @@ fn check(names: &[String], profile: Option<&std::path::Path>) -> Result<(), u8> 
         "some files could not be checked"
     } else if failed {
         "some expectations failed"
+    } else if stopped {
+        "some runs stopped at their budget before all expectations were checked"
     } else {
         "all expectations hold"
     };
@@ -468,7 +475,7 @@ fn check(names: &[String], profile: Option<&std::path::Path>) -> Result<(), u8> 
     ));
     if bad_input {
         Err(BAD_INPUT)
-    } else if failed {
+    } else if failed || stopped {
         Err(EXPECTATIONS_FAILED)
     } else {
         Ok(())

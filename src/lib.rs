@@ -65,6 +65,7 @@ pub mod addresses;
 pub mod bench;
 #[cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 pub mod bench_wasm;
+pub mod budget;
 pub mod config;
 pub mod engine;
 pub mod facts;

@@ -5,6 +5,7 @@
 //! Discrete and event-driven: time jumps from one instant (an event, a flow
 //! opening or closing, the tunnel finishing a transition) to the next.
 
+use crate::budget::{self, Limit, Stop};
 use crate::facts::{self, AssumptionId, AssumptionValue, Fact};
 use crate::model::{Attack, Network, Route, TunnelState};
 use crate::policy::{self, Assumptions, Connection, Context, Decision, VpnConfig};
@@ -510,6 +511,13 @@ fn segment_from(decision: Decision, from_ms: u64) -> Segment {
 }
 
 /// Runs a validated scenario through the control plane.
+/// What a decision depends on besides the moment.
+type DecisionKey = (
+    crate::model::FlowKind,
+    crate::model::FamilyChoice,
+    Option<Connection>,
+);
+
 pub fn run(scenario: &Scenario) -> Trace {
     let assume = &scenario.assume;
     let end = scenario.duration_ms;
@@ -535,6 +543,8 @@ pub fn run(scenario: &Scenario) -> Trace {
     let mut states: Vec<StateSpan> = Vec::new();
     let mut next_event = 0;
     let mut now = 0;
+    let mut segment_count = 0;
+    let mut stopped = None;
 
     loop {
         // Flows closing now end their last segment here.
@@ -587,6 +597,10 @@ pub fn run(scenario: &Scenario) -> Trace {
         record_state(&mut states, &world, now);
 
         let ctx = world.context(assume);
+        // The policy is a function of the moment and the flow's kind, IP
+        // choice and connection: flows alike share one decision per instant
+        // (a thousand flows are a handful of kinds).
+        let mut decided: Vec<(DecisionKey, Decision)> = Vec::new();
         for (flow, run) in scenario.flows.iter().zip(&mut flows) {
             let open = flow.open_ms <= now && now < flow.close_ms;
             if !open {
@@ -597,12 +611,21 @@ pub fn run(scenario: &Scenario) -> Trace {
             } else {
                 run.connection
             };
-            let decision = policy::decide_as(&ctx, flow.kind, flow.family, existing);
+            let key = (flow.kind, flow.family, existing);
+            let index = match decided.iter().position(|(k, _)| *k == key) {
+                Some(index) => index,
+                None => {
+                    let decision = policy::decide_as(&ctx, flow.kind, flow.family, existing);
+                    decided.push((key, decision));
+                    decided.len() - 1
+                }
+            };
+            let decision = &decided[index].1;
             let unchanged = run
                 .trace
                 .segments
                 .last()
-                .is_some_and(|s| flow.open_ms != now && same_segment(s, &decision));
+                .is_some_and(|s| flow.open_ms != now && same_segment(s, decision));
             run.connection = decision.connection;
             if unchanged {
                 continue;
@@ -610,7 +633,13 @@ pub fn run(scenario: &Scenario) -> Trace {
             if let Some(last) = run.trace.segments.last_mut() {
                 last.to_ms = now;
             }
-            run.trace.segments.push(segment_from(decision, now));
+            run.trace.segments.push(segment_from(decision.clone(), now));
+            segment_count += 1;
+        }
+        // Past the budget the run ends here, before this instant's changes.
+        if segment_count > budget::SEGMENTS {
+            stopped = Some(Stop::new(Limit::Segments, now));
+            break;
         }
 
         let next = [
@@ -650,7 +679,7 @@ pub fn run(scenario: &Scenario) -> Trace {
     }
     let flows: Vec<FlowTrace> = flows.into_iter().map(|r| r.trace).collect();
     let expectations = check_expectations(scenario, &flows);
-    Trace {
+    let mut trace = Trace {
         scenario: summarize(scenario),
         flows,
         events,
@@ -660,7 +689,12 @@ pub fn run(scenario: &Scenario) -> Trace {
         intercepted: Vec::new(),
         data_plane_events: Vec::new(),
         packet_events: None,
+        stopped: None,
+    };
+    if let Some(stop) = stopped {
+        trace.stop_at(stop);
     }
+    trace
 }
 
 fn record_state(states: &mut Vec<StateSpan>, world: &World, now: u64) {
@@ -1110,5 +1144,34 @@ mod tests {
                 &true.into()
             )
         );
+    }
+
+    #[test]
+    fn past_the_segment_budget_the_control_plane_stops_there() {
+        let [_, (_, every_event), _] = crate::workload::worst_shapes();
+        let scenario = crate::scenario::parse(&every_event).unwrap();
+        let trace = run(&scenario);
+        let stop = trace
+            .stopped
+            .expect("1000 flows × 1000 network changes is over budget");
+        assert_eq!(stop.limit, Limit::Segments);
+        let segments: usize = trace.flows.iter().map(|f| f.segments.len()).sum();
+        assert!(segments <= budget::SEGMENTS && segments > budget::SEGMENTS - 1_000);
+        for flow in &trace.flows {
+            assert!(
+                flow.segments
+                    .iter()
+                    .all(|s| s.from_ms < stop.at_ms && s.to_ms <= stop.at_ms)
+            );
+        }
+        assert!(trace.events.iter().all(|e| e.at_ms < stop.at_ms));
+        assert!(
+            trace.events.len() > 20,
+            "the events before the stop are kept"
+        );
+        assert_eq!(trace.states.last().unwrap().to_ms, stop.at_ms);
+        // The packets stop there too.
+        let packets = crate::engine::run(&scenario, &trace);
+        assert!(packets.packets.iter().all(|p| p.at_us < stop.at_ms * 1_000));
     }
 }

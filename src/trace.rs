@@ -4,6 +4,7 @@
 //!
 //! The JSON shape is a public contract: fields may be added, none renamed.
 
+use crate::budget::Stop;
 use crate::config::VpnConfig;
 use crate::facts::{self, Evidence, Rule};
 use crate::model::{Family, FlowKind, Interface, IpMode, Network, Route, SeenAs, TunnelState};
@@ -34,6 +35,10 @@ pub struct Trace {
     /// Packets sent plus packets delivered, over the whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packet_events: Option<u64>,
+    /// Where the run stopped early, having reached a limit of its budget
+    /// ([`crate::budget`]); everything before it is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stop>,
 }
 
 /// A connection an attacker's Wi-Fi read: who sent it (the phone's own
@@ -481,6 +486,31 @@ impl FlowTrace {
 }
 
 impl Trace {
+    /// Ends the run at `stop.at_ms`: what began from then on is dropped,
+    /// what was under way is cut there (an earlier stop stands).
+    pub fn stop_at(&mut self, stop: Stop) {
+        if self.stopped.is_some_and(|s| s.at_ms <= stop.at_ms) {
+            return;
+        }
+        let at = stop.at_ms;
+        for flow in &mut self.flows {
+            flow.segments.retain(|s| s.from_ms < at);
+            if let Some(last) = flow.segments.last_mut() {
+                last.to_ms = last.to_ms.min(at);
+            }
+        }
+        self.states.retain(|s| s.from_ms < at);
+        if let Some(last) = self.states.last_mut() {
+            last.to_ms = last.to_ms.min(at);
+        }
+        self.events.retain(|e| e.at_ms < at);
+        self.expectations.retain(|e| e.at_ms < at);
+        self.observations.retain(|o| o.at_ms < at);
+        self.intercepted.retain(|i| i.at_ms < at);
+        self.data_plane_events.retain(|e| e.at_ms < at);
+        self.stopped = Some(stop);
+    }
+
     /// The phone's network and tunnel state at `at_ms` (the first span's
     /// before the run begins).
     pub fn state_at(&self, at_ms: u64) -> Option<&StateSpan> {

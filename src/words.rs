@@ -5,6 +5,7 @@
 //! back: code that needs to know what happened matches on the values in
 //! [`crate::trace`].
 
+use crate::budget::{Limit, Stop};
 use crate::engine::CapturePoint;
 use crate::model::{
     Attack, Family, FlowKind, Interface, IpMode, Network, Route, SeenAs, TunnelState,
@@ -417,6 +418,55 @@ pub fn network(network: Option<Network>) -> &'static str {
         Some(Network::Cellular) => "the phone is on cellular",
         None => "the phone is in airplane mode",
     }
+}
+
+/// Why a run ended before its scenario's end, and what to change.
+pub fn stopped(stop: &Stop, duration_ms: u64) -> String {
+    let (what, shrink) = match stop.limit {
+        Limit::Segments => (
+            "route segments (a flow gets one each time its route may change)",
+            "use fewer events or fewer flows",
+        ),
+        Limit::PacketEvents => (
+            "packet events",
+            "open fewer flows, close them sooner (`close`) or shorten `duration`",
+        ),
+        Limit::RetainedPackets => (
+            "captured packets",
+            "open fewer flows, close them sooner (`close`) or shorten `duration`",
+        ),
+    };
+    format!(
+        "This run stopped at {} of {}: it reached its budget of {} {what}. \
+         Every run is held to the same budget, so that any scenario or link \
+         opens quickly anywhere; everything before that moment is shown. \
+         To see the whole run, {shrink}.",
+        duration::format(stop.at_ms),
+        duration::format(duration_ms),
+        thousands(stop.budget),
+    )
+}
+
+/// A run still under way, while its packets are computed.
+pub fn running(done_ms: u64, of_ms: u64) -> String {
+    format!(
+        "Computing the packets: {} of {} simulated. Routes are shown already; the page stays usable.",
+        duration::format(done_ms - done_ms % 1_000),
+        duration::format(of_ms)
+    )
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -470,3 +470,41 @@ fn a_profile_without_a_vpn_is_an_error_that_says_so() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read it"));
 }
+
+#[test]
+fn the_worst_case_file_stops_at_its_budget_and_says_how_to_shrink_it() {
+    let file = "tests/worst-case.toml";
+    let out = tunnelscope(&["check", file]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("STOP  {file}: This run stopped at ")),
+        "{text}"
+    );
+    assert!(text.contains("budget of 20,000 route segments"), "{text}");
+    assert!(text.contains("use fewer events or fewer flows"), "{text}");
+    assert!(text.contains("some runs stopped at their budget"), "{text}");
+
+    let out = tunnelscope(&["run", file, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("budget of 500,000 captured packets"),
+        "{said}"
+    );
+    assert!(said.contains("close them sooner (`close`)"), "{said}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["stopped"]["limit"], "retained-packets");
+    let at_ms = json["stopped"]["at_ms"].as_u64().unwrap();
+    assert!(at_ms > 0 && at_ms < 24 * 3_600_000);
+    // What came before the stop is all there: every flow opened by then.
+    let flows = json["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 1_000);
+    assert!(flows.iter().all(|f| {
+        f["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["to_ms"].as_u64().unwrap() <= at_ms)
+    }));
+}

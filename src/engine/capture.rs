@@ -3,15 +3,19 @@
 //! (every capture point an interface, every packet commented with its flow
 //! and rule), and a packet listing.
 
-use super::{BY_TIME, CapturePoint, PacketRun, packet};
+use super::{BY_TIME, CapturePoint, PacketRun, RunningPackets, packet};
 use crate::model::Route;
 use crate::scenario::Scenario;
 use crate::trace::{DataPlaneEvent, Interception, ServerObservation, Trace};
 use smoltcp::phy::{PcapLinkType, PcapSink};
+use std::rc::Rc;
 
 /// Adds the data plane's evidence to a control-plane trace: per-flow packet
 /// and byte counts, the server observations, and `seen_as` taken from them.
 pub fn annotate(trace: &mut Trace, run: &PacketRun) {
+    if let Some(stop) = run.stopped {
+        trace.stop_at(stop);
+    }
     let mut counts = vec![(0u64, 0u64, 0u64); trace.flows.len()];
     for p in &run.packets {
         // The relay's side is not the phone's: count each packet once.
@@ -191,12 +195,60 @@ pub fn listing(scenario: &Scenario, run: &PacketRun) -> String {
     out
 }
 
-/// The control plane, then the data plane: the full trace of a scenario.
+/// The control plane, then the data plane: the full trace of a scenario
+/// (to its end or its budget).
 pub fn simulate(scenario: &Scenario) -> (Trace, PacketRun) {
-    let mut trace = crate::timeline::run(scenario);
-    let run = super::run(scenario, &trace);
-    annotate(&mut trace, &run);
-    (trace, run)
+    let mut simulation = Simulation::start(Rc::new(scenario.clone()));
+    simulation.advance(u64::MAX);
+    simulation.finish()
+}
+
+/// A whole run under way, in slices: the control plane's trace at once
+/// (its cost is bounded by the budget's segments), then the packets a
+/// slice at a time, then the trace annotated.
+pub struct Simulation {
+    scenario: Rc<Scenario>,
+    trace: Rc<Trace>,
+    packets: RunningPackets,
+}
+
+impl Simulation {
+    pub fn start(scenario: Rc<Scenario>) -> Simulation {
+        let trace = Rc::new(crate::timeline::run(&scenario));
+        let packets = PacketRun::start(Rc::clone(&scenario), Rc::clone(&trace));
+        Simulation {
+            scenario,
+            trace,
+            packets,
+        }
+    }
+
+    pub fn scenario(&self) -> &Rc<Scenario> {
+        &self.scenario
+    }
+
+    /// The control plane's trace, before the packets' evidence is added.
+    pub fn control_plane(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// See [`RunningPackets::advance`]; true when the run is over.
+    pub fn advance(&mut self, packet_events: u64) -> bool {
+        self.packets.advance(packet_events)
+    }
+
+    /// How far the packets have got and where they end, in simulated ms.
+    pub fn progress_ms(&self) -> (u64, u64) {
+        self.packets.progress_ms()
+    }
+
+    pub fn finish(self) -> (Trace, PacketRun) {
+        let run = self.packets.finish();
+        // The engine, gone with `finish`, held the only other reference.
+        let mut trace = Rc::try_unwrap(self.trace).unwrap_or_else(|shared| (*shared).clone());
+        annotate(&mut trace, &run);
+        (trace, run)
+    }
 }
 
 /// A stable 64-bit FNV-1a hash, the same on every target: the golden value

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Engine<'_> {
+impl Engine {
     pub(super) fn allocate_port(&mut self, flow: usize, connection: u32) -> u16 {
         let port = if self.flows[flow].kind == FlowKind::Dhcp {
             DHCP_CLIENT_PORT

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Engine<'_> {
+impl Engine {
     pub(super) fn state_at(&self, at_ms: u64) -> (Option<Network>, TunnelState) {
         self.trace
             .state_at(at_ms)

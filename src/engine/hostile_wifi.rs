@@ -14,7 +14,7 @@
 use super::*;
 use crate::model::Attack;
 
-impl Engine<'_> {
+impl Engine {
     /// The attack the phone's network mounts now (only the Wi-Fi is hostile).
     pub(super) fn attack_now(&self) -> Option<Attack> {
         self.scenario

@@ -5,7 +5,7 @@
 use super::*;
 use crate::model::Family;
 
-impl Engine<'_> {
+impl Engine {
     /// The internet routes by destination address.
     pub(super) fn internet(&mut self, bytes: Vec<u8>, at: u64) {
         if let Some(e) = packet::ends(&bytes) {

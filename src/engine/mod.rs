@@ -41,12 +41,13 @@ mod topology;
 mod tunnel_process;
 mod xlat;
 
-pub use capture::{annotate, fingerprint, listing, pcap, pcapng, simulate};
+pub use capture::{Simulation, annotate, fingerprint, listing, pcap, pcapng, simulate};
 /// The engine's in-memory device, for the benchmark's smoltcp baseline.
 pub use device::QueueDevice as BenchDevice;
 pub use topology::{Place, capture_link, path_out};
 
 use crate::addresses::*;
+use crate::budget::{self, Stop};
 use crate::model::{FlowKind, Interface, Network, Route, SeenAs, TunnelState};
 use crate::scenario::Scenario;
 use crate::trace::Trace;
@@ -60,6 +61,7 @@ use smoltcp::socket::{icmp, tcp, udp};
 use smoltcp::wire::IpAddress;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::rc::Rc;
 use topology::{HOSTS, Node, Up, Uplink, node_of, row, stack_addresses};
 
 /// Where a packet is seen: the pcap files.
@@ -164,6 +166,8 @@ pub struct PacketRun {
     /// Instants (µs) whose work was cut off at the settle bound instead of
     /// settling: empty in every sound run (a test checks the library).
     pub unsettled_at_us: Vec<u64>,
+    /// Where the run stopped, having reached a limit of its budget.
+    pub stopped: Option<Stop>,
 }
 
 fn seen_as(source: IpAddr) -> SeenAs {
@@ -258,9 +262,17 @@ const TRANSPORT_PORT: u16 = 51821;
 /// An observation matched to the flow's segments by time, not connection.
 const BY_TIME: u32 = u32::MAX;
 
-struct Engine<'a> {
-    scenario: &'a Scenario,
-    trace: &'a Trace,
+struct Engine {
+    scenario: Rc<Scenario>,
+    trace: Rc<Trace>,
+    /// Every instant the control plane changes something, in order, and
+    /// the next one to apply.
+    boundaries: Vec<u64>,
+    boundary: usize,
+    /// The instant the main loop is at, and where the run ends.
+    now_us: u64,
+    end_us: u64,
+    finished: bool,
     /// Every smoltcp stack: the first `HOSTS.len()` are the hosts
     /// themselves; the rest are per-connection stacks (a phone-side client,
     /// or one server connection), each with its own few sockets, so that a
@@ -338,76 +350,137 @@ const LAST_PORT: u16 = 65_000;
 const DHCP_CLIENT_PORT: u16 = 68;
 
 /// Runs the scenario's flows as packets, following `trace` (the control
-/// plane's answer for the same scenario).
+/// plane's answer for the same scenario), to its end or its budget.
 pub fn run(scenario: &Scenario, trace: &Trace) -> PacketRun {
-    let seed = scenario.seed;
-    let stacks = HOSTS
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let host = Host::new(
-                &stack_addresses(h.node, scenario.ip),
-                seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64,
-            );
-            // Every host's stack is polled at the first instant.
-            Stack {
-                dirty: true,
-                ..Stack::new(h.node, host)
-            }
-        })
-        .collect();
-    let flows = scenario
-        .flows
-        .iter()
-        .map(|f| FlowState {
-            kind: f.kind,
-            traffic: traffic(f.kind),
-            name: f.name.clone(),
-            segment: 0,
-            client: None,
-            connections: 0,
-        })
-        .collect();
-    let transport_flow = scenario
-        .flows
-        .iter()
-        .position(|f| f.kind == FlowKind::VpnTransport);
-    let mut engine = Engine {
-        scenario,
-        trace,
-        stacks,
-        in_flight: BinaryHeap::new(),
-        seq: 0,
-        flows,
-        transport_flow,
-        tunnel: TunnelProcess {
-            held: Vec::new(),
-            node: None,
-            handle: None,
-            counter: 0,
-        },
-        relay_peer: None,
-        relay_counter: 0,
-        observed: BTreeMap::new(),
-        intercepted: BTreeSet::new(),
-        ports: BTreeMap::new(),
-        current: (Some(scenario.network), TunnelState::Absent),
-        scratch_clients: Vec::new(),
-        scratch_polled: Vec::new(),
-        next_port: FIRST_PORT,
-        server_conns: BTreeMap::new(),
-        nat64_sessions: BTreeMap::new(),
-        dirty_list: (0..HOSTS.len()).collect(),
-        poll_timers: BinaryHeap::new(),
-        client_timers: BinaryHeap::new(),
-        run: PacketRun {
-            connection_segments: vec![Vec::new(); scenario.flows.len()],
-            ..PacketRun::default()
-        },
-    };
-    engine.start_servers();
-    engine.main_loop();
-    engine.run
+    let mut run = PacketRun::start(Rc::new(scenario.clone()), Rc::new(trace.clone()));
+    run.advance(u64::MAX);
+    run.finish()
+}
+
+/// A packet run under way: [`PacketRun::start`], then
+/// [`advance`](Self::advance) until it says it is done (the browser
+/// advances a slice per task so the page never freezes), then
+/// [`finish`](Self::finish). The slicing does not change the result.
+pub struct RunningPackets {
+    engine: Engine,
+}
+
+impl PacketRun {
+    pub fn start(scenario: Rc<Scenario>, trace: Rc<Trace>) -> RunningPackets {
+        RunningPackets {
+            engine: Engine::new(scenario, trace),
+        }
+    }
+}
+
+impl RunningPackets {
+    /// Runs until about `packet_events` more packet events have happened
+    /// (whole instants only) or the run is over; true when it is over.
+    pub fn advance(&mut self, packet_events: u64) -> bool {
+        let until = self.engine.run.packet_events.saturating_add(packet_events);
+        self.engine.main_loop(until);
+        self.engine.finished
+    }
+
+    /// How far the run has got, in simulated milliseconds, and where it ends.
+    pub fn progress_ms(&self) -> (u64, u64) {
+        (self.engine.now_us / 1_000, self.engine.end_us / 1_000)
+    }
+
+    pub fn finish(self) -> PacketRun {
+        self.engine.run
+    }
+}
+
+impl Engine {
+    fn new(scenario: Rc<Scenario>, trace: Rc<Trace>) -> Engine {
+        let seed = scenario.seed;
+        let stacks = HOSTS
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let host = Host::new(
+                    &stack_addresses(h.node, scenario.ip),
+                    seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i as u64,
+                );
+                // Every host's stack is polled at the first instant.
+                Stack {
+                    dirty: true,
+                    ..Stack::new(h.node, host)
+                }
+            })
+            .collect();
+        let flows = scenario
+            .flows
+            .iter()
+            .map(|f| FlowState {
+                kind: f.kind,
+                traffic: traffic(f.kind),
+                name: f.name.clone(),
+                segment: 0,
+                client: None,
+                connections: 0,
+            })
+            .collect();
+        let transport_flow = scenario
+            .flows
+            .iter()
+            .position(|f| f.kind == FlowKind::VpnTransport);
+        // Every instant the control plane changes something, in order.
+        let mut boundaries: Vec<u64> = trace
+            .flows
+            .iter()
+            .flat_map(|f| f.segments.iter().map(|s| s.from_ms).chain([f.close_ms]))
+            .chain(trace.states.iter().map(|s| s.from_ms))
+            .map(|ms| ms * 1_000)
+            .collect();
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        // A trace the control plane stopped early ends the packets there too.
+        let end_ms = trace
+            .stopped
+            .map_or(scenario.duration_ms, |s| s.at_ms.min(scenario.duration_ms));
+        let mut engine = Engine {
+            boundaries,
+            boundary: 0,
+            now_us: 0,
+            end_us: end_ms * 1_000,
+            finished: false,
+            scenario: Rc::clone(&scenario),
+            trace: Rc::clone(&trace),
+            stacks,
+            in_flight: BinaryHeap::new(),
+            seq: 0,
+            flows,
+            transport_flow,
+            tunnel: TunnelProcess {
+                held: Vec::new(),
+                node: None,
+                handle: None,
+                counter: 0,
+            },
+            relay_peer: None,
+            relay_counter: 0,
+            observed: BTreeMap::new(),
+            intercepted: BTreeSet::new(),
+            ports: BTreeMap::new(),
+            current: (Some(scenario.network), TunnelState::Absent),
+            scratch_clients: Vec::new(),
+            scratch_polled: Vec::new(),
+            next_port: FIRST_PORT,
+            server_conns: BTreeMap::new(),
+            nat64_sessions: BTreeMap::new(),
+            dirty_list: (0..HOSTS.len()).collect(),
+            poll_timers: BinaryHeap::new(),
+            client_timers: BinaryHeap::new(),
+            run: PacketRun {
+                connection_segments: vec![Vec::new(); scenario.flows.len()],
+                ..PacketRun::default()
+            },
+        };
+        engine.start_servers();
+        engine
+    }
 }
 
 /// smoltcp's address as the standard library's.

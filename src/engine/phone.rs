@@ -5,7 +5,7 @@
 use super::*;
 use crate::model::Family;
 
-impl Engine<'_> {
+impl Engine {
     /// A packet reaches a host; the phone's interfaces capture and filter it.
     pub(super) fn arrive(&mut self, node: Node, bytes: Vec<u8>, now: u64) {
         // Packets into utun0 and the tunnel's stack are filtered where the

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Engine<'_> {
+impl Engine {
     pub(super) fn host(&mut self, node: Node) -> &mut Host {
         &mut self.stacks[node as usize].host
     }
@@ -78,42 +78,43 @@ impl Engine<'_> {
         self.mark_dirty(stack);
     }
 
-    pub(super) fn main_loop(&mut self) {
-        let end_us = self.scenario.duration_ms * 1_000;
-        // Every instant the control plane changes something, in order.
-        let mut boundaries: Vec<u64> = self
-            .trace
-            .flows
-            .iter()
-            .flat_map(|f| f.segments.iter().map(|s| s.from_ms).chain([f.close_ms]))
-            .chain(self.trace.states.iter().map(|s| s.from_ms))
-            .map(|ms| ms * 1_000)
-            .collect();
-        boundaries.sort_unstable();
-        boundaries.dedup();
-        let mut boundary = 0;
-        let mut now = 0u64;
-        loop {
-            if boundaries.get(boundary) == Some(&now) || now == 0 {
+    /// Runs instants until the run is over or `until` packet events have
+    /// happened; resumes where it left off.
+    pub(super) fn main_loop(&mut self, until: u64) {
+        while !self.finished && self.run.packet_events < until {
+            let now = self.now_us;
+            if self.boundaries.get(self.boundary) == Some(&now) || now == 0 {
                 self.control(now);
-                while boundaries.get(boundary).is_some_and(|b| *b <= now) {
-                    boundary += 1;
+                while self
+                    .boundaries
+                    .get(self.boundary)
+                    .is_some_and(|b| *b <= now)
+                {
+                    self.boundary += 1;
                 }
             }
             self.settle(now);
+            // Past the budget the run ends after this instant.
+            if let Some(limit) =
+                budget::engine_limit(self.run.packet_events, self.run.packets.len())
+            {
+                self.run.stopped = Some(Stop::new(limit, now / 1_000 + 1));
+                self.finished = true;
+                break;
+            }
             let next = [
                 self.in_flight.peek().map(|Reverse(p)| p.at_us),
                 self.next_stack_timer(),
                 self.next_client_timer(),
-                boundaries.get(boundary).copied(),
+                self.boundaries.get(self.boundary).copied(),
             ]
             .into_iter()
             .flatten()
             .map(|t| t.max(now + 1))
             .min();
             match next {
-                Some(t) if t < end_us => now = t,
-                _ => break,
+                Some(t) if t < self.end_us => self.now_us = t,
+                _ => self.finished = true,
             }
         }
     }

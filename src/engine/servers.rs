@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Engine<'_> {
+impl Engine {
     /// UDP services run on the server's own stack; each TCP connection gets
     /// a stack of its own when its SYN arrives (see `stack_for`).
     pub(super) fn start_servers(&mut self) {

@@ -552,3 +552,63 @@ fn the_attacker_reads_what_leaves_outside_the_tunnel_and_nothing_else() {
     }
     assert!(attacked >= 6, "the library has the attack scenarios");
 }
+
+#[test]
+fn a_run_in_slices_is_the_run_at_once() {
+    for built_in in LIBRARY {
+        let scenario = built_in.parse().unwrap();
+        let (trace, run) = simulate(&scenario);
+        let mut simulation = Simulation::start(Rc::new(scenario.clone()));
+        let mut slices = 0;
+        while !simulation.advance(7) {
+            slices += 1;
+            assert!(slices < 10_000, "{}: the run never ends", built_in.name);
+        }
+        let (sliced_trace, sliced_run) = simulation.finish();
+        assert!(
+            slices > 1 || run.packet_events < 50,
+            "{}: it was not sliced",
+            built_in.name
+        );
+        assert_eq!(
+            fingerprint(&sliced_trace, &sliced_run),
+            fingerprint(&trace, &run),
+            "{}",
+            built_in.name
+        );
+    }
+}
+
+#[test]
+fn the_worst_case_stops_at_its_budget_and_keeps_what_came_before() {
+    let scenario = crate::scenario::parse(&crate::workload::worst_case_text()).unwrap();
+    let (trace, run) = simulate(&scenario);
+    let stop = trace
+        .stopped
+        .expect("the worst case does not fit the budget");
+    assert_eq!(run.stopped, Some(stop));
+    assert!(stop.at_ms < scenario.duration_ms);
+    // The limits hold, give or take the last instant's packets.
+    assert!(run.packet_events < budget::PACKET_EVENTS + 1_000);
+    assert!(run.packets.len() < budget::RETAINED_PACKETS + 1_000);
+    let segments: usize = trace.flows.iter().map(|f| f.segments.len()).sum();
+    assert!(segments <= budget::SEGMENTS, "{segments} segments");
+    // Nothing after the stop; everything before it.
+    assert!(run.packets.iter().all(|p| p.at_us < stop.at_ms * 1_000));
+    assert!(run.packets.last().unwrap().at_us >= (stop.at_ms - 1) * 1_000);
+    for flow in &trace.flows {
+        assert!(
+            flow.segments
+                .iter()
+                .all(|s| s.from_ms < stop.at_ms && s.to_ms <= stop.at_ms)
+        );
+    }
+    assert!(trace.events.iter().all(|e| e.at_ms < stop.at_ms));
+    assert_eq!(trace.states.last().unwrap().to_ms, stop.at_ms);
+    assert!(trace.observations.iter().all(|o| o.at_ms < stop.at_ms));
+    // Flows opened before the stop were run and seen.
+    assert!(trace.flows.iter().filter(|f| f.packets > Some(0)).count() > 900);
+    let json = crate::report::json(&trace);
+    assert!(json.len() < 40 << 20, "{} bytes of JSON", json.len());
+    assert!(json.contains("\"stopped\": {\n    \"limit\": \"retained-packets\""));
+}

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Engine<'_> {
+impl Engine {
     /// The tunnel process wraps a packet from utun0 (or from its own stack)
     /// and sends it to the relay.
     pub(super) fn tunnel_send(&mut self, inner: Vec<u8>, now: u64) {

@@ -13,7 +13,7 @@ use core::net::Ipv4Addr;
 /// port (kept, as the NATs keep it).
 pub(super) type Nat64Key = (Ipv4Addr, Protocol, u16);
 
-impl Engine<'_> {
+impl Engine {
     /// The network is IPv6-only (with NAT64).
     pub(super) fn ipv6_only(&self, network: Network) -> bool {
         self.scenario.ip.of(network).is_ipv6_only()

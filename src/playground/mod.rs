@@ -8,7 +8,7 @@
 
 pub mod url;
 
-use crate::engine::{self, PacketRun};
+use crate::engine::{self, PacketRun, Simulation};
 use crate::facts;
 use crate::library::{self, LIBRARY};
 use crate::model::{Attack, Route};
@@ -17,6 +17,7 @@ use crate::scenario::document::{Node, Table, Value};
 use crate::scenario::{self, Scenario, ScenarioErrors};
 use crate::support;
 use crate::trace::Trace;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The scenario the page opens on: the one the product grew from.
@@ -31,6 +32,7 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The whole run, at once.
     pub fn of(scenario: Scenario) -> Analysis {
         let (trace, run) = engine::simulate(&scenario);
         Analysis {
@@ -38,6 +40,83 @@ impl Analysis {
             trace,
             run,
         }
+    }
+
+    fn finished(simulation: Simulation) -> Analysis {
+        let scenario = Rc::clone(simulation.scenario());
+        let (trace, run) = simulation.finish();
+        Analysis {
+            scenario: Rc::unwrap_or_clone(scenario),
+            trace,
+            run,
+        }
+    }
+
+    /// A run still under way: its control plane, no packets yet.
+    fn preview(simulation: &Simulation) -> Analysis {
+        Analysis {
+            scenario: (**simulation.scenario()).clone(),
+            trace: simulation.control_plane().clone(),
+            run: PacketRun::default(),
+        }
+    }
+}
+
+/// How many packet events one slice of a run may take: tens of
+/// milliseconds, so that the page, which runs a slice per task, never
+/// freezes while a large scenario runs. Every library scenario takes
+/// hundreds at most, so it is done in its first slice.
+pub const SLICE: u64 = 20_000;
+
+/// The first slice, run at once with the change that started the run: as
+/// small as every library scenario allows, since the change, the control
+/// plane and the page's drawing share its task.
+pub const FIRST_SLICE: u64 = 2_000;
+
+/// A scenario started: its analysis, done in the first slice, or else its
+/// preview and the simulation still running.
+fn start(scenario: Scenario) -> (Analysis, Option<Simulation>) {
+    let mut simulation = Simulation::start(Rc::new(scenario));
+    if simulation.advance(FIRST_SLICE) {
+        (Analysis::finished(simulation), None)
+    } else {
+        (Analysis::preview(&simulation), Some(simulation))
+    }
+}
+
+/// Runs that did not finish in their first slice: the page shows their
+/// control plane at once, and [`Action::Continue`] runs the next slice
+/// (the page sends it from a fresh task until nothing is left).
+#[derive(Clone)]
+pub struct Running {
+    work: Rc<RefCell<Work>>,
+    /// How many slices have run: the page's cue to schedule the next.
+    pub slices: u64,
+    /// How far the packets have got and where they end, in simulated ms.
+    pub progress_ms: (u64, u64),
+}
+
+#[derive(Default)]
+struct Work {
+    main: Option<Simulation>,
+    compare: Option<(String, Simulation)>,
+}
+
+impl std::fmt::Debug for Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Running")
+            .field("slices", &self.slices)
+            .field("progress_ms", &self.progress_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Work {
+    fn progress_ms(&self) -> (u64, u64) {
+        self.main
+            .as_ref()
+            .or(self.compare.as_ref().map(|(_, s)| s))
+            .map_or((0, 0), Simulation::progress_ms)
     }
 }
 
@@ -69,6 +148,8 @@ pub struct Playground {
     /// Support mode: the symptom being answered (an id in
     /// [`crate::support::SYMPTOMS`]).
     pub support: Option<&'static str>,
+    /// Runs still under way, a slice at a time.
+    pub running: Option<Running>,
 }
 
 /// Everything the page can ask for.
@@ -125,6 +206,8 @@ pub enum Action {
     /// Replace the whole view with the one a link (a page and its
     /// fragment) describes.
     OpenLink(url::Page, String),
+    /// Run the next slice of a run still under way.
+    Continue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +243,7 @@ impl Playground {
             speed: 2_000,
             selected: None,
             support: None,
+            running: None,
         }
     }
 
@@ -379,12 +463,8 @@ impl Playground {
                     event.insert("at", Value::String(scenario::duration::format(at_ms)));
                 }
             }),
-            Action::Compare(key) => {
-                self.compare = None;
-                if let Some(key) = key {
-                    self.compare = self.flipped(&key).map(|a| (key, Rc::new(a)));
-                }
-            }
+            Action::Compare(key) => self.compare_with(key),
+            Action::Continue => self.continue_running(),
             Action::Select(flow) => self.selected = flow,
             Action::Seek(ms) => self.time_ms = ms.min(self.end_ms().saturating_sub(1)),
             Action::Tick(ms) => {
@@ -428,15 +508,87 @@ impl Playground {
         self.text = text;
         match scenario::parse(&self.text) {
             Ok(scenario) => {
-                self.analysis = Rc::new(Analysis::of(scenario));
+                // What was running for the old text is of no use now.
+                self.running = None;
+                let (analysis, running) = start(scenario);
+                self.analysis = Rc::new(analysis);
+                if running.is_some() {
+                    self.work().borrow_mut().main = running;
+                }
                 self.errors = None;
                 self.time_ms = self.time_ms.min(self.end_ms().saturating_sub(1));
-                if let Some((key, _)) = self.compare.take() {
-                    self.compare = self.flipped(&key).map(|a| (key, Rc::new(a)));
-                }
+                let key = self.compare.take().map(|(key, _)| key);
+                self.compare_with(key);
+                self.update_running();
             }
             Err(errors) => self.errors = Some(errors),
         }
+    }
+
+    /// Compares with `[vpn].key` flipped (or stops comparing).
+    fn compare_with(&mut self, key: Option<String>) {
+        self.compare = None;
+        if let Some(running) = &self.running {
+            running.work.borrow_mut().compare = None;
+        }
+        if let Some((key, scenario)) = key.and_then(|key| Some((key.clone(), self.flipped(&key)?)))
+        {
+            let (analysis, running) = start(scenario);
+            self.compare = Some((key.clone(), Rc::new(analysis)));
+            if let Some(simulation) = running {
+                self.work().borrow_mut().compare = Some((key, simulation));
+            }
+        }
+        self.update_running();
+    }
+
+    /// The runs under way, started when needed.
+    fn work(&mut self) -> Rc<RefCell<Work>> {
+        let running = self.running.get_or_insert_with(|| Running {
+            work: Rc::default(),
+            slices: 0,
+            progress_ms: (0, 0),
+        });
+        Rc::clone(&running.work)
+    }
+
+    /// Forgets the runs once none is left; else notes their progress.
+    fn update_running(&mut self) {
+        let Some(running) = &mut self.running else {
+            return;
+        };
+        let work = running.work.borrow();
+        if work.main.is_none() && work.compare.is_none() {
+            drop(work);
+            self.running = None;
+        } else {
+            running.progress_ms = work.progress_ms();
+        }
+    }
+
+    /// Runs the next slice of what is under way: the scenario's own run,
+    /// then its comparison's.
+    fn continue_running(&mut self) {
+        let Some(running) = &mut self.running else {
+            return;
+        };
+        running.slices += 1;
+        let work = Rc::clone(&running.work);
+        let mut work = work.borrow_mut();
+        if let Some(simulation) = work.main.as_mut() {
+            if simulation.advance(SLICE) {
+                let simulation = work.main.take().expect("it is there");
+                self.analysis = Rc::new(Analysis::finished(simulation));
+                self.time_ms = self.time_ms.min(self.end_ms().saturating_sub(1));
+            }
+        } else if let Some((_, simulation)) = work.compare.as_mut()
+            && simulation.advance(SLICE)
+        {
+            let (key, simulation) = work.compare.take().expect("it is there");
+            self.compare = Some((key, Rc::new(Analysis::finished(simulation))));
+        }
+        drop(work);
+        self.update_running();
     }
 
     /// Edits the text through its TOML table. A text that is not valid
@@ -457,13 +609,13 @@ impl Playground {
     }
 
     /// The same scenario with `[vpn].key` flipped from its effective value.
-    fn flipped(&self, key: &str) -> Option<Analysis> {
+    fn flipped(&self, key: &str) -> Option<Scenario> {
         let scenario = &self.analysis.scenario;
         let vpn = scenario.vpn.as_ref()?;
         let current = vpn.flag(crate::facts::property_by_key(key)?.prop)?;
         let mut table = Table::parse(&self.text).ok()?;
         table.table_mut("vpn").insert(key, Value::Boolean(!current));
-        scenario::parse(&table.to_toml()).ok().map(Analysis::of)
+        scenario::parse(&table.to_toml()).ok()
     }
 
     fn step_target(&self, step: Step) -> Option<u64> {
@@ -509,6 +661,23 @@ impl Playground {
             .map(|f| (f.name.clone(), f.segment_at(self.time_ms).map(|s| s.route)))
             .collect()
     }
+}
+
+/// The most flows the page draws at once (in the topology and the lanes):
+/// past a dozen the labels no longer fit, and a run may have a thousand.
+/// The rest are a pick away.
+pub const DRAWN_FLOWS: usize = 12;
+
+/// Which flows the page draws, by index: the first [`DRAWN_FLOWS`], and the
+/// selected one when it is not among them.
+pub fn drawn_flows(flows: &[crate::trace::FlowTrace], selected: Option<&str>) -> Vec<usize> {
+    let mut drawn: Vec<usize> = (0..flows.len().min(DRAWN_FLOWS)).collect();
+    if let Some(index) = selected.and_then(|name| flows.iter().position(|f| f.name == name))
+        && index >= DRAWN_FLOWS
+    {
+        drawn.push(index);
+    }
+    drawn
 }
 
 /// Flows whose route differs between two runs at some time: (name, first

@@ -92,6 +92,70 @@ fn comparing_lists_the_flows_that_differ() {
     assert!(!differ.contains(&"printer"), "{differ:?}");
 }
 
+/// A scenario too large for one slice, well within the budget: 60 app
+/// flows for two hours.
+fn large_text() -> String {
+    let mut text = String::from(
+        "title = \"large\"\nios = \"18.2\"\nduration = \"2h\"\n[vpn]\ninclude_all_networks = true\n",
+    );
+    for i in 0..60 {
+        text.push_str(&format!(
+            "[[flow]]\nname = \"f{i}\"\nkind = \"app\"\nopen = \"{i}s\"\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_large_scenario_runs_in_slices_showing_its_flows_meanwhile() {
+    let text = large_text();
+    let p = start().reduce(Action::EditText(text.clone()));
+    assert!(p.errors.is_none(), "{:?}", p.errors);
+    let running = p.running.clone().expect("more than one slice of work");
+    assert_eq!(running.progress_ms.1, 2 * 3_600_000);
+    // Meanwhile the page shows the scenario's flows and routes, no packets.
+    assert_eq!(p.analysis.scenario.title, "large");
+    assert_eq!(p.analysis.trace.flows.len(), 60);
+    assert!(p.analysis.run.packets.is_empty());
+    // Comparing while it runs queues the comparison behind it.
+    let mut p = p.reduce(Action::Compare(Some("include_all_networks".into())));
+    assert!(
+        p.compare
+            .as_ref()
+            .is_some_and(|(_, a)| a.run.packets.is_empty())
+    );
+    let mut progress = Vec::new();
+    while let Some(running) = &p.running {
+        progress.push(running.progress_ms.0);
+        assert!(progress.len() < 1_000, "the run never ends");
+        p = p.reduce(Action::Continue);
+    }
+    assert!(progress.len() > 2, "{progress:?}");
+    // Slices change nothing: the same run as at once, both sides.
+    let whole = Analysis::of(scenario::parse(&text).unwrap());
+    let fingerprint = |a: &Analysis| engine::fingerprint(&a.trace, &a.run);
+    assert_eq!(fingerprint(&p.analysis), fingerprint(&whole));
+    let (_, compared) = p.compare.as_ref().unwrap();
+    assert!(!compared.run.packets.is_empty());
+    assert_eq!(
+        compared.scenario.vpn.as_ref().unwrap().include_all_networks,
+        Some(false)
+    );
+    assert!(p.analysis.trace.stopped.is_none());
+}
+
+#[test]
+fn an_edit_while_running_replaces_the_run() {
+    let p = start().reduce(Action::EditText(large_text()));
+    assert!(p.running.is_some());
+    let p = p.reduce(Action::LoadLibrary("no-vpn".into()));
+    assert!(p.running.is_none(), "the library scenario is done at once");
+    assert!(!p.analysis.run.packets.is_empty());
+    // A slice arriving late changes nothing.
+    let later = p.reduce(Action::Continue);
+    assert!(Rc::ptr_eq(&later.analysis, &p.analysis));
+}
+
 #[test]
 fn the_clock_plays_steps_and_stops_at_the_end() {
     let p = start().reduce(Action::Play(true));

@@ -204,6 +204,9 @@ pub fn document(trace: &Trace) -> Document {
                 .unwrap_or_default()
         )),
     ];
+    if let Some(stop) = &trace.stopped {
+        blocks.push(Block::Paragraph(words::stopped(stop, s.duration_ms)));
+    }
     if let Some(attack) = s.attack {
         blocks.push(Block::Paragraph(format!(
             "Wi-Fi: {} (`attack = \"{attack}\"`)",
@@ -433,8 +436,18 @@ pub fn check(file: &str, trace: &Trace) -> String {
     let total = trace.expectations.len();
     let failures: Vec<&ExpectationResult> = trace.failures().collect();
     let mut out = String::new();
+    if let Some(stop) = &trace.stopped {
+        let _ = writeln!(
+            out,
+            "STOP  {file}: {} Expectations from {} on were not checked.",
+            words::stopped(stop, trace.scenario.duration_ms),
+            duration::format(stop.at_ms)
+        );
+    }
     if failures.is_empty() {
-        let _ = writeln!(out, "ok    {file}: {total} expectations hold");
+        if trace.stopped.is_none() {
+            let _ = writeln!(out, "ok    {file}: {total} expectations hold");
+        }
         return out;
     }
     let _ = writeln!(

@@ -21,18 +21,26 @@ use std::ops::Range;
 /// A time in milliseconds and where the file wrote it.
 type TimeAt = (u64, Range<usize>);
 
-/// Maps byte offsets to 1-based line and column (in characters).
+/// Maps byte offsets to 1-based line and column (in characters). The
+/// lines' starts are found once: every flow and event asks for its line.
 struct Positions<'a> {
     text: &'a str,
+    line_starts: Vec<usize>,
 }
 
-impl Positions<'_> {
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Positions<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Positions { text, line_starts }
+    }
+
     fn at(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|start| *start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.text[line_start..offset].chars().count() + 1;
         (line, column)
     }
 }
@@ -81,7 +89,7 @@ impl Problems<'_> {
 /// Parses and validates a scenario file's text.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
     let mut problems = Problems {
-        positions: Positions { text },
+        positions: Positions::new(text),
         list: Vec::new(),
     };
     if text.len() > MAX_FILE_BYTES {

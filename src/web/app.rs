@@ -6,7 +6,8 @@
 //! live one.
 
 use super::hooks::{
-    use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_rendered_mark, use_takeover,
+    use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_rendered_mark, use_slices,
+    use_takeover,
 };
 use super::panels::{
     AddEvent, Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline,
@@ -16,6 +17,7 @@ use super::topology::{Drawings, Layout};
 use super::{SiteRoot, Slices};
 use crate::playground::url::{self, Page};
 use crate::playground::{Action, Origin, Playground};
+use crate::words;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -50,6 +52,7 @@ pub fn App(props: &AppProps) -> Html {
     let node = use_node_ref();
     use_address(&state, dispatch.clone());
     use_clock(state.playing, state.speed, dispatch.clone());
+    use_slices(state.running.as_ref().map(|r| r.slices), dispatch.clone());
     use_keyboard(dispatch.clone());
     use_takeover(node.clone(), "app", "tunnelscope-first-frame");
     use_rendered_mark();
@@ -73,6 +76,24 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         }
     });
+    // A run that reached its budget says so for as long as it is shown; a
+    // run still under way shows how far it has got.
+    let stopped = state.analysis.trace.stopped.map(|stop| {
+        html! {
+            <div class="notice budget" role="status">
+                { words::stopped(&stop, state.analysis.scenario.duration_ms) }
+            </div>
+        }
+    });
+    let running = state.running.as_ref().map(|running| {
+        let (done, of) = running.progress_ms;
+        html! {
+            <div class="notice running" role="status">
+                <progress max={of.to_string()} value={done.to_string()}></progress>
+                { words::running(done, of) }
+            </div>
+        }
+    });
     html! {
         <ContextProvider<SiteRoot> context={root.clone()}>
         <div class="page" ref={node}>
@@ -88,6 +109,8 @@ pub fn App(props: &AppProps) -> Html {
                     </nav>
                 </div>
                 { for notice }
+                { for running }
+                { for stopped }
             </header>
             <SupportAnswer symptom={state.support} analysis={analysis.clone()}
                 file={scenario_file(&state.origin)} dispatch={dispatch.clone()} />
@@ -96,7 +119,7 @@ pub fn App(props: &AppProps) -> Html {
                     <h2 class="scenario-title">{ state.analysis.scenario.title.clone() }</h2>
                     <Drawings analysis={analysis.clone()} compared={compared.clone()} now={state.time_ms}
                         speed={state.speed} selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
-                    <Timeline analysis={analysis.clone()} now={state.time_ms} playing={state.playing}
+                    <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                         speed={state.speed} {layout} dispatch={dispatch.clone()} />
                     <Narration analysis={analysis.clone()} now={state.time_ms} />
                     <Compare analysis={analysis.clone()} {compared} dispatch={dispatch.clone()} />

@@ -75,7 +75,7 @@ pub fn Embed(props: &Props) -> Html {
             </p>
             <Drawings analysis={analysis.clone()} {compared} now={state.time_ms} speed={state.speed}
                 selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
-            <Timeline analysis={analysis.clone()} now={state.time_ms} playing={state.playing}
+            <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                 speed={state.speed} {layout} dispatch={dispatch.clone()} />
             <Narration analysis={analysis.clone()} now={state.time_ms} />
             if selected.is_some() {

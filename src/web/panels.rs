@@ -14,7 +14,7 @@ use crate::engine::{CapturePoint, packet, pcap, pcapng};
 use crate::facts::{self, AssumptionValue, PropDefault};
 use crate::library::{BuiltIn, LIBRARY};
 use crate::model::{Attack, IpMode, Network};
-use crate::playground::{Action, Analysis, Step, differences};
+use crate::playground::{Action, Analysis, DRAWN_FLOWS, Step, differences, drawn_flows};
 use crate::report;
 use crate::scenario::document::Table;
 use crate::scenario::{EVENT_KEYWORDS, MAX_FILE_BYTES, ScenarioErrors, duration};
@@ -390,6 +390,8 @@ pub fn AddEvent(props: &AddEventProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
     pub analysis: Shared<Analysis>,
+    /// The selected flow: drawn even when it is not among the first.
+    pub selected: Option<AttrValue>,
     pub now: u64,
     pub playing: bool,
     pub speed: u32,
@@ -461,13 +463,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         Action::Seek(value)
     });
     let speed = d.reform(|e: Event| Action::SetSpeed(select_value(&e).parse().unwrap_or(2_000)));
-    let flows = props.analysis.trace.flows.len();
+    let flows = &props.analysis.trace.flows;
+    let drawn = drawn_flows(flows, props.selected.as_deref());
     let canvases = Lanes::of(props.layout).iter().map(|lanes| {
-        let height = lanes.height(flows).to_string();
+        let height = lanes.height(drawn.len()).to_string();
         let cursor = lanes.x(now, end).to_string();
         html! {
             <svg key={lanes.name} class={classes!("lanes", lanes.name)} viewBox={format!("0 0 {} {height}", lanes.width)} role="img" aria-label="Each flow's route over time">
-                <LaneRows analysis={props.analysis.clone()} lanes={lanes.name} dispatch={d.clone()} />
+                <LaneRows analysis={props.analysis.clone()} drawn={drawn.clone()} lanes={lanes.name} dispatch={d.clone()} />
                 <line x1={cursor.clone()} x2={cursor} y1="0" y2={height} class="cursor" />
             </svg>
         }
@@ -492,13 +495,49 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </div>
             <input type="range" class="scrubber" min="0" max={end.saturating_sub(1).to_string()} value={now.to_string()} oninput={scrub} aria-label="Time" />
             { for canvases }
+            if flows.len() > DRAWN_FLOWS {
+                <MoreFlows analysis={props.analysis.clone()} selected={props.selected.clone()} dispatch={d.clone()} />
+            }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MoreFlowsProps {
+    analysis: Shared<Analysis>,
+    selected: Option<AttrValue>,
+    dispatch: Callback<Action>,
+}
+
+/// Past [`DRAWN_FLOWS`], the others are picked by name: the pick is drawn
+/// and inspected.
+#[component]
+fn MoreFlows(props: &MoreFlowsProps) -> Html {
+    let flows = &props.analysis.trace.flows;
+    let pick = props.dispatch.reform(|e: Event| {
+        let name = select_value(&e);
+        Action::Select((!name.is_empty()).then_some(name))
+    });
+    html! {
+        <p class="more-flows">
+            { format!("{} flows: the first {DRAWN_FLOWS} are drawn. ", flows.len()) }
+            <label>{ "Show another: " }
+                <select onchange={pick} aria-label="Show another flow">
+                    <option value="" selected={props.selected.is_none()}>{ "pick a flow" }</option>
+                    { for flows.iter().map(|f| html! {
+                        <option value={f.name.clone()} selected={props.selected.as_deref() == Some(f.name.as_str())}>{ f.name.clone() }</option>
+                    }) }
+                </select>
+            </label>
+        </p>
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct LaneRowsProps {
     analysis: Shared<Analysis>,
+    /// The flows drawn, by index ([`drawn_flows`]).
+    drawn: Vec<usize>,
     lanes: &'static str,
     dispatch: Callback<Action>,
 }
@@ -511,14 +550,15 @@ fn LaneRows(props: &LaneRowsProps) -> Html {
     let analysis = &props.analysis;
     let end = analysis.scenario.duration_ms.max(1);
     let flows = &analysis.trace.flows;
-    let rows = flows.iter().enumerate().map(|(i, flow)| {
+    let rows = props.drawn.iter().enumerate().map(|(i, index)| {
+        let flow = &flows[*index];
         let y = 8 + i as u64 * lanes.row;
         let name = flow.name.clone();
         let onclick = props.dispatch.reform(move |_| Action::Select(Some(name.clone())));
         html! {
             <g key={flow.name.clone()} class="lane" {onclick}>
                 <text x="4" y={(y + 11).to_string()} class="lane-label">{ flow.name.clone() }</text>
-                { for flow.segments.iter().map(|s| {
+                { for visible_segments(flow, lanes, end).map(|s| {
                     let from = lanes.x(s.from_ms, end);
                     let width = lanes.x(s.to_ms, end).saturating_sub(from).max(1);
                     let style = route_style(s.route);
@@ -535,7 +575,7 @@ fn LaneRows(props: &LaneRowsProps) -> Html {
             </g>
         }
     });
-    let height = lanes.height(flows.len()).to_string();
+    let height = lanes.height(props.drawn.len()).to_string();
     let markers = analysis.trace.events.iter().map(|e| {
         let x = lanes.x(e.at_ms, end).to_string();
         html! {
@@ -545,6 +585,24 @@ fn LaneRows(props: &LaneRowsProps) -> Html {
         }
     });
     html! { <>{ for rows }{ for markers }</> }
+}
+
+/// A lane's segments that show: each is drawn at least a unit wide, and
+/// one whose rectangle lies within what is drawn already is left out, so a
+/// flow with thousands of segments costs at most a rectangle per unit.
+fn visible_segments<'a>(
+    flow: &'a crate::trace::FlowTrace,
+    lanes: &'a Lanes,
+    end: u64,
+) -> impl Iterator<Item = &'a crate::trace::Segment> {
+    let mut covered = 0;
+    flow.segments.iter().filter(move |s| {
+        let from = lanes.x(s.from_ms, end);
+        let reach = from + lanes.x(s.to_ms, end).saturating_sub(from).max(1);
+        let shows = reach > covered;
+        covered = covered.max(reach);
+        shows
+    })
 }
 
 #[derive(Properties, PartialEq)]

@@ -16,7 +16,7 @@ use super::style::{RouteStyle, route_style};
 use crate::addresses;
 use crate::engine::{self, CapturePoint, Place, packet};
 use crate::model::{Attack, Family, Interface, IpModes, Network, Route};
-use crate::playground::{Action, Analysis};
+use crate::playground::{Action, Analysis, drawn_flows};
 use crate::words;
 use yew::prelude::*;
 
@@ -342,7 +342,8 @@ pub struct Props {
 /// The picture of one run at one moment, in one or both layouts.
 #[component]
 pub fn Topology(props: &Props) -> Html {
-    let flows = props.analysis.trace.flows.len();
+    let drawn = drawn_flows(&props.analysis.trace.flows, props.selected.as_deref());
+    let flows = drawn.len();
     let geometries = props.layout.geometries().iter().map(|geometry| {
         let shift = geometry.shift(flows);
         html! {
@@ -351,9 +352,9 @@ pub fn Topology(props: &Props) -> Html {
                 role="img" aria-label="Network topology with each flow's route">
                 <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} ip={props.analysis.scenario.ip} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
-                    routes={routes_at(&props.analysis, props.now)} selected={props.selected.clone()}
+                    routes={routes_at(&props.analysis, &drawn, props.now)} drawn={drawn.clone()} selected={props.selected.clone()}
                     dispatch={props.dispatch.clone()} />
-                <Packets geometry={geometry.name} analysis={props.analysis.clone()} now={props.now} speed={props.speed} />
+                <Packets geometry={geometry.name} analysis={props.analysis.clone()} now={props.now} speed={props.speed} {flows} />
             </svg>
         }
     });
@@ -382,14 +383,16 @@ fn geometry(name: &str) -> &'static Geometry {
     if name == TALL.name { &TALL } else { &WIDE }
 }
 
-/// Each flow's route and interface now: what the route lines depend on
-/// (they re-render when this changes, not on every tick).
-fn routes_at(analysis: &Analysis, now: u64) -> Vec<Option<(Route, Interface)>> {
-    analysis
-        .trace
-        .flows
+/// Each drawn flow's route and interface now: what the route lines depend
+/// on (they re-render when this changes, not on every tick).
+fn routes_at(analysis: &Analysis, drawn: &[usize], now: u64) -> Vec<Option<(Route, Interface)>> {
+    drawn
         .iter()
-        .map(|f| f.segment_at(now).map(|s| (s.route, s.interface)))
+        .map(|i| {
+            analysis.trace.flows[*i]
+                .segment_at(now)
+                .map(|s| (s.route, s.interface))
+        })
         .collect()
 }
 
@@ -439,18 +442,22 @@ struct FlowRoutesProps {
     geometry: &'static str,
     analysis: Shared<Analysis>,
     routes: Vec<Option<(Route, Interface)>>,
+    /// The flows drawn, by index ([`drawn_flows`]).
+    drawn: Vec<usize>,
     selected: Option<AttrValue>,
     dispatch: Callback<Action>,
 }
 
-/// Each flow's label and the line of its current route.
+/// Each drawn flow's label and the line of its current route.
 #[component]
 fn FlowRoutes(props: &FlowRoutesProps) -> Html {
     let g = geometry(props.geometry);
     let flows = &props.analysis.trace.flows;
-    let shift = g.shift(flows.len());
-    let lines = flows.iter().zip(&props.routes).enumerate().map(|(i, (flow, now))| {
-        let y = g.flow_y(i, flows.len());
+    let count = props.drawn.len();
+    let shift = g.shift(count);
+    let lines = props.drawn.iter().zip(&props.routes).enumerate().map(|(i, (index, now))| {
+        let flow = &flows[*index];
+        let y = g.flow_y(i, count);
         let selected = props.selected.as_deref() == Some(flow.name.as_str());
         let onclick = {
             let name = flow.name.clone();
@@ -503,6 +510,8 @@ struct PacketsProps {
     analysis: Shared<Analysis>,
     now: u64,
     speed: u32,
+    /// How many flows are drawn (the drawing's height follows it).
+    flows: usize,
 }
 
 /// Packets seen in the last moments, moving along their link.
@@ -515,7 +524,7 @@ fn Packets(props: &PacketsProps) -> Html {
     let from_us = now.saturating_sub(window_ms) * 1_000;
     let to_us = now * 1_000 + 999;
     let flows = &analysis.trace.flows;
-    let shift = g.shift(flows.len());
+    let shift = g.shift(props.flows);
     let dots = analysis
         .run
         .packets

@@ -44,6 +44,17 @@ pub fn use_clock(playing: bool, speed: u32, dispatch: Callback<Action>) {
     });
 }
 
+/// A run still under way gets its next slice in a task of its own, so the
+/// page answers clicks and keys between slices ([`crate::playground::SLICE`]).
+/// `slices` is the count so far: each new count schedules one more.
+#[hook]
+pub fn use_slices(slices: Option<u64>, dispatch: Callback<Action>) {
+    use_effect_with(slices, move |slices| {
+        let next = slices.map(|_| Timeout::new(0, move || dispatch.emit(Action::Continue)));
+        move || drop(next)
+    });
+}
+
 /// The page the browser shows now (the app moves between pages with
 /// `history.replaceState`).
 fn current_page() -> Page {
