@@ -480,7 +480,49 @@ fn track_update(world: &mut World, now: u64, assume: &Assumptions) {
 /// A flow's progress through the run.
 struct FlowRun {
     connection: Option<Connection>,
+    /// Its last decision left its connection as it found it: at a moment
+    /// like the last, deciding again would give the same answer.
+    settled: bool,
     trace: FlowTrace,
+}
+
+/// What the policy reads of the moment, owned (the release and the
+/// assumptions never change within a run): at an instant whose moment is
+/// the last one's, a settled flow's decision stands.
+#[derive(PartialEq)]
+struct Moment {
+    vpn: Option<VpnConfig>,
+    network: Option<Network>,
+    ip: crate::model::IpModes,
+    tunnel: TunnelState,
+    disconnected_after_loss: bool,
+    rebooting: bool,
+    off_after_reboot: bool,
+    attack: Option<Attack>,
+    kill_switch_engaging: bool,
+    kill_switch_releasing: bool,
+}
+
+impl Moment {
+    fn of(ctx: &Context<'_>) -> Moment {
+        Moment {
+            vpn: ctx.vpn.cloned(),
+            network: ctx.network,
+            ip: ctx.ip,
+            tunnel: ctx.tunnel,
+            disconnected_after_loss: ctx.disconnected_after_loss,
+            rebooting: ctx.rebooting,
+            off_after_reboot: ctx.off_after_reboot,
+            attack: ctx.attack,
+            kill_switch_engaging: ctx.kill_switch_engaging,
+            kill_switch_releasing: ctx.kill_switch_releasing,
+        }
+    }
+}
+
+/// Equal text; the same static text (the usual case) without reading it.
+fn same_words(a: &'static str, b: &'static str) -> bool {
+    std::ptr::eq(a, b) || a == b
 }
 
 fn same_segment(segment: &Segment, decision: &Decision) -> bool {
@@ -493,7 +535,7 @@ fn same_segment(segment: &Segment, decision: &Decision) -> bool {
             .rules
             .iter()
             .zip(&decision.rules)
-            .all(|(a, b)| a.id == b.id && a.says == b.says)
+            .all(|(a, b)| same_words(a.id, b.id) && same_words(a.says, b.says))
 }
 
 fn segment_from(decision: Decision, from_ms: u64) -> Segment {
@@ -527,6 +569,7 @@ pub fn run(scenario: &Scenario) -> Trace {
         .iter()
         .map(|f| FlowRun {
             connection: None,
+            settled: false,
             trace: FlowTrace {
                 name: f.name.clone(),
                 kind: f.kind,
@@ -545,6 +588,14 @@ pub fn run(scenario: &Scenario) -> Trace {
     let mut now = 0;
     let mut segment_count = 0;
     let mut stopped = None;
+    let mut last_moment: Option<Moment> = None;
+    // When flows open and close, in order (for the next instant).
+    let mut flow_times: Vec<u64> = scenario
+        .flows
+        .iter()
+        .flat_map(|f| [f.open_ms, f.close_ms])
+        .collect();
+    flow_times.sort_unstable();
 
     loop {
         // Flows closing now end their last segment here.
@@ -597,6 +648,9 @@ pub fn run(scenario: &Scenario) -> Trace {
         record_state(&mut states, &world, now);
 
         let ctx = world.context(assume);
+        let moment = Moment::of(&ctx);
+        let quiet = last_moment.as_ref() == Some(&moment);
+        last_moment = Some(moment);
         // The policy is a function of the moment and the flow's kind, IP
         // choice and connection: flows alike share one decision per instant
         // (a thousand flows are a handful of kinds).
@@ -604,6 +658,9 @@ pub fn run(scenario: &Scenario) -> Trace {
         for (flow, run) in scenario.flows.iter().zip(&mut flows) {
             let open = flow.open_ms <= now && now < flow.close_ms;
             if !open {
+                continue;
+            }
+            if quiet && run.settled && flow.open_ms != now {
                 continue;
             }
             let existing = if flow.open_ms == now {
@@ -626,6 +683,7 @@ pub fn run(scenario: &Scenario) -> Trace {
                 .segments
                 .last()
                 .is_some_and(|s| flow.open_ms != now && same_segment(s, decision));
+            run.settled = existing == decision.connection;
             run.connection = decision.connection;
             if unchanged {
                 continue;
@@ -650,12 +708,9 @@ pub fn run(scenario: &Scenario) -> Trace {
             world.update_done_at,
             world.rebooting_until,
             world.retry_at,
-            scenario
-                .flows
-                .iter()
-                .flat_map(|f| [f.open_ms, f.close_ms])
-                .filter(|t| *t > now)
-                .min(),
+            flow_times
+                .get(flow_times.partition_point(|t| *t <= now))
+                .copied(),
         ]
         .into_iter()
         .flatten()

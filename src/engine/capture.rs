@@ -228,7 +228,7 @@ impl Simulation {
     }
 
     /// The control plane's trace, before the packets' evidence is added.
-    pub fn control_plane(&self) -> &Trace {
+    pub fn control_plane(&self) -> &Rc<Trace> {
         &self.trace
     }
 
@@ -244,8 +244,9 @@ impl Simulation {
 
     pub fn finish(self) -> (Trace, PacketRun) {
         let run = self.packets.finish();
-        // The engine, gone with `finish`, held the only other reference.
-        let mut trace = Rc::try_unwrap(self.trace).unwrap_or_else(|shared| (*shared).clone());
+        // The engine, gone with `finish`, held the only other reference
+        // (a preview of the run may still hold one).
+        let mut trace = Rc::unwrap_or_clone(self.trace);
         annotate(&mut trace, &run);
         (trace, run)
     }

@@ -27,7 +27,8 @@ pub const DEFAULT_SCENARIO: &str = "ian-ios16-1-apple-leak";
 #[derive(Debug)]
 pub struct Analysis {
     pub scenario: Scenario,
-    pub trace: Trace,
+    /// Shared with the run under way while its packets are computed.
+    pub trace: Rc<Trace>,
     pub run: PacketRun,
 }
 
@@ -37,7 +38,7 @@ impl Analysis {
         let (trace, run) = engine::simulate(&scenario);
         Analysis {
             scenario,
-            trace,
+            trace: Rc::new(trace),
             run,
         }
     }
@@ -47,7 +48,7 @@ impl Analysis {
         let (trace, run) = simulation.finish();
         Analysis {
             scenario: Rc::unwrap_or_clone(scenario),
-            trace,
+            trace: Rc::new(trace),
             run,
         }
     }
@@ -56,7 +57,7 @@ impl Analysis {
     fn preview(simulation: &Simulation) -> Analysis {
         Analysis {
             scenario: (**simulation.scenario()).clone(),
-            trace: simulation.control_plane().clone(),
+            trace: Rc::clone(simulation.control_plane()),
             run: PacketRun::default(),
         }
     }

@@ -34,15 +34,29 @@ pub fn encode64(bytes: &[u8]) -> String {
     out
 }
 
+/// Each byte's value in [`ALPHABET`], or `NOT_BASE64`.
+const DECODE: [u8; 256] = {
+    let mut table = [NOT_BASE64; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+const NOT_BASE64: u8 = 0xff;
+
 pub fn decode64(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
     for c in text.bytes() {
-        let value = ALPHABET
-            .iter()
-            .position(|a| *a == c)
-            .ok_or_else(|| format!("`{}` is not a base64url character", c as char))?;
-        acc = (acc << 6) | value as u32;
+        let value = match DECODE[usize::from(c)] {
+            NOT_BASE64 => {
+                return Err(format!("`{}` is not a base64url character", c as char));
+            }
+            value => value,
+        };
+        acc = (acc << 6) | u32::from(value);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
@@ -167,6 +181,16 @@ pub fn open(page: Page, fragment: &str) -> Rc<Playground> {
         Some(implied) if !names_its_own => from_fragment(&format!("{implied}&{fragment}")),
         _ => from_fragment(fragment),
     }
+}
+
+/// Whether a fragment carries an edited scenario (`s=`): the page opens
+/// such a link in a task of its own, after its first frame, since reading
+/// and running a large scenario takes longer than a frame should.
+pub fn carries_scenario(fragment: &str) -> bool {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .any(|part| part.starts_with("s="))
 }
 
 /// Whether a fragment says anything about the view (a fragment of some

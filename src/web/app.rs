@@ -6,8 +6,8 @@
 //! live one.
 
 use super::hooks::{
-    use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_rendered_mark, use_slices,
-    use_takeover,
+    use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_open_link,
+    use_rendered_mark, use_slices, use_takeover,
 };
 use super::panels::{
     AddEvent, Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline,
@@ -43,18 +43,25 @@ pub struct AppProps {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    // A link with an edited scenario is read after the first frame (the
+    // page says it is opening it meanwhile); any other opens at once.
+    let deferred = url::carries_scenario(&props.fragment);
     let state = {
         let (page, fragment) = (props.page, props.fragment.clone());
-        use_reducer(move || (*url::open(page, &fragment)).clone())
+        use_reducer(move || (*url::open(page, if deferred { "" } else { &fragment })).clone())
     };
     let dispatch = use_dispatch(&state);
+    let opened = use_open_link(
+        deferred.then(|| (props.page, props.fragment.to_string())),
+        dispatch.clone(),
+    );
     let layout = use_layout(props.layout);
     let node = use_node_ref();
-    use_address(&state, dispatch.clone());
+    use_address(&state, opened, dispatch.clone());
     use_clock(state.playing, state.speed, dispatch.clone());
     use_slices(state.running.as_ref().map(|r| r.slices), dispatch.clone());
     use_keyboard(dispatch.clone());
-    use_takeover(node.clone(), "app", "tunnelscope-first-frame");
+    use_takeover(node.clone(), "app", "tunnelscope-first-frame", opened);
     use_rendered_mark();
 
     let root = SiteRoot(Page::of(&state).root().into());

@@ -56,7 +56,7 @@ pub fn Embed(props: &Props) -> Html {
     let layout = use_layout(props.layout);
     let node = use_node_ref();
     use_clock(state.playing, state.speed, dispatch.clone());
-    use_takeover(node.clone(), "embeds", "tunnelscope-embeds");
+    use_takeover(node.clone(), "embeds", "tunnelscope-embeds", true);
     let link = format!("{}{}", props.root, url::address(&state));
     let Slices {
         analysis,

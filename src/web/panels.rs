@@ -509,25 +509,27 @@ struct MoreFlowsProps {
     dispatch: Callback<Action>,
 }
 
-/// Past [`DRAWN_FLOWS`], the others are picked by name: the pick is drawn
-/// and inspected.
+/// Past [`DRAWN_FLOWS`], another is shown by its name (as the editor
+/// writes it): it is drawn and inspected. A text box rather than a list of
+/// a thousand names, which would take longer to draw than a frame allows.
 #[component]
 fn MoreFlows(props: &MoreFlowsProps) -> Html {
     let flows = &props.analysis.trace.flows;
     let pick = props.dispatch.reform(|e: Event| {
-        let name = select_value(&e);
+        let name = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value().trim().to_string())
+            .unwrap_or_default();
         Action::Select((!name.is_empty()).then_some(name))
     });
+    let shown = props.selected.clone().unwrap_or_default();
     html! {
         <p class="more-flows">
             { format!("{} flows: the first {DRAWN_FLOWS} are drawn. ", flows.len()) }
-            <label>{ "Show another: " }
-                <select onchange={pick} aria-label="Show another flow">
-                    <option value="" selected={props.selected.is_none()}>{ "pick a flow" }</option>
-                    { for flows.iter().map(|f| html! {
-                        <option value={f.name.clone()} selected={props.selected.as_deref() == Some(f.name.as_str())}>{ f.name.clone() }</option>
-                    }) }
-                </select>
+            <label>{ "Show the flow named " }
+                <input type="text" value={shown} onchange={pick} size="12" spellcheck="false"
+                    aria-label="Show the flow with this name" />
             </label>
         </p>
     }

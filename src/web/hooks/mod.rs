@@ -88,16 +88,18 @@ fn site_root() -> String {
 /// reached; moving to another page is written at once, since the page's
 /// links are relative to it. A link pasted into the address bar, or Back
 /// and Forward, replace the view.
+///
+/// Nothing is written before a link still being opened is read (`ready`).
 #[hook]
-pub fn use_address(state: &UseReducerHandle<Playground>, dispatch: Callback<Action>) {
+pub fn use_address(state: &UseReducerHandle<Playground>, ready: bool, dispatch: Callback<Action>) {
     let page = Page::of(state);
-    let address = (!state.playing).then(|| url::address(state));
+    let address = (ready && !state.playing).then(|| url::address(state));
     // The address last written, to tell the app's own writes from a link.
     let written = use_mut_ref(String::new);
     {
         let (written, handle) = (written.clone(), state.clone());
-        use_effect_with((address, page), move |(address, page)| {
-            let moved = current_page() != *page;
+        use_effect_with((address, page, ready), move |(address, page, ready)| {
+            let moved = *ready && current_page() != *page;
             let address = address
                 .clone()
                 .or_else(|| moved.then(|| url::address(&handle)));
@@ -219,9 +221,34 @@ pub fn layout_now() -> Layout {
 /// times the page to it). `node` is an element of the live view; its
 /// parent is the container it was rendered into, right after the
 /// prerendered element.
+/// A link read after the first frame (`link`: its page and fragment) is
+/// opened from a task of its own; true once it has been (or when there is
+/// none), so that the page takes over and writes its address only then.
 #[hook]
-pub fn use_takeover(node: NodeRef, live: &'static str, mark: &'static str) {
-    use_effect_with((), move |_| {
+pub fn use_open_link(link: Option<(Page, String)>, dispatch: Callback<Action>) -> bool {
+    let opened = use_state(|| link.is_none());
+    {
+        let opened = opened.clone();
+        use_effect_with((), move |_| {
+            let open = link.map(|(page, fragment)| {
+                Timeout::new(0, move || {
+                    dispatch.emit(Action::OpenLink(page, fragment));
+                    opened.set(true);
+                })
+            });
+            move || drop(open)
+        });
+    }
+    *opened
+}
+
+/// The live page takes the prerendered one's place once it is `ready`.
+#[hook]
+pub fn use_takeover(node: NodeRef, live: &'static str, mark: &'static str, ready: bool) {
+    use_effect_with(ready, move |ready| {
+        if !*ready {
+            return;
+        }
         if let Some(container) = node
             .cast::<web_sys::Element>()
             .and_then(|element| element.parent_element())
