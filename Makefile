@@ -48,6 +48,7 @@ browser:
 ## (screenshots in target/e2e/).
 e2e: www
 	node tests/e2e/playground.mjs
+	node tests/e2e/hostile-links.mjs
 	node tests/e2e/webkit.mjs
 
 ## Every scenario's pcapng read by tshark: every packet, every checksum,

@@ -228,6 +228,43 @@ fn a_damaged_link_says_so_and_shows_what_it_can() {
 }
 
 #[test]
+fn hostile_links_get_a_notice_and_a_working_page() {
+    // 2 MB: longer than any scenario file, not even decoded.
+    let q = url::from_fragment(&format!("#s={}&t=5", "A".repeat(2 << 20)));
+    let notice = q.notice.as_deref().unwrap();
+    assert!(
+        notice.contains("more than a scenario file may be (1024 KB)"),
+        "{notice}"
+    );
+    assert_eq!(q.origin, Origin::Library(DEFAULT_SCENARIO));
+    assert_eq!(q.time_ms, 5);
+    // Nested a hundred thousand deep: an error with its place, text kept.
+    let deep = format!(
+        "title = \"deep\"\nios = \"17.0\"\nx = {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let q = url::from_fragment(&format!("#s={}", url::encode64(deep.as_bytes())));
+    let errors = q.errors.as_ref().expect("too deep to read");
+    assert_eq!(
+        (errors.0[0].line, errors.0[0].column),
+        (3, 85),
+        "{errors:?}"
+    );
+    assert_eq!(q.text, deep);
+    assert!(
+        !q.analysis.run.packets.is_empty(),
+        "the last good run is still shown"
+    );
+    // Unknown keys: each named, with the keys that exist.
+    let unknown = "title = \"x\"\nios = \"17.0\"\ncolour = \"red\"\n";
+    let q = url::from_fragment(&format!("#s={}", url::encode64(unknown.as_bytes())));
+    let errors = q.errors.as_ref().expect("an unknown key is an error");
+    assert!(errors.0[0].message.contains("colour"), "{errors:?}");
+    assert_eq!(errors.0[0].line, 3);
+}
+
+#[test]
 fn events_are_added_moved_and_removed() {
     let p = start().reduce(Action::LoadLibrary("ian-ios15".into()));
     let p = p.reduce(Action::AddEvent {

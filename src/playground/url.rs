@@ -15,6 +15,7 @@
 
 use super::{Action, Origin, Playground};
 use crate::facts;
+use crate::scenario::MAX_FILE_BYTES;
 use std::rc::Rc;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -270,6 +271,12 @@ pub fn from_fragment(fragment: &str) -> Rc<Playground> {
         match key {
             "lib" => actions.push(Action::LoadLibrary(value.to_string())),
             "sup" => actions.push(Action::Support(Some(value.to_string()))),
+            // Longer than any file the editor accepts: not worth decoding.
+            "s" if value.len() > MAX_FILE_BYTES.div_ceil(3) * 4 => problems.push(format!(
+                "the scenario in the link is {} characters long, more than a scenario file may be ({} KB), so it was not read",
+                value.len(),
+                MAX_FILE_BYTES / 1024
+            )),
             "s" => match decode64(value).map(String::from_utf8) {
                 Ok(Ok(text)) => actions.push(Action::EditText(text)),
                 _ => problems.push("the scenario in the link is damaged".to_string()),
