@@ -215,12 +215,6 @@ pub fn layout_now() -> Layout {
     if tall { Layout::Tall } else { Layout::Wide }
 }
 
-/// After the live view's first render: it replaces the prerendered one in
-/// the same frame (same markup, so nothing moves), the document says so in
-/// `data-live`, and `mark` is set on the frame after (`make bench-web`
-/// times the page to it). `node` is an element of the live view; its
-/// parent is the container it was rendered into, right after the
-/// prerendered element.
 /// A link read after the first frame (`link`: its page and fragment) is
 /// opened from a task of its own; true once it has been (or when there is
 /// none), so that the page takes over and writes its address only then.
@@ -242,7 +236,13 @@ pub fn use_open_link(link: Option<(Page, String)>, dispatch: Callback<Action>) -
     *opened
 }
 
-/// The live page takes the prerendered one's place once it is `ready`.
+/// After the live view's first render: it replaces the prerendered one in
+/// the same frame (same markup, so nothing moves), the document says so in
+/// `data-live`, and `mark` is set on the frame after (`make bench-web`
+/// times the page to it). `node` is an element of the live view; its
+/// parent is the container it was rendered into, right after the
+/// prerendered element.
+/// It waits until it is `ready` (a link read after the first frame).
 #[hook]
 pub fn use_takeover(node: NodeRef, live: &'static str, mark: &'static str, ready: bool) {
     use_effect_with(ready, move |ready| {
