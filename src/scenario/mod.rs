@@ -9,6 +9,7 @@ pub mod document;
 pub mod duration;
 mod parse;
 mod shape;
+pub mod write;
 
 use crate::addresses::Cidr;
 use crate::config::{Assumptions, VpnConfig};
@@ -20,6 +21,7 @@ use crate::version::IosVersion;
 use core::fmt;
 
 pub use parse::parse;
+pub use write::write;
 
 /// Bounds that keep a scenario small enough to run in a browser tab.
 pub const MAX_FLOWS: usize = 1_000;
