@@ -1212,19 +1212,11 @@ mod tests {
         assert_eq!(stop.limit, Limit::Segments);
         let segments: usize = trace.flows.iter().map(|f| f.segments.len()).sum();
         assert!(segments <= budget::SEGMENTS && segments > budget::SEGMENTS - 1_000);
-        for flow in &trace.flows {
-            assert!(
-                flow.segments
-                    .iter()
-                    .all(|s| s.from_ms < stop.at_ms && s.to_ms <= stop.at_ms)
-            );
-        }
-        assert!(trace.events.iter().all(|e| e.at_ms < stop.at_ms));
+        trace.assert_ends_at(stop.at_ms);
         assert!(
             trace.events.len() > 20,
             "the events before the stop are kept"
         );
-        assert_eq!(trace.states.last().unwrap().to_ms, stop.at_ms);
         // The packets stop there too.
         let packets = crate::engine::run(&scenario, &trace);
         assert!(packets.packets.iter().all(|p| p.at_us < stop.at_ms * 1_000));

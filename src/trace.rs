@@ -522,6 +522,27 @@ impl Trace {
     }
 }
 
+/// Test support for runs that stop at their budget.
+#[cfg(test)]
+impl Trace {
+    /// Asserts that the run ends at `at_ms`: no segment, event or
+    /// observation from then on, and the phone's last state cut there.
+    pub(crate) fn assert_ends_at(&self, at_ms: u64) {
+        for flow in &self.flows {
+            assert!(
+                flow.segments
+                    .iter()
+                    .all(|s| s.from_ms < at_ms && s.to_ms <= at_ms),
+                "{} has a segment past {at_ms} ms",
+                flow.name
+            );
+        }
+        assert!(self.events.iter().all(|e| e.at_ms < at_ms));
+        assert!(self.observations.iter().all(|o| o.at_ms < at_ms));
+        assert_eq!(self.states.last().map(|s| s.to_ms), Some(at_ms));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::library;
