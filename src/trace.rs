@@ -480,8 +480,14 @@ impl FlowTrace {
     /// The index of the last segment that began at or before `at_ms`: the
     /// decision a packet still in flight at the flow's close (or a late
     /// observation) belongs to.
+    ///
+    /// Segments begin in time order (the timeline adds at most one per flow
+    /// per instant), so this is a binary search: the engine asks it for
+    /// every packet, and a flow may have thousands of segments.
     pub fn last_begun(&self, at_ms: u64) -> Option<usize> {
-        self.segments.iter().rposition(|s| s.from_ms <= at_ms)
+        self.segments
+            .partition_point(|s| s.from_ms <= at_ms)
+            .checked_sub(1)
     }
 }
 
@@ -568,5 +574,30 @@ mod tests {
             assert_eq!(flow.last_begun(before), None, "before the flow opens");
         }
         assert_eq!(trace.state_at(0), trace.states.first());
+    }
+
+    /// `last_begun` searches by halves: it relies on every flow's segments
+    /// beginning in time order, one per instant at most.
+    #[test]
+    fn every_flows_segments_begin_in_time_order() {
+        let worst = crate::workload::worst_shapes();
+        let texts = library::LIBRARY
+            .iter()
+            .map(|b| b.text.to_string())
+            .chain(worst.into_iter().map(|(_, text)| text));
+        for text in texts {
+            let scenario = crate::scenario::parse(&text).unwrap();
+            let trace = crate::timeline::run(&scenario);
+            for flow in &trace.flows {
+                assert!(
+                    flow.segments
+                        .windows(2)
+                        .all(|w| w[0].from_ms < w[1].from_ms),
+                    "{}: {}",
+                    scenario.title,
+                    flow.name
+                );
+            }
+        }
     }
 }

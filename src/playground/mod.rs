@@ -63,11 +63,32 @@ impl Analysis {
     }
 }
 
-/// How many packet events one slice of a run may take: tens of
-/// milliseconds, so that the page, which runs a slice per task, never
-/// freezes while a large scenario runs. Every library scenario takes
-/// hundreds at most, so it is done in its first slice.
-pub const SLICE: u64 = 20_000;
+/// How many packet events the page's first slice after the first task
+/// takes: about [`SLICE_MS`] on a desktop; later slices are sized by what
+/// the last took. Every library scenario takes hundreds at most, so it is
+/// done in its very first slice ([`FIRST_SLICE`]).
+pub const SLICE: u64 = 5_000;
+
+/// How long the page lets one slice take, in wall-clock milliseconds: the
+/// page runs a slice per task, and between tasks it answers clicks and
+/// keys, so a large run never freezes it (a phone is slower than a
+/// desktop, so slices are sized by what the last one took).
+pub const SLICE_MS: f64 = 30.0;
+
+/// The next slice's size in packet events, from the last one's (`events`)
+/// and the milliseconds it took: aimed at [`SLICE_MS`], at most twice or
+/// half the last, never under 1,000 events (the run must move on) nor over
+/// 200,000.
+pub fn next_slice(events: u64, took_ms: f64) -> u64 {
+    let aimed = if took_ms.is_finite() && took_ms > 0.0 {
+        (events as f64 * SLICE_MS / took_ms) as u64
+    } else {
+        events.saturating_mul(2)
+    };
+    aimed
+        .clamp(events / 2, events.saturating_mul(2))
+        .clamp(1_000, 200_000)
+}
 
 /// The first slice, run at once with the change that started the run: as
 /// small as every library scenario allows, since the change, the control
@@ -207,8 +228,9 @@ pub enum Action {
     /// Replace the whole view with the one a link (a page and its
     /// fragment) describes.
     OpenLink(url::Page, String),
-    /// Run the next slice of a run still under way.
-    Continue,
+    /// Run the next slice of a run still under way: this many packet
+    /// events at most (the page sizes slices to its device: [`next_slice`]).
+    Continue(u64),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,6 +239,25 @@ pub enum Step {
     PreviousEvent,
     NextPacket,
     PreviousPacket,
+}
+
+/// A built-in scenario's analysis, run once per page: the same file always
+/// runs the same way, and the default one is the base every link starts
+/// from (even one that then replaces it with its own scenario).
+fn library_analysis(built_in: &'static library::BuiltIn) -> Rc<Analysis> {
+    thread_local! {
+        static RUN: std::cell::RefCell<Vec<(&'static str, Rc<Analysis>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    RUN.with_borrow_mut(|runs| {
+        if let Some((_, analysis)) = runs.iter().find(|(name, _)| *name == built_in.name) {
+            return Rc::clone(analysis);
+        }
+        let scenario = built_in.parse().expect("library files are valid");
+        let analysis = Rc::new(Analysis::of(scenario));
+        runs.push((built_in.name, Rc::clone(&analysis)));
+        analysis
+    })
 }
 
 impl Default for Playground {
@@ -231,11 +272,10 @@ impl Default for Playground {
 impl Playground {
     /// A built-in scenario, unedited, at its start.
     pub fn of_library(built_in: &'static library::BuiltIn) -> Playground {
-        let scenario = built_in.parse().expect("library files are valid");
         Playground {
             text: built_in.text.to_string(),
             origin: Origin::Library(built_in.name),
-            analysis: Rc::new(Analysis::of(scenario)),
+            analysis: library_analysis(built_in),
             compare: None,
             errors: None,
             notice: None,
@@ -465,7 +505,7 @@ impl Playground {
                 }
             }),
             Action::Compare(key) => self.compare_with(key),
-            Action::Continue => self.continue_running(),
+            Action::Continue(events) => self.continue_running(events),
             Action::Select(flow) => self.selected = flow,
             Action::Seek(ms) => self.time_ms = ms.min(self.end_ms().saturating_sub(1)),
             Action::Tick(ms) => {
@@ -569,7 +609,7 @@ impl Playground {
 
     /// Runs the next slice of what is under way: the scenario's own run,
     /// then its comparison's.
-    fn continue_running(&mut self) {
+    fn continue_running(&mut self, events: u64) {
         let Some(running) = &mut self.running else {
             return;
         };
@@ -577,13 +617,13 @@ impl Playground {
         let work = Rc::clone(&running.work);
         let mut work = work.borrow_mut();
         if let Some(simulation) = work.main.as_mut() {
-            if simulation.advance(SLICE) {
+            if simulation.advance(events) {
                 let simulation = work.main.take().expect("it is there");
                 self.analysis = Rc::new(Analysis::finished(simulation));
                 self.time_ms = self.time_ms.min(self.end_ms().saturating_sub(1));
             }
         } else if let Some((_, simulation)) = work.compare.as_mut()
-            && simulation.advance(SLICE)
+            && simulation.advance(events)
         {
             let (key, simulation) = work.compare.take().expect("it is there");
             self.compare = Some((key, Rc::new(Analysis::finished(simulation))));

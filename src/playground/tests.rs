@@ -128,7 +128,7 @@ fn a_large_scenario_runs_in_slices_showing_its_flows_meanwhile() {
     while let Some(running) = &p.running {
         progress.push(running.progress_ms.0);
         assert!(progress.len() < 1_000, "the run never ends");
-        p = p.reduce(Action::Continue);
+        p = p.reduce(Action::Continue(SLICE));
     }
     assert!(progress.len() > 2, "{progress:?}");
     // Slices change nothing: the same run as at once, both sides.
@@ -152,7 +152,7 @@ fn an_edit_while_running_replaces_the_run() {
     assert!(p.running.is_none(), "the library scenario is done at once");
     assert!(!p.analysis.run.packets.is_empty());
     // A slice arriving late changes nothing.
-    let later = p.reduce(Action::Continue);
+    let later = p.reduce(Action::Continue(SLICE));
     assert!(Rc::ptr_eq(&later.analysis, &p.analysis));
 }
 
@@ -645,4 +645,18 @@ mod round_trip {
             );
         }
     }
+}
+
+#[test]
+fn slices_are_sized_to_take_about_their_share_of_a_task() {
+    // On time: the same again; twice as slow: half; a fast device grows,
+    // at most twice per slice; never under 1,000 nor over 200,000 events.
+    assert_eq!(next_slice(20_000, SLICE_MS), 20_000);
+    assert_eq!(next_slice(20_000, SLICE_MS * 2.0), 10_000);
+    assert_eq!(next_slice(20_000, SLICE_MS * 10.0), 10_000);
+    assert_eq!(next_slice(20_000, 1.0), 40_000);
+    assert_eq!(next_slice(20_000, 0.0), 40_000);
+    assert_eq!(next_slice(20_000, f64::NAN), 40_000);
+    assert_eq!(next_slice(1_000, 1_000.0), 1_000);
+    assert_eq!(next_slice(150_000, 1.0), 200_000);
 }

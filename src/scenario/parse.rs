@@ -358,14 +358,21 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         .into_iter()
         .map(|f| validate_flow(f, problems))
         .collect();
+    // Each name's first line, looked up rather than searched for: a file
+    // may have a thousand flows.
+    // (Its index too: flows written inline may share a line.)
+    let mut first_lines: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (i, (flow, _)) in flows.iter().enumerate() {
-        if let Some((first, _)) = flows[..i]
-            .iter()
-            .find(|(other, _)| !flow.name.is_empty() && other.name == flow.name)
-        {
+        if flow.name.is_empty() {
+            continue;
+        }
+        let (first, line) = *first_lines
+            .entry(flow.name.as_str())
+            .or_insert((i, flow.line));
+        if first != i {
             let message = format!(
-                "flow name `{}` is already used on line {}: names must be unique",
-                flow.name, first.line
+                "flow name `{}` is already used on line {line}: names must be unique",
+                flow.name
             );
             problems.list.push(ScenarioError {
                 line: flow.line,

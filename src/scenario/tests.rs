@@ -424,6 +424,11 @@ fn flow(name: &str, kind: &str, open: &str) -> String {
 fn duplicate_flow_names() {
     let text = format!("{HEAD}{}{}", flow("a", "app", "0s"), flow("a", "dns", "0s"));
     error_at(&text, 7, &["`a`", "line 3", "unique"]);
+    // Written inline, both flows are on one line: still two flows.
+    let inline = format!(
+        "{HEAD}flow = [{{ name = \"a\", kind = \"app\", open = \"0s\" }}, {{ name = \"a\", kind = \"dns\", open = \"0s\" }}]\n"
+    );
+    error_at(&inline, 3, &["`a`", "line 3", "unique"]);
 }
 
 #[test]

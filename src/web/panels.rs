@@ -316,7 +316,21 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
         }
     });
-    let events = scenario.events.iter().enumerate().map(|(i, e)| {
+    // A scenario may have a thousand events: the list shows them a page at
+    // a time, since a row per event would take longer to draw than a frame
+    // allows (the text holds them all).
+    let shown_events = use_state_eq(|| EVENTS_SHOWN);
+    let total_events = scenario.events.len();
+    let more_events = (total_events > *shown_events).then(|| {
+        let shown = shown_events.clone();
+        let onclick = Callback::from(move |_| shown.set(*shown + EVENTS_SHOWN));
+        html! {
+            <li class="more">
+                <button {onclick}>{ crate::words::more_events(*shown_events, total_events, EVENTS_SHOWN) }</button>
+            </li>
+        }
+    });
+    let events = scenario.events.iter().take(*shown_events).enumerate().map(|(i, e)| {
         let remove = props.dispatch.reform(move |_| Action::RemoveEvent(i));
         let onchange = props.dispatch.reform(move |ev: Event| {
             let at = duration::parse(&input_value(&ev)).unwrap_or(0);
@@ -345,10 +359,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
             { for assumptions }
             { for choices }
             <h3>{ "Events" }</h3>
-            <ul class="events">{ for events }</ul>
+            <ul class="events">{ for events }{ more_events }</ul>
         </>
     }
 }
+
+/// How many events the controls list at first, and how many more each
+/// "show more" adds.
+const EVENTS_SHOWN: usize = 25;
 
 #[derive(Properties, PartialEq)]
 pub struct AddEventProps {
@@ -564,14 +582,16 @@ fn LaneRows(props: &LaneRowsProps) -> Html {
                     let from = lanes.x(s.from_ms, end);
                     let width = lanes.x(s.to_ms, end).saturating_sub(from).max(1);
                     let style = route_style(s.route);
+                    // A fragment, not a group: a lane may hold hundreds of
+                    // rectangles, and every element costs drawing time.
                     html! {
-                        <g>
+                        <>
                             <rect x={from.to_string()} y={y.to_string()} width={width.to_string()} height="14" fill={style.colour}
                                 class={format!("seg {}", s.route)}><title>{ format!("{} {}–{}: {}", flow.name, duration::format(s.from_ms), duration::format(s.to_ms), s.route) }</title></rect>
                             if width > 14 {
                                 <text x={(from + 3).to_string()} y={(y + 11).to_string()} class="seg-label">{ style.mark }</text>
                             }
-                        </g>
+                        </>
                     }
                 }) }
             </g>

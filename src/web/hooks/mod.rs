@@ -19,6 +19,10 @@ const TICK_MS: u32 = 50;
 extern "C" {
     #[wasm_bindgen(js_namespace = performance, js_name = mark)]
     fn performance_mark(name: &str);
+    /// The page's clock, in milliseconds: for sizing work, never for the
+    /// simulation, whose time is simulated.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn now_ms() -> f64;
 }
 
 /// A callback that sends actions to a reducer; the same value on every
@@ -45,12 +49,21 @@ pub fn use_clock(playing: bool, speed: u32, dispatch: Callback<Action>) {
 }
 
 /// A run still under way gets its next slice in a task of its own, so the
-/// page answers clicks and keys between slices ([`crate::playground::SLICE`]).
-/// `slices` is the count so far: each new count schedules one more.
+/// page answers clicks and keys between slices. `slices` is the count so
+/// far: each new count schedules one more. Each slice is sized by what the
+/// last took on this device ([`crate::playground::next_slice`]).
 #[hook]
 pub fn use_slices(slices: Option<u64>, dispatch: Callback<Action>) {
+    let size = use_mut_ref(|| crate::playground::SLICE);
     use_effect_with(slices, move |slices| {
-        let next = slices.map(|_| Timeout::new(0, move || dispatch.emit(Action::Continue)));
+        let next = slices.map(|_| {
+            Timeout::new(0, move || {
+                let events = *size.borrow();
+                let started = now_ms();
+                dispatch.emit(Action::Continue(events));
+                *size.borrow_mut() = crate::playground::next_slice(events, now_ms() - started);
+            })
+        });
         move || drop(next)
     });
 }

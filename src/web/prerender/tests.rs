@@ -208,3 +208,32 @@ fn a_presets_values_are_labelled_as_the_presets() {
         "what the preset leaves is Apple's"
     );
 }
+
+/// A scenario with many events lists the first page of them and a button
+/// for more, not a row per event (the worst case has 200; the format
+/// allows 1000).
+#[test]
+fn the_controls_list_events_a_page_at_a_time() {
+    use crate::playground::{Action as PlaygroundAction, Playground};
+    use crate::web::Shared;
+    use crate::web::panels::{Controls, ControlsProps};
+    let html = render::<Controls>(|| {
+        let text = crate::workload::worst_case_text();
+        let view = std::rc::Rc::new(Playground::default())
+            .reduce(PlaygroundAction::EditText(text.clone()));
+        assert_eq!(view.analysis.scenario.events.len(), 200);
+        ControlsProps {
+            analysis: Shared(std::rc::Rc::clone(&view.analysis)),
+            text: text.into(),
+            library: None,
+            dispatch: yew::Callback::noop(),
+        }
+    });
+    let rows = html.matches("aria-label=\"remove event ").count();
+    assert_eq!(rows, 25, "one page of events");
+    assert!(
+        text_of(&html).contains("Show 25 more (25 of 200 events listed; the text has them all)"),
+        "{}",
+        text_of(&html)
+    );
+}
