@@ -371,6 +371,20 @@ impl PacketRun {
             engine: Engine::new(scenario, trace),
         }
     }
+
+    /// The packets captured from `from_us` to `to_us`, both included.
+    /// Packets are recorded in time order, so this is a binary search: the
+    /// page asks on every tick, and a run may keep half a million.
+    pub fn packets_between(&self, from_us: u64, to_us: u64) -> &[PacketRecord] {
+        let start = self.packets.partition_point(|p| p.at_us < from_us);
+        let end = self.packets.partition_point(|p| p.at_us <= to_us);
+        &self.packets[start..end.max(start)]
+    }
+
+    /// The last packet captured at or before `at_us`.
+    pub fn last_at_or_before(&self, at_us: u64) -> Option<&PacketRecord> {
+        self.packets_between(0, at_us).last()
+    }
 }
 
 impl RunningPackets {

@@ -603,3 +603,48 @@ fn the_worst_case_stops_at_its_budget_and_keeps_what_came_before() {
     assert!(json.len() < 40 << 20, "{} bytes of JSON", json.len());
     assert!(json.contains("\"stopped\": {\n    \"limit\": \"retained-packets\""));
 }
+
+/// The page finds the packets of a moment by binary search: they must be
+/// recorded in time order, and the search must find what a scan finds.
+#[test]
+fn packets_are_recorded_in_time_order_and_found_by_time() {
+    for (name, _, _, run) in runs() {
+        assert!(
+            run.packets.windows(2).all(|w| w[0].at_us <= w[1].at_us),
+            "{name}"
+        );
+        let Some(last) = run.packets.last() else {
+            continue;
+        };
+        for (from_us, to_us) in [
+            (0, 0),
+            (0, last.at_us),
+            (last.at_us / 3, last.at_us / 2),
+            (last.at_us / 2, last.at_us / 3),
+            (last.at_us + 1, u64::MAX),
+        ] {
+            let scanned: Vec<&PacketRecord> = run
+                .packets
+                .iter()
+                .filter(|p| from_us <= p.at_us && p.at_us <= to_us)
+                .collect();
+            let found: Vec<&PacketRecord> = run.packets_between(from_us, to_us).iter().collect();
+            assert_eq!(found.len(), scanned.len(), "{name} {from_us}..={to_us}");
+            assert!(
+                found
+                    .iter()
+                    .zip(&scanned)
+                    .all(|(a, b)| std::ptr::eq(*a, *b))
+            );
+        }
+        let mid = last.at_us / 2;
+        assert!(std::ptr::eq(
+            run.last_at_or_before(mid).unwrap_or(last),
+            run.packets
+                .iter()
+                .rev()
+                .find(|p| p.at_us <= mid)
+                .unwrap_or(last)
+        ));
+    }
+}

@@ -638,12 +638,7 @@ pub struct NarrationProps {
 pub fn Narration(props: &NarrationProps) -> Html {
     let now_us = props.now * 1_000 + 999;
     let analysis = &props.analysis;
-    let last = analysis
-        .run
-        .packets
-        .iter()
-        .rev()
-        .find(|p| p.at_us <= now_us);
+    let last = analysis.run.last_at_or_before(now_us);
     let text = last.map(|p| {
         let flow = p
             .flow
@@ -913,10 +908,16 @@ pub struct DownloadsProps {
 
 #[component]
 pub fn Downloads(props: &DownloadsProps) -> Html {
-    let pcaps = CapturePoint::ALL.iter().map(|point| {
+    // One pass over the packets for every capture point's count.
+    let mut counts = [0usize; CapturePoint::ALL.len()];
+    for p in props.analysis.run.packets.iter().filter(|p| !p.dropped) {
+        if let Some(i) = CapturePoint::ALL.iter().position(|c| *c == p.point) {
+            counts[i] += 1;
+        }
+    }
+    let pcaps = CapturePoint::ALL.iter().zip(counts).map(|(point, count)| {
         let analysis = props.analysis.clone();
         let point = *point;
-        let count = analysis.run.packets.iter().filter(|p| p.point == point && !p.dropped).count();
         let onclick = Callback::from(move |_| download(&format!("{}.pcap", point.as_str()), "application/vnd.tcpdump.pcap", &pcap(&analysis.run, point)));
         html! { <button key={point.as_str()} {onclick} disabled={count == 0}>{ format!("{}.pcap ({count})", point.as_str()) }</button> }
     });

@@ -527,9 +527,8 @@ fn Packets(props: &PacketsProps) -> Html {
     let shift = g.shift(props.flows);
     let dots = analysis
         .run
-        .packets
+        .packets_between(from_us, to_us)
         .iter()
-        .filter(|p| p.at_us >= from_us && p.at_us <= to_us)
         .take(200)
         .map(|p| {
             let (phone_side, far_side) = g.link(p.point);
