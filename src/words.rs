@@ -456,7 +456,6 @@ pub fn running(done_ms: u64, of_ms: u64) -> String {
     )
 }
 
-/// `1234567` as `1,234,567`.
 /// The button under a list of events showing the first `shown` of `total`.
 pub fn more_events(shown: usize, total: usize, step: usize) -> String {
     let next = step.min(total.saturating_sub(shown));
@@ -467,6 +466,7 @@ pub fn more_events(shown: usize, total: usize, step: usize) -> String {
     )
 }
 
+/// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

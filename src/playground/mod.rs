@@ -209,7 +209,10 @@ pub enum Action {
         at_ms: u64,
         action: String,
     },
+    /// Remove the event at this place among the file's `[[event]]`
+    /// tables ([`crate::scenario::Event::position`]).
     RemoveEvent(usize),
+    /// Move the event at this place in the file to another time.
     MoveEvent(usize, u64),
     /// Compare with one `[vpn]` flag flipped (or stop comparing).
     Compare(Option<String>),
@@ -547,12 +550,23 @@ impl Playground {
             return;
         }
         self.text = text;
-        match scenario::parse(&self.text) {
-            Ok(scenario) => {
+        // A built-in scenario, unedited, has run before on this page.
+        let built_in = match self.origin {
+            Origin::Library(name) => library::find(name).filter(|b| b.text == self.text),
+            Origin::Edited => None,
+        };
+        let parsed = match built_in {
+            Some(built_in) => Ok((library_analysis(built_in), None)),
+            None => scenario::parse(&self.text).map(|scenario| {
+                let (analysis, running) = start(scenario);
+                (Rc::new(analysis), running)
+            }),
+        };
+        match parsed {
+            Ok((analysis, running)) => {
                 // What was running for the old text is of no use now.
                 self.running = None;
-                let (analysis, running) = start(scenario);
-                self.analysis = Rc::new(analysis);
+                self.analysis = analysis;
                 if running.is_some() {
                     self.work().borrow_mut().main = running;
                 }

@@ -660,3 +660,28 @@ fn slices_are_sized_to_take_about_their_share_of_a_task() {
     assert_eq!(next_slice(1_000, 1_000.0), 1_000);
     assert_eq!(next_slice(150_000, 1.0), 200_000);
 }
+
+/// An event added before the others is listed first (in time order) but
+/// written last in the file: the controls edit it at its place in the file,
+/// not at its place in the list.
+#[test]
+fn an_event_is_edited_at_its_place_in_the_file_not_the_list() {
+    let p = start().reduce(Action::LoadLibrary("wifi-to-cellular".into()));
+    let before = p.analysis.scenario.events.clone();
+    assert!(!before.is_empty() && before[0].at_ms > 1_000);
+    let p = p.reduce(Action::AddEvent {
+        at_ms: 1_000,
+        action: "reboot".into(),
+    });
+    let first = &p.analysis.scenario.events[0];
+    assert_eq!((first.at_ms, first.text.as_str()), (1_000, "reboot"));
+    assert_eq!(first.position, before.len(), "written after the others");
+    let moved = p.reduce(Action::MoveEvent(first.position, 2_000));
+    assert_eq!(moved.analysis.scenario.events[0].at_ms, 2_000);
+    assert_eq!(moved.analysis.scenario.events[0].text, "reboot");
+    let removed = p.reduce(Action::RemoveEvent(first.position));
+    let texts = |events: &[crate::scenario::Event]| -> Vec<(u64, String)> {
+        events.iter().map(|e| (e.at_ms, e.text.clone())).collect()
+    };
+    assert_eq!(texts(&removed.analysis.scenario.events), texts(&before));
+}

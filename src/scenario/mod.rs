@@ -82,6 +82,9 @@ pub struct Event {
     /// The `do` text as written.
     pub text: String,
     pub line: usize,
+    /// Its place among the file's `[[event]]` tables (the list above is
+    /// sorted by time; the playground edits the file's own list).
+    pub position: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -384,7 +384,11 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
 
     let mut events: Vec<Event> = raw_events
         .into_iter()
-        .filter_map(|e| validate_event(e, ios_for_checks, ios.is_some(), vpn.is_some(), problems))
+        .enumerate()
+        .filter_map(|(position, e)| {
+            validate_event(e, ios_for_checks, ios.is_some(), vpn.is_some(), problems)
+                .map(|event| Event { position, ..event })
+        })
         .collect();
     events.sort_by_key(|e| e.at_ms);
 
@@ -453,9 +457,15 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         })
         .collect();
 
+    // Each name's first flow, looked up for every expectation (a file may
+    // have ten thousand, naming a thousand flows).
+    let mut by_name: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (i, flow) in flows.iter().enumerate() {
+        by_name.entry(flow.name.as_str()).or_insert(i);
+    }
     let expects: Vec<Expect> = raw_expects
         .into_iter()
-        .filter_map(|e| validate_expect(e, &flows, duration_ms, problems))
+        .filter_map(|e| validate_expect(e, (&flows, &by_name), duration_ms, problems))
         .collect();
 
     Some(Scenario {
@@ -804,6 +814,7 @@ fn validate_event(
         action,
         text: text.to_string(),
         line,
+        position: 0,
     })
 }
 
@@ -880,7 +891,7 @@ fn parse_setting(
 
 fn validate_expect(
     (table, table_span): (&Table, Range<usize>),
-    flows: &[Flow],
+    (flows, by_name): (&[Flow], &std::collections::BTreeMap<&str, usize>),
     duration_ms: u64,
     problems: &mut Problems<'_>,
 ) -> Option<Expect> {
@@ -903,7 +914,7 @@ fn validate_expect(
             );
             None
         }
-        Some((name, span)) => match flows.iter().find(|f| f.name == name) {
+        Some((name, span)) => match by_name.get(name).map(|i| &flows[*i]) {
             Some(flow) => Some((flow, span)),
             None => {
                 let message = if flows.is_empty() {

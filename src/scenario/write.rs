@@ -1,6 +1,14 @@
 //! [`Scenario`] → TOML text that [`super::parse`] reads back to the same
 //! scenario: the inverse of the parser, through the same document tree the
-//! playground's controls edit.
+//! playground's controls edit. "The same" up to what a file's layout alone
+//! decides: the lines things are on, the events' order in the file (they
+//! are written in time order, the order the scenario holds them in) and
+//! the spelling of each `do` (written as [`action_text`] spells it).
+//!
+//! The text is written with `[[flow]]`, `[[event]]` and `[[expect]]`
+//! sections, so a file near the format's 1 MB limit that wrote its tables
+//! inline may be written longer than that limit (and then refused when
+//! read back); every other valid scenario reads back.
 //!
 //! It writes what a person would: every key the format requires, and of the
 //! optional ones only those that differ from what the parser assumes when
@@ -227,14 +235,16 @@ mod tests {
     use super::*;
     use crate::library::LIBRARY;
 
-    /// What the file does not carry: the lines things were written on, and
-    /// the spelling of each `do` (the writer spells the action its own way).
+    /// What the writer does not keep: the lines things were written on,
+    /// the events' order in the file (it writes them in time order), and
+    /// the spelling of each `do` (it spells the action its own way).
     fn comparable(mut scenario: Scenario) -> Scenario {
         for flow in &mut scenario.flows {
             flow.line = 0;
         }
         for event in &mut scenario.events {
             event.line = 0;
+            event.position = 0;
             event.text = action_text(&event.action);
         }
         for expect in &mut scenario.expects {
@@ -257,6 +267,22 @@ mod tests {
                 comparable(scenario),
                 "{}",
                 built_in.name
+            );
+        }
+    }
+
+    /// The largest shapes the format allows (a thousand flows, a thousand
+    /// events) are written back within the size limit, to themselves.
+    #[test]
+    fn scenarios_at_the_formats_limits_are_written_back_to_themselves() {
+        for (name, text) in crate::workload::worst_shapes() {
+            let scenario = super::super::parse(&text).expect("valid");
+            let written = write(&scenario);
+            assert!(written.len() <= super::super::MAX_FILE_BYTES, "{name}");
+            assert_eq!(
+                comparable(reread(&scenario)),
+                comparable(scenario),
+                "{name}"
             );
         }
     }
@@ -511,6 +537,7 @@ mod tests {
                         text: action_text(&action),
                         action,
                         line: 0,
+                        position: 0,
                     })
                 })
                 .collect();

@@ -319,25 +319,36 @@ pub fn Controls(props: &ControlsProps) -> Html {
     // A scenario may have a thousand events: the list shows them a page at
     // a time, since a row per event would take longer to draw than a frame
     // allows (the text holds them all).
+    // Another scenario (another title, or another built-in) starts from
+    // the first page again; editing this one keeps what is listed.
     let shown_events = use_state_eq(|| EVENTS_SHOWN);
+    {
+        let shown = shown_events.clone();
+        use_effect_with(
+            (props.library, AttrValue::from(scenario.title.clone())),
+            move |_| shown.set(EVENTS_SHOWN),
+        );
+    }
     let total_events = scenario.events.len();
     let more_events = (total_events > *shown_events).then(|| {
         let shown = shown_events.clone();
         let onclick = Callback::from(move |_| shown.set(*shown + EVENTS_SHOWN));
         html! {
-            <li class="more">
+            <li key="more" class="more">
                 <button {onclick}>{ crate::words::more_events(*shown_events, total_events, EVENTS_SHOWN) }</button>
             </li>
         }
     });
+    // Listed in time order; edited at their place in the file.
     let events = scenario.events.iter().take(*shown_events).enumerate().map(|(i, e)| {
-        let remove = props.dispatch.reform(move |_| Action::RemoveEvent(i));
+        let position = e.position;
+        let remove = props.dispatch.reform(move |_| Action::RemoveEvent(position));
         let onchange = props.dispatch.reform(move |ev: Event| {
             let at = duration::parse(&input_value(&ev)).unwrap_or(0);
-            Action::MoveEvent(i, at)
+            Action::MoveEvent(position, at)
         });
         html! {
-            <li key={format!("{}:{}", e.line, e.text)}>
+            <li key={position}>
                 <input class="at" value={duration::format(e.at_ms)} {onchange} aria-label={format!("time of event {}", i + 1)} />
                 <code>{ e.text.clone() }</code>
                 <button onclick={remove} aria-label={format!("remove event {}", i + 1)}>{ "remove" }</button>

@@ -56,6 +56,11 @@ pub fn use_clock(playing: bool, speed: u32, dispatch: Callback<Action>) {
 pub fn use_slices(slices: Option<u64>, dispatch: Callback<Action>) {
     let size = use_mut_ref(|| crate::playground::SLICE);
     use_effect_with(slices, move |slices| {
+        // A new run starts from the first guess: the last slice of the one
+        // before ran only what was left, so what it took says little.
+        if *slices == Some(0) {
+            *size.borrow_mut() = crate::playground::SLICE;
+        }
         let next = slices.map(|_| {
             Timeout::new(0, move || {
                 let events = *size.borrow();
