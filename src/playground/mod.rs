@@ -244,6 +244,29 @@ pub enum Step {
     PreviousPacket,
 }
 
+thread_local! {
+    /// A scenario text read ahead of its use ([`url::prepare`]), and what
+    /// reading it gave.
+    static PREPARED: std::cell::RefCell<Option<(String, Result<Scenario, scenario::ScenarioErrors>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Reads `text` now, for the [`Action`] that sets it next.
+fn prepare_text(text: String) {
+    let read = scenario::parse(&text);
+    PREPARED.set(Some((text, read)));
+}
+
+/// `text` read: what [`prepare_text`] read if it was this text, or else
+/// read now. (Reading is a pure function of the text, so which task does
+/// it changes nothing but the page's responsiveness.)
+fn read(text: &str) -> Result<Scenario, scenario::ScenarioErrors> {
+    match PREPARED.take() {
+        Some((prepared, read)) if prepared == text => read,
+        _ => scenario::parse(text),
+    }
+}
+
 /// A built-in scenario's analysis, run once per page: the same file always
 /// runs the same way, and the default one is the base every link starts
 /// from (even one that then replaces it with its own scenario).
@@ -557,7 +580,7 @@ impl Playground {
         };
         let parsed = match built_in {
             Some(built_in) => Ok((library_analysis(built_in), None)),
-            None => scenario::parse(&self.text).map(|scenario| {
+            None => read(&self.text).map(|scenario| {
                 let (analysis, running) = start(scenario);
                 (Rc::new(analysis), running)
             }),

@@ -685,3 +685,27 @@ fn an_event_is_edited_at_its_place_in_the_file_not_the_list() {
     };
     assert_eq!(texts(&removed.analysis.scenario.events), texts(&before));
 }
+
+/// Reading a link's scenario ahead (the page does it a task before opening
+/// the link) changes nothing but when the reading happens; a scenario read
+/// ahead for another text is not used.
+#[test]
+fn a_link_read_ahead_opens_as_it_would_have() {
+    let edited = LIBRARY[3].text.replace("title = \"", "title = \"Edited: ");
+    let fragment = format!("s={}&t=5000", url::encode64(edited.as_bytes()));
+    let open = |fragment: &str| start().reduce(Action::OpenLink(url::Page::Index, fragment.into()));
+    let direct = open(&fragment);
+    url::prepare(&fragment);
+    let ahead = open(&fragment);
+    assert!(ahead.analysis.scenario.title.starts_with("Edited: "));
+    assert_eq!(url::to_fragment(&ahead), url::to_fragment(&direct));
+    assert_eq!(ahead.analysis.scenario, direct.analysis.scenario);
+    assert_eq!(
+        crate::engine::fingerprint(&ahead.analysis.trace, &ahead.analysis.run),
+        crate::engine::fingerprint(&direct.analysis.trace, &direct.analysis.run)
+    );
+    // Read ahead, then another text is opened: that text is read itself.
+    url::prepare(&fragment);
+    let other = format!("s={}", url::encode64(LIBRARY[4].text.as_bytes()));
+    assert_eq!(open(&other).analysis.scenario, LIBRARY[4].parse().unwrap());
+}

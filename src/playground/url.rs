@@ -244,6 +244,36 @@ pub fn fragment_on(state: &Playground, page: Page) -> String {
 
 /// The state a fragment describes. Never fails: what cannot be read is
 /// reported in `notice`, and the rest of the view still loads.
+/// The scenario text an `s=` value carries, or what is wrong with it.
+fn scenario_text(value: &str) -> Result<String, String> {
+    // Longer than any file the editor accepts: not worth decoding.
+    if value.len() > MAX_FILE_BYTES.div_ceil(3) * 4 {
+        return Err(format!(
+            "the scenario in the link is {} characters long, more than a scenario file may be ({} KB), so it was not read",
+            value.len(),
+            MAX_FILE_BYTES / 1024
+        ));
+    }
+    match decode64(value).map(String::from_utf8) {
+        Ok(Ok(text)) => Ok(text),
+        _ => Err("the scenario in the link is damaged".to_string()),
+    }
+}
+
+/// Reads the scenario a link carries (`s=`) ahead of opening the link:
+/// the page calls this from a task of its own just before it sends
+/// [`Action::OpenLink`], which then finds the scenario read, so that
+/// reading a large scenario and running it are not one long task.
+pub fn prepare(fragment: &str) {
+    let value = fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|part| part.strip_prefix("s="));
+    if let Some(Ok(text)) = value.map(scenario_text) {
+        super::prepare_text(text);
+    }
+}
+
 pub fn from_fragment(fragment: &str) -> Rc<Playground> {
     let fragment = fragment.trim_start_matches('#');
     // Start from the scenario the link names first, so a link naming one
@@ -271,15 +301,9 @@ pub fn from_fragment(fragment: &str) -> Rc<Playground> {
         match key {
             "lib" => actions.push(Action::LoadLibrary(value.to_string())),
             "sup" => actions.push(Action::Support(Some(value.to_string()))),
-            // Longer than any file the editor accepts: not worth decoding.
-            "s" if value.len() > MAX_FILE_BYTES.div_ceil(3) * 4 => problems.push(format!(
-                "the scenario in the link is {} characters long, more than a scenario file may be ({} KB), so it was not read",
-                value.len(),
-                MAX_FILE_BYTES / 1024
-            )),
-            "s" => match decode64(value).map(String::from_utf8) {
-                Ok(Ok(text)) => actions.push(Action::EditText(text)),
-                _ => problems.push("the scenario in the link is damaged".to_string()),
+            "s" => match scenario_text(value) {
+                Ok(text) => actions.push(Action::EditText(text)),
+                Err(problem) => problems.push(problem),
             },
             "t" => match value.parse::<u64>() {
                 Ok(ms) => actions.push(Action::Seek(ms)),

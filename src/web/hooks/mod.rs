@@ -8,6 +8,8 @@ use crate::playground::url::{self, Page};
 use crate::playground::{Action, Playground, Step};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -234,21 +236,31 @@ pub fn layout_now() -> Layout {
 }
 
 /// A link read after the first frame (`link`: its page and fragment) is
-/// opened from a task of its own; true once it has been (or when there is
-/// none), so that the page takes over and writes its address only then.
+/// opened in two tasks of its own: one reads the scenario it carries
+/// ([`crate::playground::url::prepare`]), the next opens it (running it
+/// and drawing it). True once it has been opened (or when there is none),
+/// so that the page takes over and writes its address only then.
 #[hook]
 pub fn use_open_link(link: Option<(Page, String)>, dispatch: Callback<Action>) -> bool {
     let opened = use_state(|| link.is_none());
     {
         let opened = opened.clone();
         use_effect_with((), move |_| {
-            let open = link.map(|(page, fragment)| {
+            let open_next: Rc<RefCell<Option<Timeout>>> = Rc::default();
+            let read = link.map(|(page, fragment)| {
+                let open_next = Rc::clone(&open_next);
                 Timeout::new(0, move || {
-                    dispatch.emit(Action::OpenLink(page, fragment));
-                    opened.set(true);
+                    url::prepare(&fragment);
+                    *open_next.borrow_mut() = Some(Timeout::new(0, move || {
+                        dispatch.emit(Action::OpenLink(page, fragment));
+                        opened.set(true);
+                    }));
                 })
             });
-            move || drop(open)
+            move || {
+                drop(read);
+                drop(open_next.take());
+            }
         });
     }
     *opened
