@@ -1,7 +1,7 @@
 //! A share link's fragment: the base64 the page carries a scenario and a
 //! selection in, and a scenario decoded from it. (Opening a whole link
 //! runs the simulation; the scenario part of it is what comes from the
-//! link's bytes.)
+//! link's bytes, and `url::prepare` reads it as the page does.)
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use tunnelscope::playground::url;
@@ -18,4 +18,6 @@ fuzz_target!(|fragment: &str| {
         }
     }
     let _ = url::names_a_view(fragment);
+    // What the page does with a link's scenario before opening it.
+    url::prepare(fragment);
 });
