@@ -163,6 +163,12 @@ mod live {
 
     /// Once per page (the app and the embeds may both start).
     fn install_panic_banner() {
+        // After a panic (wasm aborts, but a test harness may carry on) the
+        // hook cannot be changed; trying would be a second panic that hides
+        // the first.
+        if std::thread::panicking() {
+            return;
+        }
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| std::panic::set_hook(Box::new(show_panic)));
     }
