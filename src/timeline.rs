@@ -552,7 +552,6 @@ fn segment_from(decision: Decision, from_ms: u64) -> Segment {
     }
 }
 
-/// Runs a validated scenario through the control plane.
 /// What a decision depends on besides the moment.
 type DecisionKey = (
     crate::model::FlowKind,
@@ -560,6 +559,7 @@ type DecisionKey = (
     Option<Connection>,
 );
 
+/// Runs a validated scenario through the control plane.
 pub fn run(scenario: &Scenario) -> Trace {
     let assume = &scenario.assume;
     let end = scenario.duration_ms;

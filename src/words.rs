@@ -456,6 +456,12 @@ pub fn running(done_ms: u64, of_ms: u64) -> String {
     )
 }
 
+/// Above the box that shows any flow by name, when only the first `drawn`
+/// of `total` are drawn.
+pub fn more_flows(total: usize, drawn: usize) -> String {
+    format!("{total} flows: the first {drawn} are drawn. ")
+}
+
 /// The button under a list of events showing the first `shown` of `total`.
 pub fn more_events(shown: usize, total: usize, step: usize) -> String {
     let next = step.min(total.saturating_sub(shown));

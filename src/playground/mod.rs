@@ -247,8 +247,8 @@ pub enum Step {
 thread_local! {
     /// A scenario text read ahead of its use ([`url::prepare`]), and what
     /// reading it gave.
-    static PREPARED: std::cell::RefCell<Option<(String, Result<Scenario, scenario::ScenarioErrors>)>> =
-        const { std::cell::RefCell::new(None) };
+    static PREPARED: RefCell<Option<(String, Result<Scenario, ScenarioErrors>)>> =
+        const { RefCell::new(None) };
 }
 
 /// Reads `text` now, for the [`Action`] that sets it next.
@@ -260,7 +260,7 @@ fn prepare_text(text: String) {
 /// `text` read: what [`prepare_text`] read if it was this text, or else
 /// read now. (Reading is a pure function of the text, so which task does
 /// it changes nothing but the page's responsiveness.)
-fn read(text: &str) -> Result<Scenario, scenario::ScenarioErrors> {
+fn read(text: &str) -> Result<Scenario, ScenarioErrors> {
     match PREPARED.take() {
         Some((prepared, read)) if prepared == text => read,
         _ => scenario::parse(text),
@@ -272,8 +272,7 @@ fn read(text: &str) -> Result<Scenario, scenario::ScenarioErrors> {
 /// from (even one that then replaces it with its own scenario).
 fn library_analysis(built_in: &'static library::BuiltIn) -> Rc<Analysis> {
     thread_local! {
-        static RUN: std::cell::RefCell<Vec<(&'static str, Rc<Analysis>)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+        static RUN: RefCell<Vec<(&'static str, Rc<Analysis>)>> = const { RefCell::new(Vec::new()) };
     }
     RUN.with_borrow_mut(|runs| {
         if let Some((_, analysis)) = runs.iter().find(|(name, _)| *name == built_in.name) {

@@ -188,10 +188,15 @@ pub fn open(page: Page, fragment: &str) -> Rc<Playground> {
 /// such a link in a task of its own, after its first frame, since reading
 /// and running a large scenario takes longer than a frame should.
 pub fn carries_scenario(fragment: &str) -> bool {
+    scenario_value(fragment).is_some()
+}
+
+/// The `s=` value of a fragment: the edited scenario it carries, encoded.
+fn scenario_value(fragment: &str) -> Option<&str> {
     fragment
         .trim_start_matches('#')
         .split('&')
-        .any(|part| part.starts_with("s="))
+        .find_map(|part| part.strip_prefix("s="))
 }
 
 /// Whether a fragment says anything about the view (a fragment of some
@@ -242,8 +247,6 @@ pub fn fragment_on(state: &Playground, page: Page) -> String {
     parts.join("&")
 }
 
-/// The state a fragment describes. Never fails: what cannot be read is
-/// reported in `notice`, and the rest of the view still loads.
 /// The scenario text an `s=` value carries, or what is wrong with it.
 fn scenario_text(value: &str) -> Result<String, String> {
     // Longer than any file the editor accepts: not worth decoding.
@@ -265,15 +268,13 @@ fn scenario_text(value: &str) -> Result<String, String> {
 /// [`Action::OpenLink`], which then finds the scenario read, so that
 /// reading a large scenario and running it are not one long task.
 pub fn prepare(fragment: &str) {
-    let value = fragment
-        .trim_start_matches('#')
-        .split('&')
-        .find_map(|part| part.strip_prefix("s="));
-    if let Some(Ok(text)) = value.map(scenario_text) {
+    if let Some(Ok(text)) = scenario_value(fragment).map(scenario_text) {
         super::prepare_text(text);
     }
 }
 
+/// The state a fragment describes. Never fails: what cannot be read is
+/// reported in `notice`, and the rest of the view still loads.
 pub fn from_fragment(fragment: &str) -> Rc<Playground> {
     let fragment = fragment.trim_start_matches('#');
     // Start from the scenario the link names first, so a link naming one

@@ -555,7 +555,7 @@ fn MoreFlows(props: &MoreFlowsProps) -> Html {
     let shown = props.selected.clone().unwrap_or_default();
     html! {
         <p class="more-flows">
-            { format!("{} flows: the first {DRAWN_FLOWS} are drawn. ", flows.len()) }
+            { crate::words::more_flows(flows.len(), DRAWN_FLOWS) }
             <label>{ "Show the flow named " }
                 <input type="text" value={shown} onchange={pick} size="12" spellcheck="false"
                     aria-label="Show the flow with this name" />
