@@ -40,6 +40,8 @@
 //!   microseconds, event-driven, byte-identical natively and in wasm.
 //! * **Trace** — [`trace`]: what happened, as data (the stable JSON contract):
 //!   flows' segments, and each event's effect as a typed value.
+//!   [`difference`]: two traces of one scenario, as configured and with a
+//!   setting (the kill switch) flipped, compared flow by flow as values.
 //! * **Words** — [`words`]: the one place values become sentences (an
 //!   effect, a route, a state), for every output below.
 //! * **Output** — [`report`] renders traces, check results, the matrix and the
@@ -67,6 +69,7 @@ pub mod bench;
 pub mod bench_wasm;
 pub mod budget;
 pub mod config;
+pub mod difference;
 pub mod engine;
 pub mod facts;
 pub mod kinds;

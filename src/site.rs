@@ -92,7 +92,7 @@ pub fn build(from: &Path, out: &Path) -> Result<Built, String> {
 /// One playground page: the template with the page's view in it.
 pub fn page_html(template: &str, page: Page) -> String {
     let description = match page {
-        Page::Index => "Where an iPhone's traffic goes with and without includeAllNetworks, packet by packet, with the source of every rule.".to_string(),
+        Page::Index => "Where an iPhone's traffic goes with the VPN kill switch (includeAllNetworks) on and off, packet by packet, with the source of every rule.".to_string(),
         Page::Scenario(name) => library::find(name).map_or(name, |b| b.title).to_string(),
         Page::Symptom(id) => format!(
             "Support answer: {}",

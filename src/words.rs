@@ -6,10 +6,13 @@
 //! [`crate::trace`].
 
 use crate::budget::{Limit, Stop};
+use crate::difference::{Difference, FlowChange, NoComparison, Path, Span};
 use crate::engine::CapturePoint;
+use crate::facts::{Evidence, Prop};
 use crate::model::{
     Attack, Family, FlowKind, Interface, IpMode, Network, Route, SeenAs, TunnelState,
 };
+use crate::playground::edits::Edit;
 use crate::scenario::{Setting, duration};
 use crate::trace::{
     AfterReboot, Cited, DataPlaneHappening, Disconnect, Effect, Installed, Segment, SettingRestart,
@@ -483,6 +486,263 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A setting in plain words, as a sentence uses it ("Here the kill switch
+/// changes…"). Its API name is shown beside it where that matters.
+pub fn setting_name(prop: Prop) -> &'static str {
+    match prop {
+        Prop::IncludeAllNetworks => "the kill switch",
+        Prop::ExcludeLocalNetworks => "keeping local network traffic outside the VPN",
+        Prop::ExcludeApns => "keeping push notifications outside the VPN",
+        Prop::ExcludeCellularServices => "keeping Wi-Fi Calling and MMS outside the VPN",
+        Prop::ExcludeDeviceCommunication => "keeping Xcode's link to the phone outside the VPN",
+        Prop::EnforceRoutes => "enforcing the VPN's routes",
+        Prop::OnDemand => "VPN on demand",
+        Prop::IncludedRoutes => "the VPN's routes",
+        Prop::ExcludedRoutes => "the routes kept outside the VPN",
+    }
+}
+
+/// A setting's label beside its switch: what it does, in words (the API
+/// key goes beside it in small type).
+pub fn setting_label(prop: Prop) -> &'static str {
+    match prop {
+        Prop::IncludeAllNetworks => "Kill switch: send everything through the VPN",
+        Prop::ExcludeLocalNetworks => {
+            "Keep local network traffic — AirDrop, printers — outside the VPN"
+        }
+        Prop::ExcludeApns => "Keep push notifications outside the VPN",
+        Prop::ExcludeCellularServices => "Keep Wi-Fi Calling, MMS and voicemail outside the VPN",
+        Prop::ExcludeDeviceCommunication => "Keep Xcode's link to the phone outside the VPN",
+        Prop::EnforceRoutes => "Make the VPN's routes win over the network's",
+        Prop::OnDemand => "Connect on demand (restart the VPN by itself)",
+        Prop::IncludedRoutes => "Addresses sent through the VPN",
+        Prop::ExcludedRoutes => "Addresses kept outside the VPN",
+    }
+}
+
+/// A flow as a sentence names it: what it is, not its kind's key.
+pub fn flow_noun(kind: FlowKind, name: &str) -> String {
+    let noun = match kind {
+        FlowKind::App if name.contains("app") || name.contains("browser") => {
+            return format!("the {name}");
+        }
+        FlowKind::App => return format!("the {name} app"),
+        FlowKind::Dns => "DNS",
+        FlowKind::Apns => "push",
+        FlowKind::AppleMaps => "Apple Maps",
+        FlowKind::AppleServices => "iCloud",
+        FlowKind::AppStore => "the App Store",
+        FlowKind::LocalNetwork => "the local network (printer, AirDrop)",
+        FlowKind::CellularServices => "Wi-Fi Calling",
+        FlowKind::Volte => "VoLTE calling",
+        FlowKind::DeviceCommunication => "Xcode's link to the phone",
+        FlowKind::Companion => "the Apple Watch",
+        FlowKind::Dhcp => "DHCP",
+        FlowKind::CaptivePortal => "the captive-portal check",
+        FlowKind::VpnTransport => "the VPN's own connection to its server",
+        FlowKind::TunnelProbe => "the VPN's health check",
+        FlowKind::VpnApi => "the VPN app's own requests",
+        FlowKind::HotspotClient => "the laptop on the hotspot",
+    };
+    noun.to_string()
+}
+
+/// An interface in the fewest words ("Wi-Fi", "cellular").
+fn interface_short(interface: Interface) -> &'static str {
+    match interface {
+        Interface::En0 => "Wi-Fi",
+        Interface::PdpIp0 => "cellular",
+        Interface::Ipsec1 => "the carrier's voice link",
+        Interface::Bluetooth => "Bluetooth",
+        Interface::Utun0 => "the VPN",
+        Interface::None => "no interface",
+    }
+}
+
+/// Where a flow's traffic goes, as a verb phrase ("goes outside the VPN
+/// over Wi-Fi").
+pub fn path(path: &Path) -> String {
+    match (path.route, path.seen_as) {
+        (Route::Tunnel, SeenAs::None) => "goes into the VPN but never arrives".to_string(),
+        (Route::Tunnel, _) => "goes through the VPN".to_string(),
+        (Route::Direct, SeenAs::Local) => format!(
+            "goes straight to the local network over {}",
+            interface_short(path.interface)
+        ),
+        (Route::Direct, _) => format!(
+            "goes outside the VPN over {}",
+            interface_short(path.interface)
+        ),
+        (Route::Blocked, _) => "is blocked".to_string(),
+        (Route::Offline, _) => "has no network".to_string(),
+    }
+}
+
+/// When a span holds, as a phrase: "for 1 s while the VPN connects",
+/// "from 5 s on".
+pub fn span_when(span: &Span, end_ms: u64) -> String {
+    let while_ = match span.tunnel {
+        TunnelState::Connecting => " while the VPN connects",
+        TunnelState::Reasserting => " while the VPN reconnects",
+        TunnelState::Off => " while the VPN is off",
+        TunnelState::Lost => " after the VPN's tunnel process is gone",
+        TunnelState::Restarting => " while the VPN restarts",
+        TunnelState::Updating => " while the App Store updates the VPN app",
+        TunnelState::AppearsConnected => " while the VPN only appears connected",
+        TunnelState::Rebooting => " while the phone restarts",
+        TunnelState::Connected | TunnelState::Absent => "",
+    };
+    if span.to_ms >= end_ms {
+        if span.from_ms == 0 {
+            format!("the whole time{while_}")
+        } else {
+            format!("from {} on{while_}", duration::format(span.from_ms))
+        }
+    } else {
+        format!(
+            "for {} from {}{while_}",
+            duration::format(span.to_ms - span.from_ms),
+            duration::format(span.from_ms)
+        )
+    }
+}
+
+/// Capitalises a sentence's first letter.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// One flow's change in a sentence: what it does with the setting on, and
+/// with it off.
+pub fn flow_change(change: &FlowChange, prop: Prop, end_ms: u64) -> String {
+    let noun = flow_noun(change.kind, &change.name);
+    let Some(first) = change.spans.first() else {
+        return format!("{noun} goes the same way either way");
+    };
+    let more = match change.spans.len() {
+        1 => String::new(),
+        n => format!(
+            " (and {} more time{})",
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
+    };
+    format!(
+        "with {setting} on, {noun} {on} {when}{more}; with it off, it {off}",
+        setting = setting_name(prop),
+        on = path(&first.on),
+        when = span_when(first, end_ms),
+        off = path(&first.off),
+    )
+}
+
+/// The one-line answer to "what changes if I flip this setting here?".
+pub fn difference_headline(difference: &Difference, end_ms: u64) -> String {
+    let setting = setting_name(difference.prop);
+    let here = sentence(&format!("here {setting}"));
+    match difference.flows.as_slice() {
+        [] => format!(
+            "{here} changes nothing you can see: every flow goes the same way with it on or off."
+        ),
+        [one] => format!(
+            "{here} changes one thing: {}.",
+            flow_change(one, difference.prop, end_ms)
+        ),
+        many => {
+            let nouns: Vec<String> = many.iter().map(|f| flow_noun(f.kind, &f.name)).collect();
+            format!(
+                "{here} changes where {} flows go: {}.",
+                many.len(),
+                list(&nouns)
+            )
+        }
+    }
+}
+
+/// "a, b and c".
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Why there is no comparison to show, in a sentence.
+pub fn no_comparison(why: NoComparison) -> String {
+    match why {
+        NoComparison::NoVpn => {
+            "No VPN is configured here, so there is no kill switch to turn on or off.".to_string()
+        }
+        NoComparison::NotOnRelease { prop, since } => format!(
+            "This iOS release has no {} setting: Apple added it in iOS {since}.",
+            setting_name(prop)
+        ),
+    }
+}
+
+/// A setting as a heading or a switch names it: "Kill switch".
+pub fn setting_title(prop: Prop) -> String {
+    match prop {
+        Prop::IncludeAllNetworks => "Kill switch".to_string(),
+        _ => sentence(setting_name(prop)),
+    }
+}
+
+/// A setting's state as a column or switch says it: "Kill switch on".
+pub fn setting_state(prop: Prop, on: bool) -> String {
+    let state = if on { "on" } else { "off" };
+    match prop {
+        Prop::IncludeAllNetworks => format!("Kill switch {state}"),
+        _ => format!("{}: {state}", setting_title(prop)),
+    }
+}
+
+/// What a kind of evidence means, for a reader who meets its badge.
+pub fn evidence_meaning(evidence: Evidence) -> &'static str {
+    match evidence {
+        Evidence::Documented => "documented: Apple says so in its documentation or SDK headers",
+        Evidence::Observed => "observed: a VPN vendor or researcher saw it happen and published it",
+        Evidence::Reported => "reported: someone reported it in an issue, a forum or the press",
+        Evidence::Inferred => {
+            "inferred: no source says it; this project derives it from sourced facts"
+        }
+        Evidence::Unknown => {
+            "unknown: the public record is silent; the model follows a stated assumption you can flip"
+        }
+    }
+}
+
+/// What an edited view changed, as a list ("iOS 18.0, Mullvad's settings").
+pub fn edits(edits: &[Edit]) -> String {
+    let said: Vec<String> = edits
+        .iter()
+        .map(|edit| match edit {
+            Edit::Release(version) => format!("iOS {version}"),
+            Edit::Network(Network::Wifi) => "on Wi-Fi".to_string(),
+            Edit::Network(Network::Cellular) => "on cellular".to_string(),
+            Edit::Attack(Some(attack)) => format!("a hostile Wi-Fi ({})", attack_name(*attack)),
+            Edit::Attack(None) => "a home Wi-Fi".to_string(),
+            Edit::Preset(Some(name)) => crate::presets::find(name).map_or_else(
+                || format!("{name}'s settings"),
+                |p| format!("{}'s settings", p.vendor),
+            ),
+            Edit::Preset(None) => "the app's own settings".to_string(),
+            Edit::Vpn(true) => "a VPN added".to_string(),
+            Edit::Vpn(false) => "no VPN".to_string(),
+            Edit::Switch(prop, on) => setting_state(*prop, *on).to_lowercase(),
+            Edit::Assumptions => "an assumption changed".to_string(),
+            Edit::Flows => "flows changed".to_string(),
+            Edit::Events => "events changed".to_string(),
+        })
+        .collect();
+    said.join(", ")
 }
 
 #[cfg(test)]

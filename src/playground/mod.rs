@@ -6,8 +6,10 @@
 //! (through a TOML table, so every edit is also a valid scenario file), the
 //! editor shows it, the share link carries it.
 
+pub mod edits;
 pub mod url;
 
+use crate::difference::{Difference, NoComparison};
 use crate::engine::{self, PacketRun, Simulation};
 use crate::facts;
 use crate::library::{self, LIBRARY};
@@ -155,8 +157,19 @@ pub struct Playground {
     pub origin: Origin,
     /// The last text that parsed, run; shown while the text has errors.
     pub analysis: Rc<Analysis>,
-    /// The same scenario with one property flipped, when comparing.
+    /// The property the page compares by flipping it: the kill switch
+    /// unless the reader chose another (a key of [`facts::PROPERTIES`]);
+    /// `None` when the reader turned the comparison off.
+    pub comparing: Option<&'static str>,
+    /// The same scenario with that property flipped, when it can be (the
+    /// scenario has a VPN, on a release that has the property).
     pub compare: Option<(String, Rc<Analysis>)>,
+    /// Which of the two runs the reader is looking at: the phone's one
+    /// drawing shows it, and the inspector explains it.
+    pub side: Side,
+    /// The built-in scenario the view started from, kept through edits
+    /// (`None` for a scenario that came whole from a link or a file).
+    pub base: Option<&'static str>,
     /// Problems with the current text (nothing is lost: the text stays).
     pub errors: Option<ScenarioErrors>,
     /// A message about something that did not work (a bad link, say).
@@ -216,6 +229,9 @@ pub enum Action {
     MoveEvent(usize, u64),
     /// Compare with one `[vpn]` flag flipped (or stop comparing).
     Compare(Option<String>),
+    /// Look at one of the two runs (the phone's On/Off switch, a click in
+    /// a drawing).
+    Show(Side),
     Select(Option<String>),
     Seek(u64),
     /// Advance the clock by this much simulated time (while playing).
@@ -235,6 +251,19 @@ pub enum Action {
     /// events at most (the page sizes slices to its device: [`next_slice`]).
     Continue(u64),
 }
+
+/// One of the two runs the page compares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Side {
+    /// The scenario as configured.
+    #[default]
+    Configured,
+    /// The same scenario with the compared property flipped.
+    Flipped,
+}
+
+/// The property the page compares by default: the kill switch.
+pub const KILL_SWITCH: &str = "include_all_networks";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -285,6 +314,28 @@ fn library_analysis(built_in: &'static library::BuiltIn) -> Rc<Analysis> {
     })
 }
 
+/// A built-in scenario with `prop` flipped, run once per page (the page
+/// compares every scenario with its kill switch flipped).
+fn library_twin(built_in: &'static library::BuiltIn, prop: facts::Prop) -> Option<Rc<Analysis>> {
+    thread_local! {
+        static RUN: RefCell<Vec<(&'static str, facts::Prop, Rc<Analysis>)>> = const { RefCell::new(Vec::new()) };
+    }
+    RUN.with_borrow_mut(|runs| {
+        if let Some((.., analysis)) = runs
+            .iter()
+            .find(|(name, p, _)| *name == built_in.name && *p == prop)
+        {
+            return Some(Rc::clone(analysis));
+        }
+        let scenario = library_analysis(built_in)
+            .scenario
+            .with_flag_flipped(prop)?;
+        let analysis = Rc::new(Analysis::of(scenario));
+        runs.push((built_in.name, prop, Rc::clone(&analysis)));
+        Some(analysis)
+    })
+}
+
 impl Default for Playground {
     fn default() -> Self {
         let built_in = library::find(DEFAULT_SCENARIO)
@@ -297,11 +348,14 @@ impl Default for Playground {
 impl Playground {
     /// A built-in scenario, unedited, at its start.
     pub fn of_library(built_in: &'static library::BuiltIn) -> Playground {
-        Playground {
+        let mut playground = Playground {
             text: built_in.text.to_string(),
             origin: Origin::Library(built_in.name),
             analysis: library_analysis(built_in),
+            comparing: Some(KILL_SWITCH),
             compare: None,
+            side: Side::Configured,
+            base: Some(built_in.name),
             errors: None,
             notice: None,
             time_ms: 0,
@@ -310,6 +364,64 @@ impl Playground {
             selected: None,
             support: None,
             running: None,
+        };
+        playground.compare_with(Some(KILL_SWITCH.to_string()));
+        playground.time_ms = playground.telling_moment();
+        playground
+    }
+
+    /// What flipping the compared property changes here, or why nothing
+    /// can be compared; `None` when the reader turned the comparison off.
+    pub fn difference(&self) -> Option<Result<Difference, NoComparison>> {
+        difference(
+            self.comparing?,
+            &self.analysis,
+            self.compare.as_ref().map(|(_, other)| &**other),
+        )
+    }
+
+    /// Where the page opens: the first moment its point shows
+    /// ([`Difference::telling_moment`]), or the start.
+    pub fn telling_moment(&self) -> u64 {
+        let states = &self.analysis.trace.states;
+        let moment = match self.difference() {
+            Some(Ok(difference)) => difference.telling_moment(states),
+            _ => states
+                .iter()
+                .find(|s| s.tunnel == crate::model::TunnelState::Connected)
+                .map(|s| s.from_ms),
+        };
+        moment.unwrap_or(0).min(self.end_ms().saturating_sub(1))
+    }
+
+    /// The view's heading, also its tab's title: the scenario's title, and
+    /// for an edited view what was changed from the built-in one.
+    pub fn heading(&self) -> String {
+        let title = &self.analysis.scenario.title;
+        if self.origin != Origin::Edited {
+            return title.clone();
+        }
+        let base = self.base.and_then(library::find);
+        let Some(base) = base.map(library_analysis) else {
+            return format!("Edited scenario: {title}");
+        };
+        let changed = edits::between(&base.scenario, &self.analysis.scenario);
+        let from = &base.scenario.title;
+        match (changed.is_empty(), title == from) {
+            (true, _) => format!("{title} (edited)"),
+            (false, true) => format!("{title} — Edited: {}", crate::words::edits(&changed)),
+            (false, false) => format!(
+                "{title} — Edited from “{from}”: {}",
+                crate::words::edits(&changed)
+            ),
+        }
+    }
+
+    /// The run the reader is looking at.
+    pub fn shown(&self) -> &Rc<Analysis> {
+        match (self.side, &self.compare) {
+            (Side::Flipped, Some((_, other))) => other,
+            _ => &self.analysis,
         }
     }
 
@@ -330,8 +442,9 @@ impl Playground {
             Action::LoadLibrary(name) => match library::find(&name) {
                 Some(built_in) => {
                     self.origin = Origin::Library(built_in.name);
+                    self.base = Some(built_in.name);
                     self.set_text(built_in.text.to_string());
-                    self.time_ms = 0;
+                    self.time_ms = self.telling_moment();
                     self.selected = None;
                     // Another scenario answers another question.
                     self.support = None;
@@ -529,7 +642,14 @@ impl Playground {
                     event.insert("at", Value::String(scenario::duration::format(at_ms)));
                 }
             }),
-            Action::Compare(key) => self.compare_with(key),
+            Action::Compare(key) => {
+                self.comparing = key
+                    .as_deref()
+                    .and_then(facts::property_by_key)
+                    .map(|p| p.key);
+                self.compare_with(key);
+            }
+            Action::Show(side) => self.side = side,
             Action::Continue(events) => self.continue_running(events),
             Action::Select(flow) => self.selected = flow,
             Action::Seek(ms) => self.time_ms = ms.min(self.end_ms().saturating_sub(1)),
@@ -573,11 +693,7 @@ impl Playground {
         }
         self.text = text;
         // A built-in scenario, unedited, has run before on this page.
-        let built_in = match self.origin {
-            Origin::Library(name) => library::find(name).filter(|b| b.text == self.text),
-            Origin::Edited => None,
-        };
-        let parsed = match built_in {
+        let parsed = match self.unedited_library() {
             Some(built_in) => Ok((library_analysis(built_in), None)),
             None => read(&self.text).map(|scenario| {
                 let (analysis, running) = start(scenario);
@@ -594,8 +710,7 @@ impl Playground {
                 }
                 self.errors = None;
                 self.time_ms = self.time_ms.min(self.end_ms().saturating_sub(1));
-                let key = self.compare.take().map(|(key, _)| key);
-                self.compare_with(key);
+                self.compare_with(self.comparing.map(str::to_string));
                 self.update_running();
             }
             Err(errors) => self.errors = Some(errors),
@@ -608,8 +723,14 @@ impl Playground {
         if let Some(running) = &self.running {
             running.work.borrow_mut().compare = None;
         }
-        if let Some((key, scenario)) = key.and_then(|key| Some((key.clone(), self.flipped(&key)?)))
-        {
+        let Some(property) = key.as_deref().and_then(facts::property_by_key) else {
+            self.update_running();
+            return;
+        };
+        let key = property.key.to_string();
+        if let Some(built_in) = self.unedited_library() {
+            self.compare = library_twin(built_in, property.prop).map(|twin| (key, twin));
+        } else if let Some(scenario) = self.analysis.scenario.with_flag_flipped(property.prop) {
             let (analysis, running) = start(scenario);
             self.compare = Some((key.clone(), Rc::new(analysis)));
             if let Some(simulation) = running {
@@ -685,14 +806,12 @@ impl Playground {
         self.set_text(table.to_toml());
     }
 
-    /// The same scenario with `[vpn].key` flipped from its effective value.
-    fn flipped(&self, key: &str) -> Option<Scenario> {
-        let scenario = &self.analysis.scenario;
-        let vpn = scenario.vpn.as_ref()?;
-        let current = vpn.flag(crate::facts::property_by_key(key)?.prop)?;
-        let mut table = Table::parse(&self.text).ok()?;
-        table.table_mut("vpn").insert(key, Value::Boolean(!current));
-        scenario::parse(&table.to_toml()).ok()
+    /// The built-in scenario shown, when its text is unedited.
+    fn unedited_library(&self) -> Option<&'static library::BuiltIn> {
+        match self.origin {
+            Origin::Library(name) => library::find(name).filter(|b| b.text == self.text),
+            Origin::Edited => None,
+        }
     }
 
     fn step_target(&self, step: Step) -> Option<u64> {
@@ -782,6 +901,32 @@ pub fn differences(analysis: &Analysis, other: &Analysis) -> Vec<(String, u64)> 
         }
     }
     out
+}
+
+/// What flipping the property `key` changes between `analysis` and
+/// `compare` (its run with `key` flipped), or why nothing can be compared;
+/// `None` for a key that is not a switch, or a comparison not yet run.
+pub fn difference(
+    key: &str,
+    analysis: &Analysis,
+    compare: Option<&Analysis>,
+) -> Option<Result<Difference, NoComparison>> {
+    let property = facts::property_by_key(key)?;
+    let Some(vpn) = &analysis.scenario.vpn else {
+        return Some(Err(NoComparison::NoVpn));
+    };
+    let Some(on) = vpn.flag(property.prop) else {
+        return Some(Err(NoComparison::NotOnRelease {
+            prop: property.prop,
+            since: property.since,
+        }));
+    };
+    Some(Ok(Difference::between(
+        property.prop,
+        on,
+        &analysis.trace,
+        &compare?.trace,
+    )))
 }
 
 /// Sets (or, with `None`, removes) a boolean key in a `[section]` table,

@@ -158,7 +158,7 @@ fn an_edit_while_running_replaces_the_run() {
 
 #[test]
 fn the_clock_plays_steps_and_stops_at_the_end() {
-    let p = start().reduce(Action::Play(true));
+    let p = start().reduce(Action::Seek(0)).reduce(Action::Play(true));
     let p = p.reduce(Action::Tick(3_000));
     assert_eq!(p.time_ms, 3_000);
     let p = p.reduce(Action::Step(Step::NextEvent));

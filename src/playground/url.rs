@@ -8,12 +8,13 @@
 //! older, fragment-only links; they still open); `#s=BASE64URL` carries an
 //! edited one; `#sup=SYMPTOM` opens support mode on a symptom (and its
 //! scenario, unless `s` carries an edited one). `t` is the time in ms, `ab`
-//! the compared property, `sel` the selected flow (base64url), `speed` the
-//! playback speed. A fragment that
+//! the compared property when it is not the kill switch (`ab=none`: no
+//! comparison), `side=flipped` when the reader looks at the flipped run,
+//! `sel` the selected flow (base64url), `speed` the playback speed. A fragment that
 //! cannot be read gives a message and the default view; a scenario that does
 //! not parse is still loaded into the editor, with its errors.
 
-use super::{Action, Origin, Playground};
+use super::{Action, KILL_SWITCH, Origin, Playground, Side};
 use crate::facts;
 use crate::scenario::MAX_FILE_BYTES;
 use std::rc::Rc;
@@ -203,7 +204,7 @@ fn scenario_value(fragment: &str) -> Option<&str> {
 /// other kind, `#top` say, is left alone rather than read as a damaged
 /// link).
 pub fn names_a_view(fragment: &str) -> bool {
-    const KEYS: [&str; 7] = ["lib", "s", "sup", "t", "ab", "sel", "speed"];
+    const KEYS: [&str; 8] = ["lib", "s", "sup", "t", "ab", "side", "sel", "speed"];
     let fragment = fragment.trim_start_matches('#');
     fragment.is_empty()
         || fragment
@@ -237,8 +238,14 @@ pub fn fragment_on(state: &Playground, page: Page) -> String {
         Origin::Edited => parts.push(format!("s={}", encode64(state.text.as_bytes()))),
     }
     parts.push(format!("t={}", state.time_ms));
-    if let Some((key, _)) = &state.compare {
-        parts.push(format!("ab={key}"));
+    // The kill switch is compared unless the link says otherwise.
+    match state.comparing {
+        Some(KILL_SWITCH) => {}
+        Some(key) => parts.push(format!("ab={key}")),
+        None => parts.push("ab=none".to_string()),
+    }
+    if state.side == Side::Flipped {
+        parts.push("side=flipped".to_string());
     }
     if let Some(flow) = &state.selected {
         parts.push(format!("sel={}", encode64(flow.as_bytes())));
@@ -310,6 +317,14 @@ pub fn from_fragment(fragment: &str) -> Rc<Playground> {
                 Ok(ms) => actions.push(Action::Seek(ms)),
                 Err(_) => problems.push(format!("`{value}` is not a time in ms")),
             },
+            "ab" if value == "none" => actions.push(Action::Compare(None)),
+            "side" => match value {
+                "flipped" => actions.push(Action::Show(Side::Flipped)),
+                "configured" => actions.push(Action::Show(Side::Configured)),
+                _ => problems.push(format!(
+                    "`{value}` is not a side to show: choose configured or flipped"
+                )),
+            },
             "ab" => {
                 if facts::property_by_key(value).is_some() {
                     actions.push(Action::Compare(Some(value.to_string())));
@@ -336,8 +351,16 @@ pub fn from_fragment(fragment: &str) -> Rc<Playground> {
         Action::Compare(_) => 2,
         _ => 3,
     });
+    // A scenario that came whole in the link has no built-in one to
+    // compare with (the link does not say which it was edited from).
+    let whole = named.is_none() && actions.iter().any(|a| matches!(a, Action::EditText(_)));
     for action in actions {
         state = state.reduce(action);
+    }
+    if whole {
+        let mut next = (*state).clone();
+        next.base = None;
+        state = Rc::new(next);
     }
     if !problems.is_empty() {
         let previous = state.notice.clone();

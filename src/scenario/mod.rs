@@ -191,6 +191,19 @@ impl serde::Serialize for Setting {
     }
 }
 
+impl Scenario {
+    /// The same scenario with a `[vpn]` switch flipped from the value it
+    /// starts with (events that set it later still do); `None` when there
+    /// is no VPN or the release does not have the switch.
+    pub fn with_flag_flipped(&self, prop: Prop) -> Option<Scenario> {
+        let mut flipped = self.clone();
+        let vpn = flipped.vpn.as_mut()?;
+        let on = vpn.flag(prop)?;
+        Setting::Flag(prop, !on).apply(vpn);
+        Some(flipped)
+    }
+}
+
 impl Setting {
     /// The property's key in a scenario's `[vpn]` table.
     pub fn key(&self) -> &'static str {

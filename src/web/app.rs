@@ -5,6 +5,7 @@
 //! component renders the prerendered page (natively, at build time) and the
 //! live one.
 
+use super::change::ChangeSummary;
 use super::hooks::{
     use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_open_link,
     use_rendered_mark, use_slices, use_takeover,
@@ -14,7 +15,7 @@ use super::panels::{
 };
 use super::support::{SupportAnswer, SupportPicker, scenario_file};
 use super::topology::{Drawings, Layout};
-use super::{SiteRoot, Slices};
+use super::{Shared, SiteRoot, Slices};
 use crate::playground::url::{self, Page};
 use crate::playground::{Action, Origin, Playground};
 use crate::words;
@@ -108,7 +109,7 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="masthead">
                     <div>
                         <h1><a class="home" href={format!("{}index.html", root.0)}>{ "tunnelscope" }</a></h1>
-                        <p class="lede">{ "Where an iPhone's traffic goes with and without includeAllNetworks — every route with its source." }</p>
+                        <p class="lede">{ "Where an iPhone's traffic goes with the VPN's kill switch (includeAllNetworks) on and off — every route with its source." }</p>
                     </div>
                     <nav aria-label="Modes">
                         <SupportPicker current={state.support} dispatch={dispatch.clone()} />
@@ -123,8 +124,10 @@ pub fn App(props: &AppProps) -> Html {
                 file={scenario_file(&state.origin)} dispatch={dispatch.clone()} />
             <main class="layout">
                 <section class="stage" aria-label="Topology and time">
-                    <h2 class="scenario-title">{ state.analysis.scenario.title.clone() }</h2>
-                    <Drawings analysis={analysis.clone()} compared={compared.clone()} now={state.time_ms}
+                    <h2 class="scenario-title">{ state.heading() }</h2>
+                    <ChangeSummary analysis={analysis.clone()} compared={compared.clone()}
+                        comparing={state.comparing} dispatch={dispatch.clone()} />
+                    <Drawings analysis={analysis.clone()} compared={compared.clone()} side={state.side} now={state.time_ms}
                         speed={state.speed} selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
                     <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                         speed={state.speed} {layout} dispatch={dispatch.clone()} />
@@ -132,7 +135,8 @@ pub fn App(props: &AppProps) -> Html {
                     <Compare analysis={analysis.clone()} {compared} dispatch={dispatch.clone()} />
                 </section>
                 <section class="inspector" aria-label="Inspector">
-                    <Inspector analysis={analysis.clone()} now={if selected.is_some() { state.time_ms } else { 0 }} {selected} dispatch={dispatch.clone()} />
+                    <Inspector analysis={Shared(Rc::clone(state.shown()))} side={inspected_side(&state)}
+                        now={if selected.is_some() { state.time_ms } else { 0 }} {selected} dispatch={dispatch.clone()} />
                 </section>
                 <section class="controls" aria-label="Scenario and settings">
                     <Controls analysis={analysis.clone()} text={text.clone()} {library} dispatch={dispatch.clone()} />
@@ -146,4 +150,13 @@ pub fn App(props: &AppProps) -> Html {
         </div>
         </ContextProvider<SiteRoot>>
     }
+}
+
+/// Which run the inspector explains, in words ("Kill switch off"), when
+/// the page compares two.
+fn inspected_side(state: &Playground) -> Option<AttrValue> {
+    let (key, _) = state.compare.as_ref()?;
+    let prop = crate::facts::property_by_key(key)?.prop;
+    let on = state.shown().scenario.vpn.as_ref()?.flag(prop)?;
+    Some(words::setting_state(prop, on).into())
 }

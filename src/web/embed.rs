@@ -2,6 +2,7 @@
 //! the timeline of one built-in scenario, with its own clock. The page's text
 //! reads on its own; this only lets the reader watch it happen.
 
+use super::change::ChangeSummary;
 use super::hooks::{use_clock, use_dispatch, use_layout, use_takeover};
 use super::panels::{Inspector, Narration, Timeline};
 use super::topology::{Drawings, Layout};
@@ -73,14 +74,16 @@ pub fn Embed(props: &Props) -> Html {
                 <strong>{ state.analysis.scenario.title.clone() }</strong>
                 { " · " }<a href={link}>{ "open in the playground" }</a>
             </p>
-            <Drawings analysis={analysis.clone()} {compared} now={state.time_ms} speed={state.speed}
+            <ChangeSummary analysis={analysis.clone()} compared={compared.clone()}
+                comparing={state.comparing} dispatch={dispatch.clone()} />
+            <Drawings analysis={analysis.clone()} {compared} side={state.side} now={state.time_ms} speed={state.speed}
                 selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
             <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                 speed={state.speed} {layout} dispatch={dispatch.clone()} />
             <Narration analysis={analysis.clone()} now={state.time_ms} />
             if selected.is_some() {
                 <div class="inspector embed-inspector">
-                    <Inspector {analysis} {selected} now={state.time_ms} dispatch={dispatch.clone()} />
+                    <Inspector analysis={super::Shared(std::rc::Rc::clone(state.shown()))} {selected} now={state.time_ms} dispatch={dispatch.clone()} />
                 </div>
             }
         </div>

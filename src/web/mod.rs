@@ -11,6 +11,7 @@
 //! the same components live beside the prerendered markup and swap them in.
 
 mod app;
+mod change;
 mod embed;
 mod hooks;
 mod panels;

@@ -733,6 +733,9 @@ pub(super) fn source_link(source: &str) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub analysis: Shared<Analysis>,
+    /// Which of two compared runs this is ("Kill switch off").
+    #[prop_or_default]
+    pub side: Option<AttrValue>,
     pub selected: Option<AttrValue>,
     pub now: u64,
     pub dispatch: Callback<Action>,
@@ -800,6 +803,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     html! {
         <div>
             <h3>{ format!("{} ({})", flow.name, flow.kind) }</h3>
+            if let Some(side) = &props.side {
+                <p class="inspected-side">{ format!("Explaining the run with: {side}") }</p>
+            }
             <p class="describe">{ flow.kind.describe() }</p>
             if let Some(s) = segment {
                 <p class="now">

@@ -16,7 +16,7 @@ use super::style::{RouteStyle, route_style};
 use crate::addresses;
 use crate::engine::{self, CapturePoint, Place, packet};
 use crate::model::{Attack, Family, Interface, IpModes, Network, Route};
-use crate::playground::{Action, Analysis, drawn_flows};
+use crate::playground::{Action, Analysis, Side, drawn_flows};
 use crate::words;
 use yew::prelude::*;
 
@@ -576,6 +576,9 @@ pub struct DrawingsProps {
     pub analysis: Shared<Analysis>,
     /// The comparison's run and the property it flips, when comparing.
     pub compared: Option<(AttrValue, Shared<Analysis>)>,
+    /// The run the reader looks at: the phone shows only this one.
+    #[prop_or_default]
+    pub side: Side,
     pub now: u64,
     pub speed: u32,
     pub selected: Option<AttrValue>,
@@ -583,24 +586,87 @@ pub struct DrawingsProps {
     pub dispatch: Callback<Action>,
 }
 
-/// The scenario's drawing, and beside it the comparison's when comparing.
+/// The scenario's drawing, and beside it the comparison's when comparing:
+/// side by side on a desktop, one at a time on a phone with an On | Off
+/// switch that swaps them in place at the same moment (the stylesheet
+/// shows what fits; both share one clock).
 #[component]
 pub fn Drawings(props: &DrawingsProps) -> Html {
-    let drawing = |analysis: &Shared<Analysis>, label: AttrValue| {
+    // A click in the flipped drawing looks at the flipped run.
+    let flipped_dispatch = use_callback(props.dispatch.clone(), |action: Action, dispatch| {
+        if matches!(action, Action::Select(Some(_))) {
+            dispatch.emit(Action::Show(Side::Flipped));
+        }
+        dispatch.emit(action);
+    });
+    let configured_dispatch = use_callback(props.dispatch.clone(), |action: Action, dispatch| {
+        if matches!(action, Action::Select(Some(_))) {
+            dispatch.emit(Action::Show(Side::Configured));
+        }
+        dispatch.emit(action);
+    });
+    // Two drawings side by side fit a desktop only in the tall layout.
+    let layout = match (&props.compared, props.layout) {
+        (Some(_), Layout::Wide) => Layout::Tall,
+        (_, layout) => layout,
+    };
+    let drawing = |analysis: &Shared<Analysis>, label: String, dispatch: &Callback<Action>| {
         html! {
             <Topology analysis={analysis.clone()} now={props.now} speed={props.speed}
-                selected={props.selected.clone()} {label} layout={props.layout}
-                dispatch={props.dispatch.clone()} />
+                selected={props.selected.clone()} label={AttrValue::from(label)} {layout}
+                dispatch={dispatch.clone()} />
         }
     };
-    let compared = props
-        .compared
-        .as_ref()
-        .map(|(key, other)| drawing(other, format!("{key} flipped").into()));
+    let Some((key, other)) = &props.compared else {
+        return html! {
+            <div class="views">
+                { drawing(&props.analysis, "as configured".into(), &props.dispatch) }
+            </div>
+        };
+    };
+    let states = crate::facts::property_by_key(key).and_then(|p| {
+        let on = props.analysis.scenario.vpn.as_ref()?.flag(p.prop)?;
+        Some((p.prop, on))
+    });
+    let (configured_label, flipped_label) = match states {
+        Some((prop, on)) => (
+            format!("{} (as configured)", words::setting_state(prop, on)),
+            words::setting_state(prop, !on),
+        ),
+        None => ("as configured".to_string(), format!("{key} flipped")),
+    };
+    let switch = states.map(|(prop, on)| {
+        let button = |side: Side, shows_on: bool| {
+            let pressed = props.side == side;
+            html! {
+                <button class={classes!(pressed.then_some("pressed"))} aria-pressed={pressed.to_string()}
+                    onclick={props.dispatch.reform(move |_| Action::Show(side))}>
+                    { if shows_on { "On" } else { "Off" } }
+                </button>
+            }
+        };
+        let (on_side, off_side) = if on {
+            (Side::Configured, Side::Flipped)
+        } else {
+            (Side::Flipped, Side::Configured)
+        };
+        html! {
+            <div class="side-switch" role="group" aria-label={format!("Show the run with {} on or off", words::setting_name(prop))}>
+                <span>{ words::setting_title(prop) }</span>
+                { button(on_side, true) }
+                { button(off_side, false) }
+            </div>
+        }
+    });
+    let shown = match props.side {
+        Side::Configured => "shown-configured",
+        Side::Flipped => "shown-flipped",
+    };
     html! {
-        <div class={classes!("views", props.compared.is_some().then_some("ab"))}>
-            { drawing(&props.analysis, "as configured".into()) }
-            { for compared }
+        <div class={classes!("views", "ab", shown)}>
+            { for switch }
+            <div class="side configured">{ drawing(&props.analysis, configured_label, &configured_dispatch) }</div>
+            <div class="side flipped">{ drawing(other, flipped_label, &flipped_dispatch) }</div>
         </div>
     }
 }

@@ -114,29 +114,38 @@ fn site_root() -> String {
 pub fn use_address(state: &UseReducerHandle<Playground>, ready: bool, dispatch: Callback<Action>) {
     let page = Page::of(state);
     let address = (ready && !state.playing).then(|| url::address(state));
+    // The tab says what the heading says: an edited view names its edits.
+    let title = match state.origin {
+        crate::playground::Origin::Edited => format!("{} · tunnelscope", state.heading()),
+        crate::playground::Origin::Library(_) => page.title(),
+    };
     // The address last written, to tell the app's own writes from a link.
     let written = use_mut_ref(String::new);
     {
         let (written, handle) = (written.clone(), state.clone());
-        use_effect_with((address, page, ready), move |(address, page, ready)| {
-            let moved = *ready && current_page() != *page;
-            let address = address
-                .clone()
-                .or_else(|| moved.then(|| url::address(&handle)));
-            let page = *page;
-            let write = address.map(|address| {
-                written.borrow_mut().clone_from(&address);
-                Timeout::new(0, move || {
-                    let window = gloo::utils::window();
-                    if let Ok(history) = window.history() {
-                        let target = format!("{}{address}", site_root());
-                        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
-                    }
-                    gloo::utils::document().set_title(&page.title());
-                })
-            });
-            move || drop(write)
-        });
+        use_effect_with(
+            (address, page, ready, title),
+            move |(address, page, ready, title)| {
+                let moved = *ready && current_page() != *page;
+                let address = address
+                    .clone()
+                    .or_else(|| moved.then(|| url::address(&handle)));
+                let title = title.clone();
+                let write = address.map(|address| {
+                    written.borrow_mut().clone_from(&address);
+                    Timeout::new(0, move || {
+                        let window = gloo::utils::window();
+                        if let Ok(history) = window.history() {
+                            let target = format!("{}{address}", site_root());
+                            let _ =
+                                history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+                        }
+                        gloo::utils::document().set_title(&title);
+                    })
+                });
+                move || drop(write)
+            },
+        );
     }
     use_effect_with((), move |_| {
         let follow = move |_: &web_sys::Event| {

@@ -39,18 +39,25 @@ fn the_index_shows_the_default_scenario_drawn_in_both_layouts() {
         text_of(&html).contains(default.title),
         "the title is on the page"
     );
+    // The scenario and, beside it, the same with the kill switch flipped:
+    // each in both layouts (the stylesheet shows what fits).
     let svgs = drawings(&html);
-    assert_eq!(svgs.len(), 2, "{svgs:?}");
+    assert_eq!(svgs.len(), 4, "{svgs:?}");
     assert!(svgs[0].contains("class=\"wide\""), "the wide drawing");
     assert!(svgs[1].contains("class=\"tall\""), "the tall drawing");
+    assert!(
+        html.contains("class=\"side-switch\""),
+        "the phone's On | Off switch"
+    );
+    assert!(text_of(&html).contains("Kill switch off"));
     // Every flow of the scenario is labelled in each drawing.
     let flows = default.parse().unwrap().flows;
     for flow in &flows {
         assert_eq!(
             html.matches(&format!("class=\"flow-label\">{} ", flow.name))
                 .count(),
-            2,
-            "{} is labelled once per layout",
+            4,
+            "{} is labelled once per layout and side",
             flow.name
         );
     }
@@ -118,9 +125,13 @@ fn an_embed_renders_its_comparison_and_selection() {
         Some("printer"),
         "../",
     );
-    assert!(html.contains("class=\"views ab\""), "two drawings");
+    assert!(
+        html.contains("class=\"views ab shown-configured\""),
+        "two drawings"
+    );
     assert_eq!(html.matches("<figure class=\"topology\"").count(), 2);
-    assert!(text_of(&html).contains("include_all_networks flipped"));
+    assert!(text_of(&html).contains("Kill switch off (as configured)"));
+    assert!(text_of(&html).contains("What the kill switch changes here"));
     assert!(
         html.contains("embed-inspector"),
         "the selected flow's inspector"
@@ -180,8 +191,8 @@ fn an_attackers_wifi_is_drawn_as_the_attackers_and_its_reads_listed() {
     assert!(text.contains("TunnelVision"), "and the attack");
     assert_eq!(
         html.matches("class=\"node hostile\"").count(),
-        2,
-        "in both layouts"
+        4,
+        "in both layouts, on both sides"
     );
     // A benign Wi-Fi is the home router.
     let home = app(Page::Scenario("localnet-leak-without-ian"));

@@ -1,0 +1,329 @@
+//! What flipping one setting changes in a scenario: the run as configured
+//! and the run with the setting flipped, compared flow by flow, as values.
+//! [`crate::words`] says them; the page, the learn figures and the CLI
+//! show them.
+//!
+//! Two runs differ for a flow where, at the same moment, its traffic takes
+//! another route or leaves on another interface. Each stretch of time where
+//! they differ is a [`Span`], with the deciding rule on each side, so the
+//! reader sees why as well as what.
+
+use crate::facts::Prop;
+use crate::model::{FlowKind, Interface, Route, SeenAs, TunnelState};
+use crate::trace::{FlowTrace, RuleRef, Segment, StateSpan, Trace};
+
+/// The two runs compared: the one with the setting on and the one with it
+/// off (whichever of them is the scenario as configured).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Difference {
+    /// The setting flipped.
+    pub prop: Prop,
+    /// The scenario as configured has the setting on.
+    pub configured_on: bool,
+    /// Each flow whose traffic goes another way, in the scenario's order.
+    pub flows: Vec<FlowChange>,
+}
+
+/// One flow that goes another way with the setting flipped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowChange {
+    pub name: String,
+    pub kind: FlowKind,
+    /// Where the two runs differ, in time order, never overlapping.
+    pub spans: Vec<Span>,
+}
+
+/// A stretch of time where a flow goes one way with the setting on and
+/// another with it off.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Span {
+    pub from_ms: u64,
+    /// Exclusive.
+    pub to_ms: u64,
+    pub on: Path,
+    pub off: Path,
+    /// The tunnel's state when the span begins, in the run with the
+    /// setting on (where the kill switch acts, its state says why).
+    pub tunnel: TunnelState,
+}
+
+/// Where a flow's traffic goes, and the rule that decided it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    pub route: Route,
+    pub interface: Interface,
+    pub seen_as: SeenAs,
+    pub rule: RuleRef,
+}
+
+impl Path {
+    fn of(segment: &Segment) -> Path {
+        Path {
+            route: segment.route,
+            interface: segment.interface,
+            seen_as: segment.seen_as,
+            rule: segment
+                .rules
+                .last()
+                .cloned()
+                .expect("every segment names its deciding rule"),
+        }
+    }
+
+    /// The same way for the reader: the route and the interface it leaves
+    /// on (another rule deciding the same path is no difference).
+    fn same_way(&self, other: &Path) -> bool {
+        self.route == other.route && self.interface == other.interface
+    }
+}
+
+impl Difference {
+    /// `configured` and `flipped` compared: the same scenario run with
+    /// `prop` as configured (`configured_on`) and flipped.
+    pub fn between(prop: Prop, configured_on: bool, configured: &Trace, flipped: &Trace) -> Self {
+        let flows = configured
+            .flows
+            .iter()
+            .enumerate()
+            .filter_map(|(index, flow)| {
+                // The same scenario has the same flows in the same order;
+                // look the name up only if it is not where expected.
+                let twin = flipped
+                    .flows
+                    .get(index)
+                    .filter(|f| f.name == flow.name)
+                    .or_else(|| flipped.flow(&flow.name))?;
+                let (on, off, on_states) = if configured_on {
+                    (flow, twin, &configured.states)
+                } else {
+                    (twin, flow, &flipped.states)
+                };
+                let spans = spans(on, off, on_states);
+                (!spans.is_empty()).then(|| FlowChange {
+                    name: flow.name.clone(),
+                    kind: flow.kind,
+                    spans,
+                })
+            })
+            .collect();
+        Difference {
+            prop,
+            configured_on,
+            flows,
+        }
+    }
+
+    /// The moment a page should open at to show the difference: the first
+    /// at which the two runs differ once the tunnel is up, else the first
+    /// at which they differ at all, else when the tunnel first comes up.
+    /// `None` when nothing differs and no tunnel ever comes up.
+    pub fn telling_moment(&self, states: &[StateSpan]) -> Option<u64> {
+        let up = states
+            .iter()
+            .find(|s| s.tunnel == TunnelState::Connected)
+            .map(|s| s.from_ms);
+        let mut spans: Vec<&Span> = self.flows.iter().flat_map(|f| &f.spans).collect();
+        spans.sort_by_key(|s| s.from_ms);
+        let once_up = up.and_then(|up| {
+            spans
+                .iter()
+                .find(|s| s.to_ms > up)
+                .map(|s| s.from_ms.max(up))
+        });
+        once_up.or(spans.first().map(|s| s.from_ms)).or(up)
+    }
+
+    /// The flow's change, if it has one.
+    pub fn flow(&self, name: &str) -> Option<&FlowChange> {
+        self.flows.iter().find(|f| f.name == name)
+    }
+}
+
+/// Why there is nothing to compare: the scenario has no VPN, or its release
+/// does not have the setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoComparison {
+    NoVpn,
+    NotOnRelease {
+        prop: Prop,
+        since: crate::version::IosVersion,
+    },
+}
+
+/// Where `on` and `off` differ, merged where consecutive stretches differ
+/// the same way.
+fn spans(on: &FlowTrace, off: &FlowTrace, states: &[StateSpan]) -> Vec<Span> {
+    let mut times: Vec<u64> = on
+        .segments
+        .iter()
+        .chain(&off.segments)
+        .flat_map(|s| [s.from_ms, s.to_ms])
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    let mut out: Vec<Span> = Vec::new();
+    for window in times.windows(2) {
+        let (from, to) = (window[0], window[1]);
+        let (Some(a), Some(b)) = (on.segment_at(from), off.segment_at(from)) else {
+            continue;
+        };
+        let (a, b) = (Path::of(a), Path::of(b));
+        if a.same_way(&b) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.to_ms == from && last.on.same_way(&a) && last.off.same_way(&b) => {
+                last.to_ms = to;
+            }
+            _ => out.push(Span {
+                from_ms: from,
+                to_ms: to,
+                on: a,
+                off: b,
+                tunnel: tunnel_at(states, from),
+            }),
+        }
+    }
+    out
+}
+
+fn tunnel_at(states: &[StateSpan], at_ms: u64) -> TunnelState {
+    states
+        .iter()
+        .find(|s| s.from_ms <= at_ms && at_ms < s.to_ms)
+        .or(states.last())
+        .map_or(TunnelState::Absent, |s| s.tunnel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library;
+
+    fn both(name: &str) -> (Trace, Trace) {
+        let scenario = library::find(name).unwrap().parse().unwrap();
+        let flipped = scenario
+            .with_flag_flipped(Prop::IncludeAllNetworks)
+            .expect("the scenario has a VPN on a release with the kill switch");
+        (
+            crate::timeline::run(&scenario),
+            crate::timeline::run(&flipped),
+        )
+    }
+
+    #[test]
+    fn the_same_run_twice_differs_nowhere() {
+        let (trace, _) = both("ian-ios16-1-apple-leak");
+        let d = Difference::between(Prop::IncludeAllNetworks, true, &trace, &trace);
+        assert!(d.flows.is_empty());
+    }
+
+    #[test]
+    fn every_library_scenario_with_a_kill_switch_compares_consistently() {
+        for built_in in library::LIBRARY {
+            let scenario = built_in.parse().unwrap();
+            let Some(flipped) = scenario.with_flag_flipped(Prop::IncludeAllNetworks) else {
+                continue;
+            };
+            let on = scenario
+                .vpn
+                .as_ref()
+                .and_then(|v| v.flag(Prop::IncludeAllNetworks))
+                .unwrap();
+            let (a, b) = (
+                crate::timeline::run(&scenario),
+                crate::timeline::run(&flipped),
+            );
+            let d = Difference::between(Prop::IncludeAllNetworks, on, &a, &b);
+            let back = Difference::between(Prop::IncludeAllNetworks, !on, &b, &a);
+            // Seen from either run, the same flows differ the same way.
+            assert_eq!(d.flows, back.flows, "{}", built_in.name);
+            for change in &d.flows {
+                for span in &change.spans {
+                    assert!(span.from_ms < span.to_ms, "{}", built_in.name);
+                    assert!(!span.on.same_way(&span.off), "{}", built_in.name);
+                    // Each side is what that run's trace says at that moment.
+                    let (with, without) = if on { (&a, &b) } else { (&b, &a) };
+                    let at = |t: &Trace| {
+                        t.flow(&change.name)
+                            .unwrap()
+                            .segment_at(span.from_ms)
+                            .unwrap()
+                            .route
+                    };
+                    assert_eq!(at(with), span.on.route, "{}", built_in.name);
+                    assert_eq!(at(without), span.off.route, "{}", built_in.name);
+                }
+                for pair in change.spans.windows(2) {
+                    assert!(pair[0].to_ms <= pair[1].from_ms, "{}", built_in.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn push_held_while_the_tunnel_connects_is_one_span_on_the_kill_switch_side() {
+        let (on, off) = both("ian-ios16-1-apple-leak");
+        let d = Difference::between(Prop::IncludeAllNetworks, true, &on, &off);
+        assert!(
+            !d.flows.is_empty(),
+            "the kill switch changes something here"
+        );
+        // Spans of one flow never touch with the same two paths (merged).
+        for change in &d.flows {
+            for pair in change.spans.windows(2) {
+                let merged = pair[0].to_ms == pair[1].from_ms
+                    && pair[0].on.same_way(&pair[1].on)
+                    && pair[0].off.same_way(&pair[1].off);
+                assert!(!merged, "{}: {:?}", change.name, pair);
+            }
+        }
+    }
+
+    #[test]
+    fn the_telling_moment_shows_a_difference_once_the_tunnel_is_up_if_there_is_one() {
+        for built_in in library::LIBRARY {
+            let state = crate::playground::Playground::of_library(built_in);
+            let Some(Ok(d)) = state.difference() else {
+                continue;
+            };
+            let states = &state.analysis.trace.states;
+            let up = states
+                .iter()
+                .find(|s| s.tunnel == TunnelState::Connected)
+                .map(|s| s.from_ms);
+            let spans: Vec<&Span> = d.flows.iter().flat_map(|f| &f.spans).collect();
+            let moment = d.telling_moment(states);
+            let differs_at = |t: u64| spans.iter().any(|s| s.from_ms <= t && t < s.to_ms);
+            match (spans.is_empty(), up) {
+                (true, up) => assert_eq!(moment, up, "{}", built_in.name),
+                (false, up) => {
+                    let moment = moment.unwrap();
+                    assert!(differs_at(moment), "{}: {moment}", built_in.name);
+                    let after_up = up.is_some_and(|up| spans.iter().any(|s| s.to_ms > up));
+                    if let (true, Some(up)) = (after_up, up) {
+                        assert!(moment >= up, "{}: {moment} < {up}", built_in.name);
+                    }
+                    // The page opens there.
+                    assert_eq!(state.time_ms, moment, "{}", built_in.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_scenario_says_push_is_blocked_while_the_vpn_connects() {
+        let (on, off) = both("ian-ios16-1-apple-leak");
+        let d = Difference::between(Prop::IncludeAllNetworks, true, &on, &off);
+        assert_eq!(
+            crate::words::difference_headline(&d, 120_000),
+            "Here the kill switch changes one thing: with the kill switch on, push is blocked for 1s from 5s while the VPN connects; with it off, it goes outside the VPN over Wi-Fi."
+        );
+        // Before the tunnel is up is the only difference, so the page opens there.
+        assert_eq!(d.telling_moment(&on.states), Some(5_000));
+        // Nothing differs: the tunnel's coming up is the moment.
+        let same = Difference::between(Prop::IncludeAllNetworks, true, &on, &on);
+        assert_eq!(same.telling_moment(&on.states), Some(6_000));
+        assert_eq!(same.telling_moment(&[]), None);
+    }
+}

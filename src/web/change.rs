@@ -1,0 +1,195 @@
+//! "What the kill switch changes here": the answer first, in words, then a
+//! row per flow that goes another way — with it on, with it off, when, and
+//! the deciding rule on each side with its evidence. Computed from the two
+//! runs ([`crate::difference`]); the words come from [`crate::words`].
+
+use super::Shared;
+use crate::difference::{Difference, FlowChange, Path};
+use crate::playground::{Action, Analysis, difference};
+use crate::words;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub analysis: Shared<Analysis>,
+    /// The run with the compared property flipped, and the property's key.
+    pub compared: Option<(AttrValue, Shared<Analysis>)>,
+    /// The compared property's key (`None`: the reader turned it off).
+    pub comparing: Option<&'static str>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The summary of what flipping the compared property changes.
+#[component]
+pub fn ChangeSummary(props: &Props) -> Html {
+    let computed = use_memo(
+        (
+            props.analysis.clone(),
+            props.compared.clone(),
+            props.comparing,
+        ),
+        |(analysis, compared, comparing)| {
+            comparing
+                .and_then(|key| difference(key, analysis, compared.as_ref().map(|(_, c)| &*c.0)))
+        },
+    );
+    let end_ms = props.analysis.scenario.duration_ms;
+    let body = match &*computed {
+        None if props.comparing.is_none() => return Html::default(),
+        None => html! { <p class="headline">{ "Working out what changes…" }</p> },
+        Some(Err(why)) => html! { <p class="headline">{ words::no_comparison(*why) }</p> },
+        Some(Ok(difference)) => html! {
+            <>
+                <p class="headline">{ words::difference_headline(difference, end_ms) }</p>
+                if !difference.flows.is_empty() {
+                    <Rows difference={Shared(std::rc::Rc::new(difference.clone()))} {end_ms} dispatch={props.dispatch.clone()} />
+                }
+            </>
+        },
+    };
+    let title = match &*computed {
+        Some(Ok(d)) => format!("What {} changes here", words::setting_name(d.prop)),
+        _ => "What the kill switch changes here".to_string(),
+    };
+    html! {
+        <section class="change-summary" aria-label={title.clone()}>
+            <h3>{ title }</h3>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowsProps {
+    difference: Shared<Difference>,
+    end_ms: u64,
+    dispatch: Callback<Action>,
+}
+
+/// One row per flow that goes another way.
+#[component]
+fn Rows(props: &RowsProps) -> Html {
+    let d = &props.difference;
+    let configured = |on: bool| {
+        if on == d.configured_on {
+            " (this scenario)"
+        } else {
+            ""
+        }
+    };
+    let labels = (
+        format!("{}{}", words::setting_state(d.prop, true), configured(true)),
+        format!(
+            "{}{}",
+            words::setting_state(d.prop, false),
+            configured(false)
+        ),
+    );
+    let rows = d
+        .flows
+        .iter()
+        .map(|change| row(change, props.end_ms, &labels, &props.dispatch));
+    html! {
+        <table class="changes">
+            <thead>
+                <tr>
+                    <th scope="col">{ "Flow" }</th>
+                    <th scope="col">{ labels.0.clone() }</th>
+                    <th scope="col">{ labels.1.clone() }</th>
+                </tr>
+            </thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
+/// A flow's row; `labels` name the two columns (a phone shows them in
+/// each cell, its table having no header row).
+fn row(
+    change: &FlowChange,
+    end_ms: u64,
+    labels: &(String, String),
+    dispatch: &Callback<Action>,
+) -> Html {
+    let Some(first) = change.spans.first() else {
+        return Html::default();
+    };
+    let name = change.name.clone();
+    let at = first.from_ms;
+    let select = dispatch.reform(move |_| Action::Select(Some(name.clone())));
+    let seek = dispatch.reform(move |_| Action::Seek(at));
+    let more = (change.spans.len() > 1).then(|| {
+        html! { <p class="more">{ format!("It differs {} times in all; the timeline marks each.", change.spans.len()) }</p> }
+    });
+    html! {
+        <tr key={change.name.clone()}>
+            <th scope="row">
+                <button class="link" onclick={select}>{ words::flow_noun(change.kind, &change.name) }</button>
+                <button class="link when" onclick={seek}>{ words::span_when(first, end_ms) }</button>
+                { for more }
+            </th>
+            <td data-side={labels.0.clone()}>{ side(&first.on) }</td>
+            <td data-side={labels.1.clone()}>{ side(&first.off) }</td>
+        </tr>
+    }
+}
+
+/// Where one side's traffic goes, and the rule that decided it.
+fn side(path: &Path) -> Html {
+    let evidence = path.rule.provenance;
+    html! {
+        <>
+            <strong>{ words::path(path) }</strong>
+            <p class="why">
+                { "Why: " }{ path.rule.says }{ " " }
+                <span class={classes!("badge", evidence.as_str())} title={words::evidence_meaning(evidence)}>{ evidence.as_str() }</span>
+            </p>
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::Playground;
+    use std::rc::Rc;
+
+    fn render(state: &Playground) -> String {
+        let props = Props {
+            analysis: Shared(Rc::clone(&state.analysis)),
+            compared: state
+                .compare
+                .as_ref()
+                .map(|(k, c)| (AttrValue::from(k.clone()), Shared(Rc::clone(c)))),
+            comparing: state.comparing,
+            dispatch: Callback::noop(),
+        };
+        let renderer =
+            yew::LocalServerRenderer::<ChangeSummary>::with_props(props).hydratable(false);
+        futures::executor::block_on(renderer.render())
+    }
+
+    #[test]
+    fn every_library_scenario_says_what_the_kill_switch_changes() {
+        for built_in in crate::library::LIBRARY {
+            let state = Playground::of_library(built_in);
+            let html = render(&state);
+            assert!(
+                html.contains("class=\"headline\""),
+                "{}: {html}",
+                built_in.name
+            );
+            let said = match state.difference() {
+                Some(Ok(d)) => words::difference_headline(&d, state.end_ms()),
+                Some(Err(why)) => words::no_comparison(why),
+                None => panic!("{}: compared by default", built_in.name),
+            };
+            let escaped = said.replace('"', "&quot;").replace('\'', "&#39;");
+            assert!(
+                html.contains(&said) || html.contains(&escaped),
+                "{}: {said}\n{html}",
+                built_in.name
+            );
+        }
+    }
+}
