@@ -317,7 +317,7 @@ mod tests {
         let d = Difference::between(Prop::IncludeAllNetworks, true, &on, &off);
         assert_eq!(
             crate::words::difference_headline(&d, 120_000),
-            "Here the kill switch changes one thing: with the kill switch on, push is blocked for 1s from 5s while the VPN connects; with it off, it goes outside the VPN over Wi-Fi."
+            "Here the kill switch changes one thing: when it is on, push is blocked for 1s from 5s while the VPN connects; when it is off, push goes outside the VPN over Wi-Fi."
         );
         // Before the tunnel is up is the only difference, so the page opens there.
         assert_eq!(d.telling_moment(&on.states), Some(5_000));

@@ -534,7 +534,7 @@ pub fn flow_noun(kind: FlowKind, name: &str) -> String {
         FlowKind::AppleMaps => "Apple Maps",
         FlowKind::AppleServices => "iCloud",
         FlowKind::AppStore => "the App Store",
-        FlowKind::LocalNetwork => "the local network (printer, AirDrop)",
+        FlowKind::LocalNetwork => return format!("the {name} on the local network"),
         FlowKind::CellularServices => "Wi-Fi Calling",
         FlowKind::Volte => "VoLTE calling",
         FlowKind::DeviceCommunication => "Xcode's link to the phone",
@@ -564,17 +564,38 @@ fn interface_short(interface: Interface) -> &'static str {
 /// Where a flow's traffic goes, as a verb phrase ("goes outside the VPN
 /// over Wi-Fi").
 pub fn path(path: &Path) -> String {
-    match (path.route, path.seen_as) {
+    route_phrase(path.route, path.interface, path.seen_as)
+}
+
+/// A packet in a sentence, for the narration under the drawing: "push's
+/// packet went outside the VPN over Wi-Fi; the server sees the phone's
+/// own address".
+pub fn packet_narration(noun: &str, dropped: bool, segment: Option<&Segment>) -> String {
+    let Some(segment) = segment else {
+        return format!("a packet of {noun} passed.");
+    };
+    if dropped {
+        return format!("the phone dropped a packet of {noun}: it is blocked, so nothing leaves.");
+    }
+    let goes = route_phrase(segment.route, segment.interface, segment.seen_as);
+    let sees = match segment.seen_as {
+        SeenAs::Vpn => "; the server sees the VPN's address, not yours",
+        SeenAs::Device => "; the server sees your own address",
+        SeenAs::Local => "; it stays on the local network",
+        SeenAs::None => "",
+    };
+    format!("a packet of {noun} {goes}{sees}.")
+}
+
+fn route_phrase(route: Route, interface: Interface, seen_as: SeenAs) -> String {
+    match (route, seen_as) {
         (Route::Tunnel, SeenAs::None) => "goes into the VPN but never arrives".to_string(),
         (Route::Tunnel, _) => "goes through the VPN".to_string(),
         (Route::Direct, SeenAs::Local) => format!(
             "goes straight to the local network over {}",
-            interface_short(path.interface)
+            interface_short(interface)
         ),
-        (Route::Direct, _) => format!(
-            "goes outside the VPN over {}",
-            interface_short(path.interface)
-        ),
+        (Route::Direct, _) => format!("goes outside the VPN over {}", interface_short(interface)),
         (Route::Blocked, _) => "is blocked".to_string(),
         (Route::Offline, _) => "has no network".to_string(),
     }
@@ -620,7 +641,7 @@ fn sentence(text: &str) -> String {
 
 /// One flow's change in a sentence: what it does with the setting on, and
 /// with it off.
-pub fn flow_change(change: &FlowChange, prop: Prop, end_ms: u64) -> String {
+pub fn flow_change(change: &FlowChange, end_ms: u64) -> String {
     let noun = flow_noun(change.kind, &change.name);
     let Some(first) = change.spans.first() else {
         return format!("{noun} goes the same way either way");
@@ -634,8 +655,7 @@ pub fn flow_change(change: &FlowChange, prop: Prop, end_ms: u64) -> String {
         ),
     };
     format!(
-        "with {setting} on, {noun} {on} {when}{more}; with it off, it {off}",
-        setting = setting_name(prop),
+        "when it is on, {noun} {on} {when}{more}; when it is off, {noun} {off}",
         on = path(&first.on),
         when = span_when(first, end_ms),
         off = path(&first.off),
@@ -650,10 +670,7 @@ pub fn difference_headline(difference: &Difference, end_ms: u64) -> String {
         [] => format!(
             "{here} changes nothing you can see: every flow goes the same way with it on or off."
         ),
-        [one] => format!(
-            "{here} changes one thing: {}.",
-            flow_change(one, difference.prop, end_ms)
-        ),
+        [one] => format!("{here} changes one thing: {}.", flow_change(one, end_ms)),
         many => {
             let nouns: Vec<String> = many.iter().map(|f| flow_noun(f.kind, &f.name)).collect();
             format!(

@@ -815,28 +815,7 @@ impl Playground {
     }
 
     fn step_target(&self, step: Step) -> Option<u64> {
-        let now = self.time_ms;
-        let events = self
-            .analysis
-            .trace
-            .states
-            .iter()
-            .map(|s| s.from_ms)
-            .chain(self.analysis.trace.events.iter().map(|e| e.at_ms))
-            .chain(
-                self.analysis
-                    .trace
-                    .flows
-                    .iter()
-                    .flat_map(|f| f.segments.iter().map(|s| s.from_ms)),
-            );
-        let packets = self.analysis.run.packets.iter().map(|p| p.at_us / 1_000);
-        match step {
-            Step::NextEvent => events.filter(|t| *t > now).min(),
-            Step::PreviousEvent => events.filter(|t| *t < now).max(),
-            Step::NextPacket => packets.filter(|t| *t > now).min(),
-            Step::PreviousPacket => packets.filter(|t| *t < now).max(),
-        }
+        step_target(&self.analysis, self.time_ms, step)
     }
 
     /// Flows whose route differs between the scenario and its comparison at
@@ -927,6 +906,38 @@ pub fn difference(
         &analysis.trace,
         &compare?.trace,
     )))
+}
+
+/// Where a step from `now` lands: the next or previous moment something
+/// happens (a state change, an event, a decision) or a packet moves;
+/// `None` at the end that has nothing further (the page disables the
+/// button).
+pub fn step_target(analysis: &Analysis, now: u64, step: Step) -> Option<u64> {
+    let trace = &analysis.trace;
+    let events = trace
+        .states
+        .iter()
+        .map(|s| s.from_ms)
+        .chain(trace.events.iter().map(|e| e.at_ms))
+        .chain(
+            trace
+                .flows
+                .iter()
+                .flat_map(|f| f.segments.iter().map(|s| s.from_ms)),
+        );
+    // Packets are recorded in time order (a test checks): found by halves,
+    // since the page asks on every frame and a run may hold 500,000.
+    let packets = &analysis.run.packets;
+    let ms = |i: usize| packets.get(i).map(|p| p.at_us / 1_000);
+    match step {
+        Step::NextEvent => events.filter(|t| *t > now).min(),
+        Step::PreviousEvent => events.filter(|t| *t < now).max(),
+        Step::NextPacket => ms(packets.partition_point(|p| p.at_us / 1_000 <= now)),
+        Step::PreviousPacket => packets
+            .partition_point(|p| p.at_us / 1_000 < now)
+            .checked_sub(1)
+            .and_then(ms),
+    }
 }
 
 /// Sets (or, with `None`, removes) a boolean key in a `[section]` table,

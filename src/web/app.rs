@@ -132,7 +132,7 @@ pub fn App(props: &AppProps) -> Html {
                     <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                         speed={state.speed} {layout} dispatch={dispatch.clone()} />
                     <Narration analysis={analysis.clone()} now={state.time_ms} />
-                    <Compare analysis={analysis.clone()} {compared} dispatch={dispatch.clone()} />
+                    <Compare comparing={state.comparing} dispatch={dispatch.clone()} />
                 </section>
                 <section class="inspector" aria-label="Inspector">
                     <Inspector analysis={Shared(Rc::clone(state.shown()))} side={inspected_side(&state)}

@@ -12,9 +12,9 @@ use super::style::route_style;
 use super::topology::Layout;
 use crate::engine::{CapturePoint, packet, pcap, pcapng};
 use crate::facts::{self, AssumptionValue, PropDefault};
-use crate::library::{BuiltIn, LIBRARY};
+use crate::library::BuiltIn;
 use crate::model::{Attack, IpMode, Network};
-use crate::playground::{Action, Analysis, DRAWN_FLOWS, Step, differences, drawn_flows};
+use crate::playground::{Action, Analysis, DRAWN_FLOWS, Step, drawn_flows, step_target};
 use crate::report;
 use crate::scenario::document::Table;
 use crate::scenario::{EVENT_KEYWORDS, MAX_FILE_BYTES, ScenarioErrors, duration};
@@ -128,8 +128,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     if current.is_empty() {
                         <option selected=true value="">{ "(edited)" }</option>
                     }
-                    { for LIBRARY.iter().map(|BuiltIn { name, title, .. }| html! {
-                        <option value={*name} selected={*name == current}>{ *title }</option>
+                    { for crate::library::TOPICS.iter().map(|topic| html! {
+                        <optgroup label={topic.title}>
+                            { for crate::library::in_topic(topic).map(|BuiltIn { name, title, .. }| html! {
+                                <option value={*name} selected={*name == current}>{ *title }</option>
+                            }) }
+                        </optgroup>
                     }) }
                 </select>
             </label>
@@ -258,9 +262,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
         html! {
             <div class={classes!("property", (!available).then_some("unavailable"))}>
                 <label>
-                    <code>{ p.key }</code>
+                    <span class="setting-name">{ crate::words::setting_label(p.prop) }<code class="api-key">{ p.key }</code></span>
                     if available && has_vpn {
-                        <select {onchange} aria-label={p.key}>
+                        <select {onchange} name={p.key} aria-label={crate::words::setting_label(p.prop)}>
                             <option value="default" selected={value == "default"}>{ default }</option>
                             <option value="on" selected={value == "on"}>{ "on" }</option>
                             <option value="off" selected={value == "off"}>{ "off" }</option>
@@ -365,10 +369,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
             { vpn_toggle }
             { preset }
             { for properties }
-            <h3>{ "Assumptions" }</h3>
-            <p class="hint">{ "Where the public record is silent. Flip one to see what depends on it." }</p>
-            { for assumptions }
-            { for choices }
+            <details class="assumptions">
+                <summary>{ format!("What the public record does not settle ({})", facts::ASSUMPTIONS.len()) }</summary>
+                <p class="hint">{ "Where the sources are silent or disagree, the model follows an assumption. Flip one to see what depends on it." }</p>
+                { for assumptions }
+                { for choices }
+            </details>
             <h3>{ "Events" }</h3>
             <ul class="events">{ for events }{ more_events }</ul>
         </>
@@ -504,14 +510,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </svg>
         }
     });
+    // A step with nowhere to go is disabled (the ends of the run).
+    let ends = |step: Step| step_target(&props.analysis, now, step).is_none();
     html! {
         <div class="timeline">
             <div class="transport" role="toolbar" aria-label="Playback">
-                <button onclick={d.reform(|_| Action::Step(Step::PreviousEvent))} title="Previous event (Shift+←)">{ "« event" }</button>
-                <button onclick={d.reform(|_| Action::Step(Step::PreviousPacket))} title="Previous packet (←)">{ "‹ packet" }</button>
+                <button onclick={d.reform(|_| Action::Step(Step::PreviousEvent))} disabled={ends(Step::PreviousEvent)} title="Previous event (Shift+←)">{ "« event" }</button>
+                <button onclick={d.reform(|_| Action::Step(Step::PreviousPacket))} disabled={ends(Step::PreviousPacket)} title="Previous packet (←)">{ "‹ packet" }</button>
                 <button class="play" onclick={d.reform(|_| Action::TogglePlay)} title="Play / pause (Space)">{ if props.playing { "⏸ pause" } else { "▶ play" } }</button>
-                <button onclick={d.reform(|_| Action::Step(Step::NextPacket))} title="Next packet (→)">{ "packet ›" }</button>
-                <button onclick={d.reform(|_| Action::Step(Step::NextEvent))} title="Next event (Shift+→)">{ "event »" }</button>
+                <button onclick={d.reform(|_| Action::Step(Step::NextPacket))} disabled={ends(Step::NextPacket)} title="Next packet (→)">{ "packet ›" }</button>
+                <button onclick={d.reform(|_| Action::Step(Step::NextEvent))} disabled={ends(Step::NextEvent)} title="Next event (Shift+→)">{ "event »" }</button>
                 <label class="speed">{ "speed " }
                     <select onchange={speed} aria-label="Playback speed">
                         { for [(500u32, "0.5 s/s"), (1_000, "1 s/s"), (2_000, "2 s/s"), (5_000, "5 s/s"), (20_000, "20 s/s")].iter().map(|(v, l)| html! {
@@ -651,17 +659,17 @@ pub fn Narration(props: &NarrationProps) -> Html {
     let analysis = &props.analysis;
     let last = analysis.run.last_at_or_before(now_us);
     let text = last.map(|p| {
-        let flow = p
-            .flow
-            .and_then(|f| analysis.scenario.flows.get(f))
-            .map_or("the tunnel's own traffic", |f| f.name.as_str());
-        let what = if p.dropped { "was dropped" } else { "passed" };
+        let at_ms = p.at_us / 1_000;
+        let flow = p.flow.and_then(|f| analysis.trace.flows.get(f));
+        let noun = flow.map_or_else(
+            || "the VPN's own traffic".to_string(),
+            |f| crate::words::flow_noun(f.kind, &f.name),
+        );
+        let segment = flow.and_then(|f| f.segment_at(at_ms).or(f.segments.last()));
         format!(
-            "At {} s, a packet of {flow} {what} at {}: {} (rule {}).",
-            seconds(p.at_us / 1_000),
-            p.point.as_str(),
-            packet::summary(&p.bytes),
-            p.rule
+            "At {} s: {}",
+            seconds(at_ms),
+            crate::words::packet_narration(&noun, p.dropped, segment)
         )
     });
     html! {
@@ -671,52 +679,31 @@ pub fn Narration(props: &NarrationProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
-    pub analysis: Shared<Analysis>,
-    pub compared: Option<(AttrValue, Shared<Analysis>)>,
+    /// The compared property's key (`None`: no comparison).
+    pub comparing: Option<&'static str>,
     pub dispatch: Callback<Action>,
 }
 
+/// Which setting the two drawings differ by: the kill switch unless the
+/// reader picks another (the summary above the drawings says what changes).
 #[component]
 pub fn Compare(props: &CompareProps) -> Html {
-    let current = props
-        .compared
-        .as_ref()
-        .map(|(k, _)| k.to_string())
-        .unwrap_or_default();
+    let current = props.comparing.unwrap_or("");
     let onchange = props.dispatch.reform(|e: Event| {
         let key = select_value(&e);
         Action::Compare((!key.is_empty()).then_some(key))
     });
-    let differences = props
-        .compared
-        .as_ref()
-        .map(|(_, other)| differences(&props.analysis, other))
-        .unwrap_or_default();
-    let list = differences.iter().map(|(name, at)| {
-        let at = *at;
-        let name2 = name.clone();
-        let onclick = props.dispatch.reform(move |_| Action::Select(Some(name2.clone())));
-        let seek = props.dispatch.reform(move |_| Action::Seek(at));
-        html! { <li key={name.clone()}><button class="link" {onclick}>{ name.clone() }</button>{ " differs from " }<button class="link" onclick={seek}>{ duration::format(at) }</button></li> }
-    });
     html! {
         <div class="compare">
             <label class="field">
-                <span>{ "Compare side by side with" }</span>
-                <select {onchange} aria-label="Property to flip for the comparison">
-                    <option value="" selected={current.is_empty()}>{ "nothing" }</option>
+                <span>{ "The two drawings differ by" }</span>
+                <select {onchange} name="compare" aria-label="The setting the two drawings differ by">
+                    <option value="" selected={current.is_empty()}>{ "nothing: one drawing" }</option>
                     { for facts::PROPERTIES.iter().filter(|p| matches!(p.default, PropDefault::Bool(_))).map(|p| html! {
-                        <option value={p.key} selected={current == p.key}>{ format!("{} flipped", p.key) }</option>
+                        <option value={p.key} selected={current == p.key}>{ crate::words::setting_title(p.prop) }</option>
                     }) }
                 </select>
             </label>
-            if props.compared.is_some() {
-                if differences.is_empty() {
-                    <p>{ "No flow's route differs." }</p>
-                } else {
-                    <ul class="differences">{ for list }</ul>
-                }
-            }
         </div>
     }
 }

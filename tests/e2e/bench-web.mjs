@@ -152,7 +152,7 @@ async function load(browser, profile, url) {
 /** Toggles includeAllNetworks once: ms to the `tunnelscope-rendered` mark and to the next animation frame. */
 function toggle(page) {
   return page.evaluate((limit) => new Promise((resolve) => {
-    const select = document.querySelector('select[aria-label="include_all_networks"]');
+    const select = document.querySelector('select[name="include_all_networks"]');
     if (!select) return resolve({ rendered: null, frame: null, missing: true });
     const value = select.value === 'on' ? 'off' : 'on';
     let frame = null;
@@ -291,7 +291,7 @@ for (const p of PAGES) {
   console.log(figure(`${p} drawing`, rs.map((r) => r.drawing), fmt.s, undefined, '', drawn(rs)));
   console.log(figure(`${p} interactive`, rs.map((r) => r.interactive), fmt.s));
 }
-if (missingSelect) console.log('  toggle: no select[aria-label="include_all_networks"] on the page');
+if (missingSelect) console.log('  toggle: no select[name="include_all_networks"] on the page');
 if (toggles.length < 20) for (let i = toggles.length; i < 20; i++) toggles.push(null); // loads that never became interactive
 console.log(figure('toggle includeAllNetworks on /, to tunnelscope-rendered', toggles, fmt.ms, BUDGET.toggle, '8 ms')
   + `; to the next animation frame ${fmt.ms(stats(frames.length ? frames : [null]).median)}`);

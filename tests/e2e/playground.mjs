@@ -199,15 +199,15 @@ try {
   await page.$eval('input.scrubber', (el) => { el.value = '10000'; el.dispatchEvent(new Event('input', { bubbles: true })); });
   const printer = async () => (await page.$$eval('.topology .flow-label', (els) => els.map((e) => e.textContent))).find((t) => t.startsWith('printer'));
   check((await printer()) === 'printer · D', 'without includeAllNetworks the LAN printer is direct');
-  await page.selectOption('select[aria-label="include_all_networks"]', 'on');
+  await page.selectOption('select[name="include_all_networks"]', 'on');
   await page.waitForTimeout(100);
   check((await printer()) === 'printer · T', 'with includeAllNetworks (and exclude_local_networks off) it goes into the tunnel');
 
   // A/B: the same scenario with the flag flipped, side by side.
-  await page.selectOption('select[aria-label="Property to flip for the comparison"]', 'include_all_networks');
+  await page.selectOption('select[name="compare"]', 'include_all_networks');
   await page.waitForSelector('.views.ab');
   check((await page.$$('.views.ab .topology')).length === 2, 'the A/B view shows two drawings');
-  check((await page.textContent('.differences')).includes('printer'), 'the A/B view lists the printer as differing');
+  check((await page.textContent('.change-summary')).includes('printer'), 'the summary names the printer as what the kill switch changes');
   await page.click('.flow-label >> text=printer');
   await page.screenshot({ path: path.join(shots, 'desktop-ab-inspector.png') });
 

@@ -255,7 +255,7 @@ try {
         `the address of an unedited scenario stays s/${REF}.html#t=…&speed=… (${where.pathname}${where.hash})`);
     }
     check((await printer(s)) === 'printer · D', `without includeAllNetworks the LAN printer is direct (${await printer(s)})`);
-    const r = await choose(s, 'select[aria-label="include_all_networks"]', 'on');
+    const r = await choose(s, 'select[name="include_all_networks"]', 'on');
     if (r !== 'ok') throw new Error(r);
     const label = await waitFor('printer · T', async () => ((await printer(s)) === 'printer · T' ? 'printer · T' : null), 5000).catch(async () => printer(s));
     check(label === 'printer · T', `with includeAllNetworks on it goes into the tunnel (${label})`);
@@ -264,12 +264,12 @@ try {
   // 5. A/B.
   let link = null;
   await step('A/B', async () => {
-    const r = await choose(s, 'select[aria-label="Property to flip for the comparison"]', 'include_all_networks');
+    const r = await choose(s, 'select[name="compare"]', 'include_all_networks');
     if (r !== 'ok') throw new Error(r);
     const n = await waitFor('two drawings', async () => { const k = await s.exec(() => document.querySelectorAll('.views.ab .topology').length); return k === 2 ? k : null; }, 5000)
       .catch(() => s.exec(() => document.querySelectorAll('.views.ab .topology').length));
     check(n === 2, `the A/B view shows two drawings (${n})`);
-    check(((await sel(s, '.differences')) ?? '').includes('printer'), 'the A/B view lists the printer as differing');
+    check(((await sel(s, '.change-summary')) ?? '').includes('printer'), 'the summary names the printer as what the kill switch changes');
     await sleep(300); // the address is written after the render
     link = await s.url();
     note(`share link: ${link}`);

@@ -62,7 +62,7 @@ fn the_index_shows_the_default_scenario_drawn_in_both_layouts() {
         );
     }
     assert!(
-        html.contains("aria-label=\"include_all_networks\""),
+        html.contains("name=\"include_all_networks\""),
         "the controls"
     );
 }
