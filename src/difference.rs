@@ -22,6 +22,20 @@ pub struct Difference {
     pub configured_on: bool,
     /// Each flow whose traffic goes another way, in the scenario's order.
     pub flows: Vec<FlowChange>,
+    /// Flows that leave the VPN while it is connected with the setting on
+    /// and off alike: what flipping it does not change, and a reader
+    /// most needs to know (Apple's own traffic on some releases).
+    pub outside_either_way: Vec<Outside>,
+}
+
+/// A flow that goes outside the connected VPN either way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outside {
+    pub name: String,
+    pub kind: FlowKind,
+    /// The first moment it does.
+    pub from_ms: u64,
+    pub interface: Interface,
 }
 
 /// One flow that goes another way with the setting flipped.
@@ -81,6 +95,7 @@ impl Difference {
     /// `configured` and `flipped` compared: the same scenario run with
     /// `prop` as configured (`configured_on`) and flipped.
     pub fn between(prop: Prop, configured_on: bool, configured: &Trace, flipped: &Trace) -> Self {
+        let mut outside_either_way = Vec::new();
         let flows = configured
             .flows
             .iter()
@@ -98,6 +113,9 @@ impl Difference {
                 } else {
                     (twin, flow, &flipped.states)
                 };
+                if let Some(outside) = outside(on, off, on_states) {
+                    outside_either_way.push(outside);
+                }
                 let spans = spans(on, off, on_states);
                 (!spans.is_empty()).then(|| FlowChange {
                     name: flow.name.clone(),
@@ -110,6 +128,7 @@ impl Difference {
             prop,
             configured_on,
             flows,
+            outside_either_way,
         }
     }
 
@@ -185,6 +204,37 @@ fn spans(on: &FlowTrace, off: &FlowTrace, states: &[StateSpan]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// The first moment `on` and `off` both send the flow outside the VPN
+/// while it is connected (in the run with the setting on), if any.
+fn outside(on: &FlowTrace, off: &FlowTrace, states: &[StateSpan]) -> Option<Outside> {
+    // The VPN's own connection to its relay is outside the tunnel by design.
+    if matches!(on.kind, FlowKind::VpnTransport | FlowKind::TunnelProbe) {
+        return None;
+    }
+    let leaves = |s: &Segment| s.route == Route::Direct && s.seen_as == SeenAs::Device;
+    on.segments
+        .iter()
+        .filter(|s| leaves(s))
+        .find_map(|segment| {
+            // The segment's start, and each time the tunnel changes within it.
+            let moments = std::iter::once(segment.from_ms).chain(
+                states
+                    .iter()
+                    .map(|s| s.from_ms)
+                    .filter(|t| (segment.from_ms..segment.to_ms).contains(t)),
+            );
+            moments
+                .filter(|t| tunnel_at(states, *t) == TunnelState::Connected)
+                .find(|t| off.segment_at(*t).is_some_and(leaves))
+                .map(|from_ms| Outside {
+                    name: on.name.clone(),
+                    kind: on.kind,
+                    from_ms,
+                    interface: segment.interface,
+                })
+        })
 }
 
 fn tunnel_at(states: &[StateSpan], at_ms: u64) -> TunnelState {
@@ -304,8 +354,14 @@ mod tests {
                     if let (true, Some(up)) = (after_up, up) {
                         assert!(moment >= up, "{}: {moment} < {up}", built_in.name);
                     }
-                    // The page opens there.
-                    assert_eq!(state.time_ms, moment, "{}", built_in.name);
+                    // The page opens there, unless the file names its moment.
+                    let scenario_moment = state.analysis.scenario.moment_ms;
+                    assert_eq!(
+                        state.time_ms,
+                        scenario_moment.unwrap_or(moment),
+                        "{}",
+                        built_in.name
+                    );
                 }
             }
         }

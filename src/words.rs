@@ -534,7 +534,7 @@ pub fn flow_noun(kind: FlowKind, name: &str) -> String {
         FlowKind::AppleMaps => "Apple Maps",
         FlowKind::AppleServices => "iCloud",
         FlowKind::AppStore => "the App Store",
-        FlowKind::LocalNetwork => return format!("the {name} on the local network"),
+        FlowKind::LocalNetwork => return format!("{name} (on the local network)"),
         FlowKind::CellularServices => "Wi-Fi Calling",
         FlowKind::Volte => "VoLTE calling",
         FlowKind::DeviceCommunication => "Xcode's link to the phone",
@@ -682,6 +682,27 @@ pub fn difference_headline(difference: &Difference, end_ms: u64) -> String {
     }
 }
 
+/// What stays the same either way and matters: the flows that leave the
+/// connected VPN with the setting on and off alike.
+pub fn outside_either_way(difference: &Difference) -> Option<String> {
+    let outside = &difference.outside_either_way;
+    let first = outside.first()?;
+    let nouns: Vec<String> = outside.iter().map(|o| flow_noun(o.kind, &o.name)).collect();
+    let over = interface_short(first.interface);
+    Some(format!(
+        "Either way, {} {} outside the VPN (over {over}) while it is connected, from {}.",
+        list(&nouns),
+        if nouns.len() == 1 { "goes" } else { "go" },
+        duration::format(
+            outside
+                .iter()
+                .map(|o| o.from_ms)
+                .min()
+                .unwrap_or(first.from_ms)
+        ),
+    ))
+}
+
 /// "a, b and c".
 fn list(items: &[String]) -> String {
     match items {
@@ -697,9 +718,15 @@ pub fn no_comparison(why: NoComparison) -> String {
         NoComparison::NoVpn => {
             "No VPN is configured here, so there is no kill switch to turn on or off.".to_string()
         }
+        NoComparison::NotOnRelease {
+            prop: Prop::IncludeAllNetworks,
+            since,
+        } => format!(
+            "This iOS release has no kill switch: Apple added it (includeAllNetworks) in iOS {since}."
+        ),
         NoComparison::NotOnRelease { prop, since } => format!(
-            "This iOS release has no {} setting: Apple added it in iOS {since}.",
-            setting_name(prop)
+            "This iOS release does not have “{}”: Apple added it in iOS {since}.",
+            setting_label(prop)
         ),
     }
 }

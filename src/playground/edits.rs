@@ -60,10 +60,20 @@ pub fn between(base: &Scenario, now: &Scenario) -> Vec<Edit> {
     if base.assume != now.assume {
         edits.push(Edit::Assumptions);
     }
-    if base.flows != now.flows {
+    // Where a flow or event sits in the file is no edit: an edit through
+    // the controls rewrites the text, and every line moves.
+    let flow =
+        |f: &crate::scenario::Flow| (f.name.clone(), f.kind, f.family, f.open_ms, f.close_ms);
+    if !base.flows.iter().map(flow).eq(now.flows.iter().map(flow)) {
         edits.push(Edit::Flows);
     }
-    if base.events != now.events {
+    let event = |e: &crate::scenario::Event| (e.at_ms, e.action.clone());
+    if !base
+        .events
+        .iter()
+        .map(event)
+        .eq(now.events.iter().map(event))
+    {
         edits.push(Edit::Events);
     }
     edits
@@ -85,7 +95,7 @@ mod tests {
             .reduce(Action::SetPreset(Some("mullvad".into())));
         let heading = edited.heading();
         assert!(
-            heading.contains("Edited: iOS 18.0, Mullvad's settings"),
+            heading.ends_with("Edited: iOS 18.0, Mullvad's settings"),
             "{heading}"
         );
         assert!(

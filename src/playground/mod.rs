@@ -194,6 +194,9 @@ pub enum Action {
     /// Answer a symptom (loads its scenario), or leave support mode.
     Support(Option<String>),
     EditText(String),
+    /// A scenario file the reader opened: a scenario of its own, not an
+    /// edit of the one shown.
+    OpenFile(String),
     /// Set a top-level key (`ios`, `network`) to a string.
     SetTop(&'static str, String),
     /// Set a network's IP mode (IPv4 only, the default, leaves the key out).
@@ -383,6 +386,9 @@ impl Playground {
     /// Where the page opens: the first moment its point shows
     /// ([`Difference::telling_moment`]), or the start.
     pub fn telling_moment(&self) -> u64 {
+        if let Some(named) = self.analysis.scenario.moment_ms {
+            return named;
+        }
         let states = &self.analysis.trace.states;
         let moment = match self.difference() {
             Some(Ok(difference)) => difference.telling_moment(states),
@@ -403,7 +409,8 @@ impl Playground {
         }
         let base = self.base.and_then(library::find);
         let Some(base) = base.map(library_analysis) else {
-            return format!("Edited scenario: {title}");
+            // A whole scenario of its own (a file, a link): its title.
+            return title.clone();
         };
         let changed = edits::between(&base.scenario, &self.analysis.scenario);
         let from = &base.scenario.title;
@@ -469,6 +476,11 @@ impl Playground {
             },
             Action::EditText(text) => {
                 self.origin = Origin::Edited;
+                self.set_text(text);
+            }
+            Action::OpenFile(text) => {
+                self.origin = Origin::Edited;
+                self.base = None;
                 self.set_text(text);
             }
             Action::SetTop(key, value) => {

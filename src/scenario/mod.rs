@@ -45,6 +45,11 @@ pub struct Scenario {
     pub ip: IpModes,
     /// Milliseconds of simulated time the scenario covers.
     pub duration_ms: u64,
+    /// Where a page showing the scenario opens (`moment`): the moment its
+    /// point shows, when the file names one; else the page works it out
+    /// (the first moment the kill switch changes something once the
+    /// tunnel is up).
+    pub moment_ms: Option<u64>,
     pub seed: u64,
     /// Whether the user lets apps post notifications (the update warning).
     pub notifications: bool,

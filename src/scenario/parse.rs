@@ -406,6 +406,22 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         },
     };
 
+    let moment_ms = document.get("moment").and_then(|m| {
+        let ms = duration_value(m, "moment", problems)?;
+        if ms >= duration_ms {
+            problems.at(
+                m.span.clone(),
+                format!(
+                    "`moment` ({}) is not before the scenario's end ({})",
+                    duration::format(ms),
+                    duration::format(duration_ms)
+                ),
+            );
+            return None;
+        }
+        Some(ms)
+    });
+
     // Everything must happen inside the scenario.
     for event in &events {
         if event.at_ms >= duration_ms {
@@ -475,6 +491,7 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         attack,
         ip,
         duration_ms,
+        moment_ms,
         seed,
         notifications,
         vpn,

@@ -5,7 +5,7 @@ use super::document::{Key, Node, Problem, Table, Value};
 use crate::facts;
 use crate::model::list_choices;
 
-pub const TOP_KEYS: [&str; 15] = [
+pub const TOP_KEYS: [&str; 16] = [
     "title",
     "ios",
     "network",
@@ -14,6 +14,7 @@ pub const TOP_KEYS: [&str; 15] = [
     "attack",
     "preset",
     "duration",
+    "moment",
     "seed",
     "notifications",
     "vpn",

@@ -52,6 +52,9 @@ pub fn document(scenario: &Scenario) -> Table {
         table.insert("preset", text(preset));
     }
     table.insert("duration", millis(scenario.duration_ms));
+    if let Some(moment) = scenario.moment_ms {
+        table.insert("moment", millis(moment));
+    }
     if scenario.seed != 0 {
         // The parser refuses a negative seed, so a seed past i64 cannot be
         // written either: it is clamped rather than wrapped to a negative.
@@ -568,6 +571,8 @@ mod tests {
                 attack,
                 ip,
                 duration_ms,
+                // Any moment before the end, or none.
+                moment_ms: (seed % 3 == 0).then_some(seed % duration_ms),
                 seed,
                 notifications,
                 vpn,

@@ -134,7 +134,9 @@ pub fn App(props: &AppProps) -> Html {
                     <Narration analysis={analysis.clone()} now={state.time_ms} />
                     <Compare comparing={state.comparing} dispatch={dispatch.clone()} />
                 </section>
-                <section class="inspector" aria-label="Inspector">
+                // On a phone the inspector is a sheet over the drawing's
+                // lower part while a flow is chosen, where the tap was.
+                <section class={classes!("inspector", selected.is_some().then_some("open"))} aria-label="Inspector">
                     <Inspector analysis={Shared(Rc::clone(state.shown()))} side={inspected_side(&state)}
                         now={if selected.is_some() { state.time_ms } else { 0 }} {selected} dispatch={dispatch.clone()} />
                 </section>

@@ -41,6 +41,9 @@ pub fn ChangeSummary(props: &Props) -> Html {
         Some(Ok(difference)) => html! {
             <>
                 <p class="headline">{ words::difference_headline(difference, end_ms) }</p>
+                if let Some(either) = words::outside_either_way(difference) {
+                    <p class="either-way">{ either }</p>
+                }
                 if !difference.flows.is_empty() {
                     <Rows difference={Shared(std::rc::Rc::new(difference.clone()))} {end_ms} dispatch={props.dispatch.clone()} />
                 }

@@ -789,6 +789,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     });
     html! {
         <div>
+            <button class="close" onclick={props.dispatch.reform(|_| Action::Select(None))}>{ "close" }</button>
             <h3>{ format!("{} ({})", flow.name, flow.kind) }</h3>
             if let Some(side) = &props.side {
                 <p class="inspected-side">{ format!("Explaining the run with: {side}") }</p>
@@ -811,7 +812,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <h4 class="hostile">{ "What the attacker's Wi-Fi read" }</h4>
                 <ul class="observations intercepted">{ for intercepted }</ul>
             }
-            <button onclick={props.dispatch.reform(|_| Action::Select(None))}>{ "close" }</button>
         </div>
     }
 }
@@ -835,7 +835,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         reader,
         MAX_FILE_BYTES,
         "a scenario",
-        |bytes| Action::EditText(String::from_utf8_lossy(&bytes).into_owned()),
+        |bytes| Action::OpenFile(String::from_utf8_lossy(&bytes).into_owned()),
     );
     // A configuration profile, uploaded or pasted: its VPN payload replaces
     // the [vpn] flags (the reducer reads it; a bad one changes nothing).

@@ -32,6 +32,20 @@ const check = (ok, what) => {
 const live = (page) => page.waitForFunction(() => document.documentElement.dataset.live
   && !document.querySelector('[data-prerendered]'), null, { timeout: 20000 });
 
+// The text a reader sees on the first screen, without scrolling.
+const firstScreenText = () => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const visible = [...range.getClientRects()].some((r) => r.width > 0 && r.height > 0 && r.top < innerHeight && r.bottom > 0);
+    if (visible && getComputedStyle(node.parentElement).visibility !== 'hidden') out.push(node.textContent);
+  }
+  return out.join(' ');
+};
+
 // Where the things a reader looks at are on the page.
 const positions = (page) => page.evaluate(() => ['.scenario-title', '.topology', '.timeline', '.lanes', '.controls']
   .map((selector) => {
@@ -77,6 +91,15 @@ try {
   }).map((file) => path.relative(root, file));
   check(pages.length > 50 && lax.length === 0, `all ${pages.length} pages allow only their own scripts, none inline${lax.length ? `: not ${lax.join(', ')}` : ''}`);
 
+  // Every scenario page says, before any script runs, what the kill switch
+  // changes in it (or why there is nothing to compare).
+  const scenarioPages = pages.filter((file) => file.includes(`${path.sep}s${path.sep}`));
+  const unsaid = scenarioPages.filter((file) => {
+    const html = readFileSync(file, 'utf8');
+    return !/class="change-summary"[\s\S]*?<p class="headline">[^<]{20,}/.test(html);
+  }).map((file) => path.basename(file));
+  check(scenarioPages.length > 50 && unsaid.length === 0, `every one of ${scenarioPages.length} scenario pages says what the kill switch changes${unsaid.length ? `: not ${unsaid.join(', ')}` : ''}`);
+
   // Every page a link can open reads before any script runs: its drawing,
   // title and text are in the HTML, and the server compresses it.
   for (const [address, words] of [['/', 'iOS 16.1: Apple push and Maps leave the tunnel'],
@@ -101,7 +124,9 @@ try {
     const off = await still.newPage();
     await off.goto(origin + '/s/localnet-leak-without-ian.html');
     const drawn = await off.evaluate(() => [...document.querySelectorAll('.topology svg')].filter((s) => s.getBoundingClientRect().width > 0).length);
-    check(drawn === 1 && (await off.textContent('.scenario-title')).includes('LAN'), `without JavaScript at ${width} px the page shows one drawing and its title`);
+    // The kill switch on and off: side by side on a desktop, one at a time on a phone.
+    const sides = width > 760 ? 2 : 1;
+    check(drawn === sides && (await off.textContent('.scenario-title')).includes('LAN'), `without JavaScript at ${width} px the page shows ${sides} drawing${sides > 1 ? 's' : ''} and its title`);
     await off.screenshot({ path: path.join(shots, `no-script-${width}.png`) });
     await still.close();
 
@@ -175,6 +200,20 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`request to another origin: ${r.url()}`); });
+
+  // The heading follows an edit and says what was changed.
+  {
+    const edit = await context.newPage();
+    await edit.goto(origin + '/');
+    await live(edit);
+    await edit.selectOption('select[aria-label="iOS release"]', '18.0');
+    await edit.waitForFunction(() => /Edited: iOS 18\.0/.test(document.querySelector('.scenario-title').textContent));
+    const [heading, title] = await edit.evaluate(() => [document.querySelector('.scenario-title').textContent, document.title]);
+    check(/Edited: iOS 18\.0/.test(heading), `after choosing iOS 18.0 the heading says so (${heading})`);
+    await edit.waitForFunction(() => /Edited: iOS 18\.0/.test(document.title)).catch(() => {});
+    check(/Edited: iOS 18\.0/.test(await edit.title()), `and so does the tab's title (${await edit.title()})`);
+    await edit.close();
+  }
 
   // Load: the default scenario, drawn.
   await page.goto(origin + '/');
@@ -251,7 +290,7 @@ try {
   await live(page);
   await page.waitForSelector('.topology .packet.v6');
   check((await page.inputValue('select[aria-label="Wi-Fi IP"]')) === 'dual-stack', 'the Wi-Fi IP control shows dual-stack');
-  check((await page.textContent('.topology')).includes('NAT 198.51.100.7 + IPv6'), 'the home router says it routes IPv6');
+  check((await page.textContent('.topology')).includes('NAT+IPv6'), 'the home router says it routes IPv6');
   await page.selectOption('select[aria-label="Wi-Fi IP"]', 'ipv4-only');
   await page.waitForFunction(() => !document.querySelector('.topology .packet.v6'));
   check(!(await page.inputValue('textarea')).includes('wifi_ip'), 'IPv4 only leaves wifi_ip out of the text');
@@ -383,6 +422,39 @@ try {
   check(fit.layout === 'tall' && fit.left >= 0 && fit.right <= 390 && fit.servers && fit.smallest >= 11,
     `at 390 px the tall drawing fits (${Math.round(fit.left)}–${Math.round(fit.right)} px) with labels of at least ${fit.smallest.toFixed(1)} px`);
   await small.screenshot({ path: path.join(shots, 'phone-390.png'), fullPage: true });
+
+  // A phone's first screen speaks plainly: it says "kill switch" and shows
+  // no snake_case key of the scenario format (those stay further down,
+  // beside the settings they name).
+  for (const where of ['/', '/s/localnet-leak-without-ian.html', '/s/mullvad-force-all-apps.html']) {
+    await small.goto(origin + where);
+    await live(small);
+    const first = await small.evaluate(firstScreenText);
+    check(/kill switch/i.test(first), `the first screen of ${where} at 390 px says "kill switch"`);
+    const keys = first.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [];
+    check(keys.length === 0, `the first screen of ${where} at 390 px shows no snake_case key (${keys.join(', ') || 'none'})`);
+  }
+  await small.screenshot({ path: path.join(shots, 'phone-390-first-screen.png') });
+
+  // Tapping a flow in the drawing opens its explanation where the tap was.
+  await small.goto(origin + '/s/localnet-leak-without-ian.html');
+  await live(small);
+  await small.locator('.views .side.configured svg.tall .flow').first().tap();
+  await small.waitForSelector('.inspector.open h3');
+  const sheet = await small.evaluate(() => {
+    const r = document.querySelector('.inspector.open').getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, text: document.querySelector('.inspector.open').textContent };
+  });
+  check(sheet.top >= 0 && sheet.top < 844 && sheet.bottom <= 845 && /Why/.test(sheet.text),
+    `at 390 px the explanation opens in view after a tap (${Math.round(sheet.top)}–${Math.round(sheet.bottom)} px)`);
+  await small.screenshot({ path: path.join(shots, 'phone-390-tapped.png') });
+  // The On | Off switch swaps the drawing in place, at the same moment.
+  const beforeSwitch = await small.evaluate(() => [document.querySelector('.clock').textContent, [...document.querySelectorAll('.views .side')].map((e) => e.getBoundingClientRect().height > 0)]);
+  await small.click('.side-switch button:not(.pressed)');
+  await small.waitForSelector('.views.shown-flipped');
+  const afterSwitch = await small.evaluate(() => [document.querySelector('.clock').textContent, [...document.querySelectorAll('.views .side')].map((e) => e.getBoundingClientRect().height > 0)]);
+  check(beforeSwitch[0] === afterSwitch[0] && beforeSwitch[1].join() === 'true,false' && afterSwitch[1].join() === 'false,true',
+    `the phone's On | Off switch swaps the drawing in place at the same moment (${beforeSwitch[0]} → ${afterSwitch[0]})`);
   await small.goto(origin + '/support/no-internet-after-update.html');
   await live(small);
   check(!(await small.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)), 'no sideways scrolling in support mode at 390 px');
