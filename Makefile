@@ -44,10 +44,12 @@ browser:
 	wasm-pack test --headless --chrome --firefox -- --test web
 	xvfb-run -a wasm-pack test --headless --safari --safaridriver "$$(command -v WebKitWebDriver)" -- --test web
 
-## The served site in headless Chromium, then in WebKitGTK under Xvfb
+## The served site in headless Chromium (its journeys, then axe-core's
+## accessibility rules on every kind of page), then in WebKitGTK under Xvfb
 ## (screenshots in target/e2e/).
 e2e: www
 	node tests/e2e/playground.mjs
+	node tests/e2e/axe.mjs
 	node tests/e2e/hostile-links.mjs
 	node tests/e2e/webkit.mjs
 

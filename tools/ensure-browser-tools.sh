@@ -72,6 +72,12 @@ if [ ! -f .tools/node_modules/http-server/package.json ]; then
   mkdir -p .tools
   npm install --silent --prefix .tools http-server@14.1.1 >/dev/null
 fi
+# axe-core's accessibility rules, injected into each page by tests/e2e/axe.mjs.
+if [ ! -f .tools/node_modules/axe-core/package.json ]; then
+  say "npm install axe-core@4.11.0"
+  mkdir -p .tools
+  npm install --silent --prefix .tools axe-core@4.11.0 >/dev/null
+fi
 # WebKitGTK, the engine of iPhone browsers, for tests/e2e/webkit.mjs: its
 # WebDriver (which drives the MiniBrowser it ships) and a virtual X display.
 apt_install webkit2gtk-driver xvfb

@@ -109,11 +109,16 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="masthead">
                     <div>
                         <h1><a class="home" href={format!("{}index.html", root.0)}>{ "tunnelscope" }</a></h1>
-                        <p class="lede">{ "Where an iPhone's traffic goes with the VPN's kill switch (includeAllNetworks) on and off — every route with its source." }</p>
+                        <p class="lede">
+                            { "Where an iPhone's traffic goes with the VPN's " }
+                            <a href={format!("{}glossary.html#kill-switch", root.0)}>{ "kill switch" }</a>
+                            { " (includeAllNetworks) on and off — every route with its source." }
+                        </p>
                     </div>
                     <nav aria-label="Modes">
                         <SupportPicker current={state.support} dispatch={dispatch.clone()} />
                         <a class="learn-link" href={format!("{}learn/index.html", root.0)}>{ "Learn: short explanations" }</a>
+                        <a class="learn-link" href={format!("{}glossary.html", root.0)}>{ "Glossary" }</a>
                     </nav>
                 </div>
                 { for notice }
@@ -145,7 +150,7 @@ pub fn App(props: &AppProps) -> Html {
                     <AddEvent now={state.time_ms} dispatch={dispatch.clone()} />
                 </section>
             </main>
-            <section class="bottom">
+            <section class="bottom" aria-label="The scenario's text and its captures">
                 <Editor text={text.clone()} errors={state.errors.clone()} dispatch={dispatch.clone()} />
                 <Downloads {analysis} {text} />
             </section>

@@ -3,7 +3,7 @@
 //! the deciding rule on each side with its evidence. Computed from the two
 //! runs ([`crate::difference`]); the words come from [`crate::words`].
 
-use super::Shared;
+use super::{Shared, SiteRoot};
 use crate::difference::{Difference, FlowChange, Path};
 use crate::playground::{Action, Analysis, difference};
 use crate::words;
@@ -55,10 +55,10 @@ pub fn ChangeSummary(props: &Props) -> Html {
         _ => "What the kill switch changes here".to_string(),
     };
     html! {
-        <section class="change-summary" aria-label={title.clone()}>
+        <div class="change-summary">
             <h3>{ title }</h3>
             { body }
-        </section>
+        </div>
     }
 }
 
@@ -88,10 +88,11 @@ fn Rows(props: &RowsProps) -> Html {
             configured(false)
         ),
     );
+    let root = use_context::<SiteRoot>().unwrap_or_default().0;
     let rows = d
         .flows
         .iter()
-        .map(|change| row(change, props.end_ms, &labels, &props.dispatch));
+        .map(|change| row(change, props.end_ms, &labels, &root, &props.dispatch));
     html! {
         <table class="changes">
             <thead>
@@ -112,6 +113,7 @@ fn row(
     change: &FlowChange,
     end_ms: u64,
     labels: &(String, String),
+    root: &str,
     dispatch: &Callback<Action>,
 ) -> Html {
     let Some(first) = change.spans.first() else {
@@ -131,21 +133,23 @@ fn row(
                 <button class="link when" onclick={seek}>{ words::span_when(first, end_ms) }</button>
                 { for more }
             </th>
-            <td data-side={labels.0.clone()}>{ side(&first.on) }</td>
-            <td data-side={labels.1.clone()}>{ side(&first.off) }</td>
+            <td data-side={labels.0.clone()}>{ side(&first.on, root) }</td>
+            <td data-side={labels.1.clone()}>{ side(&first.off, root) }</td>
         </tr>
     }
 }
 
-/// Where one side's traffic goes, and the rule that decided it.
-fn side(path: &Path) -> Html {
+/// Where one side's traffic goes, and the rule that decided it (its badge
+/// links to what the kind of evidence means).
+fn side(path: &Path, root: &str) -> Html {
     let evidence = path.rule.provenance;
     html! {
         <>
             <strong>{ words::path(path) }</strong>
             <p class="why">
                 { "Why: " }{ path.rule.says }{ " " }
-                <span class={classes!("badge", evidence.as_str())} title={words::evidence_meaning(evidence)}>{ evidence.as_str() }</span>
+                <a class={classes!("badge", evidence.as_str())} href={format!("{root}glossary.html#{}", evidence.as_str())}
+                    title={words::evidence_meaning(evidence)}>{ evidence.as_str() }</a>
             </p>
         </>
     }

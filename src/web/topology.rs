@@ -349,7 +349,7 @@ pub fn Topology(props: &Props) -> Html {
         html! {
             <svg key={geometry.name} class={geometry.name}
                 viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1 - shift)}
-                role="img" aria-label="Network topology with each flow's route">
+                role="group" aria-label="Network topology with each flow's route">
                 <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} ip={props.analysis.scenario.ip} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
                     routes={routes_at(&props.analysis, &drawn, props.now)} drawn={drawn.clone()} selected={props.selected.clone()}

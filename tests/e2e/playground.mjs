@@ -403,7 +403,7 @@ try {
   await page.screenshot({ path: path.join(shots, 'learn-desktop.png'), fullPage: true });
 
   // Phone width.
-  const phone = await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const phone = await newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true });
   const small = await phone.newPage();
   small.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await small.goto(origin + '/#lib=wifi-to-cellular&t=21000');
