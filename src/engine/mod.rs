@@ -44,7 +44,7 @@ mod xlat;
 pub use capture::{Simulation, annotate, fingerprint, listing, pcap, pcapng, simulate};
 /// The engine's in-memory device, for the benchmark's smoltcp baseline.
 pub use device::QueueDevice as BenchDevice;
-pub use topology::{Place, capture_link, path_out};
+pub use topology::{Place, capture_link, path_out, tunnel_path_out};
 
 use crate::addresses::*;
 use crate::budget::{self, Stop};

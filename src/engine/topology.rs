@@ -440,6 +440,22 @@ pub fn path_out(interface: Interface) -> Vec<Place> {
     path
 }
 
+/// The places the tunnel's packets pass on their way out, as the drawing
+/// shows them: into utun0 and the tunnel process, which wraps them and
+/// sends them over the network the phone is on (`carrier`, Wi-Fi or
+/// cellular), through its router or carrier to the internet and the relay.
+/// Without a network to carry it, the tunnel goes no further than the
+/// phone.
+pub fn tunnel_path_out(carrier: Option<Interface>) -> Vec<Place> {
+    let mut path = vec![Place::PhoneUtun0, Place::TunnelProcess];
+    let outside = carrier.map(path_out).unwrap_or_default();
+    if outside.last() == Some(&Place::Internet) {
+        path.extend(outside);
+        path.push(Place::Relay);
+    }
+    path
+}
+
 /// The link a capture point stands for, as two places, the phone's side
 /// first: a phone interface and the first place its uplink reaches.
 pub fn capture_link(point: CapturePoint) -> (Place, Place) {

@@ -211,12 +211,14 @@ impl Geometry {
 
     /// The path a flow's traffic takes now, as points: from its label, out
     /// through the places the host table gives its interface and uplink, to
-    /// the place of what it reaches.
+    /// the place of what it reaches. Through the tunnel that is the way
+    /// its packets really go: over `carrier` (the network the phone is on)
+    /// to the relay, then on.
     fn route_points(
         &self,
-        route: Route,
-        interface: Interface,
-        destination_local: bool,
+        (route, interface): (Route, Interface),
+        to: Destination,
+        carrier: Option<Interface>,
         flow_y: i32,
     ) -> Vec<Point> {
         let start = (self.start_x, flow_y);
@@ -224,8 +226,8 @@ impl Geometry {
             return vec![start, (self.start_x + self.blocked_stub, flow_y)];
         }
         let places = match route {
-            Route::Tunnel => route_places(Interface::Utun0, destination_local),
-            Route::Direct => route_places(interface, destination_local),
+            Route::Tunnel => tunnel_places(carrier, to),
+            Route::Direct => route_places(interface, to),
             Route::Blocked | Route::Offline => Vec::new(),
         };
         std::iter::once(start)
@@ -261,21 +263,55 @@ impl Geometry {
     }
 }
 
+/// What a flow's traffic is for: the servers on the internet, a device on
+/// the home network, or the VPN's relay (the tunnel's own transport).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    Servers,
+    Lan,
+    Relay,
+}
+
+impl Destination {
+    fn of(kind: crate::model::FlowKind) -> Destination {
+        if kind == crate::model::FlowKind::VpnTransport {
+            Destination::Relay
+        } else if addresses::is_local(addresses::destination(kind)) {
+            Destination::Lan
+        } else {
+            Destination::Servers
+        }
+    }
+}
+
 /// The places a flow leaving by `interface` passes: out to the internet and
-/// the servers; to a LAN address, from the router to the LAN (through the
-/// tunnel it ends at the relay, which cannot reach the phone's home
-/// network: `flow.tunnel-cannot-reach-lan`).
-fn route_places(interface: Interface, destination_local: bool) -> Vec<Place> {
+/// the servers (or the relay, for the tunnel's transport); to a LAN
+/// address, from the router to the LAN.
+fn route_places(interface: Interface, to: Destination) -> Vec<Place> {
     let mut places = engine::path_out(interface);
     if places.last() == Some(&Place::Internet) {
-        if destination_local {
-            places.pop();
-            if places.last() == Some(&Place::HomeRouter) {
-                places.push(Place::Lan);
+        match to {
+            Destination::Lan => {
+                places.pop();
+                if places.last() == Some(&Place::HomeRouter) {
+                    places.push(Place::Lan);
+                }
             }
-        } else {
-            places.push(Place::Servers);
+            Destination::Relay => places.push(Place::Relay),
+            Destination::Servers => places.push(Place::Servers),
         }
+    }
+    places
+}
+
+/// The places a flow through the tunnel passes: out over the network the
+/// phone is on to the relay, then from the relay's exit to the servers (a
+/// LAN address ends at the relay, which cannot reach the phone's home
+/// network: `flow.tunnel-cannot-reach-lan`).
+fn tunnel_places(carrier: Option<Interface>, to: Destination) -> Vec<Place> {
+    let mut places = engine::tunnel_path_out(carrier);
+    if places.last() == Some(&Place::Relay) && to == Destination::Servers {
+        places.push(Place::Servers);
     }
     places
 }
@@ -352,7 +388,8 @@ pub fn Topology(props: &Props) -> Html {
                 role="group" aria-label="Network topology with each flow's route">
                 <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} ip={props.analysis.scenario.ip} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
-                    routes={routes_at(&props.analysis, &drawn, props.now)} drawn={drawn.clone()} selected={props.selected.clone()}
+                    routes={routes_at(&props.analysis, &drawn, props.now)} carrier={carrier_at(&props.analysis, props.now)}
+                    drawn={drawn.clone()} selected={props.selected.clone()}
                     dispatch={props.dispatch.clone()} />
                 <Packets geometry={geometry.name} analysis={props.analysis.clone()} now={props.now} speed={props.speed} {flows} />
             </svg>
@@ -381,6 +418,20 @@ pub fn Topology(props: &Props) -> Html {
 
 fn geometry(name: &str) -> &'static Geometry {
     if name == TALL.name { &TALL } else { &WIDE }
+}
+
+/// The interface the tunnel's packets ride at `now`: the network the phone
+/// is on.
+fn carrier_at(analysis: &Analysis, now: u64) -> Option<Interface> {
+    let state = analysis
+        .trace
+        .states
+        .iter()
+        .find(|s| s.from_ms <= now && now < s.to_ms)?;
+    state.network.map(|network| match network {
+        Network::Wifi => Interface::En0,
+        Network::Cellular => Interface::PdpIp0,
+    })
 }
 
 /// Each drawn flow's route and interface now: what the route lines depend
@@ -442,6 +493,8 @@ struct FlowRoutesProps {
     geometry: &'static str,
     analysis: Shared<Analysis>,
     routes: Vec<Option<(Route, Interface)>>,
+    /// The interface the tunnel rides now (Wi-Fi or cellular), if any.
+    carrier: Option<Interface>,
     /// The flows drawn, by index ([`drawn_flows`]).
     drawn: Vec<usize>,
     selected: Option<AttrValue>,
@@ -463,39 +516,49 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
             let name = flow.name.clone();
             props.dispatch.reform(move |_| Action::Select(Some(name.clone())))
         };
+        // A focused flow opens its explanation with Enter or Space, as a
+        // button does (an SVG group gets no click from the keyboard).
+        let onkeydown = {
+            let (name, dispatch) = (flow.name.clone(), props.dispatch.clone());
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    dispatch.emit(Action::Select(Some(name.clone())));
+                }
+            })
+        };
         let label_text = match now {
             Some((route, _)) => format!("{} · {}", flow.name, route_style(*route).mark),
             None => format!("{} (closed)", flow.name),
         };
-        let path = now.map(|(route, interface)| {
-            let local = addresses::is_local(addresses::destination(flow.kind));
-            let RouteStyle { colour, dash, mark } = route_style(route);
+        let path = now.as_ref().map(|(route, interface)| {
+            let to = Destination::of(flow.kind);
+            // The line's style (solid, dashed, dotted) and the label's mark
+            // say the route besides its colour; a mark on the line itself
+            // would sit on the others' where routes share a leg.
+            let RouteStyle { colour, dash, .. } = route_style(*route);
             let points: Vec<Point> = g
-                .route_points(route, interface, local, y)
+                .route_points((*route, *interface), to, props.carrier, y)
                 .into_iter()
                 .map(|p| g.placed(p, shift))
                 .collect();
             let (end_x, end_y) = *points.last().unwrap_or(&(g.start_x, y));
-            // The route's mark sits halfway along its last leg, clear of
-            // the boxes at either end.
-            let (from_x, from_y) = points.len().checked_sub(2).map_or((end_x, end_y), |i| points[i]);
-            let (mark_x, mark_y) = ((from_x + end_x) / 2, (from_y + end_y) / 2);
             html! {
                 <g class={classes!("route", selected.then_some("selected"))}>
                     <polyline data-route={route.as_str()} points={polyline(&points)} fill="none" stroke={colour}
                         stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
-                    if route == Route::Tunnel && local {
+                    if *route == Route::Tunnel && to == Destination::Lan {
                         <text x={(end_x + 40).min(g.view.0 - 4).to_string()} y={(end_y + 40).to_string()} text-anchor="end" class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ LAN unreachable from the relay" }</text>
-                    } else if route == Route::Blocked {
+                    } else if *route == Route::Blocked {
                         <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ blocked" }</text>
-                    } else {
-                        <text x={(mark_x + 4).to_string()} y={(mark_y - 4).to_string()} class="route-mark" fill={colour}>{ mark }</text>
                     }
                 </g>
             }
         });
         html! {
-            <g key={flow.name.clone()} class="flow" {onclick} role="button" tabindex="0" aria-label={format!("flow {}", flow.name)}>
+            <g key={flow.name.clone()} class="flow" {onclick} {onkeydown} role="button" tabindex="0"
+                aria-label={format!("{label_text}: why {} goes where it goes", flow.name)}>
                 { for path }
                 <text x={g.label_x.to_string()} y={(y + 4).to_string()} class={classes!("flow-label", selected.then_some("selected"))}>{ label_text }</text>
             </g>
@@ -717,11 +780,11 @@ mod tests {
     #[test]
     fn routes_follow_the_host_table() {
         assert_eq!(
-            route_places(Interface::En0, true),
+            route_places(Interface::En0, Destination::Lan),
             [Place::PhoneEn0, Place::HomeRouter, Place::Lan]
         );
         assert_eq!(
-            route_places(Interface::PdpIp0, false),
+            route_places(Interface::PdpIp0, Destination::Servers),
             [
                 Place::PhonePdpIp0,
                 Place::Carrier,
@@ -729,13 +792,48 @@ mod tests {
                 Place::Servers
             ]
         );
-        // Into the tunnel towards the LAN: it ends at the relay.
+        // The tunnel rides the network the phone is on, to the relay, then
+        // on to the servers; towards the LAN it ends at the relay.
         assert_eq!(
-            route_places(Interface::Utun0, true),
-            [Place::PhoneUtun0, Place::TunnelProcess, Place::Relay]
+            tunnel_places(Some(Interface::En0), Destination::Servers),
+            [
+                Place::PhoneUtun0,
+                Place::TunnelProcess,
+                Place::PhoneEn0,
+                Place::HomeRouter,
+                Place::Internet,
+                Place::Relay,
+                Place::Servers
+            ]
         );
         assert_eq!(
-            route_places(Interface::Ipsec1, false),
+            tunnel_places(Some(Interface::PdpIp0), Destination::Lan),
+            [
+                Place::PhoneUtun0,
+                Place::TunnelProcess,
+                Place::PhonePdpIp0,
+                Place::Carrier,
+                Place::Internet,
+                Place::Relay
+            ]
+        );
+        // No network under it: the tunnel goes nowhere.
+        assert_eq!(
+            tunnel_places(None, Destination::Servers),
+            [Place::PhoneUtun0, Place::TunnelProcess]
+        );
+        // The tunnel's own transport ends at the relay.
+        assert_eq!(
+            route_places(Interface::En0, Destination::Relay),
+            [
+                Place::PhoneEn0,
+                Place::HomeRouter,
+                Place::Internet,
+                Place::Relay
+            ]
+        );
+        assert_eq!(
+            route_places(Interface::Ipsec1, Destination::Servers),
             [Place::PhoneIpsec1, Place::CarrierIms]
         );
         // Every capture point's link joins two drawn places.
