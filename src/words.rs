@@ -12,6 +12,7 @@ use crate::facts::{Evidence, Prop};
 use crate::model::{
     Attack, Family, FlowKind, Interface, IpMode, Network, Route, SeenAs, TunnelState,
 };
+use crate::playground::case::{App, Case, Place as CasePlace};
 use crate::playground::edits::Edit;
 use crate::scenario::{Setting, duration};
 use crate::trace::{
@@ -787,6 +788,42 @@ pub fn edits(edits: &[Edit]) -> String {
         })
         .collect();
     said.join(", ")
+}
+
+/// A reader's VPN app: "Mullvad, force all apps", "another app, kill
+/// switch on".
+pub fn app(app: App) -> String {
+    match app {
+        App::Preset(preset) => {
+            let rest = preset
+                .name
+                .split_once('-')
+                .map_or("its default settings".to_string(), |(_, rest)| {
+                    rest.replace('-', " ")
+                });
+            format!("{}, {rest}", preset.vendor)
+        }
+        App::Other { kill_switch: true } => "another app, kill switch on".to_string(),
+        App::Other { kill_switch: false } => "another app, kill switch off".to_string(),
+    }
+}
+
+/// Where the phone is, as a picker offers it and a title says it.
+pub fn place(place: CasePlace) -> &'static str {
+    match place {
+        CasePlace::HomeWifi => "at home, on Wi-Fi",
+        CasePlace::Cellular => "on cellular",
+        CasePlace::PublicWifi => "on a café's or hotel's Wi-Fi (assume it is hostile)",
+    }
+}
+
+/// A reader's case as its view's title.
+pub fn case_title(case: &Case) -> String {
+    let place = match case.place {
+        CasePlace::PublicWifi => "on a hostile café Wi-Fi",
+        other => self::place(other),
+    };
+    format!("Your iPhone: iOS {}, {}, {place}", case.ios, app(case.app))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! (through a TOML table, so every edit is also a valid scenario file), the
 //! editor shows it, the share link carries it.
 
+pub mod case;
 pub mod edits;
 pub mod url;
 
@@ -197,6 +198,8 @@ pub enum Action {
     /// A scenario file the reader opened: a scenario of its own, not an
     /// edit of the one shown.
     OpenFile(String),
+    /// "Your iPhone": the reader's own case, as a scenario of its own.
+    FindCase(case::Case),
     /// Set a top-level key (`ios`, `network`) to a string.
     SetTop(&'static str, String),
     /// Set a network's IP mode (IPv4 only, the default, leaves the key out).
@@ -482,6 +485,12 @@ impl Playground {
                 self.origin = Origin::Edited;
                 self.base = None;
                 self.set_text(text);
+            }
+            Action::FindCase(case) => {
+                self.apply(Action::OpenFile(case.scenario_text()));
+                self.support = None;
+                self.selected = None;
+                self.time_ms = self.telling_moment();
             }
             Action::SetTop(key, value) => {
                 self.edit(|table| {

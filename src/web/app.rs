@@ -6,6 +6,7 @@
 //! live one.
 
 use super::change::ChangeSummary;
+use super::finder::YourIphone;
 use super::hooks::{
     use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_open_link,
     use_rendered_mark, use_slices, use_takeover,
@@ -129,6 +130,7 @@ pub fn App(props: &AppProps) -> Html {
                 file={scenario_file(&state.origin)} dispatch={dispatch.clone()} />
             <main class="layout">
                 <section class="stage" aria-label="Topology and time">
+                    <YourIphone dispatch={dispatch.clone()} />
                     <h2 class="scenario-title">{ state.heading() }</h2>
                     <ChangeSummary analysis={analysis.clone()} compared={compared.clone()}
                         comparing={state.comparing} dispatch={dispatch.clone()} />

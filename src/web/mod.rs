@@ -13,6 +13,7 @@
 mod app;
 mod change;
 mod embed;
+mod finder;
 mod hooks;
 mod panels;
 #[cfg(not(target_arch = "wasm32"))]

@@ -508,6 +508,16 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
     let flows = &props.analysis.trace.flows;
     let count = props.drawn.len();
     let shift = g.shift(count);
+    // The relay cannot reach the home network: said once, by the first flow
+    // through the tunnel towards it (the note would sit on itself).
+    let lan_note = props
+        .drawn
+        .iter()
+        .zip(&props.routes)
+        .position(|(index, now)| {
+            matches!(now, Some((Route::Tunnel, _)))
+                && Destination::of(flows[*index].kind) == Destination::Lan
+        });
     let lines = props.drawn.iter().zip(&props.routes).enumerate().map(|(i, (index, now))| {
         let flow = &flows[*index];
         let y = g.flow_y(i, count);
@@ -548,7 +558,7 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
                 <g class={classes!("route", selected.then_some("selected"))}>
                     <polyline data-route={route.as_str()} points={polyline(&points)} fill="none" stroke={colour}
                         stroke-width={if selected { "4" } else { "2" }} stroke-dasharray={dash} />
-                    if *route == Route::Tunnel && to == Destination::Lan {
+                    if *route == Route::Tunnel && to == Destination::Lan && lan_note == Some(i) {
                         <text x={(end_x + 40).min(g.view.0 - 4).to_string()} y={(end_y + 40).to_string()} text-anchor="end" class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ LAN unreachable from the relay" }</text>
                     } else if *route == Route::Blocked {
                         <text x={(end_x + 4).to_string()} y={(end_y + 5).to_string()} class="blocked-mark" fill={route_style(Route::Blocked).colour}>{ "✕ blocked" }</text>

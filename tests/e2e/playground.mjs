@@ -215,6 +215,22 @@ try {
     await edit.close();
   }
 
+  // "Your iPhone": three answers open the view of that case, with its summary.
+  {
+    const find = await context.newPage();
+    await find.goto(origin + '/');
+    await live(find);
+    await find.click('.finder summary');
+    await find.selectOption('select[name="case-ios"]', '18.0');
+    await find.selectOption('select[name="case-app"]', 'mullvad-force-all-apps');
+    await find.selectOption('select[name="case-place"]', 'home');
+    await find.click('.finder button[type="submit"]');
+    await find.waitForFunction(() => /Your iPhone: iOS 18\.0, Mullvad/.test(document.querySelector('.scenario-title').textContent));
+    const said = await find.textContent('.change-summary .headline');
+    check(/kill switch/.test(said), `"Your iPhone" opens the case with what the kill switch changes (${said.slice(0, 80)}…)`);
+    await find.close();
+  }
+
   // Load: the default scenario, drawn.
   await page.goto(origin + '/');
   await live(page);
@@ -439,7 +455,7 @@ try {
   // Tapping a flow in the drawing opens its explanation where the tap was.
   await small.goto(origin + '/s/localnet-leak-without-ian.html');
   await live(small);
-  await small.locator('.views .side.configured svg.tall .flow').first().tap();
+  await small.locator('.views .side.configured svg.tall .flow-label').first().tap();
   await small.waitForSelector('.inspector.open h3');
   const sheet = await small.evaluate(() => {
     const r = document.querySelector('.inspector.open').getBoundingClientRect();

@@ -1,0 +1,192 @@
+//! "Your iPhone": a reader's own case — their iOS release, their VPN app
+//! (a vendor's settings, or another app with its kill switch on or off)
+//! and where they are — as a scenario the page can run, with the flows
+//! a phone has everywhere (a browser, DNS, push, Maps) and the ones the
+//! place adds (a printer at home, a hostile router at a café).
+
+use crate::model::Attack;
+use crate::presets::{self, Preset};
+use crate::version::IosVersion;
+
+/// The VPN app a reader uses.
+#[derive(Clone, Copy, Debug)]
+pub enum App {
+    /// A vendor's app, as its code configures the VPN.
+    Preset(&'static Preset),
+    /// Another app, with its kill switch on or off.
+    Other { kill_switch: bool },
+}
+
+/// Where the phone is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    HomeWifi,
+    Cellular,
+    /// A café's or a hotel's Wi-Fi, here an attacker's: TunnelCrack's
+    /// LocalNet, the attack that needs nothing but the network.
+    PublicWifi,
+}
+
+impl Place {
+    pub const ALL: [Place; 3] = [Place::HomeWifi, Place::Cellular, Place::PublicWifi];
+
+    /// Its key in the page's form.
+    pub fn key(self) -> &'static str {
+        match self {
+            Place::HomeWifi => "home",
+            Place::Cellular => "cellular",
+            Place::PublicWifi => "public",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Place> {
+        Place::ALL.into_iter().find(|p| p.key() == key)
+    }
+}
+
+/// Apps are the same when their keys are (a preset is a table row).
+impl PartialEq for App {
+    fn eq(&self, other: &App) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for App {}
+
+impl App {
+    /// Its key in the page's form: a preset's name, or `other-on` /
+    /// `other-off`.
+    pub fn key(self) -> &'static str {
+        match self {
+            App::Preset(preset) => preset.name,
+            App::Other { kill_switch: true } => "other-on",
+            App::Other { kill_switch: false } => "other-off",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<App> {
+        match key {
+            "other-on" => Some(App::Other { kill_switch: true }),
+            "other-off" => Some(App::Other { kill_switch: false }),
+            name => presets::find(name).map(App::Preset),
+        }
+    }
+}
+
+/// One reader's case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub ios: IosVersion,
+    pub app: App,
+    pub place: Place,
+}
+
+impl Case {
+    /// The case as a scenario file: the VPN connects at 2s, and the page
+    /// opens at 10s, once every flow is open and the tunnel is up.
+    pub fn scenario_text(&self) -> String {
+        let mut text = format!(
+            "title = {:?}\nios = \"{}\"\nnetwork = \"{}\"\n",
+            crate::words::case_title(self),
+            self.ios,
+            if self.place == Place::Cellular {
+                "cellular"
+            } else {
+                "wifi"
+            }
+        );
+        if self.place == Place::PublicWifi {
+            text.push_str(&format!("attack = \"{}\"\n", Attack::LocalNet.as_str()));
+        }
+        match self.app {
+            App::Preset(preset) => {
+                text.push_str(&format!("preset = \"{}\"\n", preset.name));
+            }
+            App::Other { .. } => {}
+        }
+        text.push_str("duration = \"40s\"\nmoment = \"10s\"\n\n[vpn]\n");
+        let has_kill_switch =
+            self.ios >= crate::facts::property(crate::facts::Prop::IncludeAllNetworks).since;
+        if let (App::Other { kill_switch }, true) = (self.app, has_kill_switch) {
+            text.push_str(&format!("include_all_networks = {kill_switch}\n"));
+        }
+        let mut flows = vec![
+            ("browser", "app"),
+            ("lookup", "dns"),
+            ("push", "apns"),
+            ("maps", "apple-maps"),
+        ];
+        if self.place == Place::HomeWifi {
+            flows.push(("printer", "local-network"));
+        }
+        flows.push(("tunnel", "vpn-transport"));
+        for (name, kind) in flows {
+            text.push_str(&format!(
+                "\n[[flow]]\nname = \"{name}\"\nkind = \"{kind}\"\nopen = \"{}\"\n",
+                if kind == "vpn-transport" { "2s" } else { "1s" }
+            ));
+        }
+        text.push_str("\n[[event]]\nat = \"2s\"\ndo = \"connect\"\n");
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::{Action, Playground};
+    use crate::version::MODELLED;
+    use std::rc::Rc;
+
+    fn apps() -> Vec<App> {
+        presets::PRESETS
+            .iter()
+            .map(App::Preset)
+            .chain([true, false].map(|kill_switch| App::Other { kill_switch }))
+            .collect()
+    }
+
+    #[test]
+    fn every_case_is_a_valid_scenario_that_the_page_compares() {
+        for modelled in MODELLED {
+            for app in apps() {
+                for place in Place::ALL {
+                    let case = Case {
+                        ios: modelled.version,
+                        app,
+                        place,
+                    };
+                    let text = case.scenario_text();
+                    let scenario = crate::scenario::parse(&text)
+                        .unwrap_or_else(|e| panic!("{case:?}: {e}\n{text}"));
+                    assert_eq!(scenario.ios, case.ios);
+                    assert_eq!(scenario.attack.is_some(), place == Place::PublicWifi);
+                    if let App::Preset(preset) = app {
+                        assert_eq!(scenario.preset, Some(preset.name));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_case_opens_as_its_own_view_with_its_summary() {
+        let case = Case {
+            ios: IosVersion::new(18, 0, 0),
+            app: App::from_key("mullvad-force-all-apps").unwrap(),
+            place: Place::HomeWifi,
+        };
+        let state = Rc::new(Playground::default()).reduce(Action::FindCase(case));
+        assert_eq!(state.time_ms, 10_000, "the moment every flow is open");
+        assert!(state.heading().contains("iOS 18.0"), "{}", state.heading());
+        assert!(state.heading().contains("Mullvad"), "{}", state.heading());
+        assert!(matches!(state.difference(), Some(Ok(_))));
+        // Keys round-trip.
+        for app in apps() {
+            assert_eq!(App::from_key(app.key()), Some(app));
+        }
+        for place in Place::ALL {
+            assert_eq!(Place::from_key(place.key()), Some(place));
+        }
+    }
+}
