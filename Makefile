@@ -50,6 +50,7 @@ browser:
 e2e: www
 	node tests/e2e/playground.mjs
 	node tests/e2e/axe.mjs
+	node tests/e2e/labels.mjs
 	node tests/e2e/hostile-links.mjs
 	node tests/e2e/webkit.mjs
 

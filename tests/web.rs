@@ -111,6 +111,9 @@ fn flow_labels(root: &web_sys::Element) -> Vec<String> {
     (0..nodes.length())
         .filter_map(|i| nodes.item(i))
         .filter_map(|n| n.text_content())
+        // A label ends in ≠ where the flow goes another way in the other
+        // drawing; what is checked here is its route.
+        .map(|l| l.trim_end_matches(" ≠").to_string())
         .collect()
 }
 

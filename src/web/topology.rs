@@ -372,6 +372,9 @@ pub struct Props {
     pub selected: Option<AttrValue>,
     pub label: AttrValue,
     pub layout: Layout,
+    /// The flows that go another way in the compared run (marked ≠).
+    #[prop_or_default]
+    pub changed: Option<Shared<Vec<String>>>,
     pub dispatch: Callback<Action>,
 }
 
@@ -389,7 +392,7 @@ pub fn Topology(props: &Props) -> Html {
                 <Background geometry={geometry.name} {shift} ios={props.analysis.trace.scenario.ios.to_string()} attack={props.analysis.trace.scenario.attack} ip={props.analysis.scenario.ip} />
                 <FlowRoutes geometry={geometry.name} analysis={props.analysis.clone()}
                     routes={routes_at(&props.analysis, &drawn, props.now)} carrier={carrier_at(&props.analysis, props.now)}
-                    drawn={drawn.clone()} selected={props.selected.clone()}
+                    drawn={drawn.clone()} selected={props.selected.clone()} changed={props.changed.clone()}
                     dispatch={props.dispatch.clone()} />
                 <Packets geometry={geometry.name} analysis={props.analysis.clone()} now={props.now} speed={props.speed} {flows} />
             </svg>
@@ -410,6 +413,9 @@ pub fn Topology(props: &Props) -> Html {
                 <span class="key">{ "● packet in the tunnel  ■ packet outside it" }</span>
                 if has_ipv6 {
                     <span class="key">{ "○ □ hollow: an IPv6 packet" }</span>
+                }
+                if props.changed.as_ref().is_some_and(|c| !c.is_empty()) {
+                    <span class="key">{ "≠ goes another way in the other drawing" }</span>
                 }
             </p>
         </figure>
@@ -495,6 +501,7 @@ struct FlowRoutesProps {
     routes: Vec<Option<(Route, Interface)>>,
     /// The interface the tunnel rides now (Wi-Fi or cellular), if any.
     carrier: Option<Interface>,
+    changed: Option<Shared<Vec<String>>>,
     /// The flows drawn, by index ([`drawn_flows`]).
     drawn: Vec<usize>,
     selected: Option<AttrValue>,
@@ -538,9 +545,12 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
                 }
             })
         };
-        let label_text = match now {
-            Some((route, _)) => format!("{} · {}", flow.name, route_style(*route).mark),
-            None => format!("{} (closed)", flow.name),
+        // A flow that goes another way in the compared run says so: ≠.
+        let differs = props.changed.as_ref().is_some_and(|c| c.contains(&flow.name));
+        let label_text = match (now, differs) {
+            (Some((route, _)), false) => format!("{} · {}", flow.name, route_style(*route).mark),
+            (Some((route, _)), true) => format!("{} · {} ≠", flow.name, route_style(*route).mark),
+            (None, _) => format!("{} (closed)", flow.name),
         };
         let path = now.as_ref().map(|(route, interface)| {
             let to = Destination::of(flow.kind);
@@ -683,11 +693,24 @@ pub fn Drawings(props: &DrawingsProps) -> Html {
         (Some(_), Layout::Wide) => Layout::Tall,
         (_, layout) => layout,
     };
+    // The flows that go another way in the other run, marked in both.
+    let changed = use_memo(
+        (props.analysis.clone(), props.compared.clone()),
+        |(analysis, compared)| {
+            let (key, other) = compared.as_ref()?;
+            match crate::playground::difference(key, analysis, Some(other)) {
+                Some(Ok(d)) => Some(Shared(std::rc::Rc::new(
+                    d.flows.into_iter().map(|f| f.name).collect::<Vec<_>>(),
+                ))),
+                _ => None,
+            }
+        },
+    );
     let drawing = |analysis: &Shared<Analysis>, label: String, dispatch: &Callback<Action>| {
         html! {
             <Topology analysis={analysis.clone()} now={props.now} speed={props.speed}
                 selected={props.selected.clone()} label={AttrValue::from(label)} {layout}
-                dispatch={dispatch.clone()} />
+                changed={(*changed).clone()} dispatch={dispatch.clone()} />
         }
     };
     let Some((key, other)) = &props.compared else {

@@ -7,9 +7,11 @@
 // index, a scenario page, a support page) is loaded LOADS times, each load in
 // a fresh browser context; the medians must hold:
 //   bytes        bytes the browser received (Network.loadingFinished
-//                encodedDataLength, summed until interactive + SETTLE_MS)  <= 200 KB (1 KB = 1024 B)
+//                encodedDataLength, summed until interactive + SETTLE_MS)  <= 340 KB (1 KB = 1024 B)
 //   drawing      the first paint with `.topology svg` in the document       <= 1.0 s
-//   interactive  the app's `tunnelscope-first-frame` mark                  <= 3.0 s
+//   interactive  the app's `tunnelscope-first-frame` mark                  <= 2.5 s
+//   On | Off     on the index, the phone's kill-switch switch, from just
+//                before the click to the `tunnelscope-rendered` mark       <= 50 ms
 // Desktop (1280x800, no throttling): the same three figures, for reference,
 // and the toggle of includeAllNetworks on the index page, from just before
 // the change event to the app's `tunnelscope-rendered` mark               <= 8 ms
@@ -28,7 +30,7 @@ const require = createRequire(path.join(root, '.tools/node_modules/'));
 const { chromium } = require('playwright-core');
 
 const KB = 1024;
-const BUDGET = { bytes: 200 * KB, drawing: 1000, interactive: 3000, toggle: 8, longestTask: 200 };
+const BUDGET = { bytes: 340 * KB, drawing: 1000, interactive: 2500, toggle: 8, longestTask: 200, phoneSwitch: 50 };
 const LOADS = Math.max(5, Number(process.env.BENCH_LOADS) || 5);
 const TOGGLES_PER_LOAD = 4; // x LOADS desktop loads of the index: >= 20 toggles
 const SETTLE_MS = 500; // after interactive, so late requests still count
@@ -170,6 +172,23 @@ function toggle(page) {
   }), TOGGLE_TIMEOUT_MS);
 }
 
+/** Clicks the phone's On | Off switch once: ms to the `tunnelscope-rendered` mark. */
+function phoneSwitch(page) {
+  return page.evaluate((limit) => new Promise((resolve) => {
+    const button = document.querySelector('.side-switch button:not(.pressed)');
+    if (!button) return resolve(null);
+    const t0 = performance.now();
+    button.click();
+    const look = () => {
+      const mark = performance.getEntriesByName('tunnelscope-rendered').find((m) => m.startTime >= t0);
+      if (mark) return resolve(mark.startTime - t0);
+      if (performance.now() - t0 > limit) return resolve(null);
+      setTimeout(look, 5);
+    };
+    setTimeout(look, 0);
+  }), TOGGLE_TIMEOUT_MS);
+}
+
 // Statistics and printing. A figure that never came (timeout) counts as Infinity.
 const value = (x) => (x === null || x === undefined ? Infinity : x);
 function stats(xs) {
@@ -209,6 +228,7 @@ const version = browser.version();
 const results = { mobile: Object.fromEntries(PAGES.map((p) => [p, []])), desktop: Object.fromEntries(PAGES.map((p) => [p, []])) };
 const toggles = [];
 const frames = [];
+const switches = [];
 const worstTasks = [];
 const WORST_LOADS = 5;
 let missingSelect = false;
@@ -227,6 +247,12 @@ try {
         }
         results[profile.name][p].push(result);
         for (const m of result.problems) problems.set(m, (problems.get(m) ?? 0) + 1);
+        if (profile === MOBILE && p === '/' && result.interactive !== null) {
+          for (let i = 0; i < TOGGLES_PER_LOAD; i++) {
+            await sleep(300); // each switch from a quiet page
+            switches.push(await phoneSwitch(page));
+          }
+        }
         if (profile === DESKTOP && p === '/' && result.interactive !== null) {
           for (let i = 0; i < TOGGLES_PER_LOAD; i++) {
             await sleep(200); // each toggle from a quiet page
@@ -280,10 +306,12 @@ console.log(`  bytes by resource, first mobile load of /: ${first.resources.map(
 console.log(`mobile: CPU 4x slower, latency 150 ms, 1.6 Mbit/s down, 750 kbit/s up, cache off, 390x844 at 3x`);
 for (const p of PAGES) {
   const rs = results.mobile[p];
-  console.log(figure(`${p} bytes`, rs.map((r) => r.bytes), fmt.bytes, BUDGET.bytes, '200 KB'));
+  console.log(figure(`${p} bytes`, rs.map((r) => r.bytes), fmt.bytes, BUDGET.bytes, '340 KB'));
   console.log(figure(`${p} drawing`, rs.map((r) => r.drawing), fmt.s, BUDGET.drawing, '1.0 s', drawn(rs)));
-  console.log(figure(`${p} interactive`, rs.map((r) => r.interactive), fmt.s, BUDGET.interactive, '3.0 s'));
+  console.log(figure(`${p} interactive`, rs.map((r) => r.interactive), fmt.s, BUDGET.interactive, '2.5 s'));
 }
+if (switches.length < 20) for (let i = switches.length; i < 20; i++) switches.push(null);
+console.log(figure('the phone\'s kill switch On | Off on /, to tunnelscope-rendered', switches, fmt.ms, BUDGET.phoneSwitch, '50 ms'));
 console.log(`desktop (reference, no budgets but the toggle): no throttling, cache on, 1280x800`);
 for (const p of PAGES) {
   const rs = results.desktop[p];
@@ -302,5 +330,5 @@ if (stamp() !== builtAs) {
   console.log(`the site in ${site} was rebuilt during the run: these figures mean nothing; run again`);
   process.exit(2);
 }
-console.log(missed.length ? `OVER: ${missed.length} of 11 budgets missed` : 'all 11 budgets hold');
+console.log(missed.length ? `OVER: ${missed.length} of 12 budgets missed` : 'all 12 budgets hold');
 process.exit(missed.length ? 1 : 0);

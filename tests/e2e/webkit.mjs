@@ -104,7 +104,7 @@ async function takeover(s, what) {
 }
 const sel = (s, css) => s.exec((c) => document.querySelector(c)?.textContent ?? null, css);
 const labels = (s, scope = '') => s.exec((c) => [...document.querySelectorAll(`${c} .topology .flow-label`)].map((e) => e.textContent.trim()), scope);
-const printer = async (s, scope) => (await labels(s, scope)).find((t) => t.startsWith('printer'));
+const printer = async (s, scope) => (await labels(s, scope)).map((t) => t.replace(/ ≠$/, '')).find((t) => t.startsWith('printer'));
 const choose = (s, css, value) => s.exec((c, v) => {
   const el = document.querySelector(c);
   if (!el) return `no ${c}`;
