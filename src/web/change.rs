@@ -34,6 +34,7 @@ pub fn ChangeSummary(props: &Props) -> Html {
         },
     );
     let end_ms = props.analysis.scenario.duration_ms;
+    let root = use_context::<SiteRoot>().unwrap_or_default().0;
     let body = match &*computed {
         None if props.comparing.is_none() => return Html::default(),
         None => html! { <p class="headline">{ "Working out what changes…" }</p> },
@@ -45,7 +46,7 @@ pub fn ChangeSummary(props: &Props) -> Html {
                     <p class="either-way">{ either }</p>
                 }
                 if !difference.flows.is_empty() {
-                    <Rows difference={Shared(std::rc::Rc::new(difference.clone()))} {end_ms} dispatch={props.dispatch.clone()} />
+                    { rows(difference, end_ms, &root, &props.dispatch) }
                 }
             </>
         },
@@ -62,17 +63,8 @@ pub fn ChangeSummary(props: &Props) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct RowsProps {
-    difference: Shared<Difference>,
-    end_ms: u64,
-    dispatch: Callback<Action>,
-}
-
 /// One row per flow that goes another way.
-#[component]
-fn Rows(props: &RowsProps) -> Html {
-    let d = &props.difference;
+fn rows(d: &Difference, end_ms: u64, root: &str, dispatch: &Callback<Action>) -> Html {
     let configured = |on: bool| {
         if on == d.configured_on {
             " (this scenario)"
@@ -88,11 +80,10 @@ fn Rows(props: &RowsProps) -> Html {
             configured(false)
         ),
     );
-    let root = use_context::<SiteRoot>().unwrap_or_default().0;
     let rows = d
         .flows
         .iter()
-        .map(|change| row(change, props.end_ms, &labels, &root, &props.dispatch));
+        .map(|change| row(change, end_ms, &labels, root, dispatch));
     html! {
         <table class="changes">
             <thead>

@@ -730,6 +730,7 @@ pub struct InspectorProps {
 
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
+    let root = use_context::<super::SiteRoot>().unwrap_or_default().0;
     let analysis = &props.analysis;
     let Some(name) = props.selected.as_deref() else {
         return html! {
@@ -752,7 +753,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let rules = segment.map(|s| {
         s.rules.iter().enumerate().map(|(i, r)| html! {
         <li>
-            <span class={classes!("badge", r.provenance.as_str())}>{ r.provenance.as_str() }</span>
+            <a class={classes!("badge", r.provenance.as_str())} href={format!("{root}glossary.html#{}", r.provenance.as_str())}
+                title={crate::words::evidence_meaning(r.provenance)}>{ r.provenance.as_str() }</a>
             <strong>{ format!(" {}. {}", i + 1, r.id) }</strong>
             <p>{ r.says }</p>
             <p class="source">{ "source: " }{ source_link(r.source) }</p>
