@@ -603,7 +603,8 @@ mod round_trip {
             moment in 0u64..1_000,
             speed in 100u32..600_000,
             pick in proptest::option::of(0usize..8),
-            flip in proptest::option::of(0usize..7),
+            flip in proptest::option::of(0usize..8),
+            flipped_side in any::<bool>(),
             edited in any::<bool>(),
         ) {
             let mut view = start().reduce(Action::LoadLibrary(LIBRARY[scenario].name.into()));
@@ -627,8 +628,14 @@ mod round_trip {
                 .filter(|p| matches!(p.default, crate::facts::PropDefault::Bool(_)))
                 .map(|p| p.key)
                 .collect();
-            if let Some(key) = flip.map(|i| flags[i % flags.len()]) {
-                view = view.reduce(Action::Compare(Some(key.into())));
+            // No comparison (the reader turned it off), or one by any switch.
+            match flip {
+                Some(7) => view = view.reduce(Action::Compare(None)),
+                Some(i) => view = view.reduce(Action::Compare(Some(flags[i % flags.len()].into()))),
+                None => {}
+            }
+            if flipped_side {
+                view = view.reduce(Action::Show(Side::Flipped));
             }
             let address = url::address(&view);
             let (path, fragment) = address.split_once('#').unwrap();
@@ -643,6 +650,8 @@ mod round_trip {
                 reopened.compare.as_ref().map(|(k, _)| k.clone()),
                 view.compare.as_ref().map(|(k, _)| k.clone())
             );
+            prop_assert_eq!(reopened.comparing, view.comparing);
+            prop_assert_eq!(reopened.side, view.side);
         }
     }
 }
@@ -708,4 +717,57 @@ fn a_link_read_ahead_opens_as_it_would_have() {
     url::prepare(&fragment);
     let other = format!("s={}", url::encode64(LIBRARY[4].text.as_bytes()));
     assert_eq!(open(&other).analysis.scenario, LIBRARY[4].parse().unwrap());
+}
+
+#[test]
+fn the_summary_says_why_nothing_can_be_compared_and_never_goes_stale() {
+    use crate::difference::NoComparison;
+    // A release without the kill switch: the comparison is gone, and said.
+    let p = start().reduce(Action::SetIos("13.3.1".into()));
+    assert!(p.compare.is_none());
+    assert!(matches!(
+        p.difference(),
+        Some(Err(NoComparison::NotOnRelease { .. }))
+    ));
+    let said = crate::words::no_comparison(match p.difference() {
+        Some(Err(why)) => why,
+        other => panic!("{other:?}"),
+    });
+    assert!(said.contains("no kill switch"), "{said}");
+    // Back on a release with it: compared again, without being asked.
+    let p = p.reduce(Action::SetIos("16.1".into()));
+    assert!(matches!(p.difference(), Some(Ok(_))));
+    // No VPN at all.
+    let p = p.reduce(Action::SetVpn(false));
+    assert_eq!(p.difference(), Some(Err(NoComparison::NoVpn)));
+    // The reader turned the comparison off: nothing to say, and the link
+    // keeps it off.
+    let off = start().reduce(Action::Compare(None));
+    assert_eq!(off.difference(), None);
+    assert!(url::to_fragment(&off).contains("ab=none"));
+    let reopened = url::from_fragment(&url::to_fragment(&off));
+    assert_eq!(reopened.comparing, None);
+}
+
+#[test]
+fn the_flipped_side_is_explained_and_survives_a_link() {
+    let p = Rc::new(Playground::of_library(
+        crate::library::find("localnet-leak-without-ian").unwrap(),
+    ))
+    .reduce(Action::Show(Side::Flipped))
+    .reduce(Action::Select(Some("printer".into())));
+    let shown = p.shown();
+    assert_eq!(
+        shown.scenario.vpn.as_ref().unwrap().include_all_networks,
+        Some(true),
+        "the flipped run has the kill switch on"
+    );
+    let fragment = url::to_fragment(&p);
+    assert!(fragment.contains("side=flipped"), "{fragment}");
+    let reopened = url::from_fragment(&fragment);
+    assert_eq!(reopened.side, Side::Flipped);
+    assert!(Rc::ptr_eq(
+        reopened.shown(),
+        &reopened.compare.as_ref().unwrap().1
+    ));
 }
