@@ -146,7 +146,8 @@ fn side(path: &Path, root: &str) -> Html {
     }
 }
 
-#[cfg(test)]
+// Rendered natively, as the site build does (yew's `ssr`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::playground::Playground;
