@@ -415,15 +415,15 @@ impl Playground {
             // A whole scenario of its own (a file, a link): its title.
             return title.clone();
         };
+        // A new title is a scenario of the reader's own: its title says it.
+        if *title != base.scenario.title {
+            return title.clone();
+        }
         let changed = edits::between(&base.scenario, &self.analysis.scenario);
-        let from = &base.scenario.title;
-        match (changed.is_empty(), title == from) {
-            (true, _) => format!("{title} (edited)"),
-            (false, true) => format!("{title} — Edited: {}", crate::words::edits(&changed)),
-            (false, false) => format!(
-                "{title} — Edited from “{from}”: {}",
-                crate::words::edits(&changed)
-            ),
+        if changed.is_empty() {
+            format!("{title} (edited)")
+        } else {
+            format!("{title} — Edited: {}", crate::words::edits(&changed))
         }
     }
 
