@@ -10,13 +10,10 @@
 // Prints one line per page and width, the violations' rules and where they
 // are, and last `axe: N pages checked, M violations`; exits 0 only with none.
 
-import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { serve, root, site } from './serve.mjs';
+import { launchChromium, serve, root, site } from './serve.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require(path.join(root, '.tools/node_modules/playwright-core'));
 const axeSource = readFileSync(path.join(root, '.tools/node_modules/axe-core/axe.min.js'), 'utf8');
 
 const learn = readdirSync(path.join(site, 'learn')).filter((f) => f.endsWith('.html')).sort().map((f) => `/learn/${f}`);
@@ -31,12 +28,7 @@ const pages = [
 ];
 
 const { origin, stop } = await serve(19000 + (process.pid % 1000));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let checked = 0;
 let violations = 0;
 try {

@@ -10,12 +10,7 @@
 // Prints one line per scenario and width and last `labels: N checked, M
 // problems`; exits 0 only with none.
 
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { serve, root } from './serve.mjs';
-
-const require = createRequire(import.meta.url);
-const { chromium } = require(path.join(root, '.tools/node_modules/playwright-core'));
+import { launchChromium, serve } from './serve.mjs';
 
 const scenarios = ['localnet-with-ian', 'ian-ios16-1-apple-leak', 'mullvad-force-all-apps', 'wifi-to-cellular', 'tunnelvision-without-ian'];
 
@@ -71,12 +66,7 @@ const measure = () => {
 };
 
 const { origin, stop } = await serve(20000 + (process.pid % 1000));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let checked = 0;
 let problems = 0;
 try {
