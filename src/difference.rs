@@ -47,6 +47,15 @@ pub struct FlowChange {
     pub spans: Vec<Span>,
 }
 
+impl FlowChange {
+    /// The stretch in force at `at_ms`, if the runs differ then.
+    pub fn span_at(&self, at_ms: u64) -> Option<&Span> {
+        self.spans
+            .iter()
+            .find(|s| s.from_ms <= at_ms && at_ms < s.to_ms)
+    }
+}
+
 /// A stretch of time where a flow goes one way with the setting on and
 /// another with it off.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +159,22 @@ impl Difference {
                 .map(|s| s.from_ms.max(up))
         });
         once_up.or(spans.first().map(|s| s.from_ms)).or(up)
+    }
+
+    /// The flows that go another way at `at_ms`.
+    pub fn flows_at(&self, at_ms: u64) -> impl Iterator<Item = &FlowChange> {
+        self.flows
+            .iter()
+            .filter(move |f| f.span_at(at_ms).is_some())
+    }
+
+    /// The first stretch at or after `at_ms` where the runs differ.
+    pub fn next_span(&self, at_ms: u64) -> Option<&Span> {
+        self.flows
+            .iter()
+            .flat_map(|f| &f.spans)
+            .filter(|s| s.to_ms > at_ms)
+            .min_by_key(|s| s.from_ms)
     }
 
     /// The flow's change, if it has one.
@@ -381,5 +406,24 @@ mod tests {
         let same = Difference::between(Prop::IncludeAllNetworks, true, &on, &on);
         assert_eq!(same.telling_moment(&on.states), Some(6_000));
         assert_eq!(same.telling_moment(&[]), None);
+    }
+
+    #[test]
+    fn what_flipping_changes_now_is_said_with_where_to_look_when_nothing_does() {
+        let (on, off) = both("ian-ios16-1-apple-leak");
+        let d = Difference::between(Prop::IncludeAllNetworks, true, &on, &off);
+        assert_eq!(d.flows_at(5_500).count(), 1);
+        assert_eq!(d.flows_at(20_000).count(), 0);
+        let (now, go) = crate::words::at_this_moment(&d, 5_500, 120_000);
+        assert!(now.contains("changes where push goes"), "{now}");
+        assert_eq!(go, None);
+        let (later, go) = crate::words::at_this_moment(&d, 20_000, 120_000);
+        assert!(later.contains("look the same"), "{later}");
+        assert!(later.contains("from 5s while the VPN connects"), "{later}");
+        assert_eq!(go, Some(5_000), "the page offers to go where they differ");
+        let same = Difference::between(Prop::IncludeAllNetworks, true, &on, &on);
+        let (nothing, go) = crate::words::at_this_moment(&same, 20_000, 120_000);
+        assert!(nothing.contains("changes nothing"), "{nothing}");
+        assert_eq!(go, None);
     }
 }

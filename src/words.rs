@@ -826,6 +826,49 @@ pub fn case_title(case: &Case) -> String {
     format!("Your iPhone: iOS {}, {}, {place}", case.ios, app(case.app))
 }
 
+/// What the ≠ beside a flow's label means, for the drawing's legend.
+pub fn changed_mark(prop: Prop) -> String {
+    format!("≠ goes another way now with {} flipped", setting_name(prop))
+}
+
+/// What flipping the setting changes at this moment, in a sentence, and a
+/// moment worth going to when it changes nothing now.
+pub fn at_this_moment(difference: &Difference, now: u64, end_ms: u64) -> (String, Option<u64>) {
+    let setting = setting_name(difference.prop);
+    let now_flows: Vec<String> = difference
+        .flows_at(now)
+        .map(|f| flow_noun(f.kind, &f.name))
+        .collect();
+    if !now_flows.is_empty() {
+        let verb = if now_flows.len() == 1 { "goes" } else { "go" };
+        return (
+            format!(
+                "At {}, flipping {setting} changes where {} {verb} (marked ≠).",
+                duration::format(now),
+                list(&now_flows)
+            ),
+            None,
+        );
+    }
+    match difference
+        .next_span(now)
+        .or(difference.flows.iter().flat_map(|f| &f.spans).next())
+    {
+        Some(span) => (
+            format!(
+                "At {}, the two runs look the same; they differ {}.",
+                duration::format(now),
+                span_when(span, end_ms)
+            ),
+            Some(span.from_ms),
+        ),
+        None => (
+            format!("Here flipping {setting} changes nothing you can see, at any moment."),
+            None,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,30 @@ pub struct Case {
 }
 
 impl Case {
+    /// The case a scenario is closest to: its release (or the newest
+    /// modelled one before it), its vendor's settings or its kill switch,
+    /// and where its phone starts.
+    pub fn of(scenario: &crate::scenario::Scenario) -> Case {
+        let ios = crate::version::MODELLED
+            .iter()
+            .map(|m| m.version)
+            .rfind(|v| *v <= scenario.ios)
+            .unwrap_or(scenario.ios);
+        let app = match (scenario.preset.and_then(presets::find), &scenario.vpn) {
+            (Some(preset), _) => App::Preset(preset),
+            (None, Some(vpn)) => App::Other {
+                kill_switch: vpn.include_all_networks == Some(true),
+            },
+            (None, None) => App::Other { kill_switch: false },
+        };
+        let place = match (scenario.attack, scenario.network) {
+            (Some(_), _) => Place::PublicWifi,
+            (None, crate::model::Network::Cellular) => Place::Cellular,
+            (None, crate::model::Network::Wifi) => Place::HomeWifi,
+        };
+        Case { ios, app, place }
+    }
+
     /// The case as a scenario file: the VPN connects at 2s, and the page
     /// opens at 10s, once every flow is open and the tunnel is up.
     pub fn scenario_text(&self) -> String {
@@ -181,6 +205,8 @@ mod tests {
         assert!(state.heading().contains("iOS 18.0"), "{}", state.heading());
         assert!(state.heading().contains("Mullvad"), "{}", state.heading());
         assert!(matches!(state.difference(), Some(Ok(_))));
+        // The form opens on the case shown.
+        assert_eq!(Case::of(&state.analysis.scenario), case);
         // Keys round-trip.
         for app in apps() {
             assert_eq!(App::from_key(app.key()), Some(app));

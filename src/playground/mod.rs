@@ -464,8 +464,9 @@ impl Playground {
             Action::Support(None) => self.support = None,
             Action::Support(Some(id)) => match support::symptom(&id) {
                 Some(symptom) => {
+                    // Its scenario, compared as every scenario is (what the
+                    // kill switch changes is half of most answers).
                     self.apply(Action::LoadLibrary(symptom.scenario.to_string()));
-                    self.compare = None;
                     self.support = Some(symptom.id);
                     // Open where the symptom shows (a link's `t` still wins).
                     self.apply(Action::Seek(symptom.moment_ms));

@@ -771,3 +771,20 @@ fn the_flipped_side_is_explained_and_survives_a_link() {
         &reopened.compare.as_ref().unwrap().1
     ));
 }
+
+#[test]
+fn a_support_answer_says_what_the_kill_switch_changes_in_its_scenario() {
+    for symptom in crate::support::SYMPTOMS {
+        let p = start().reduce(Action::Support(Some(symptom.id.into())));
+        let scenario = &p.analysis.scenario;
+        let has_switch = scenario
+            .vpn
+            .as_ref()
+            .is_some_and(|v| v.include_all_networks.is_some());
+        match p.difference() {
+            Some(Ok(_)) => assert!(has_switch, "{}", symptom.id),
+            Some(Err(_)) => assert!(!has_switch, "{}", symptom.id),
+            None => panic!("{}: nothing said (was stuck 'working out')", symptom.id),
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! live one.
 
 use super::change::ChangeSummary;
+use super::drawings::Drawings;
 use super::finder::YourIphone;
 use super::hooks::{
     use_address, use_clock, use_dispatch, use_keyboard, use_layout, use_open_link,
@@ -15,7 +16,7 @@ use super::panels::{
     AddEvent, Compare, Controls, Downloads, Editor, Inspector, Narration, Timeline,
 };
 use super::support::{SupportAnswer, SupportPicker, scenario_file};
-use super::topology::{Drawings, Layout};
+use super::topology::Layout;
 use super::{Shared, SiteRoot, Slices};
 use crate::playground::url::{self, Page};
 use crate::playground::{Action, Origin, Playground};
@@ -130,15 +131,15 @@ pub fn App(props: &AppProps) -> Html {
                 file={scenario_file(&state.origin)} dispatch={dispatch.clone()} />
             <main class="layout">
                 <section class="stage" aria-label="Topology and time">
-                    <YourIphone dispatch={dispatch.clone()} />
+                    <YourIphone case={crate::playground::case::Case::of(&state.analysis.scenario)} dispatch={dispatch.clone()} />
                     <h2 class="scenario-title">{ state.heading() }</h2>
                     <ChangeSummary analysis={analysis.clone()} compared={compared.clone()}
                         comparing={state.comparing} dispatch={dispatch.clone()} />
                     <Drawings analysis={analysis.clone()} compared={compared.clone()} side={state.side} now={state.time_ms}
                         speed={state.speed} selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
-                    <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
+                    <Timeline analysis={Shared(Rc::clone(state.shown()))} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                         speed={state.speed} {layout} dispatch={dispatch.clone()} />
-                    <Narration analysis={analysis.clone()} now={state.time_ms} />
+                    <Narration analysis={Shared(Rc::clone(state.shown()))} now={state.time_ms} />
                     <Compare comparing={state.comparing} dispatch={dispatch.clone()} />
                 </section>
                 // On a phone the inspector is a sheet over the drawing's

@@ -113,7 +113,15 @@ fn row(
     let name = change.name.clone();
     let at = first.from_ms;
     let select = dispatch.reform(move |_| Action::Select(Some(name.clone())));
-    let seek = dispatch.reform(move |_| Action::Seek(at));
+    // The moment, and the drawings brought into view (on a phone they are
+    // below this table).
+    let seek = dispatch.reform(move |_| {
+        #[cfg(target_arch = "wasm32")]
+        if let Ok(Some(views)) = gloo::utils::document().query_selector(".views") {
+            views.scroll_into_view();
+        }
+        Action::Seek(at)
+    });
     let more = (change.spans.len() > 1).then(|| {
         html! { <p class="more">{ format!("It differs {} times in all; the timeline marks each.", change.spans.len()) }</p> }
     });

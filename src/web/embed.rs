@@ -3,11 +3,13 @@
 //! reads on its own; this only lets the reader watch it happen.
 
 use super::change::ChangeSummary;
+use super::drawings::Drawings;
 use super::hooks::{use_clock, use_dispatch, use_layout, use_takeover};
 use super::panels::{Inspector, Narration, Timeline};
-use super::topology::{Drawings, Layout};
-use super::{SiteRoot, Slices};
+use super::topology::Layout;
+use super::{Shared, SiteRoot, Slices};
 use crate::playground::{Playground, url};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -78,12 +80,12 @@ pub fn Embed(props: &Props) -> Html {
                 comparing={state.comparing} dispatch={dispatch.clone()} />
             <Drawings analysis={analysis.clone()} {compared} side={state.side} now={state.time_ms} speed={state.speed}
                 selected={selected.clone()} {layout} dispatch={dispatch.clone()} />
-            <Timeline analysis={analysis.clone()} selected={selected.clone()} now={state.time_ms} playing={state.playing}
+            <Timeline analysis={Shared(Rc::clone(state.shown()))} selected={selected.clone()} now={state.time_ms} playing={state.playing}
                 speed={state.speed} {layout} dispatch={dispatch.clone()} />
-            <Narration analysis={analysis.clone()} now={state.time_ms} />
+            <Narration analysis={Shared(Rc::clone(state.shown()))} now={state.time_ms} />
             if selected.is_some() {
                 <div class="inspector embed-inspector">
-                    <Inspector analysis={super::Shared(std::rc::Rc::clone(state.shown()))} {selected} now={state.time_ms} dispatch={dispatch.clone()} />
+                    <Inspector analysis={Shared(Rc::clone(state.shown()))} {selected} now={state.time_ms} dispatch={dispatch.clone()} />
                 </div>
             }
         </div>

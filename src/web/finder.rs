@@ -1,6 +1,7 @@
 //! "Your iPhone": three questions a reader can answer — the iOS release,
 //! the VPN app, where they are — and the view of that case, with what the
-//! kill switch changes in it ([`crate::playground::case`]).
+//! kill switch changes in it ([`crate::playground::case`]). The form opens
+//! on the case shown, and each answer opens its case at once.
 
 use crate::playground::Action;
 use crate::playground::case::{App, Case, Place};
@@ -12,24 +13,24 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
+    /// The case closest to the view shown.
+    pub case: Case,
     pub dispatch: Callback<Action>,
 }
 
-/// The form; its answers stay in the form until "Show my case".
 #[component]
 pub fn YourIphone(props: &Props) -> Html {
     let ios = use_node_ref();
     let app = use_node_ref();
     let place = use_node_ref();
-    let onsubmit = {
+    let onchange = {
         let (ios, app, place, dispatch) = (
             ios.clone(),
             app.clone(),
             place.clone(),
             props.dispatch.clone(),
         );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |_: Event| {
             let value = |node: &NodeRef| {
                 node.cast::<HtmlSelectElement>()
                     .map(|s| s.value())
@@ -45,7 +46,7 @@ pub fn YourIphone(props: &Props) -> Html {
             }
         })
     };
-    let newest = MODELLED.last().map(|m| m.version);
+    let case = props.case;
     let apps = PRESETS
         .iter()
         .map(App::Preset)
@@ -53,28 +54,28 @@ pub fn YourIphone(props: &Props) -> Html {
     html! {
         <details class="finder">
             <summary>{ "Your iPhone: find your case (iOS, VPN app, where you are)" }</summary>
-            <form {onsubmit}>
+            <form autocomplete="off">
                 <label class="field">
                     <span>{ "iOS release" }</span>
-                    <select ref={ios} name="case-ios">
+                    <select ref={ios} name="case-ios" onchange={onchange.clone()}>
                         { for MODELLED.iter().map(|m| html! {
-                            <option value={m.version.to_string()} selected={Some(m.version) == newest}>{ m.version.to_string() }</option>
+                            <option value={m.version.to_string()} selected={m.version == case.ios}>{ m.version.to_string() }</option>
                         }) }
                     </select>
                 </label>
                 <label class="field">
                     <span>{ "VPN app" }</span>
-                    <select ref={app} name="case-app">
-                        { for apps.map(|a| html! { <option value={a.key()}>{ words::app(a) }</option> }) }
+                    <select ref={app} name="case-app" onchange={onchange.clone()}>
+                        { for apps.map(|a| html! { <option value={a.key()} selected={a == case.app}>{ words::app(a) }</option> }) }
                     </select>
                 </label>
                 <label class="field">
                     <span>{ "Where you are" }</span>
-                    <select ref={place} name="case-place">
-                        { for Place::ALL.iter().map(|p| html! { <option value={p.key()}>{ words::place(*p) }</option> }) }
+                    <select ref={place} name="case-place" {onchange}>
+                        { for Place::ALL.iter().map(|p| html! { <option value={p.key()} selected={*p == case.place}>{ words::place(*p) }</option> }) }
                     </select>
                 </label>
-                <button type="submit">{ "Show my case" }</button>
+                <p class="hint">{ "Each answer opens that case at once." }</p>
             </form>
         </details>
     }

@@ -12,6 +12,7 @@
 
 mod app;
 mod change;
+mod drawings;
 mod embed;
 mod finder;
 mod hooks;

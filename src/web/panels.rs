@@ -667,7 +667,7 @@ pub fn Narration(props: &NarrationProps) -> Html {
         );
         let segment = flow.and_then(|f| f.segment_at(at_ms).or(f.segments.last()));
         format!(
-            "At {} s: {}",
+            "The latest packet, at {} s: {}",
             seconds(at_ms),
             crate::words::packet_narration(&noun, p.dropped, segment)
         )

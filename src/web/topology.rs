@@ -16,7 +16,7 @@ use super::style::{RouteStyle, route_style};
 use crate::addresses;
 use crate::engine::{self, CapturePoint, Place, packet};
 use crate::model::{Attack, Family, Interface, IpModes, Network, Route};
-use crate::playground::{Action, Analysis, Side, drawn_flows};
+use crate::playground::{Action, Analysis, drawn_flows};
 use crate::words;
 use yew::prelude::*;
 
@@ -372,9 +372,10 @@ pub struct Props {
     pub selected: Option<AttrValue>,
     pub label: AttrValue,
     pub layout: Layout,
-    /// The flows that go another way in the compared run (marked ≠).
+    /// The flows that go another way in the compared run at this moment
+    /// (marked ≠), and what the legend says the mark means.
     #[prop_or_default]
-    pub changed: Option<Shared<Vec<String>>>,
+    pub changed: Option<(Vec<AttrValue>, AttrValue)>,
     pub dispatch: Callback<Action>,
 }
 
@@ -414,8 +415,8 @@ pub fn Topology(props: &Props) -> Html {
                 if has_ipv6 {
                     <span class="key">{ "○ □ hollow: an IPv6 packet" }</span>
                 }
-                if props.changed.as_ref().is_some_and(|c| !c.is_empty()) {
-                    <span class="key">{ "≠ goes another way in the other drawing" }</span>
+                if let Some((_, legend)) = &props.changed {
+                    <span class="key">{ legend.clone() }</span>
                 }
             </p>
         </figure>
@@ -501,7 +502,7 @@ struct FlowRoutesProps {
     routes: Vec<Option<(Route, Interface)>>,
     /// The interface the tunnel rides now (Wi-Fi or cellular), if any.
     carrier: Option<Interface>,
-    changed: Option<Shared<Vec<String>>>,
+    changed: Option<(Vec<AttrValue>, AttrValue)>,
     /// The flows drawn, by index ([`drawn_flows`]).
     drawn: Vec<usize>,
     selected: Option<AttrValue>,
@@ -546,7 +547,10 @@ fn FlowRoutes(props: &FlowRoutesProps) -> Html {
             })
         };
         // A flow that goes another way in the compared run says so: ≠.
-        let differs = props.changed.as_ref().is_some_and(|c| c.contains(&flow.name));
+        let differs = props
+            .changed
+            .as_ref()
+            .is_some_and(|(names, _)| names.iter().any(|n| n.as_str() == flow.name));
         let label_text = match (now, differs) {
             (Some((route, _)), false) => format!("{} · {}", flow.name, route_style(*route).mark),
             (Some((route, _)), true) => format!("{} · {} ≠", flow.name, route_style(*route).mark),
@@ -652,119 +656,6 @@ fn Packets(props: &PacketsProps) -> Html {
             }
         });
     html! { <g class="packets">{ for dots }</g> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct DrawingsProps {
-    pub analysis: Shared<Analysis>,
-    /// The comparison's run and the property it flips, when comparing.
-    pub compared: Option<(AttrValue, Shared<Analysis>)>,
-    /// The run the reader looks at: the phone shows only this one.
-    #[prop_or_default]
-    pub side: Side,
-    pub now: u64,
-    pub speed: u32,
-    pub selected: Option<AttrValue>,
-    pub layout: Layout,
-    pub dispatch: Callback<Action>,
-}
-
-/// The scenario's drawing, and beside it the comparison's when comparing:
-/// side by side on a desktop, one at a time on a phone with an On | Off
-/// switch that swaps them in place at the same moment (the stylesheet
-/// shows what fits; both share one clock).
-#[component]
-pub fn Drawings(props: &DrawingsProps) -> Html {
-    // A click in the flipped drawing looks at the flipped run.
-    let flipped_dispatch = use_callback(props.dispatch.clone(), |action: Action, dispatch| {
-        if matches!(action, Action::Select(Some(_))) {
-            dispatch.emit(Action::Show(Side::Flipped));
-        }
-        dispatch.emit(action);
-    });
-    let configured_dispatch = use_callback(props.dispatch.clone(), |action: Action, dispatch| {
-        if matches!(action, Action::Select(Some(_))) {
-            dispatch.emit(Action::Show(Side::Configured));
-        }
-        dispatch.emit(action);
-    });
-    // Two drawings side by side fit a desktop only in the tall layout.
-    let layout = match (&props.compared, props.layout) {
-        (Some(_), Layout::Wide) => Layout::Tall,
-        (_, layout) => layout,
-    };
-    // The flows that go another way in the other run, marked in both.
-    let changed = use_memo(
-        (props.analysis.clone(), props.compared.clone()),
-        |(analysis, compared)| {
-            let (key, other) = compared.as_ref()?;
-            match crate::playground::difference(key, analysis, Some(other)) {
-                Some(Ok(d)) => Some(Shared(std::rc::Rc::new(
-                    d.flows.into_iter().map(|f| f.name).collect::<Vec<_>>(),
-                ))),
-                _ => None,
-            }
-        },
-    );
-    let drawing = |analysis: &Shared<Analysis>, label: String, dispatch: &Callback<Action>| {
-        html! {
-            <Topology analysis={analysis.clone()} now={props.now} speed={props.speed}
-                selected={props.selected.clone()} label={AttrValue::from(label)} {layout}
-                changed={(*changed).clone()} dispatch={dispatch.clone()} />
-        }
-    };
-    let Some((key, other)) = &props.compared else {
-        return html! {
-            <div class="views">
-                { drawing(&props.analysis, "as configured".into(), &props.dispatch) }
-            </div>
-        };
-    };
-    let states = crate::facts::property_by_key(key).and_then(|p| {
-        let on = props.analysis.scenario.vpn.as_ref()?.flag(p.prop)?;
-        Some((p.prop, on))
-    });
-    let (configured_label, flipped_label) = match states {
-        Some((prop, on)) => (
-            format!("{} (as configured)", words::setting_state(prop, on)),
-            words::setting_state(prop, !on),
-        ),
-        None => ("as configured".to_string(), format!("{key} flipped")),
-    };
-    let switch = states.map(|(prop, on)| {
-        let button = |side: Side, shows_on: bool| {
-            let pressed = props.side == side;
-            html! {
-                <button class={classes!(pressed.then_some("pressed"))} aria-pressed={pressed.to_string()}
-                    onclick={props.dispatch.reform(move |_| Action::Show(side))}>
-                    { if shows_on { "On" } else { "Off" } }
-                </button>
-            }
-        };
-        let (on_side, off_side) = if on {
-            (Side::Configured, Side::Flipped)
-        } else {
-            (Side::Flipped, Side::Configured)
-        };
-        html! {
-            <div class="side-switch" role="group" aria-label={format!("Show the run with {} on or off", words::setting_name(prop))}>
-                <span>{ words::setting_title(prop) }</span>
-                { button(on_side, true) }
-                { button(off_side, false) }
-            </div>
-        }
-    });
-    let shown = match props.side {
-        Side::Configured => "shown-configured",
-        Side::Flipped => "shown-flipped",
-    };
-    html! {
-        <div class={classes!("views", "ab", shown)}>
-            { for switch }
-            <div class="side configured">{ drawing(&props.analysis, configured_label, &configured_dispatch) }</div>
-            <div class="side flipped">{ drawing(other, flipped_label, &flipped_dispatch) }</div>
-        </div>
-    }
 }
 
 #[cfg(test)]

@@ -224,7 +224,6 @@ try {
     await find.selectOption('select[name="case-ios"]', '18.0');
     await find.selectOption('select[name="case-app"]', 'mullvad-force-all-apps');
     await find.selectOption('select[name="case-place"]', 'home');
-    await find.click('.finder button[type="submit"]');
     await find.waitForFunction(() => /Your iPhone: iOS 18\.0, Mullvad/.test(document.querySelector('.scenario-title').textContent));
     const said = await find.textContent('.change-summary .headline');
     check(/kill switch/.test(said), `"Your iPhone" opens the case with what the kill switch changes (${said.slice(0, 80)}…)`);
