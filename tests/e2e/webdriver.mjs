@@ -222,8 +222,11 @@ export async function startWebKit({ log = () => {}, capabilities = {} } = {}) {
   // helper processes) and nothing else.
   const start = (cmd, args, env = {}, stdio = ['ignore', 'ignore', 'pipe']) => {
     const c = spawn(cmd, args, { detached: true, stdio, env: { ...process.env, ...env } });
+    // The newest 64 KB of what it says: a crash is reported last.
     c.stderrText = '';
-    c.stderr.on('data', (d) => { if (c.stderrText.length < 4000) c.stderrText += d; });
+    const keep = (d) => { c.stderrText = (c.stderrText + d).slice(-65536); };
+    c.stderr.on('data', keep);
+    c.stdout?.on('data', keep);
     c.on('error', (e) => { c.startError = e; });
     children.push(c);
     return c;
@@ -254,7 +257,10 @@ export async function startWebKit({ log = () => {}, capabilities = {} } = {}) {
     log(`Xvfb on :${display} (pid ${xvfb.pid})`);
 
     const port = await freePort();
-    const driver = start(DRIVER, [`--port=${port}`, '--host=local'], { DISPLAY: `:${display}`, ...xdg });
+    // MiniBrowser and WebKit's web processes inherit the driver's output:
+    // their own messages (a crash, a JavaScriptCore option's report) land
+    // in driverStderr().
+    const driver = start(DRIVER, [`--port=${port}`, '--host=local'], { DISPLAY: `:${display}`, ...xdg }, ['ignore', 'pipe', 'pipe']);
     const driverBase = `http://127.0.0.1:${port}`;
     await waitFor(`${DRIVER} on ${driverBase}`, async () => {
       if (driver.startError) throw new Error(`${DRIVER}: ${driver.startError.message} (install it: tools/ensure-browser-tools.sh)`);
