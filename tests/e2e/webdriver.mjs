@@ -37,7 +37,11 @@ export function freePort() {
   });
 }
 
-/** Polls `probe` (async, returns a truthy value when done) until `ms` runs out. */
+/**
+ * Polls `probe` (async, returns a truthy value when done) until `ms` runs
+ * out. A probe's error is taken as "not yet", except one made by
+ * `giveUp`: the state waited for can no longer come.
+ */
 export async function waitFor(what, probe, ms = 10000, every = 50) {
   const end = Date.now() + ms;
   let last;
@@ -45,11 +49,17 @@ export async function waitFor(what, probe, ms = 10000, every = 50) {
     try {
       const v = await probe();
       if (v) return v;
-    } catch (e) { last = e; }
+    } catch (e) {
+      if (e.giveUp) throw new Error(`gave up waiting for ${what}: ${e.message}`);
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
     await sleep(every);
   }
 }
+
+/** An error that ends a `waitFor` at once. */
+export const giveUp = (message) => Object.assign(new Error(message), { giveUp: true });
 
 export class WebDriverError extends Error {
   constructor(command, status, value) {

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import http from 'node:http';
 import path from 'node:path';
 import { serve, site, root } from './serve.mjs';
-import { freePort, sleep, startWebKit, waitFor } from './webdriver.mjs';
+import { freePort, giveUp, sleep, startWebKit, waitFor } from './webdriver.mjs';
 
 const RUN_LIMIT_MS = 300000;
 const TAKEOVER_MS = 30000;
@@ -103,6 +103,19 @@ const LIVE = (legacyMode) => {
   return first && document.documentElement.dataset.live === 'app' && !document.querySelector('[data-prerendered]');
 };
 
+/**
+ * What ended the app on this page, or null: a trap or a panic seen by the
+ * listeners, or the banner (which also shows one from before they were
+ * installed). A wait for the app's next state stops there, with it.
+ */
+const BROKEN = () => (window.__e2e || []).find((e) => /RuntimeError|panicked/.test(e))
+  ?? (document.querySelector('#panic.shown')?.textContent || null);
+async function unlessBroken(s, probe) {
+  const broken = await s.exec(BROKEN);
+  if (broken) throw giveUp(`the app stopped: ${broken.slice(0, 600)}`);
+  return probe();
+}
+
 async function open(s, url) {
   await collectErrors(s);
   await s.navigate(url);
@@ -110,7 +123,7 @@ async function open(s, url) {
 }
 async function takeover(s, what) {
   const t0 = Date.now();
-  await waitFor(`the app to take over ${what}`, () => s.exec(LIVE, legacy), TAKEOVER_MS, 50);
+  await waitFor(`the app to take over ${what}`, () => unlessBroken(s, () => s.exec(LIVE, legacy)), TAKEOVER_MS, 50);
   return Date.now() - t0;
 }
 const sel = (s, css) => s.exec((c) => document.querySelector(c)?.textContent ?? null, css);
@@ -388,7 +401,7 @@ try {
     });
     const title = await sel(s, '.scenario-title');
     check((title ?? '').startsWith('Worst case: 1000 flows'), `the worst-case link opens its scenario (${title?.slice(0, 40)})`);
-    await waitFor('the run to finish', () => s.exec(() => !document.querySelector('.notice.running')), 120000, 200);
+    await waitFor('the run to finish', () => unlessBroken(s, () => s.exec(() => !document.querySelector('.notice.running'))), 120000, 200);
     const budget = (await sel(s, '.notice.budget')) ?? '';
     check(budget.includes('budget of 500,000 captured packets') && budget.includes('To see the whole run'),
       `the worst case says which limit it reached and how to shrink it (${budget.slice(0, 60)}…)`);
