@@ -129,7 +129,7 @@ async function probingProxy(target) {
 const LIVE = () => performance.getEntriesByName('tunnelscope-first-frame').length > 0
   && document.documentElement.dataset.live === 'app' && !document.querySelector('[data-prerendered]');
 /** The probe's record: errors so far, and the stack's high-water mark. */
-const REPORT = () => ({ sp: window.__probe?.stackPointer(), errors: window.__probe?.errors ?? ['no probe'], stackLeft: window.__probe?.stackUsed() ?? null, memory: window.__probe?.memoryBytes() ?? null });
+const REPORT = () => ({ banner: document.querySelector('#panic.shown')?.textContent ?? null, sp: window.__probe?.stackPointer(), errors: window.__probe?.errors ?? ['no probe'], stackLeft: window.__probe?.stackUsed() ?? null, memory: window.__probe?.memoryBytes() ?? null });
 
 const b64 = (text) => Buffer.from(text).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const worst = readFileSync(path.join(root, 'tests/worst-case.toml'), 'utf8');
@@ -186,7 +186,7 @@ for (let i = 1; i <= rounds; i++) {
       const r = await visit(name, url(), until, ms);
       if (r.outcome === 'trap') tally.traps += 1;
       if (r.outcome.startsWith('stuck')) tally.stuck += 1;
-      line = `${String(i).padStart(3)} ${name.padEnd(13)} ${r.outcome.padEnd(5)} ${String(r.ms).padStart(6)} ms  stack never reached ${r.stackLeft} B  sp ${JSON.stringify(r.sp)}  memory ${r.memory} B${r.errors.length ? `\n      ${r.errors.join('\n      ')}` : ''}`;
+      line = `${String(i).padStart(3)} ${name.padEnd(13)} ${r.outcome.padEnd(5)} ${String(r.ms).padStart(6)} ms  stack never reached ${r.stackLeft} B  sp ${JSON.stringify(r.sp)}  memory ${r.memory} B${r.banner ? `\n      banner: ${r.banner}` : ''}${r.errors.length ? `\n      ${r.errors.join('\n      ')}` : ''}`;
       if (r.outcome !== 'ok') writeFileSync(logOf(`${name}-${i}`), `${line}\n\n--- WebKit's stderr ---\n${wk.driverStderr()}`);
     } catch (e) {
       tally.sessionDeaths += 1;
