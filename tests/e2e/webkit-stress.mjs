@@ -136,6 +136,8 @@ const worst = readFileSync(path.join(root, 'tests/worst-case.toml'), 'utf8');
 
 const server = await serve(await freePort());
 const proxy = await probingProxy(server.origin);
+// Also when stopped by a signal (startWebKit exits the process then).
+process.on('exit', () => { proxy.stop(); server.stop(); });
 let wk = await startWebKit({ log: (m) => console.log(`      ${m}`) });
 let s = wk.session;
 const tally = { rounds: 0, traps: 0, stuck: 0, sessionDeaths: 0 };
