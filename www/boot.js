@@ -6,6 +6,21 @@
 // embed.js to use: a <link rel=preload> is fetched twice by WebKit.
 // The lists are written by `tunnelscope site`.
 (function () {
+  // A trap in the engine (a WebAssembly.RuntimeError such as "Out of bounds
+  // memory access") ends the app without passing through Rust's panic
+  // hook, so the page would go quiet: say so on the same banner. The first
+  // message stays (the panic hook leaves a shown banner alone too): a panic
+  // that follows a trap is only its consequence.
+  var stopped = function (error) {
+    if (typeof WebAssembly !== 'object' || !(error instanceof WebAssembly.RuntimeError)) return;
+    var banner = document.getElementById('panic');
+    if (!banner || / shown/.test(banner.className)) return;
+    banner.textContent = 'tunnelscope stopped: ' + error.message + '. Reload the page; the link keeps your view.';
+    banner.setAttribute('role', 'alert');
+    banner.className = 'panic shown';
+  };
+  addEventListener('error', function (event) { stopped(event.error); });
+  addEventListener('unhandledrejection', function (event) { stopped(event.reason); });
   // The site's root: this script lives there (the app writes its
   // addresses from it, whatever form the page's own address has).
   var root = document.currentScript.src.replace(/boot\.js(\?.*)?$/, '');

@@ -179,7 +179,12 @@ mod live {
     fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
         let message =
             format!("tunnelscope stopped: {info}. Reload the page; the link keeps your view.");
-        if let Some(banner) = gloo::utils::document().get_element_by_id("panic") {
+        // A banner already shown names the first failure (boot.js shows a
+        // trap there): a panic after a trap is its consequence, not news.
+        if let Some(banner) = gloo::utils::document()
+            .get_element_by_id("panic")
+            .filter(|banner| !banner.class_list().contains("shown"))
+        {
             banner.set_text_content(Some(&message));
             let _ = banner.set_attribute("role", "alert");
             let _ = banner.set_attribute("class", "panic shown");

@@ -37,7 +37,11 @@ export function freePort() {
   });
 }
 
-/** Polls `probe` (async, returns a truthy value when done) until `ms` runs out. */
+/**
+ * Polls `probe` (async, returns a truthy value when done) until `ms` runs
+ * out. A probe's error is taken as "not yet", except one made by
+ * `giveUp`: the state waited for can no longer come.
+ */
 export async function waitFor(what, probe, ms = 10000, every = 50) {
   const end = Date.now() + ms;
   let last;
@@ -45,11 +49,17 @@ export async function waitFor(what, probe, ms = 10000, every = 50) {
     try {
       const v = await probe();
       if (v) return v;
-    } catch (e) { last = e; }
+    } catch (e) {
+      if (e.giveUp) throw new Error(`gave up waiting for ${what}: ${e.message}`);
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
     await sleep(every);
   }
 }
+
+/** An error that ends a `waitFor` at once. */
+export const giveUp = (message) => Object.assign(new Error(message), { giveUp: true });
 
 export class WebDriverError extends Error {
   constructor(command, status, value) {
@@ -222,8 +232,11 @@ export async function startWebKit({ log = () => {}, capabilities = {} } = {}) {
   // helper processes) and nothing else.
   const start = (cmd, args, env = {}, stdio = ['ignore', 'ignore', 'pipe']) => {
     const c = spawn(cmd, args, { detached: true, stdio, env: { ...process.env, ...env } });
+    // The newest 64 KB of what it says: a crash is reported last.
     c.stderrText = '';
-    c.stderr.on('data', (d) => { if (c.stderrText.length < 4000) c.stderrText += d; });
+    const keep = (d) => { c.stderrText = (c.stderrText + d).slice(-65536); };
+    c.stderr.on('data', keep);
+    c.stdout?.on('data', keep);
     c.on('error', (e) => { c.startError = e; });
     children.push(c);
     return c;
@@ -254,7 +267,10 @@ export async function startWebKit({ log = () => {}, capabilities = {} } = {}) {
     log(`Xvfb on :${display} (pid ${xvfb.pid})`);
 
     const port = await freePort();
-    const driver = start(DRIVER, [`--port=${port}`, '--host=local'], { DISPLAY: `:${display}`, ...xdg });
+    // MiniBrowser and WebKit's web processes inherit the driver's output:
+    // their own messages (a crash, a JavaScriptCore option's report) land
+    // in driverStderr().
+    const driver = start(DRIVER, [`--port=${port}`, '--host=local'], { DISPLAY: `:${display}`, ...xdg }, ['ignore', 'pipe', 'pipe']);
     const driverBase = `http://127.0.0.1:${port}`;
     await waitFor(`${DRIVER} on ${driverBase}`, async () => {
       if (driver.startError) throw new Error(`${DRIVER}: ${driver.startError.message} (install it: tools/ensure-browser-tools.sh)`);

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import http from 'node:http';
 import path from 'node:path';
 import { serve, site, root } from './serve.mjs';
-import { freePort, sleep, startWebKit, waitFor } from './webdriver.mjs';
+import { freePort, giveUp, sleep, startWebKit, waitFor } from './webdriver.mjs';
 
 const RUN_LIMIT_MS = 300000;
 const TAKEOVER_MS = 30000;
@@ -35,14 +35,24 @@ const check = (ok, what) => {
 };
 const note = (what) => console.log(`      ${what}`);
 const finish = () => {
+  if (failed && pageErrors.length) {
+    writeFileSync(path.join(shots, 'webkit-page-errors.log'), `${pageErrors.join('\n')}\n`);
+    note(`all ${pageErrors.length} script errors: target/e2e/webkit-page-errors.log`);
+  }
+  if (failed && driverOutput) {
+    writeFileSync(path.join(shots, 'webkit-driver.log'), driverOutput);
+    note('what WebKitWebDriver, MiniBrowser and the web process wrote: target/e2e/webkit-driver.log');
+  }
   console.log(`webkit-e2e: ${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 };
 
 let server = null;
 let wk = null;
+let driverOutput = '';
+const pageErrors = [];
 const cleanup = async () => {
-  if (wk) { const w = wk; wk = null; await w.stop(); }
+  if (wk) { const w = wk; wk = null; driverOutput = w.driverStderr(); await w.stop(); }
   if (server) { server.stop(); server = null; }
 };
 process.on('exit', () => { if (server) server.stop(); });
@@ -72,12 +82,13 @@ async function step(name, fn) {
 const LISTEN = () => {
   if (window.__e2e) return;
   window.__e2e = [];
-  addEventListener('error', (e) => window.__e2e.push(`error: ${e.message} at ${e.filename}:${e.lineno}`));
-  addEventListener('unhandledrejection', (e) => window.__e2e.push(`unhandled rejection: ${e.reason}`));
+  // With the stack: WebKit names each Wasm frame (`wasm-function[N]`).
+  const stack = (v) => (v?.stack ? ` [stack: ${String(v.stack).split('\n').slice(0, 30).join(' <- ')}]` : '');
+  addEventListener('error', (e) => window.__e2e.push(`error: ${e.message} at ${e.filename}:${e.lineno}${stack(e.error)}`));
+  addEventListener('unhandledrejection', (e) => window.__e2e.push(`unhandled rejection: ${e.reason}${stack(e.reason)}`));
   const orig = console.error;
   console.error = (...a) => { window.__e2e.push(`console.error: ${a.join(' ')}`); orig.apply(console, a); };
 };
-const pageErrors = [];
 async function collectErrors(s) {
   try {
     const errs = await s.exec(() => { const e = window.__e2e || []; window.__e2e = []; return e; });
@@ -92,6 +103,19 @@ const LIVE = (legacyMode) => {
   return first && document.documentElement.dataset.live === 'app' && !document.querySelector('[data-prerendered]');
 };
 
+/**
+ * What ended the app on this page, or null: a trap or a panic seen by the
+ * listeners, or the banner (which also shows one from before they were
+ * installed). A wait for the app's next state stops there, with it.
+ */
+const BROKEN = () => (window.__e2e || []).find((e) => /RuntimeError|panicked/.test(e))
+  ?? (document.querySelector('#panic.shown')?.textContent || null);
+async function unlessBroken(s, probe) {
+  const broken = await s.exec(BROKEN);
+  if (broken) throw giveUp(`the app stopped: ${broken.slice(0, 600)}`);
+  return probe();
+}
+
 async function open(s, url) {
   await collectErrors(s);
   await s.navigate(url);
@@ -99,7 +123,7 @@ async function open(s, url) {
 }
 async function takeover(s, what) {
   const t0 = Date.now();
-  await waitFor(`the app to take over ${what}`, () => s.exec(LIVE, legacy), TAKEOVER_MS, 50);
+  await waitFor(`the app to take over ${what}`, () => unlessBroken(s, () => s.exec(LIVE, legacy)), TAKEOVER_MS, 50);
   return Date.now() - t0;
 }
 const sel = (s, css) => s.exec((c) => document.querySelector(c)?.textContent ?? null, css);
@@ -116,12 +140,17 @@ const choose = (s, css, value) => s.exec((c, v) => {
 const overflow = (s) => s.exec(() => [document.documentElement.scrollWidth, innerWidth]);
 /**
  * A second origin in front of the static server that holds back every .wasm
- * response by `delay` ms: a slow phone network, during which the prerendered
- * page is all there is (WebKit's screenshot waits for a paint, and on a fast
- * local load the app has taken over by then).
+ * response until `release()` (`hold()` holds the next ones again): a slow
+ * phone network, during which the prerendered page is all there is. Held
+ * rather than delayed, so that the test looks at the page while it is
+ * certainly still waiting, however fast or busy the machine is (WebKit's
+ * screenshot waits for a paint, and on a fast local load the app has taken
+ * over by then).
  */
-async function slowWasm(target, delay) {
+async function heldWasm(target) {
   let wasm = 0;
+  let held = [];
+  let holding = true;
   const proxy = http.createServer((req, res) => {
     const forward = () => {
       const up = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers, timeout: 10000 }, (r) => {
@@ -132,12 +161,27 @@ async function slowWasm(target, delay) {
       up.on('timeout', () => up.destroy());
       req.pipe(up);
     };
-    if (new URL(req.url, target).pathname.endsWith('.wasm')) { wasm += 1; setTimeout(forward, delay); } else forward();
+    if (new URL(req.url, target).pathname.endsWith('.wasm')) {
+      wasm += 1;
+      if (holding) held.push(forward); else forward();
+    } else forward();
   });
   const port = await freePort();
   await new Promise((r) => proxy.listen(port, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${port}`, wasmRequests: () => wasm, stop: () => { proxy.closeAllConnections(); proxy.close(); } };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    wasmRequests: () => wasm,
+    hold: () => { holding = true; },
+    release: () => { holding = false; for (const forward of held.splice(0)) forward(); },
+    stop: () => { proxy.closeAllConnections(); proxy.close(); },
+  };
 }
+/**
+ * Resolves once every task the page had queued when it was called has run
+ * (timers of equal delay run in the order they were set): the app writes
+ * the address in a task of its own after a render.
+ */
+const settled = (s) => s.execAsync((done) => setTimeout(() => done(true), 0));
 const shot = async (s, name) => { writeFileSync(path.join(shots, name), await s.screenshot()); return name; };
 
 try {
@@ -184,9 +228,9 @@ try {
   await s.setViewport(1280, 800);
 
   // 1b + 2. The default page in WebKit: the prerendered drawing first (the
-  // Wasm held back by 2.5 s), then the app.
+  // Wasm held back until it has been looked at), then the app.
   await step('prerendered view', async () => {
-    const slow = await slowWasm(origin, 2500);
+    const slow = await heldWasm(origin);
     try {
       const t0 = Date.now();
       await s.navigate(`${slow.origin}/`); // returns at once (strategy "none")
@@ -201,17 +245,22 @@ try {
       note(`prerendered view on screen: ${caught}`);
       check(early.pre, 'WebKit shows the prerendered drawing (an svg in [data-prerendered] figure.topology) before the app runs');
       await s.exec(LISTEN);
+      slow.release();
       const ms = await takeover(s, 'after a slow Wasm');
       check(true, `the app takes over once the held-back Wasm arrives (${ms} ms after the document was ready)`);
       note(`the page asked the slow origin for the .wasm ${slow.wasmRequests()} time(s)`);
 
       // What a phone shows while the Wasm is on its way.
       await s.setViewport(390, 844);
+      slow.hold();
       await s.navigate(`${slow.origin}/s/wifi-to-cellular.html`);
       const phone = await waitFor('the prerendered page at 390 px', () => s.exec(() => (location.pathname.endsWith('/wifi-to-cellular.html') && document.readyState !== 'loading'
         ? { pre: !!document.querySelector('[data-prerendered] figure.topology svg'), sw: document.documentElement.scrollWidth, iw: innerWidth } : null)), 10000, 20);
       if (phone.pre) await shot(s, 'webkit-390-prerendered.png');
       check(phone.pre && phone.sw <= phone.iw + 1, `the prerendered page at 390 px has no sideways scrolling (scrollWidth ${phone.sw}, innerWidth ${phone.iw}${phone.pre ? '' : ', not caught before the takeover'})`);
+      // Leave the page before its server goes: its held request then never
+      // becomes a module cut off halfway.
+      await s.navigate('about:blank');
     } finally { slow.stop(); }
   });
   s = await wk.openSession();
@@ -236,10 +285,10 @@ try {
     const play = await s.find('button.play');
     if (!play) throw new Error('no button.play');
     await s.click(play);
-    await sleep(600);
+    const moved = await waitFor('the clock to move', async () => ((await clock()) > before ? true : null), 5000).catch(() => false);
     await s.click(play);
     const after = await clock();
-    check(after > 0 && after > before, `play advances the clock (${before} s → ${after} s)`);
+    check(moved && after > before, `play advances the clock (${before} s → ${after} s)`);
   });
 
   // 4. The toggle: includeAllNetworks moves the LAN printer into the tunnel.
@@ -270,8 +319,11 @@ try {
       .catch(() => s.exec(() => document.querySelectorAll('.views.ab .topology').length));
     check(n === 2, `the A/B view shows two drawings (${n})`);
     check(((await sel(s, '.change-summary')) ?? '').includes('printer'), 'the summary names the printer as what the kill switch changes');
-    await sleep(300); // the address is written after the render
-    link = await s.url();
+    // The address is written in a task after the render: the edited
+    // scenario (the toggle above) and the view, kill switch compared.
+    await settled(s);
+    link = await waitFor('the address to hold the edited view', async () => { const u = await s.url(); const h = new URL(u).hash; return /[#&]s=/.test(h) && /[#&]speed=/.test(h) ? u : null; }, 5000)
+      .catch(() => s.url());
     note(`share link: ${link}`);
     await shot(s, 'webkit-1280.png');
     if (!legacy) check(new URL(link).pathname === `/s/${REF}.html` || new URL(link).hash.length > 1, `the address holds the view (${new URL(link).pathname}${new URL(link).hash.slice(0, 40)}…)`);
@@ -284,8 +336,9 @@ try {
     await s.navigate('about:blank');
     await open(s, link);
     await takeover(s, 'from the share link');
-    await sleep(300);
-    const n = await s.exec(() => document.querySelectorAll('.views.ab .topology').length);
+    await settled(s); // the address the app writes once it has opened the link
+    const n = await waitFor('two drawings', async () => { const k = await s.exec(() => document.querySelectorAll('.views.ab .topology').length); return k === 2 ? k : null; }, 5000)
+      .catch(() => s.exec(() => document.querySelectorAll('.views.ab .topology').length));
     const again = await s.url();
     check(n === 2 && (await printer(s, '.views.ab')) !== undefined, `the share link restores the A/B view (${n} drawings)`);
     check(again === link, `the share link reopens to the identical address${again === link ? '' : ` (got ${again})`}`);
@@ -349,7 +402,7 @@ try {
     });
     const title = await sel(s, '.scenario-title');
     check((title ?? '').startsWith('Worst case: 1000 flows'), `the worst-case link opens its scenario (${title?.slice(0, 40)})`);
-    await waitFor('the run to finish', () => s.exec(() => !document.querySelector('.notice.running')), 120000, 200);
+    await waitFor('the run to finish', () => unlessBroken(s, () => s.exec(() => !document.querySelector('.notice.running'))), 120000, 200);
     const budget = (await sel(s, '.notice.budget')) ?? '';
     check(budget.includes('budget of 500,000 captured packets') && budget.includes('To see the whole run'),
       `the worst case says which limit it reached and how to shrink it (${budget.slice(0, 60)}…)`);
