@@ -125,6 +125,10 @@ pub struct Running {
 struct Work {
     main: Option<Simulation>,
     compare: Option<(String, Simulation)>,
+    /// The comparison of a scenario still running, started once the
+    /// scenario's own run is done: starting both in one task would make it
+    /// twice as long (the page must answer between tasks).
+    pending: Option<(String, Scenario)>,
 }
 
 impl std::fmt::Debug for Running {
@@ -743,7 +747,9 @@ impl Playground {
     fn compare_with(&mut self, key: Option<String>) {
         self.compare = None;
         if let Some(running) = &self.running {
-            running.work.borrow_mut().compare = None;
+            let mut work = running.work.borrow_mut();
+            work.compare = None;
+            work.pending = None;
         }
         let Some(property) = key.as_deref().and_then(facts::property_by_key) else {
             self.update_running();
@@ -753,6 +759,15 @@ impl Playground {
         if let Some(built_in) = self.unedited_library() {
             self.compare = library_twin(built_in, property.prop).map(|twin| (key, twin));
         } else if let Some(scenario) = self.analysis.scenario.with_flag_flipped(property.prop) {
+            let main_running = self
+                .running
+                .as_ref()
+                .is_some_and(|r| r.work.borrow().main.is_some());
+            if main_running {
+                self.work().borrow_mut().pending = Some((key, scenario));
+                self.update_running();
+                return;
+            }
             let (analysis, running) = start(scenario);
             self.compare = Some((key.clone(), Rc::new(analysis)));
             if let Some(simulation) = running {
@@ -778,7 +793,7 @@ impl Playground {
             return;
         };
         let work = running.work.borrow();
-        if work.main.is_none() && work.compare.is_none() {
+        if work.main.is_none() && work.compare.is_none() && work.pending.is_none() {
             drop(work);
             self.running = None;
         } else {
@@ -801,6 +816,12 @@ impl Playground {
                 self.analysis = Rc::new(Analysis::finished(simulation));
                 self.time_ms = self.time_ms.min(self.end_ms().saturating_sub(1));
             }
+        } else if let Some((key, scenario)) = work.pending.take() {
+            // The comparison's start (its control plane and first slice)
+            // is this task's work.
+            let (analysis, running) = start(scenario);
+            self.compare = Some((key.clone(), Rc::new(analysis)));
+            work.compare = running.map(|simulation| (key, simulation));
         } else if let Some((_, simulation)) = work.compare.as_mut()
             && simulation.advance(events)
         {

@@ -93,6 +93,9 @@ pub fn Drawings(props: &Props) -> Html {
         Side::Configured => "shown-configured",
         Side::Flipped => "shown-flipped",
     };
+    // A phone shows one drawing at a time: the live page draws only that
+    // one (the prerendered page has both, and the stylesheet hides one).
+    let draws = |side: Side| props.layout != Layout::Tall || props.side == side;
     html! {
         <div class={classes!("views", "ab", shown)}>
             if let Some((prop, on)) = states {
@@ -101,8 +104,12 @@ pub fn Drawings(props: &Props) -> Html {
             if let Some(d) = &*difference {
                 { now_note(d, props.now, props.analysis.scenario.duration_ms, &props.dispatch) }
             }
-            <div class="side configured">{ drawing(&props.analysis, configured_label, &configured_dispatch) }</div>
-            <div class="side flipped">{ drawing(other, flipped_label, &flipped_dispatch) }</div>
+            <div class="side configured">
+                if draws(Side::Configured) { { drawing(&props.analysis, configured_label, &configured_dispatch) } }
+            </div>
+            <div class="side flipped">
+                if draws(Side::Flipped) { { drawing(other, flipped_label, &flipped_dispatch) } }
+            </div>
         </div>
     }
 }
