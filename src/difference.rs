@@ -208,7 +208,7 @@ fn spans(on: &FlowTrace, off: &FlowTrace, states: &[StateSpan]) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     for window in times.windows(2) {
         let (from, to) = (window[0], window[1]);
-        let (Some(a), Some(b)) = (on.segment_at(from), off.segment_at(from)) else {
+        let (Some(a), Some(b)) = (segment_at(on, from), segment_at(off, from)) else {
             continue;
         };
         let (a, b) = (Path::of(a), Path::of(b));
@@ -243,16 +243,15 @@ fn outside(on: &FlowTrace, off: &FlowTrace, states: &[StateSpan]) -> Option<Outs
         .iter()
         .filter(|s| leaves(s))
         .find_map(|segment| {
-            // The segment's start, and each time the tunnel changes within it.
-            let moments = std::iter::once(segment.from_ms).chain(
-                states
-                    .iter()
-                    .map(|s| s.from_ms)
-                    .filter(|t| (segment.from_ms..segment.to_ms).contains(t)),
-            );
+            // The segment's start, and each time the tunnel changes within
+            // it (states are in time order: those within, found by halves).
+            let first = states.partition_point(|s| s.from_ms < segment.from_ms);
+            let last = states.partition_point(|s| s.from_ms < segment.to_ms);
+            let within = states.get(first..last).unwrap_or_default();
+            let moments = std::iter::once(segment.from_ms).chain(within.iter().map(|s| s.from_ms));
             moments
                 .filter(|t| tunnel_at(states, *t) == TunnelState::Connected)
-                .find(|t| off.segment_at(*t).is_some_and(leaves))
+                .find(|t| segment_at(off, *t).is_some_and(leaves))
                 .map(|from_ms| Outside {
                     name: on.name.clone(),
                     kind: on.kind,
@@ -262,10 +261,21 @@ fn outside(on: &FlowTrace, off: &FlowTrace, states: &[StateSpan]) -> Option<Outs
         })
 }
 
+/// The segment in force at `at_ms`, found by halves: a flow of a large run
+/// has thousands, and the page compares every flow of both runs.
+fn segment_at(flow: &FlowTrace, at_ms: u64) -> Option<&Segment> {
+    let segment = &flow.segments[flow.last_begun(at_ms)?];
+    (at_ms < segment.to_ms).then_some(segment)
+}
+
+/// The tunnel's state at `at_ms` (states are contiguous and in time order,
+/// so found by halves), or the last one after the end.
 fn tunnel_at(states: &[StateSpan], at_ms: u64) -> TunnelState {
-    states
-        .iter()
-        .find(|s| s.from_ms <= at_ms && at_ms < s.to_ms)
+    let begun = states.partition_point(|s| s.from_ms <= at_ms);
+    begun
+        .checked_sub(1)
+        .and_then(|i| states.get(i))
+        .filter(|s| at_ms < s.to_ms)
         .or(states.last())
         .map_or(TunnelState::Absent, |s| s.tunnel)
 }

@@ -62,17 +62,29 @@ pub fn between(base: &Scenario, now: &Scenario) -> Vec<Edit> {
     }
     // Where a flow or event sits in the file is no edit: an edit through
     // the controls rewrites the text, and every line moves.
-    let flow =
-        |f: &crate::scenario::Flow| (f.name.clone(), f.kind, f.family, f.open_ms, f.close_ms);
-    if !base.flows.iter().map(flow).eq(now.flows.iter().map(flow)) {
+    // (Compared in place: the heading is made on every frame.)
+    let same_flow = |a: &crate::scenario::Flow, b: &crate::scenario::Flow| {
+        (&a.name, a.kind, a.family, a.open_ms, a.close_ms)
+            == (&b.name, b.kind, b.family, b.open_ms, b.close_ms)
+    };
+    if base.flows.len() != now.flows.len()
+        || !base
+            .flows
+            .iter()
+            .zip(&now.flows)
+            .all(|(a, b)| same_flow(a, b))
+    {
         edits.push(Edit::Flows);
     }
-    let event = |e: &crate::scenario::Event| (e.at_ms, e.action.clone());
-    if !base
-        .events
-        .iter()
-        .map(event)
-        .eq(now.events.iter().map(event))
+    let same_event = |a: &crate::scenario::Event, b: &crate::scenario::Event| {
+        a.at_ms == b.at_ms && a.action == b.action
+    };
+    if base.events.len() != now.events.len()
+        || !base
+            .events
+            .iter()
+            .zip(&now.events)
+            .all(|(a, b)| same_event(a, b))
     {
         edits.push(Edit::Events);
     }
