@@ -869,6 +869,14 @@ pub fn at_this_moment(difference: &Difference, now: u64, end_ms: u64) -> (String
     }
 }
 
+/// How many flows that go another way the summary does not list.
+pub fn more_changes(unlisted: usize) -> String {
+    format!(
+        "…and {unlisted} more flow{} that go another way (the timeline shows each)",
+        if unlisted == 1 { "" } else { "s" }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

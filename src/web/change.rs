@@ -5,7 +5,7 @@
 
 use super::{Shared, SiteRoot};
 use crate::difference::{Difference, FlowChange, Path};
-use crate::playground::{Action, Analysis, difference};
+use crate::playground::{Action, Analysis, DRAWN_FLOWS, difference};
 use crate::words;
 use yew::prelude::*;
 
@@ -80,12 +80,20 @@ fn rows(d: &Difference, end_ms: u64, root: &str, dispatch: &Callback<Action>) ->
             configured(false)
         ),
     );
+    // A run may have a thousand flows: the first dozen are listed (as
+    // the drawing draws a dozen), the rest counted.
     let rows = d
         .flows
         .iter()
+        .take(DRAWN_FLOWS)
         .map(|change| row(change, end_ms, &labels, root, dispatch));
+    let unlisted = d.flows.len().saturating_sub(DRAWN_FLOWS);
     html! {
         <table class="changes">
+            // HTML puts a caption first; the stylesheet shows it below.
+            if unlisted > 0 {
+                <caption>{ words::more_changes(unlisted) }</caption>
+            }
             <thead>
                 <tr>
                     <th scope="col">{ "Flow" }</th>
