@@ -749,6 +749,17 @@ pub fn setting_state(prop: Prop, on: bool) -> String {
     }
 }
 
+/// A setting's state within a sentence: "kill switch off". (Written, not
+/// lower-cased: `str::to_lowercase` would bring Unicode's case tables into
+/// every visitor's download, and would lower "VPN" too.)
+fn setting_state_inline(prop: Prop, on: bool) -> String {
+    let state = if on { "on" } else { "off" };
+    match prop {
+        Prop::IncludeAllNetworks => format!("kill switch {state}"),
+        _ => format!("{}: {state}", setting_name(prop)),
+    }
+}
+
 /// What a kind of evidence means, for a reader who meets its badge.
 pub fn evidence_meaning(evidence: Evidence) -> &'static str {
     match evidence {
@@ -781,7 +792,7 @@ pub fn edits(edits: &[Edit]) -> String {
             Edit::Preset(None) => "the app's own settings".to_string(),
             Edit::Vpn(true) => "a VPN added".to_string(),
             Edit::Vpn(false) => "no VPN".to_string(),
-            Edit::Switch(prop, on) => setting_state(*prop, *on).to_lowercase(),
+            Edit::Switch(prop, on) => setting_state_inline(*prop, *on),
             Edit::Assumptions => "an assumption changed".to_string(),
             Edit::Flows => "flows changed".to_string(),
             Edit::Events => "events changed".to_string(),
