@@ -453,35 +453,9 @@ impl Playground {
 
     fn apply(&mut self, action: Action) {
         match action {
-            Action::LoadLibrary(name) => match library::find(&name) {
-                Some(built_in) => {
-                    self.origin = Origin::Library(built_in.name);
-                    self.base = Some(built_in.name);
-                    self.set_text(built_in.text.to_string());
-                    self.time_ms = self.telling_moment();
-                    self.selected = None;
-                    // Another scenario answers another question.
-                    self.support = None;
-                }
-                None => self.notice = Some(format!("no built-in scenario is named `{name}`")),
-            },
+            Action::LoadLibrary(name) => self.load_library(name),
             Action::Support(None) => self.support = None,
-            Action::Support(Some(id)) => match support::symptom(&id) {
-                Some(symptom) => {
-                    // Its scenario, compared as every scenario is (what the
-                    // kill switch changes is half of most answers).
-                    self.apply(Action::LoadLibrary(symptom.scenario.to_string()));
-                    self.support = Some(symptom.id);
-                    // Open where the symptom shows (a link's `t` still wins).
-                    self.apply(Action::Seek(symptom.moment_ms));
-                }
-                None => {
-                    self.notice = Some(format!(
-                        "`{id}` is not a symptom support mode knows: choose {}",
-                        support::symptom_choices()
-                    ))
-                }
-            },
+            Action::Support(Some(id)) => self.answer(id),
             Action::EditText(text) => {
                 self.origin = Origin::Edited;
                 self.set_text(text);
@@ -519,88 +493,12 @@ impl Playground {
                     table.remove("attack");
                 }
             }),
-            Action::SetPreset(name) => {
-                let current = self.analysis.trace.scenario.preset;
-                let release =
-                    crate::version::IosVersion::parse(&self.analysis.trace.scenario.ios).ok();
-                self.edit(|table| match name.as_deref().and_then(presets::find) {
-                    Some(preset) => {
-                        table.insert("preset", Value::String(preset.name.to_string()));
-                        let vpn = table.table_mut("vpn");
-                        for (prop, _) in preset.sets {
-                            vpn.remove(facts::property(*prop).key);
-                        }
-                        vpn.remove("on_demand");
-                    }
-                    None => {
-                        table.remove("preset");
-                        let Some(preset) = current.and_then(presets::find) else {
-                            return;
-                        };
-                        let vpn = table.table_mut("vpn");
-                        for (prop, on) in preset.sets {
-                            let property = facts::property(*prop);
-                            let key = property.key;
-                            let available = release.is_some_and(|r| r >= property.since);
-                            if available && vpn.get(key).is_none() {
-                                vpn.insert(key, Value::Boolean(*on));
-                            }
-                        }
-                        if vpn.get("on_demand").is_none() && preset.on_demand {
-                            vpn.insert("on_demand", Value::Boolean(true));
-                        }
-                    }
-                });
-            }
-            Action::ImportProfile(parsed) => {
-                let ios = self.analysis.scenario.ios;
-                match parsed.and_then(|value| crate::profile::from_value(&value, ios)) {
-                    Err(error) => {
-                        self.notice = Some(format!("the profile was not imported: {error}"))
-                    }
-                    Ok(profile) => {
-                        self.edit(|table| {
-                            table.remove("preset");
-                            let vpn = table.table_mut("vpn");
-                            for property in facts::PROPERTIES {
-                                if matches!(property.default, facts::PropDefault::Bool(_)) {
-                                    vpn.remove(property.key);
-                                }
-                            }
-                            vpn.remove("on_demand");
-                            for (prop, on) in &profile.set {
-                                vpn.insert(facts::property(*prop).key, Value::Boolean(*on));
-                            }
-                        });
-                        if self.notice.is_none() {
-                            self.notice = Some(format!(
-                                "Imported the profile: {}",
-                                profile.summary().join("; ")
-                            ));
-                        }
-                    }
-                }
-            }
+            Action::SetPreset(name) => self.set_preset(name),
+            Action::ImportProfile(parsed) => self.import_profile(parsed),
             Action::SetVpnFlag(key, value) => {
                 self.edit(|table| set_flag(table, "vpn", key, value));
             }
-            Action::SetVpn(on) => self.edit(|table| {
-                if on {
-                    table.table_mut("vpn");
-                } else {
-                    table.remove("vpn");
-                    // Events that need a VPN go with it; the rest stay.
-                    if let Some(events) = events_mut(table) {
-                        events.retain(|e| {
-                            let action = e.value.as_table().and_then(|t| t.get("do"));
-                            action
-                                .and_then(|d| d.value.as_str())
-                                .and_then(scenario::event_keyword)
-                                .is_some_and(|k| !k.needs_vpn)
-                        });
-                    }
-                }
-            }),
+            Action::SetVpn(on) => self.set_vpn(on),
             Action::SetAssumption(key, value) => {
                 self.edit(|table| set_flag(table, "assume", key, value));
             }
@@ -611,47 +509,8 @@ impl Playground {
                     None => assume.remove(&key),
                 }
             }),
-            Action::SetIos(ios) => {
-                let Ok(version) = crate::version::IosVersion::parse(&ios) else {
-                    self.notice = Some(format!("`{ios}` is not a release the model covers"));
-                    return;
-                };
-                let mut dropped: Vec<String> = Vec::new();
-                self.edit(|table| {
-                    table.insert("ios", Value::String(ios.clone()));
-                    if let Some(Node {
-                        value: Value::Table(vpn),
-                        ..
-                    }) = table.get_mut("vpn")
-                    {
-                        vpn.entries.retain(|(key, _)| {
-                            let keep = crate::facts::property_by_key(&key.name)
-                                .is_none_or(|p| version >= p.since);
-                            if !keep {
-                                dropped.push(key.name.clone());
-                            }
-                            keep
-                        });
-                    }
-                });
-                if !dropped.is_empty() {
-                    self.notice = Some(format!(
-                        "iOS {version} has no {}: removed from the scenario",
-                        dropped.join(", ")
-                    ));
-                }
-            }
-            Action::AddEvent { at_ms, action } => self.edit(|table| {
-                let mut event = Table::default();
-                event.insert("at", Value::String(scenario::duration::format(at_ms)));
-                event.insert("do", Value::String(action));
-                match events_mut(table) {
-                    Some(events) => events.push(Node::new(Value::Table(event))),
-                    None => {
-                        table.insert("event", Value::Array(vec![Node::new(Value::Table(event))]))
-                    }
-                }
-            }),
+            Action::SetIos(ios) => self.set_ios(ios),
+            Action::AddEvent { at_ms, action } => self.add_event(at_ms, action),
             Action::RemoveEvent(index) => self.edit(|table| {
                 if let Some(events) = events_mut(table)
                     && index < events.len()
@@ -659,15 +518,7 @@ impl Playground {
                     events.remove(index);
                 }
             }),
-            Action::MoveEvent(index, at_ms) => self.edit(|table| {
-                if let Some(Node {
-                    value: Value::Table(event),
-                    ..
-                }) = events_mut(table).and_then(|events| events.get_mut(index))
-                {
-                    event.insert("at", Value::String(scenario::duration::format(at_ms)));
-                }
-            }),
+            Action::MoveEvent(index, at_ms) => self.move_event(index, at_ms),
             Action::Compare(key) => {
                 self.comparing = key
                     .as_deref()
@@ -706,6 +557,187 @@ impl Playground {
             Action::Dismiss => self.notice = None,
             Action::Notify(message) => self.notice = Some(message),
             Action::OpenLink(page, fragment) => *self = (*url::open(page, &fragment)).clone(),
+        }
+    }
+
+    /// A built-in scenario by name, unedited, at its telling moment.
+    fn load_library(&mut self, name: String) {
+        match library::find(&name) {
+            Some(built_in) => {
+                self.origin = Origin::Library(built_in.name);
+                self.base = Some(built_in.name);
+                self.set_text(built_in.text.to_string());
+                self.time_ms = self.telling_moment();
+                self.selected = None;
+                // Another scenario answers another question.
+                self.support = None;
+            }
+            None => self.notice = Some(format!("no built-in scenario is named `{name}`")),
+        };
+    }
+
+    /// Support mode on a symptom: its scenario, at the moment it shows.
+    fn answer(&mut self, id: String) {
+        match support::symptom(&id) {
+            Some(symptom) => {
+                // Its scenario, compared as every scenario is (what the
+                // kill switch changes is half of most answers).
+                self.apply(Action::LoadLibrary(symptom.scenario.to_string()));
+                self.support = Some(symptom.id);
+                // Open where the symptom shows (a link's `t` still wins).
+                self.apply(Action::Seek(symptom.moment_ms));
+            }
+            None => {
+                self.notice = Some(format!(
+                    "`{id}` is not a symptom support mode knows: choose {}",
+                    support::symptom_choices()
+                ))
+            }
+        };
+    }
+
+    /// Adds or removes the `[vpn]` table (events that need a VPN go with it).
+    fn set_vpn(&mut self, on: bool) {
+        self.edit(|table| {
+            if on {
+                table.table_mut("vpn");
+            } else {
+                table.remove("vpn");
+                // Events that need a VPN go with it; the rest stay.
+                if let Some(events) = events_mut(table) {
+                    events.retain(|e| {
+                        let action = e.value.as_table().and_then(|t| t.get("do"));
+                        action
+                            .and_then(|d| d.value.as_str())
+                            .and_then(scenario::event_keyword)
+                            .is_some_and(|k| !k.needs_vpn)
+                    });
+                }
+            }
+        });
+    }
+
+    /// Adds an `[[event]]` at `at_ms`.
+    fn add_event(&mut self, at_ms: u64, action: String) {
+        self.edit(|table| {
+            let mut event = Table::default();
+            event.insert("at", Value::String(scenario::duration::format(at_ms)));
+            event.insert("do", Value::String(action));
+            match events_mut(table) {
+                Some(events) => events.push(Node::new(Value::Table(event))),
+                None => table.insert("event", Value::Array(vec![Node::new(Value::Table(event))])),
+            }
+        });
+    }
+
+    /// Moves the event at this place in the file to another time.
+    fn move_event(&mut self, index: usize, at_ms: u64) {
+        self.edit(|table| {
+            if let Some(Node {
+                value: Value::Table(event),
+                ..
+            }) = events_mut(table).and_then(|events| events.get_mut(index))
+            {
+                event.insert("at", Value::String(scenario::duration::format(at_ms)));
+            }
+        });
+    }
+
+    /// Configures the VPN as a vendor's app does, or detaches from the
+    /// preset keeping what it set ([`Action::SetPreset`]).
+    fn set_preset(&mut self, name: Option<String>) {
+        let current = self.analysis.trace.scenario.preset;
+        let release = crate::version::IosVersion::parse(&self.analysis.trace.scenario.ios).ok();
+        self.edit(|table| match name.as_deref().and_then(presets::find) {
+            Some(preset) => {
+                table.insert("preset", Value::String(preset.name.to_string()));
+                let vpn = table.table_mut("vpn");
+                for (prop, _) in preset.sets {
+                    vpn.remove(facts::property(*prop).key);
+                }
+                vpn.remove("on_demand");
+            }
+            None => {
+                table.remove("preset");
+                let Some(preset) = current.and_then(presets::find) else {
+                    return;
+                };
+                let vpn = table.table_mut("vpn");
+                for (prop, on) in preset.sets {
+                    let property = facts::property(*prop);
+                    let key = property.key;
+                    let available = release.is_some_and(|r| r >= property.since);
+                    if available && vpn.get(key).is_none() {
+                        vpn.insert(key, Value::Boolean(*on));
+                    }
+                }
+                if vpn.get("on_demand").is_none() && preset.on_demand {
+                    vpn.insert("on_demand", Value::Boolean(true));
+                }
+            }
+        });
+    }
+
+    /// A configuration profile's VPN switches replace `[vpn]`'s
+    /// ([`Action::ImportProfile`]).
+    fn import_profile(&mut self, parsed: Result<crate::profile::Value, String>) {
+        let ios = self.analysis.scenario.ios;
+        match parsed.and_then(|value| crate::profile::from_value(&value, ios)) {
+            Err(error) => self.notice = Some(format!("the profile was not imported: {error}")),
+            Ok(profile) => {
+                self.edit(|table| {
+                    table.remove("preset");
+                    let vpn = table.table_mut("vpn");
+                    for property in facts::PROPERTIES {
+                        if matches!(property.default, facts::PropDefault::Bool(_)) {
+                            vpn.remove(property.key);
+                        }
+                    }
+                    vpn.remove("on_demand");
+                    for (prop, on) in &profile.set {
+                        vpn.insert(facts::property(*prop).key, Value::Boolean(*on));
+                    }
+                });
+                if self.notice.is_none() {
+                    self.notice = Some(format!(
+                        "Imported the profile: {}",
+                        profile.summary().join("; ")
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Changes the release; `[vpn]` settings it lacks are dropped, and
+    /// said ([`Action::SetIos`]).
+    fn set_ios(&mut self, ios: String) {
+        let Ok(version) = crate::version::IosVersion::parse(&ios) else {
+            self.notice = Some(format!("`{ios}` is not a release the model covers"));
+            return;
+        };
+        let mut dropped: Vec<String> = Vec::new();
+        self.edit(|table| {
+            table.insert("ios", Value::String(ios.clone()));
+            if let Some(Node {
+                value: Value::Table(vpn),
+                ..
+            }) = table.get_mut("vpn")
+            {
+                vpn.entries.retain(|(key, _)| {
+                    let keep =
+                        crate::facts::property_by_key(&key.name).is_none_or(|p| version >= p.since);
+                    if !keep {
+                        dropped.push(key.name.clone());
+                    }
+                    keep
+                });
+            }
+        });
+        if !dropped.is_empty() {
+            self.notice = Some(format!(
+                "iOS {version} has no {}: removed from the scenario",
+                dropped.join(", ")
+            ));
         }
     }
 
@@ -861,15 +893,6 @@ impl Playground {
         step_target(&self.analysis, self.time_ms, step)
     }
 
-    /// Flows whose route differs between the scenario and its comparison at
-    /// some time: (name, first time they differ).
-    pub fn differences(&self) -> Vec<(String, u64)> {
-        match &self.compare {
-            Some((_, other)) => differences(&self.analysis, other),
-            None => Vec::new(),
-        }
-    }
-
     /// Each flow's route at the current time (for the topology and lanes).
     pub fn routes_now(&self) -> Vec<(String, Option<Route>)> {
         self.analysis
@@ -896,33 +919,6 @@ pub fn drawn_flows(flows: &[crate::trace::FlowTrace], selected: Option<&str>) ->
         drawn.push(index);
     }
     drawn
-}
-
-/// Flows whose route differs between two runs at some time: (name, first
-/// time they differ).
-pub fn differences(analysis: &Analysis, other: &Analysis) -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    for flow in &analysis.trace.flows {
-        let Some(twin) = other.trace.flow(&flow.name) else {
-            continue;
-        };
-        let mut times: Vec<u64> = flow
-            .segments
-            .iter()
-            .chain(&twin.segments)
-            .map(|s| s.from_ms)
-            .collect();
-        times.sort_unstable();
-        times.dedup();
-        let route = |f: &crate::trace::FlowTrace, t: u64| f.segment_at(t).map(|s| s.route);
-        if let Some(t) = times
-            .into_iter()
-            .find(|t| route(flow, *t) != route(twin, *t))
-        {
-            out.push((flow.name.clone(), t));
-        }
-    }
-    out
 }
 
 /// What flipping the property `key` changes between `analysis` and
