@@ -101,10 +101,13 @@ serve: tools browser-tools www
 	@echo "tunnelscope playground: http://127.0.0.1:8080/"
 	.tools/node_modules/.bin/http-server dist -a 127.0.0.1 -p 8080 --brotli --gzip -c-1
 
-## dist/ is the whole static site: www/ holds its sources.
+## dist/ is the whole static site: www/ holds its sources. The stylesheet,
+## boot script and wasm-bindgen glue are minified, then every file compressed.
 www:
 	rm -rf dist
 	wasm-pack build --profile wasm-release --target web --out-dir dist/pkg --no-typescript --no-pack
 	rm -f dist/pkg/.gitignore dist/pkg/package.json
 	$(CARGO) run --quiet -- site --from www --out dist
+	.tools/node_modules/.bin/esbuild dist/pkg/tunnelscope.js dist/boot.js dist/style.css \
+	  --minify --outdir=dist --outbase=dist --allow-overwrite --log-level=warning
 	node tools/compress.mjs dist

@@ -72,6 +72,13 @@ if [ ! -f .tools/node_modules/http-server/package.json ]; then
   mkdir -p .tools
   npm install --silent --prefix .tools http-server@14.1.1 >/dev/null
 fi
+# esbuild minifies the site's stylesheet, boot script and the wasm-bindgen
+# glue (`make www`): 3 KB less (brotli) for every visitor.
+if [ ! -f .tools/node_modules/esbuild/package.json ]; then
+  say "npm install esbuild@0.25.12"
+  mkdir -p .tools
+  npm install --silent --prefix .tools esbuild@0.25.12 >/dev/null
+fi
 # axe-core's accessibility rules, injected into each page by tests/e2e/axe.mjs.
 if [ ! -f .tools/node_modules/axe-core/package.json ]; then
   say "npm install axe-core@4.11.0"

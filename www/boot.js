@@ -2,8 +2,8 @@
 // the older, fragment-only form goes to the page of what it names, so the
 // page never shows another scenario first; a link that carries an edited
 // scenario hides the prerendered view until the app shows the link's own.
-// It also starts fetching the engine (the .wasm), once, for main.js and
-// embed.js to use: a <link rel=preload> is fetched twice by WebKit.
+// (The engine's .wasm is already on its way: the page's inline script,
+// ahead of this one, started its fetch; see `engine_fetch` in src/site.rs.)
 // The lists are written by `tunnelscope site`.
 (function () {
   // A trap in the engine (a WebAssembly.RuntimeError such as "Out of bounds
@@ -25,7 +25,6 @@
   // addresses from it, whatever form the page's own address has).
   var root = document.currentScript.src.replace(/boot\.js(\?.*)?$/, '');
   window.tunnelscopeRoot = root;
-  window.tunnelscopeWasm = fetch(root + 'pkg/tunnelscope_bg.wasm');
   var scenarios = %SCENARIOS%;
   var symptoms = %SYMPTOMS%;
   var hash = location.hash.replace(/^#/, '');

@@ -118,35 +118,13 @@ pub fn pcap(run: &PacketRun, point: CapturePoint) -> Vec<u8> {
 /// too, on the interface where they were dropped, and their comment says
 /// they never reached the wire (the per-point pcaps leave them out).
 pub fn pcapng(scenario: &Scenario, run: &PacketRun) -> Vec<u8> {
-    use pcap_file::DataLink;
-    use pcap_file::pcapng::PcapNgWriter;
-    use pcap_file::pcapng::blocks::enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption};
-    use pcap_file::pcapng::blocks::interface_description::{
-        InterfaceDescriptionBlock, InterfaceDescriptionOption,
-    };
-    use std::borrow::Cow;
-    use std::time::Duration;
-
-    // Writing to memory cannot fail; a failure would leave a shorter file.
-    let Ok(mut writer) = PcapNgWriter::new(Vec::new()) else {
-        return Vec::new();
-    };
+    use super::pcapng::{Direction, PcapNg};
+    let mut file = PcapNg::new();
     for point in CapturePoint::ALL {
-        let _ = writer.write_pcapng_block(InterfaceDescriptionBlock {
-            linktype: DataLink::RAW,
-            snaplen: 0,
-            options: vec![
-                InterfaceDescriptionOption::IfName(Cow::Borrowed(point.as_str())),
-                InterfaceDescriptionOption::IfDescription(Cow::Borrowed(
-                    crate::words::capture_point(point),
-                )),
-                // pcap-file 2 writes timestamps in nanoseconds.
-                InterfaceDescriptionOption::IfTsResol(9),
-            ],
-        });
+        file.interface(point.as_str(), crate::words::capture_point(point));
     }
     for p in &run.packets {
-        let interface_id = CapturePoint::ALL
+        let interface = CapturePoint::ALL
             .iter()
             .position(|point| *point == p.point)
             .unwrap_or(0) as u32;
@@ -156,21 +134,15 @@ pub fn pcapng(scenario: &Scenario, run: &PacketRun) -> Vec<u8> {
             p.rule,
             p.dropped,
         );
-        // epb_flags bits 0-1: 1 inbound, 2 outbound (from the phone, or
-        // from the relay's exit out to the internet).
-        let outbound = packet::outbound(&p.bytes);
-        let _ = writer.write_pcapng_block(EnhancedPacketBlock {
-            interface_id,
-            timestamp: Duration::from_micros(p.at_us),
-            original_len: p.bytes.len() as u32,
-            data: Cow::Borrowed(&p.bytes),
-            options: vec![
-                EnhancedPacketOption::Comment(Cow::Owned(comment)),
-                EnhancedPacketOption::Flags(if outbound { 2 } else { 1 }),
-            ],
-        });
+        // From the phone, or from the relay's exit out to the internet.
+        let direction = if packet::outbound(&p.bytes) {
+            Direction::Outbound
+        } else {
+            Direction::Inbound
+        };
+        file.packet(interface, p.at_us, &p.bytes, &comment, direction);
     }
-    writer.into_inner()
+    file.into_bytes()
 }
 
 /// One line per packet: time, capture point, summary, flow and rule.

@@ -34,6 +34,7 @@ mod host;
 mod hostile_wifi;
 mod internet;
 pub mod packet;
+mod pcapng;
 mod phone;
 mod scheduler;
 mod servers;

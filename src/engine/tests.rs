@@ -387,6 +387,7 @@ fn the_pcapng_names_every_interface_and_comments_every_packet() {
     let file = pcapng(&scenario, &run);
     let mut reader = pcap_file::pcapng::PcapNgReader::new(&file[..]).unwrap();
     let (mut names, mut comments) = (Vec::new(), Vec::new());
+    let (mut times, mut directions) = (Vec::new(), Vec::new());
     while let Some(block) = reader.next_block() {
         match block.unwrap() {
             Block::InterfaceDescription(idb) => {
@@ -400,10 +401,16 @@ fn the_pcapng_names_every_interface_and_comments_every_packet() {
                     EnhancedPacketOption::Comment(c) => Some(c.to_string()),
                     _ => None,
                 });
+                let flags = epb.options.iter().find_map(|o| match o {
+                    EnhancedPacketOption::Flags(f) => Some(*f),
+                    _ => None,
+                });
                 comments.push((
                     epb.interface_id,
                     comment.expect("every packet is commented"),
                 ));
+                times.push(epb.timestamp);
+                directions.push(flags.expect("every packet has its direction"));
             }
             _ => {}
         }
@@ -413,6 +420,19 @@ fn the_pcapng_names_every_interface_and_comments_every_packet() {
         CapturePoint::ALL.map(|p| p.as_str().to_string()).to_vec()
     );
     assert_eq!(comments.len(), run.packets.len());
+    let at: Vec<_> = run
+        .packets
+        .iter()
+        .map(|p| std::time::Duration::from_micros(p.at_us))
+        .collect();
+    assert_eq!(times, at);
+    let outbound: Vec<u32> = run
+        .packets
+        .iter()
+        .map(|p| if packet::outbound(&p.bytes) { 2 } else { 1 })
+        .collect();
+    assert_eq!(directions, outbound);
+    assert!(directions.contains(&1) && directions.contains(&2));
     // The transport's first packet: on pdp_ip0, decided by NAT64 synthesis.
     let pdp = CapturePoint::ALL
         .iter()

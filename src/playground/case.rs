@@ -109,9 +109,11 @@ impl Case {
     /// The case as a scenario file: the VPN connects at 2s, and the page
     /// opens at 10s, once every flow is open and the tunnel is up.
     pub fn scenario_text(&self) -> String {
+        // A TOML string, quoted and escaped as TOML writes it.
+        let mut title = String::new();
+        let _ = toml_writer::TomlWrite::value(&mut title, crate::words::case_title(self));
         let mut text = format!(
-            "title = {:?}\nios = \"{}\"\nnetwork = \"{}\"\n",
-            crate::words::case_title(self),
+            "title = {title}\nios = \"{}\"\nnetwork = \"{}\"\n",
             self.ios,
             if self.place == Place::Cellular {
                 "cellular"

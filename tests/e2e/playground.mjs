@@ -10,6 +10,7 @@
 // Run by `make test` after `make www`: node tests/e2e/playground.mjs
 
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { root, serve } from './serve.mjs';
@@ -72,7 +73,9 @@ const newContext = async (options) => {
 
 try {
   // Kept strict: every page the site serves has the Content-Security-Policy
-  // that allows its own scripts only, and not one inline script.
+  // that allows its own scripts only, and no inline script but the one that
+  // starts the engine's fetch, allowed by its own SHA-256 (computed here,
+  // apart from the site build that wrote it).
   const pages = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -86,10 +89,12 @@ try {
     const html = readFileSync(file, 'utf8');
     const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1] ?? '';
     const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
-    const inline = [...html.matchAll(/<script\b[^>]*>/g)].some((m) => !/\bsrc=/.test(m[0]));
-    return inline || !scriptSrc.includes("'self'") || scriptSrc.includes('unsafe-inline') || /\son[a-z]+=/.test(html.replace(/<svg[\s\S]*?<\/svg>/g, ''));
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\bsrc=/.test(m[1]));
+    const hashed = (m) => scriptSrc.includes(`'sha256-${createHash('sha256').update(m[2]).digest('base64')}'`);
+    const unhashed = inline.length > 1 || inline.some((m) => !hashed(m) || !m[2].startsWith('window.tunnelscopeWasm = fetch('));
+    return unhashed || !scriptSrc.includes("'self'") || scriptSrc.includes('unsafe-inline') || /\son[a-z]+=/.test(html.replace(/<svg[\s\S]*?<\/svg>/g, ''));
   }).map((file) => path.relative(root, file));
-  check(pages.length > 50 && lax.length === 0, `all ${pages.length} pages allow only their own scripts, none inline${lax.length ? `: not ${lax.join(', ')}` : ''}`);
+  check(pages.length > 50 && lax.length === 0, `all ${pages.length} pages allow only their own scripts and, inline, only the engine's fetch by its hash${lax.length ? `: not ${lax.join(', ')}` : ''}`);
 
   // Every scenario page says, before any script runs, what the kill switch
   // changes in it (or why there is nothing to compare).
@@ -200,6 +205,20 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`request to another origin: ${r.url()}`); });
+
+  // The page's inline script starts the engine's fetch, and it is the only
+  // one: main.js uses it (a hash the policy refused would show as a console
+  // error, and main.js would fetch the module a second time).
+  {
+    const once = await context.newPage();
+    const fetched = [];
+    once.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    once.on('request', (r) => { if (r.url().endsWith('/tunnelscope_bg.wasm')) fetched.push(r.url()); });
+    await once.goto(origin + '/s/wifi-to-cellular.html');
+    await live(once);
+    check(fetched.length === 1, `a page fetches the engine once (${fetched.length} requests)`);
+    await once.close();
+  }
 
   // The heading follows an edit and says what was changed.
   {
