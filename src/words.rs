@@ -801,19 +801,23 @@ pub fn edits(edits: &[Edit]) -> String {
     said.join(", ")
 }
 
+/// A VPN app's preset by the app and its setting, in words
+/// ("Mullvad, force all apps"), not by its key.
+pub fn preset(preset: &crate::presets::Preset) -> String {
+    let rest = preset
+        .name
+        .split_once('-')
+        .map_or("its default settings".to_string(), |(_, rest)| {
+            rest.replace('-', " ")
+        });
+    format!("{}, {rest}", preset.vendor)
+}
+
 /// A reader's VPN app: "Mullvad, force all apps", "another app, kill
 /// switch on".
 pub fn app(app: App) -> String {
     match app {
-        App::Preset(preset) => {
-            let rest = preset
-                .name
-                .split_once('-')
-                .map_or("its default settings".to_string(), |(_, rest)| {
-                    rest.replace('-', " ")
-                });
-            format!("{}, {rest}", preset.vendor)
-        }
+        App::Preset(preset) => self::preset(preset),
         App::Other { kill_switch: true } => "another app, kill switch on".to_string(),
         App::Other { kill_switch: false } => "another app, kill switch off".to_string(),
     }
@@ -825,6 +829,15 @@ pub fn place(place: CasePlace) -> &'static str {
         CasePlace::HomeWifi => "at home, on Wi-Fi",
         CasePlace::Cellular => "on cellular",
         CasePlace::PublicWifi => "on a café's or hotel's Wi-Fi (assume it is hostile)",
+    }
+}
+
+/// What leads to the support answer for a place (the answer's question
+/// follows, as its link).
+pub fn place_advice(place: CasePlace) -> &'static str {
+    match place {
+        CasePlace::PublicWifi => "What to set on a public Wi-Fi, step by step: ",
+        CasePlace::HomeWifi | CasePlace::Cellular => "What to set: ",
     }
 }
 

@@ -30,6 +30,16 @@ pub enum Place {
 impl Place {
     pub const ALL: [Place; 3] = [Place::HomeWifi, Place::Cellular, Place::PublicWifi];
 
+    /// The support answer that says what to set in this place, when there
+    /// is one (a symptom of [`crate::support::SYMPTOMS`]): the view shows
+    /// what happens, the answer what to do about it.
+    pub fn advice(self) -> Option<&'static str> {
+        match self {
+            Place::PublicWifi => Some("public-wifi"),
+            Place::HomeWifi | Place::Cellular => None,
+        }
+    }
+
     /// Its key in the page's form.
     pub fn key(self) -> &'static str {
         match self {
@@ -163,6 +173,29 @@ mod tests {
     use crate::playground::{Action, Playground};
     use crate::version::MODELLED;
     use std::rc::Rc;
+
+    #[test]
+    fn a_cafe_links_to_the_answer_that_says_what_to_set() {
+        let answer = Place::PublicWifi.advice().and_then(crate::support::symptom);
+        let answer = answer.expect("the public-Wi-Fi case names a symptom");
+        // The answer's scenario is the same attack the case shows.
+        let shown = crate::library::find(answer.scenario)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            shown.attack.map(|a| a.as_str()),
+            Some(Attack::LocalNet.as_str())
+        );
+        assert!(
+            answer
+                .steps
+                .iter()
+                .any(|s| s.does.contains("local network sharing off"))
+        );
+        assert_eq!(Place::HomeWifi.advice(), None);
+        assert_eq!(Place::Cellular.advice(), None);
+    }
 
     fn apps() -> Vec<App> {
         presets::PRESETS

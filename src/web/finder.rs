@@ -3,6 +3,7 @@
 //! kill switch changes in it ([`crate::playground::case`]). The form opens
 //! on the case shown, and each answer opens its case at once.
 
+use super::SiteRoot;
 use crate::playground::Action;
 use crate::playground::case::{App, Case, Place};
 use crate::presets::PRESETS;
@@ -47,6 +48,19 @@ pub fn YourIphone(props: &Props) -> Html {
         })
     };
     let case = props.case;
+    let root = use_context::<SiteRoot>().unwrap_or_default().0;
+    let advice = case
+        .place
+        .advice()
+        .and_then(crate::support::symptom)
+        .map(|symptom| {
+            html! {
+                <p class="advice">
+                    { words::place_advice(case.place) }
+                    <a href={format!("{root}support/{}.html", symptom.id)}>{ symptom.asks }</a>
+                </p>
+            }
+        });
     let apps = PRESETS
         .iter()
         .map(App::Preset)
@@ -76,6 +90,7 @@ pub fn YourIphone(props: &Props) -> Html {
                     </select>
                 </label>
                 <p class="hint">{ "Each answer opens that case at once." }</p>
+                { for advice }
             </form>
         </details>
     }

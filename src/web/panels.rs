@@ -18,6 +18,7 @@ use crate::playground::{Action, Analysis, DRAWN_FLOWS, Step, drawn_flows, step_t
 use crate::report;
 use crate::scenario::document::Table;
 use crate::scenario::{EVENT_KEYWORDS, MAX_FILE_BYTES, ScenarioErrors, duration};
+use crate::words;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -233,7 +234,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <select {onchange} aria-label="VPN app preset">
                     <option value="" selected={current.is_empty()}>{ "— the settings below —" }</option>
                     { for crate::presets::PRESETS.iter().map(|p| html! {
-                        <option value={p.name} selected={p.name == current} title={p.setting}>{ format!("{}: {}", p.vendor, p.name) }</option>
+                        <option value={p.name} selected={p.name == current} title={p.setting}>{ words::preset(p) }</option>
                     }) }
                 </select>
             </label>
@@ -252,7 +253,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let from_preset = scenario.preset.and_then(crate::presets::find).filter(|preset| preset.sets.iter().any(|(prop, _)| *prop == p.prop) || (p.prop == facts::Prop::OnDemand));
         let effective = scenario.vpn.as_ref().and_then(|v| v.flag(p.prop));
         let default = match (from_preset, p.default) {
-            (Some(preset), _) => format!("{} ({})", preset.name, if effective == Some(true) { "on" } else { "off" }),
+            (Some(preset), _) => format!("{}: {}", words::preset(preset), if effective == Some(true) { "on" } else { "off" }),
             (None, PropDefault::Bool(b)) => format!("default ({})", if b { "on" } else { "off" }),
             (None, PropDefault::Routes(_)) => String::new(),
         };

@@ -246,6 +246,15 @@ try {
     await find.waitForFunction(() => /Your iPhone: iOS 18\.0, Mullvad/.test(document.querySelector('.scenario-title').textContent));
     const said = await find.textContent('.change-summary .headline');
     check(/kill switch/.test(said), `"Your iPhone" opens the case with what the kill switch changes (${said.slice(0, 80)}…)`);
+    const noAdvice = (await find.$$('.finder .advice')).length === 0;
+    // A café's Wi-Fi: the view shows the attack, and a link says what to set.
+    await find.selectOption('select[name="case-place"]', 'public');
+    await find.waitForSelector('.finder .advice a');
+    await find.click('.finder .advice a');
+    await find.waitForFunction(() => /public Wi-Fi/.test(document.title) && document.documentElement.dataset.live);
+    const steps = await find.textContent('body');
+    check(noAdvice && /local network sharing off/.test(steps),
+      `on a café's Wi-Fi (not at home) "Your iPhone" links to the answer that says what to set (${find.url().split('/').slice(-2).join('/')})`);
     await find.close();
   }
 

@@ -207,17 +207,18 @@ fn a_presets_values_are_labelled_as_the_presets() {
     // Mullvad keeps excludeLocalNetworks off with Force all apps on: the
     // unwritten setting shows the preset's value, not Apple's default (on).
     assert!(
-        text.contains("mullvad-force-all-apps (off)"),
+        text.contains("Mullvad, force all apps: off"),
         "the preset's value"
     );
     assert!(
-        text.contains("mullvad-force-all-apps (on)"),
+        text.contains("Mullvad, force all apps: on"),
         "its includeAllNetworks"
     );
     assert!(
         text.contains("default (on)"),
         "what the preset leaves is Apple's"
     );
+    assert!(!text.contains("mullvad-force-all-apps ("), "not by its key");
 }
 
 /// A scenario with many events lists the first page of them and a button
