@@ -893,6 +893,18 @@ pub fn at_this_moment(difference: &Difference, now: u64, end_ms: u64) -> (String
     }
 }
 
+/// A flow's changes beyond those the summary lists.
+pub fn more_spans(total: usize, listed: usize) -> String {
+    format!(
+        "It differs {total} times in all; the first {listed} are listed, and the timeline marks each."
+    )
+}
+
+/// A flow's second or later change, in the row under its first.
+pub fn then_again() -> &'static str {
+    "then again"
+}
+
 /// How many flows that go another way the summary does not list.
 pub fn more_changes(unlisted: usize) -> String {
     format!(

@@ -106,8 +106,12 @@ fn rows(d: &Difference, end_ms: u64, root: &str, dispatch: &Callback<Action>) ->
     }
 }
 
-/// A flow's row; `labels` name the two columns (a phone shows them in
-/// each cell, its table having no header row).
+/// How many of a flow's changes get a row each (the timeline marks all).
+const SPANS_LISTED: usize = 3;
+
+/// A flow's rows, one for each time it goes another way (the first few);
+/// `labels` name the two columns (a phone shows them in each cell, its
+/// table having no header row).
 fn row(
     change: &FlowChange,
     end_ms: u64,
@@ -115,35 +119,40 @@ fn row(
     root: &str,
     dispatch: &Callback<Action>,
 ) -> Html {
-    let Some(first) = change.spans.first() else {
-        return Html::default();
-    };
     let name = change.name.clone();
-    let at = first.from_ms;
     let select = dispatch.reform(move |_| Action::Select(Some(name.clone())));
-    // The moment, and the drawings brought into view (on a phone they are
-    // below this table).
-    let seek = dispatch.reform(move |_| {
-        #[cfg(target_arch = "wasm32")]
-        if let Ok(Some(views)) = gloo::utils::document().query_selector(".views") {
-            views.scroll_into_view();
+    let listed = change.spans.len().min(SPANS_LISTED);
+    let rows = change.spans.iter().take(SPANS_LISTED).enumerate().map(|(i, span)| {
+        let at = span.from_ms;
+        // The moment, and the drawings brought into view (on a phone they
+        // are below this table).
+        let seek = dispatch.reform(move |_| {
+            #[cfg(target_arch = "wasm32")]
+            if let Ok(Some(views)) = gloo::utils::document().query_selector(".views") {
+                views.scroll_into_view();
+            }
+            Action::Seek(at)
+        });
+        let more = (i + 1 == listed && change.spans.len() > listed)
+            .then(|| html! { <p class="more">{ words::more_spans(change.spans.len(), listed) }</p> });
+        let flow = if i == 0 {
+            html! { <button class="link" onclick={select.clone()}>{ words::flow_noun(change.kind, &change.name) }</button> }
+        } else {
+            html! { <span class="then">{ words::then_again() }</span> }
+        };
+        html! {
+            <tr key={format!("{}-{i}", change.name)}>
+                <th scope="row">
+                    { flow }
+                    <button class="link when" onclick={seek}>{ words::span_when(span, end_ms) }</button>
+                    { for more }
+                </th>
+                <td data-side={labels.0.clone()}>{ side(&span.on, root) }</td>
+                <td data-side={labels.1.clone()}>{ side(&span.off, root) }</td>
+            </tr>
         }
-        Action::Seek(at)
     });
-    let more = (change.spans.len() > 1).then(|| {
-        html! { <p class="more">{ format!("It differs {} times in all; the timeline marks each.", change.spans.len()) }</p> }
-    });
-    html! {
-        <tr key={change.name.clone()}>
-            <th scope="row">
-                <button class="link" onclick={select}>{ words::flow_noun(change.kind, &change.name) }</button>
-                <button class="link when" onclick={seek}>{ words::span_when(first, end_ms) }</button>
-                { for more }
-            </th>
-            <td data-side={labels.0.clone()}>{ side(&first.on, root) }</td>
-            <td data-side={labels.1.clone()}>{ side(&first.off, root) }</td>
-        </tr>
-    }
+    html! { <>{ for rows }</> }
 }
 
 /// Where one side's traffic goes, and the rule that decided it (its badge
@@ -182,6 +191,31 @@ mod tests {
         let renderer =
             yew::LocalServerRenderer::<ChangeSummary>::with_props(props).hydratable(false);
         futures::executor::block_on(renderer.render())
+    }
+
+    #[test]
+    fn a_flow_that_changes_again_gets_a_row_each_time() {
+        // Find a library view where some flow goes another way more than
+        // once; each time is a row of its own, under the flow's name.
+        let (state, change) = crate::library::LIBRARY
+            .iter()
+            .map(Playground::of_library)
+            .find_map(|state| {
+                let Some(Ok(d)) = state.difference() else {
+                    return None;
+                };
+                let change = d.flows.iter().find(|c| c.spans.len() > 1)?.clone();
+                Some((state, change))
+            })
+            .expect("some library flow changes twice");
+        let html = render(&state);
+        let again = html.matches(words::then_again()).count();
+        let listed = change.spans.len().min(SPANS_LISTED);
+        assert!(again >= listed - 1, "{}: {html}", change.name);
+        for span in change.spans.iter().take(listed) {
+            let when = words::span_when(span, state.end_ms());
+            assert!(html.contains(&when), "{when}\n{html}");
+        }
     }
 
     #[test]

@@ -786,7 +786,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <dl class="layers">
                     { for layers.into_iter().map(|(layer, fields)| html! { <><dt>{ layer }</dt><dd>{ fields }</dd></> }) }
                 </dl>
-                <p class="rule">{ format!("deciding rule: {}", p.rule) }</p>
+                <p class="rule">{ format!("the rule that decided this packet: {}", p.rule) }</p>
             </>
         }
     });
