@@ -20,7 +20,7 @@ const native = path.join(root, 'target/release/tunnelscope');
 const REPEATS = 7;
 const TARGET = 1.6;
 const builds = [
-  { dir: 'target/bench-wasm', what: 'the playground\'s build: opt-level "z", smoltcp at 3', judged: true },
+  { dir: 'target/bench-wasm', what: 'the playground\'s build: opt-level "z", smoltcp at "s"', judged: true },
   { dir: 'target/bench-wasm-o3', what: 'the same at opt-level 3, for comparison', judged: false },
 ].filter((b) => existsSync(path.join(root, b.dir, 'tunnelscope.js')));
 
