@@ -36,6 +36,90 @@ fn until(transition: Transition) -> String {
 pub fn effect(effect: &Effect) -> String {
     match effect {
         Effect::Unchanged { why } => unchanged(*why),
+        Effect::UpdateNotice { .. }
+        | Effect::UpdateStarts { .. }
+        | Effect::UpdateRetried { .. }
+        | Effect::UpdateInstalled { .. }
+        | Effect::Reboots { .. }
+        | Effect::RebootDone { .. } => update_effect(effect),
+        Effect::Connecting { until: done } => format!("the tunnel is connecting {}", until(*done)),
+        Effect::Disconnected { how } => match how {
+            Disconnect::ByUser => {
+                "the user disconnects the VPN; on-demand does not bring it back".to_string()
+            }
+            Disconnect::AppearsConnected => {
+                "the user disconnects the VPN that only appeared connected".to_string()
+            }
+            Disconnect::AfterLoss {
+                rule,
+                recovers: false,
+            } => format!(
+                "the user disconnects, but the lost tunnel keeps blocking ({}: disconnect_recovers_lost_tunnel = false)",
+                rule.unwrap_or_default()
+            ),
+            Disconnect::AfterLoss {
+                rule,
+                recovers: true,
+            } => format!(
+                "the user disconnects after the loss and the VPN turns off ({}: disconnect_recovers_lost_tunnel = true)",
+                rule.unwrap_or_default()
+            ),
+        },
+        Effect::ProviderGone {
+            restarted: Some(restarted),
+        } => format!(
+            "the tunnel provider is gone; on-demand starts it again{} and it is connecting {}",
+            cite(restarted.rule),
+            until(restarted.until)
+        ),
+        Effect::ProviderGone { restarted: None } => {
+            "the tunnel provider is gone and nothing restarts it (on_demand is off)".to_string()
+        }
+        Effect::NetworkChanged {
+            from,
+            to,
+            reasserts,
+        } => {
+            let mut out = match from {
+                Some(old) => format!("the phone moves from {old} to {to}"),
+                None => format!("{to} comes up while in airplane mode"),
+            };
+            if let Some(done) = reasserts {
+                out.push_str(&format!(
+                    "; the tunnel reasserts on the new network {}",
+                    until(*done)
+                ));
+            }
+            out
+        }
+        Effect::AirplaneOn => "airplane mode: every radio is off".to_string(),
+        Effect::AirplaneOff { back_on, reasserts } => {
+            let mut out = format!("airplane mode off: back on {back_on}");
+            if let Some(done) = reasserts {
+                out.push_str(&format!("; the tunnel reasserts {}", until(*done)));
+            }
+            out
+        }
+        Effect::SettingChanged { restart, .. } => match restart {
+            SettingRestart::TunnelOff => {
+                "the setting changes; the tunnel is off, so nothing restarts".to_string()
+            }
+            SettingRestart::NoNetwork { rule } => format!(
+                "the setting changes and the tunnel restarts with no network up, so nothing is exposed{}; it connects with the new setting once there is a network",
+                cite(*rule)
+            ),
+            SettingRestart::Restarts { until: done } => format!(
+                "the setting changes and the tunnel restarts {}",
+                until(*done)
+            ),
+        },
+    }
+}
+
+/// The App Store update's effects and the reboot that may follow it
+/// ([`effect`] sends only these here; any other says nothing).
+fn update_effect(effect: &Effect) -> String {
+    match effect {
         Effect::UpdateNotice {
             include_all_networks,
             notifications,
@@ -111,77 +195,7 @@ pub fn effect(effect: &Effect) -> String {
             }
             out
         }
-        Effect::Connecting { until: done } => format!("the tunnel is connecting {}", until(*done)),
-        Effect::Disconnected { how } => match how {
-            Disconnect::ByUser => {
-                "the user disconnects the VPN; on-demand does not bring it back".to_string()
-            }
-            Disconnect::AppearsConnected => {
-                "the user disconnects the VPN that only appeared connected".to_string()
-            }
-            Disconnect::AfterLoss {
-                rule,
-                recovers: false,
-            } => format!(
-                "the user disconnects, but the lost tunnel keeps blocking ({}: disconnect_recovers_lost_tunnel = false)",
-                rule.unwrap_or_default()
-            ),
-            Disconnect::AfterLoss {
-                rule,
-                recovers: true,
-            } => format!(
-                "the user disconnects after the loss and the VPN turns off ({}: disconnect_recovers_lost_tunnel = true)",
-                rule.unwrap_or_default()
-            ),
-        },
-        Effect::ProviderGone {
-            restarted: Some(restarted),
-        } => format!(
-            "the tunnel provider is gone; on-demand starts it again{} and it is connecting {}",
-            cite(restarted.rule),
-            until(restarted.until)
-        ),
-        Effect::ProviderGone { restarted: None } => {
-            "the tunnel provider is gone and nothing restarts it (on_demand is off)".to_string()
-        }
-        Effect::NetworkChanged {
-            from,
-            to,
-            reasserts,
-        } => {
-            let mut out = match from {
-                Some(old) => format!("the phone moves from {old} to {to}"),
-                None => format!("{to} comes up while in airplane mode"),
-            };
-            if let Some(done) = reasserts {
-                out.push_str(&format!(
-                    "; the tunnel reasserts on the new network {}",
-                    until(*done)
-                ));
-            }
-            out
-        }
-        Effect::AirplaneOn => "airplane mode: every radio is off".to_string(),
-        Effect::AirplaneOff { back_on, reasserts } => {
-            let mut out = format!("airplane mode off: back on {back_on}");
-            if let Some(done) = reasserts {
-                out.push_str(&format!("; the tunnel reasserts {}", until(*done)));
-            }
-            out
-        }
-        Effect::SettingChanged { restart, .. } => match restart {
-            SettingRestart::TunnelOff => {
-                "the setting changes; the tunnel is off, so nothing restarts".to_string()
-            }
-            SettingRestart::NoNetwork { rule } => format!(
-                "the setting changes and the tunnel restarts with no network up, so nothing is exposed{}; it connects with the new setting once there is a network",
-                cite(*rule)
-            ),
-            SettingRestart::Restarts { until: done } => format!(
-                "the setting changes and the tunnel restarts {}",
-                until(*done)
-            ),
-        },
+        _ => String::new(),
     }
 }
 

@@ -6,6 +6,7 @@
 use super::SiteRoot;
 use crate::playground::Action;
 use crate::playground::case::{App, Case, Place};
+use crate::playground::url::Page;
 use crate::presets::PRESETS;
 use crate::version::{IosVersion, MODELLED};
 use crate::words;
@@ -57,7 +58,7 @@ pub fn YourIphone(props: &Props) -> Html {
             html! {
                 <p class="advice">
                     { words::place_advice(case.place) }
-                    <a href={format!("{root}support/{}.html", symptom.id)}>{ symptom.asks }</a>
+                    <a href={format!("{root}{}", Page::Symptom(symptom.id).path())}>{ symptom.asks }</a>
                 </p>
             }
         });

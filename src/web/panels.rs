@@ -17,7 +17,7 @@ use crate::model::{Attack, IpMode, Network};
 use crate::playground::{Action, Analysis, DRAWN_FLOWS, Step, drawn_flows, step_target};
 use crate::report;
 use crate::scenario::document::Table;
-use crate::scenario::{EVENT_KEYWORDS, MAX_FILE_BYTES, ScenarioErrors, duration};
+use crate::scenario::{EVENT_KEYWORDS, MAX_FILE_BYTES, Scenario, ScenarioErrors, duration};
 use crate::words;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -116,210 +116,8 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let scenario = &props.analysis.scenario;
-    let ios = scenario.ios;
-    let library = {
-        let current = props.library.unwrap_or("");
-        let onchange = props
-            .dispatch
-            .reform(|e: Event| Action::LoadLibrary(select_value(&e)));
-        html! {
-            <label class="field">
-                <span>{ "Scenario" }</span>
-                <select {onchange} aria-label="Scenario library">
-                    if current.is_empty() {
-                        <option selected=true value="">{ "(edited)" }</option>
-                    }
-                    { for crate::library::TOPICS.iter().map(|topic| html! {
-                        <optgroup label={topic.title}>
-                            { for crate::library::in_topic(topic).map(|BuiltIn { name, title, .. }| html! {
-                                <option value={*name} selected={*name == current}>{ *title }</option>
-                            }) }
-                        </optgroup>
-                    }) }
-                </select>
-            </label>
-        }
-    };
-    let release = {
-        let current = ios.to_string();
-        let mut options: Vec<String> = crate::version::MODELLED
-            .iter()
-            .map(|m| m.version.to_string())
-            .collect();
-        if !options.contains(&current) {
-            options.push(current.clone());
-        }
-        let onchange = props
-            .dispatch
-            .reform(|e: Event| Action::SetIos(select_value(&e)));
-        html! {
-            <label class="field">
-                <span>{ "iOS" }</span>
-                <select {onchange} aria-label="iOS release">
-                    { for options.into_iter().map(|r| html! { <option selected={r == current} value={r.clone()}>{ r }</option> }) }
-                </select>
-            </label>
-        }
-    };
-    let network = {
-        let onchange = props
-            .dispatch
-            .reform(|e: Event| Action::SetTop("network", select_value(&e)));
-        html! {
-            <label class="field">
-                <span>{ "Starts on" }</span>
-                <select {onchange} aria-label="Network">
-                    { for Network::ALL.iter().map(|n| html! { <option selected={*n == scenario.network} value={n.as_str()}>{ if *n == Network::Wifi { "Wi-Fi" } else { "cellular" } }</option> }) }
-                </select>
-            </label>
-        }
-    };
-    let attack = {
-        let onchange = props
-            .dispatch
-            .reform(|e: Event| Action::SetAttack(Attack::parse(&select_value(&e))));
-        let current = scenario.attack;
-        html! {
-            <label class="field wide">
-                <span>{ "Wi-Fi" }</span>
-                <select {onchange} aria-label="Whose Wi-Fi">
-                    <option value="" selected={current.is_none()}>{ "home (benign)" }</option>
-                    { for Attack::ALL.iter().map(|a| html! {
-                        <option value={a.as_str()} selected={current == Some(*a)}>{ format!("attacker's: {}", crate::words::attack_choice(*a)) }</option>
-                    }) }
-                </select>
-            </label>
-        }
-    };
-    let ip_mode = |network: Network, current: IpMode, label: &'static str| {
-        let onchange = props.dispatch.reform(move |e: Event| {
-            Action::SetIpMode(
-                network,
-                IpMode::parse(&select_value(&e)).unwrap_or(IpMode::Ipv4Only),
-            )
-        });
-        html! {
-            <label class="field">
-                <span>{ label }</span>
-                <select {onchange} aria-label={label}>
-                    { for IpMode::ALL.iter().map(|m| html! {
-                        <option value={m.as_str()} selected={*m == current}>{ crate::words::ip_mode(*m) }</option>
-                    }) }
-                </select>
-            </label>
-        }
-    };
-    let ip_modes = html! {
-        <div class="row">
-            { ip_mode(Network::Wifi, scenario.ip.wifi, "Wi-Fi IP") }
-            { ip_mode(Network::Cellular, scenario.ip.cellular, "Cellular IP") }
-        </div>
-    };
-    let has_vpn = scenario.vpn.is_some();
-    let vpn_toggle = {
-        let onchange = props.dispatch.reform(move |_| Action::SetVpn(!has_vpn));
-        html! {
-            <label class="check"><input type="checkbox" checked={has_vpn} {onchange} />{ " VPN configured" }</label>
-        }
-    };
-    let preset = {
-        let onchange = props.dispatch.reform(|e: Event| {
-            let name = select_value(&e);
-            Action::SetPreset((!name.is_empty()).then_some(name))
-        });
-        let current = scenario.preset.unwrap_or("");
-        html! {
-            <label class="field wide">
-                <span>{ "As a VPN app sets it" }</span>
-                <select {onchange} aria-label="VPN app preset">
-                    <option value="" selected={current.is_empty()}>{ "— the settings below —" }</option>
-                    { for crate::presets::PRESETS.iter().map(|p| html! {
-                        <option value={p.name} selected={p.name == current} title={p.setting}>{ words::preset(p) }</option>
-                    }) }
-                </select>
-            </label>
-        }
-    };
-    // What the text itself sets (as opposed to defaults); re-read only when
-    // the text changes, not on every clock tick.
     let table = use_memo(props.text.clone(), |text| {
         Table::parse(text).unwrap_or_default()
-    });
-    let written = |key: &str| table.flag("vpn", key);
-    let properties = facts::PROPERTIES.iter().filter(|p| matches!(p.default, PropDefault::Bool(_))).map(|p| {
-        let available = ios >= p.since;
-        // Unwritten, a property takes the preset's value if a preset sets
-        // it, Apple's default otherwise: the option says which and what.
-        let from_preset = scenario.preset.and_then(crate::presets::find).filter(|preset| preset.sets.iter().any(|(prop, _)| *prop == p.prop) || (p.prop == facts::Prop::OnDemand));
-        let effective = scenario.vpn.as_ref().and_then(|v| v.flag(p.prop));
-        let default = match (from_preset, p.default) {
-            (Some(preset), _) => format!("{}: {}", words::preset(preset), if effective == Some(true) { "on" } else { "off" }),
-            (None, PropDefault::Bool(b)) => format!("default ({})", if b { "on" } else { "off" }),
-            (None, PropDefault::Routes(_)) => String::new(),
-        };
-        let value = written(p.key).map_or("default", |b| if b { "on" } else { "off" });
-        let key = p.key.to_string();
-        let onchange = props.dispatch.reform(move |e: Event| Action::SetVpnFlag(key.clone(), tri_state(&select_value(&e))));
-        html! {
-            <div class={classes!("property", (!available).then_some("unavailable"))}>
-                <label>
-                    <span class="setting-name">{ crate::words::setting_label(p.prop) }<code class="api-key">{ p.key }</code></span>
-                    if available && has_vpn {
-                        <select {onchange} name={p.key} aria-label={crate::words::setting_label(p.prop)}>
-                            <option value="default" selected={value == "default"}>{ default }</option>
-                            <option value="on" selected={value == "on"}>{ "on" }</option>
-                            <option value="off" selected={value == "off"}>{ "off" }</option>
-                        </select>
-                    } else if !available {
-                        <span class="since">{ format!("from iOS {}", p.since) }</span>
-                    }
-                </label>
-                <small>{ p.meaning }</small>
-            </div>
-        }
-    });
-    let assumptions = facts::ASSUMPTIONS.iter().filter(|a| matches!(a.default, AssumptionValue::Bool(_))).map(|a| {
-        let written = table.flag("assume", a.key);
-        let value = written.map_or("default", |b| if b { "on" } else { "off" });
-        let default = matches!(a.default, AssumptionValue::Bool(true));
-        let key = a.key.to_string();
-        let onchange = props.dispatch.reform(move |e: Event| Action::SetAssumption(key.clone(), tri_state(&select_value(&e))));
-        html! {
-            <div class="property">
-                <label>
-                    <code>{ a.key }</code>
-                    <select {onchange} aria-label={a.key}>
-                        <option value="default" selected={value == "default"}>{ format!("default ({})", if default { "true" } else { "false" }) }</option>
-                        <option value="on" selected={value == "on"}>{ "true" }</option>
-                        <option value="off" selected={value == "off"}>{ "false" }</option>
-                    </select>
-                </label>
-                <small>{ a.meaning }</small>
-            </div>
-        }
-    });
-    let choices = facts::ASSUMPTIONS.iter().filter_map(|a| match a.default {
-        AssumptionValue::Choice { value: default, of } => Some((a, default, of)),
-        _ => None,
-    }).map(|(a, default, of)| {
-        let written = table.get("assume").and_then(|t| t.value.as_table()).and_then(|t| t.get(a.key)).and_then(|n| n.value.as_str()).map(str::to_string);
-        let key = a.key.to_string();
-        let onchange = props.dispatch.reform(move |e: Event| {
-            let value = select_value(&e);
-            Action::SetAssumptionChoice(key.clone(), (value != "default").then_some(value))
-        });
-        html! {
-            <div class="property">
-                <label>
-                    <code>{ a.key }</code>
-                    <select {onchange} aria-label={a.key}>
-                        <option value="default" selected={written.is_none()}>{ format!("default ({default})") }</option>
-                        { for of.iter().map(|c| html! { <option value={*c} selected={written.as_deref() == Some(*c)}>{ *c }</option> }) }
-                    </select>
-                </label>
-                <small>{ a.meaning }</small>
-            </div>
-        }
     });
     // A scenario may have a thousand events: the list shows them a page at
     // a time, since a row per event would take longer to draw than a frame
@@ -362,23 +160,251 @@ pub fn Controls(props: &ControlsProps) -> Html {
     });
     html! {
         <>
+            { place_fields(props.library, scenario, &props.dispatch) }
+            <h3>{ "VPN" }</h3>
+            { vpn_fields(scenario, &table, &props.dispatch) }
+            { assumption_fields(&table, &props.dispatch) }
+            <h3>{ "Events" }</h3>
+            <ul class="events">{ for events }{ more_events }</ul>
+        </>
+    }
+}
+
+/// Where the phone is: the built-in scenario, the release, the network,
+/// an attacker's Wi-Fi and each network's IP versions.
+fn place_fields(
+    library_name: Option<&'static str>,
+    scenario: &Scenario,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let ios = scenario.ios;
+    let library = {
+        let current = library_name.unwrap_or("");
+        let onchange = dispatch.reform(|e: Event| Action::LoadLibrary(select_value(&e)));
+        html! {
+            <label class="field">
+                <span>{ "Scenario" }</span>
+                <select {onchange} aria-label="Scenario library">
+                    if current.is_empty() {
+                        <option selected=true value="">{ "(edited)" }</option>
+                    }
+                    { for crate::library::TOPICS.iter().map(|topic| html! {
+                        <optgroup label={topic.title}>
+                            { for crate::library::in_topic(topic).map(|BuiltIn { name, title, .. }| html! {
+                                <option value={*name} selected={*name == current}>{ *title }</option>
+                            }) }
+                        </optgroup>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let release = {
+        let current = ios.to_string();
+        let mut options: Vec<String> = crate::version::MODELLED
+            .iter()
+            .map(|m| m.version.to_string())
+            .collect();
+        if !options.contains(&current) {
+            options.push(current.clone());
+        }
+        let onchange = dispatch.reform(|e: Event| Action::SetIos(select_value(&e)));
+        html! {
+            <label class="field">
+                <span>{ "iOS" }</span>
+                <select {onchange} aria-label="iOS release">
+                    { for options.into_iter().map(|r| html! { <option selected={r == current} value={r.clone()}>{ r }</option> }) }
+                </select>
+            </label>
+        }
+    };
+    let network = {
+        let onchange = dispatch.reform(|e: Event| Action::SetTop("network", select_value(&e)));
+        html! {
+            <label class="field">
+                <span>{ "Starts on" }</span>
+                <select {onchange} aria-label="Network">
+                    { for Network::ALL.iter().map(|n| html! { <option selected={*n == scenario.network} value={n.as_str()}>{ if *n == Network::Wifi { "Wi-Fi" } else { "cellular" } }</option> }) }
+                </select>
+            </label>
+        }
+    };
+    let attack = {
+        let onchange =
+            dispatch.reform(|e: Event| Action::SetAttack(Attack::parse(&select_value(&e))));
+        let current = scenario.attack;
+        html! {
+            <label class="field wide">
+                <span>{ "Wi-Fi" }</span>
+                <select {onchange} aria-label="Whose Wi-Fi">
+                    <option value="" selected={current.is_none()}>{ "home (benign)" }</option>
+                    { for Attack::ALL.iter().map(|a| html! {
+                        <option value={a.as_str()} selected={current == Some(*a)}>{ format!("attacker's: {}", crate::words::attack_choice(*a)) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let ip_mode = |network: Network, current: IpMode, label: &'static str| {
+        let onchange = dispatch.reform(move |e: Event| {
+            Action::SetIpMode(
+                network,
+                IpMode::parse(&select_value(&e)).unwrap_or(IpMode::Ipv4Only),
+            )
+        });
+        html! {
+            <label class="field">
+                <span>{ label }</span>
+                <select {onchange} aria-label={label}>
+                    { for IpMode::ALL.iter().map(|m| html! {
+                        <option value={m.as_str()} selected={*m == current}>{ crate::words::ip_mode(*m) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let ip_modes = html! {
+        <div class="row">
+            { ip_mode(Network::Wifi, scenario.ip.wifi, "Wi-Fi IP") }
+            { ip_mode(Network::Cellular, scenario.ip.cellular, "Cellular IP") }
+        </div>
+    };
+    html! {
+        <>
             { library }
             <div class="row">{ release }{ network }</div>
             { attack }
             { ip_modes }
-            <h3>{ "VPN" }</h3>
+        </>
+    }
+}
+
+/// The VPN: configured or not, a vendor's preset, and each setting (as
+/// the text writes it, or the preset's or Apple's default).
+fn vpn_fields(scenario: &Scenario, table: &Table, dispatch: &Callback<Action>) -> Html {
+    let ios = scenario.ios;
+    let has_vpn = scenario.vpn.is_some();
+    let vpn_toggle = {
+        let onchange = dispatch.reform(move |_| Action::SetVpn(!has_vpn));
+        html! {
+            <label class="check"><input type="checkbox" checked={has_vpn} {onchange} />{ " VPN configured" }</label>
+        }
+    };
+    let preset = {
+        let onchange = dispatch.reform(|e: Event| {
+            let name = select_value(&e);
+            Action::SetPreset((!name.is_empty()).then_some(name))
+        });
+        let current = scenario.preset.unwrap_or("");
+        html! {
+            <label class="field wide">
+                <span>{ "As a VPN app sets it" }</span>
+                <select {onchange} aria-label="VPN app preset">
+                    <option value="" selected={current.is_empty()}>{ "— the settings below —" }</option>
+                    { for crate::presets::PRESETS.iter().map(|p| html! {
+                        <option value={p.name} selected={p.name == current} title={p.setting}>{ words::preset(p) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    // What the text itself sets (as opposed to defaults); re-read only when
+    // the text changes, not on every clock tick.
+    let written = |key: &str| table.flag("vpn", key);
+    let properties = facts::PROPERTIES.iter().filter(|p| matches!(p.default, PropDefault::Bool(_))).map(|p| {
+        let available = ios >= p.since;
+        // Unwritten, a property takes the preset's value if a preset sets
+        // it, Apple's default otherwise: the option says which and what.
+        let from_preset = scenario.preset.and_then(crate::presets::find).filter(|preset| preset.sets.iter().any(|(prop, _)| *prop == p.prop) || (p.prop == facts::Prop::OnDemand));
+        let effective = scenario.vpn.as_ref().and_then(|v| v.flag(p.prop));
+        let default = match (from_preset, p.default) {
+            (Some(preset), _) => format!("{}: {}", words::preset(preset), if effective == Some(true) { "on" } else { "off" }),
+            (None, PropDefault::Bool(b)) => format!("default ({})", if b { "on" } else { "off" }),
+            (None, PropDefault::Routes(_)) => String::new(),
+        };
+        let value = written(p.key).map_or("default", |b| if b { "on" } else { "off" });
+        let key = p.key.to_string();
+        let onchange = dispatch.reform(move |e: Event| Action::SetVpnFlag(key.clone(), tri_state(&select_value(&e))));
+        html! {
+            <div class={classes!("property", (!available).then_some("unavailable"))}>
+                <label>
+                    <span class="setting-name">{ crate::words::setting_label(p.prop) }<code class="api-key">{ p.key }</code></span>
+                    if available && has_vpn {
+                        <select {onchange} name={p.key} aria-label={crate::words::setting_label(p.prop)}>
+                            <option value="default" selected={value == "default"}>{ default }</option>
+                            <option value="on" selected={value == "on"}>{ "on" }</option>
+                            <option value="off" selected={value == "off"}>{ "off" }</option>
+                        </select>
+                    } else if !available {
+                        <span class="since">{ format!("from iOS {}", p.since) }</span>
+                    }
+                </label>
+                <small>{ p.meaning }</small>
+            </div>
+        }
+    });
+    html! {
+        <>
             { vpn_toggle }
             { preset }
             { for properties }
-            <details class="assumptions">
-                <summary>{ format!("What the public record does not settle ({})", facts::ASSUMPTIONS.len()) }</summary>
-                <p class="hint">{ "Where the sources are silent or disagree, the model follows an assumption. Flip one to see what depends on it." }</p>
-                { for assumptions }
-                { for choices }
-            </details>
-            <h3>{ "Events" }</h3>
-            <ul class="events">{ for events }{ more_events }</ul>
         </>
+    }
+}
+
+/// What the public record does not settle: each assumption as the text
+/// writes it, or its default.
+fn assumption_fields(table: &Table, dispatch: &Callback<Action>) -> Html {
+    let assumptions = facts::ASSUMPTIONS.iter().filter(|a| matches!(a.default, AssumptionValue::Bool(_))).map(|a| {
+        let written = table.flag("assume", a.key);
+        let value = written.map_or("default", |b| if b { "on" } else { "off" });
+        let default = matches!(a.default, AssumptionValue::Bool(true));
+        let key = a.key.to_string();
+        let onchange = dispatch.reform(move |e: Event| Action::SetAssumption(key.clone(), tri_state(&select_value(&e))));
+        html! {
+            <div class="property">
+                <label>
+                    <code>{ a.key }</code>
+                    <select {onchange} aria-label={a.key}>
+                        <option value="default" selected={value == "default"}>{ format!("default ({})", if default { "true" } else { "false" }) }</option>
+                        <option value="on" selected={value == "on"}>{ "true" }</option>
+                        <option value="off" selected={value == "off"}>{ "false" }</option>
+                    </select>
+                </label>
+                <small>{ a.meaning }</small>
+            </div>
+        }
+    });
+    let choices = facts::ASSUMPTIONS.iter().filter_map(|a| match a.default {
+        AssumptionValue::Choice { value: default, of } => Some((a, default, of)),
+        _ => None,
+    }).map(|(a, default, of)| {
+        let written = table.get("assume").and_then(|t| t.value.as_table()).and_then(|t| t.get(a.key)).and_then(|n| n.value.as_str()).map(str::to_string);
+        let key = a.key.to_string();
+        let onchange = dispatch.reform(move |e: Event| {
+            let value = select_value(&e);
+            Action::SetAssumptionChoice(key.clone(), (value != "default").then_some(value))
+        });
+        html! {
+            <div class="property">
+                <label>
+                    <code>{ a.key }</code>
+                    <select {onchange} aria-label={a.key}>
+                        <option value="default" selected={written.is_none()}>{ format!("default ({default})") }</option>
+                        { for of.iter().map(|c| html! { <option value={*c} selected={written.as_deref() == Some(*c)}>{ *c }</option> }) }
+                    </select>
+                </label>
+                <small>{ a.meaning }</small>
+            </div>
+        }
+    });
+    html! {
+        <details class="assumptions">
+            <summary>{ format!("What the public record does not settle ({})", facts::ASSUMPTIONS.len()) }</summary>
+            <p class="hint">{ "Where the sources are silent or disagree, the model follows an assumption. Flip one to see what depends on it." }</p>
+            { for assumptions }
+            { for choices }
+        </details>
     }
 }
 
