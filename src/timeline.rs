@@ -529,6 +529,7 @@ fn same_segment(segment: &Segment, decision: &Decision) -> bool {
     segment.route == decision.route
         && segment.interface == decision.interface
         && segment.family == decision.family
+        && segment.on_wire == decision.on_wire
         && segment.seen_as == decision.seen_as
         && segment.rules.len() == decision.rules.len()
         && segment
@@ -544,6 +545,8 @@ fn segment_from(decision: Decision, from_ms: u64) -> Segment {
         to_ms: from_ms,
         route: decision.route,
         interface: decision.interface,
+        on_wire: decision.on_wire,
+        app_family: (decision.on_wire != decision.family).then_some(decision.family),
         family: decision.family,
         seen_as: decision.seen_as,
         change: decision.continuity,
@@ -784,7 +787,7 @@ fn check_expectations(scenario: &Scenario, flows: &[FlowTrace]) -> Vec<Expectati
             let ok = segment.route == expect.route
                 && expect.seen_as.is_none_or(|s| s == segment.seen_as)
                 && expect.interface.is_none_or(|i| i == segment.interface)
-                && expect.family.is_none_or(|f| f == segment.family);
+                && expect.family.is_none_or(|f| f == segment.on_wire);
             Some(ExpectationResult {
                 flow: expect.flow.clone(),
                 at_ms: expect.at_ms,
@@ -795,7 +798,7 @@ fn check_expectations(scenario: &Scenario, flows: &[FlowTrace]) -> Vec<Expectati
                 want_interface: expect.interface,
                 got_interface: segment.interface,
                 want_family: expect.family,
-                got_family: segment.family,
+                got_family: segment.on_wire,
                 ok,
                 line: expect.line,
                 rules: segment.rules.clone(),

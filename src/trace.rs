@@ -168,9 +168,18 @@ pub struct Segment {
     pub to_ms: u64,
     pub route: Route,
     pub interface: Interface,
-    /// The IP version of the flow's connection (left out of the JSON for
-    /// IPv4, so traces from before IPv6 was modelled read the same).
-    #[serde(skip_serializing_if = "Family::is_v4")]
+    /// The IP version of the flow's packets as they leave the phone on
+    /// `interface` (inside the tunnel, its inner packets): what a capture
+    /// on that interface shows. Written as `family` on every segment.
+    #[serde(rename = "family")]
+    pub on_wire: Family,
+    /// The IP version of the app's connection, when the wire's differs:
+    /// an IPv4 connection that the phone's CLAT, or a NAT64-synthesized
+    /// address, carries over an IPv6-only network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_family: Option<Family>,
+    /// The IP version of the app's connection (the socket), always.
+    #[serde(skip)]
     pub family: Family,
     pub seen_as: SeenAs,
     /// What happened to the flow's connection as this segment began.

@@ -279,7 +279,10 @@ pub fn interface(interface: Interface) -> &'static str {
 /// version is named only where it is IPv6, not the one everyone assumes.
 pub fn route(segment: &Segment) -> String {
     let v6 = segment.family == Family::V6;
-    let over = over_family(segment.family);
+    let over = match segment.app_family {
+        Some(_) => " as IPv6 (the phone translates its IPv4 for the network's NAT64)",
+        None => over_family(segment.on_wire),
+    };
     let own = if v6 {
         "own IPv6 address"
     } else {

@@ -210,6 +210,47 @@ fn run_json_follows_the_contract() {
 }
 
 #[test]
+fn json_family_is_the_version_on_the_wire_on_every_segment() {
+    let out = tunnelscope(&[
+        "run",
+        "ipv6-only-cellular-nat64-transport",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flows = v["flows"].as_array().unwrap();
+    for flow in flows {
+        for segment in flow["segments"].as_array().unwrap() {
+            assert!(
+                segment["family"] == "ipv4" || segment["family"] == "ipv6",
+                "{}: {segment}",
+                flow["name"]
+            );
+        }
+    }
+    let first = |name: &str| {
+        flows.iter().find(|f| f["name"] == name).unwrap()["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["route"] == "direct" || s["route"] == "tunnel")
+            .unwrap()
+            .clone()
+    };
+    // The transport to the IPv4 relay leaves pdp_ip0 as IPv6 (to the
+    // relay's NAT64 address); inside the tunnel the IPv4-only app is IPv4.
+    let transport = first("wireguard");
+    assert_eq!(
+        (&transport["family"], &transport["app_family"]),
+        (&serde_json::json!("ipv6"), &serde_json::json!("ipv4"))
+    );
+    let inside = first("ipv4-only app");
+    assert_eq!(inside["family"], "ipv4");
+    assert!(inside.get("app_family").is_none(), "{inside}");
+}
+
+#[test]
 fn run_markdown_is_a_table() {
     let out = tunnelscope(&["run", "wifi-to-cellular", "--format", "markdown"]);
     let text = stdout(&out);

@@ -132,8 +132,13 @@ impl Continuity {
 pub struct Decision {
     pub route: Route,
     pub interface: Interface,
-    /// The IP version the flow's connection uses.
+    /// The IP version of the app's connection (its socket).
     pub family: Family,
+    /// The IP version of its packets as they leave the phone on
+    /// `interface`: IPv6 where the phone's CLAT, or an address the VPN
+    /// app had synthesized for the network's NAT64, carries an IPv4
+    /// connection over an IPv6-only network; `family` everywhere else.
+    pub on_wire: Family,
     pub seen_as: SeenAs,
     /// The rules that decided, in the order they were applied; the last one
     /// settled the route.
@@ -235,6 +240,38 @@ pub fn decide(ctx: &Context<'_>, kind: FlowKind, existing: Option<Connection>) -
 /// keeps its IP version while it lasts; a new one takes the first version
 /// that gets through.
 pub fn decide_as(
+    ctx: &Context<'_>,
+    kind: FlowKind,
+    choice: FamilyChoice,
+    existing: Option<Connection>,
+) -> Decision {
+    let decision = decide_connection(ctx, kind, choice, existing);
+    Decision {
+        on_wire: on_wire(ctx, &decision),
+        ..decision
+    }
+}
+
+/// The IP version on the wire (see [`Decision::on_wire`]): an IPv4
+/// connection leaving on a network that carries no IPv4 goes out as IPv6
+/// (the policy only lets it out there through the CLAT or NAT64).
+fn on_wire(ctx: &Context<'_>, decision: &Decision) -> Family {
+    let network = match decision.interface {
+        Interface::En0 => Network::Wifi,
+        Interface::PdpIp0 => Network::Cellular,
+        _ => return decision.family,
+    };
+    let translated = decision.route == Route::Direct
+        && decision.family == Family::V4
+        && !ctx.ip.of(network).carries(Family::V4);
+    if translated {
+        Family::V6
+    } else {
+        decision.family
+    }
+}
+
+fn decide_connection(
     ctx: &Context<'_>,
     kind: FlowKind,
     choice: FamilyChoice,
@@ -445,6 +482,7 @@ fn settle(path: Path, continuity: Continuity) -> Decision {
         route: path.route,
         interface: path.interface,
         family: path.family,
+        on_wire: path.family,
         seen_as: path.seen_as,
         rules: path.rules,
         continuity,

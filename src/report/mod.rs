@@ -314,7 +314,7 @@ pub fn document(trace: &Trace) -> Document {
                         chain(&seg.rules),
                     ];
                     if with_ip {
-                        row.insert(3, crate::words::family(seg.family).to_string());
+                        row.insert(3, crate::words::family(seg.on_wire).to_string());
                     }
                     row
                 })

@@ -828,7 +828,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <p class="now">
                     { format!("{}–{}: ", duration::format(s.from_ms), duration::format(s.to_ms)) }
                     <strong>{ s.route.as_str() }</strong>
-                    { format!(" on {}{}, the destination sees {}", s.interface, crate::words::over_family(s.family), s.seen_as) }
+                    { format!(" on {}{}, the destination sees {}", s.interface, crate::words::over_family(s.on_wire), s.seen_as) }
                     { s.observed_by.map(|by| format!(" (recorded by {by})")).unwrap_or_default() }
                 </p>
             }
