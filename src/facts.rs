@@ -68,108 +68,456 @@ impl Evidence {
 // ---------------------------------------------------------------------------
 // Sources. Named once so that the tables below stay readable.
 
-const APPLE_HDR: &str = "xybp888/iOS-SDKs: iPhoneOS18.0.sdk/System/Library/Frameworks/NetworkExtension.framework/Headers/NEVPNProtocol.h";
-const APPLE_HDR_2021: &str = "phracker/MacOSX-SDKs: MacOSX12.1.sdk/System/Library/Frameworks/NetworkExtension.framework/Versions/Current/Headers/NEVPNProtocol.h (commit 8702ce61)";
-const APPLE_MDM: &str =
-    "apple/device-management: mdm/profiles/com.apple.vpn.managed.yaml (commit b6202ca)";
-const DOC_IAN: &str =
-    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/includeallnetworks";
-const DOC_EXCLUDE_LOCAL: &str =
-    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludelocalnetworks";
-const DOC_EXCLUDE_APNS: &str =
-    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludeapns";
-const DOC_EXCLUDE_CELLULAR: &str = "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludecellularservices";
-const DOC_EXCLUDE_DEVICE: &str = "https://developer.apple.com/tutorials/data/documentation/networkextension/nevpnprotocol/excludedevicecommunication.md";
-const DOC_ENFORCE_ROUTES: &str =
-    "https://developer.apple.com/documentation/networkextension/nevpnprotocol/enforceroutes";
-const DOC_INCLUDED_ROUTES: &str =
-    "https://developer.apple.com/documentation/networkextension/neipv6settings/includedroutes";
-const DOC_EXCLUDED_ROUTES: &str =
-    "https://developer.apple.com/documentation/networkextension/neipv6settings/excludedroutes";
-const DOC_MATCH_DOMAINS: &str =
-    "https://developer.apple.com/documentation/networkextension/nednssettings/matchdomains";
-const DOC_ON_DEMAND: &str =
-    "https://developer.apple.com/documentation/networkextension/nevpnmanager/ondemandrules";
-const PROTON_2020: &str = "https://www.cfcs.dk/da/handelser/nyheder/2020/varsel-vpn-bypass-sarbarhed-i-seneste-ios-versioner-til-iphone/";
-const HOROWITZ_2022: &str = "https://appletldr.com/2022/08/18/does-apple-have-a-vpn-problem/";
-const IVPN_2023: &str = "ivpn/ivpn.net: src/content/en/blog/removal-of-kill-switch-from-our-ios-app-due-to-apple-ip-leak-issue.md";
-const IVPN_2021: &str = "ivpn/ivpn.net: src/content/en/blog/kill-switch-and-wireguard-multi-hop-added-to-ivpn-for-ios.md";
-const IVPN_TUNNELCRACK: &str =
-    "ivpn/ivpn.net: src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md";
-const MYSK_2022: &str = "https://softwarefailures.com/incident/2410";
-const APPLE_FORUM_HOST_ROUTES: &str = "https://w3c.stablehunter.ai/forums/topics/app-and-system-services/app-and-system-services-networking?page=4&sortBy=boosts&sortOrder=ASC";
-const MULLVAD_LEAK_TESTS: &str = "mullvad/mullvadvpn-app: ios/MullvadVPNUITests/LeakTests.swift";
-const MULLVAD_BLOG_2025: &str =
-    "https://mullvad.net/en/blog/why-we-still-dont-use-includeallnetworks";
-const MULLVAD_UPDATE_NOTICE: &str = "mullvad/mullvadvpn-app: ios/PacketTunnel/Notifications/NewAppVersionSystemNotificationHandler.swift";
-const MULLVAD_TOGGLE_LEAK: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsViewModel.swift";
-const MULLVAD_PINGER: &str =
-    "mullvad/mullvadvpn-app (commit dee9d4e90a~1): ios/PacketTunnelCore/Pinger/Pinger.swift";
-const MULLVAD_SMOLTCP: &str =
-    "mullvad/mullvadvpn-app: mullvad-ios/src/gotatun/smoltcp_network/mod.rs";
-const MULLVAD_NETSTACK: &str =
-    "mullvad/wireguard-apple: Sources/WireGuardKitGo/api-apple.go, router.go";
-const PROTON_PROVIDER: &str =
-    "ProtonVPN/ios-mac-app: apps/ios/WireGuardiOS Extension/PacketTunnelProvider.swift";
-const RVI_CAPTURE: &str = "https://github.com/gh2o/rvi_capture";
-const YOOTA_2026: &str = "https://yoota.it/en/mullvad-forces-all-traffic-through-its-tunnel-on-ios-working-around-an-apple-limitation/";
+/// Where a fact comes from: a link to the primary source, what it is, and
+/// secondary copies beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Source {
+    /// A clean link to a primary host: a repository file at a commit with
+    /// its lines (`…/blob/COMMIT/path#L10-L20`), a blog at its public
+    /// address, Apple's documentation or developer forums. Empty only where
+    /// nothing public can be linked ([`Source::is_linked`]); the note then
+    /// says why.
+    pub url: &'static str,
+    /// What the link is, said apart from it (never inside it).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub note: &'static str,
+    /// Secondary copies: the press beside the primary, or the repository
+    /// line behind a public page.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub also: &'static [&'static str],
+}
+
+impl Source {
+    pub fn is_linked(&self) -> bool {
+        !self.url.is_empty()
+    }
+
+    /// Every link the source holds: the primary first, then the others.
+    pub fn links(&self) -> impl Iterator<Item = &'static str> {
+        let url = self.url;
+        std::iter::once(url)
+            .filter(|u| !u.is_empty())
+            .chain(self.also.iter().copied())
+    }
+}
+
+impl std::fmt::Display for Source {
+    /// The link, then the note in parentheses (a note alone where there is
+    /// no link).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.url, self.note) {
+            (url, "") => f.write_str(url),
+            ("", note) => f.write_str(note),
+            (url, note) => write!(f, "{url} ({note})"),
+        }
+    }
+}
+
+/// Hosts that copy other sites' pages (Apple's forums above all): never a
+/// source, not even as "also".
+pub const MIRROR_HOSTS: &[&str] = &[
+    "stablehunter.ai",
+    "xtlsbot.ru",
+    "impb.uk",
+    "softwarefailures.com",
+    "appletldr.com",
+];
+
+/// What is wrong with a link as a source, if anything: it must be an
+/// `https://` URL with no whitespace, on a host that is not a mirror, and
+/// a GitHub file must be pinned to a full commit.
+pub fn link_problem(url: &str) -> Option<String> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Some("is not an https:// link".into());
+    };
+    if url.chars().any(char::is_whitespace) {
+        return Some("has whitespace in it".into());
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || !host.contains('.') {
+        return Some(format!("has no host ({host:?})"));
+    }
+    if let Some(mirror) = MIRROR_HOSTS
+        .iter()
+        .find(|m| host == **m || host.ends_with(&format!(".{m}")))
+    {
+        return Some(format!("is on {mirror}, a mirror, not the primary"));
+    }
+    if host == "developer.apple.com" && rest.contains("/forums/search") {
+        return Some("is a forum search, not a thread".into());
+    }
+    if host == "github.com" && rest.contains("/blob/") {
+        let commit = rest
+            .split("/blob/")
+            .nth(1)
+            .and_then(|r| r.split('/').next());
+        let pinned =
+            commit.is_some_and(|c| c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()));
+        if !pinned {
+            return Some("is a repository file not pinned to a full commit".into());
+        }
+    }
+    None
+}
+
+const APPLE_HDR: Source = Source {
+    url: "https://github.com/xybp888/iOS-SDKs/blob/88fdca9de873f60303011685188c9415d4ebff0a/iPhoneOS18.0.sdk/System/Library/Frameworks/NetworkExtension.framework/Headers/NEVPNProtocol.h#L75-L87",
+    note: "Apple's NetworkExtension header, iOS 18.0 SDK (NEVPNProtocol.h)",
+    also: &[],
+};
+const APPLE_HDR_2021: Source = Source {
+    url: "https://github.com/phracker/MacOSX-SDKs/blob/8702ce6112cc870dda5f9c2d65ea37a2d5f95371/MacOSX12.1.sdk/System/Library/Frameworks/NetworkExtension.framework/Versions/Current/Headers/NEVPNProtocol.h#L75-L79",
+    note: "Apple's NetworkExtension header, macOS 12.1 SDK, 2021 (NEVPNProtocol.h)",
+    also: &[],
+};
+const APPLE_MDM: Source = Source {
+    url: "https://github.com/apple/device-management/blob/b6202ca2fbd31286a52eb160b67a4db7b4fe1f1f/mdm/profiles/com.apple.vpn.managed.yaml#L195-L211",
+    note: "Apple's device-management schema, VPN payload",
+    also: &[],
+};
+const DOC_IAN: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnprotocol/includeallnetworks",
+    note: "",
+    also: &[],
+};
+const DOC_EXCLUDE_LOCAL: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludelocalnetworks",
+    note: "",
+    also: &[],
+};
+const DOC_EXCLUDE_APNS: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludeapns",
+    note: "",
+    also: &[],
+};
+const DOC_EXCLUDE_CELLULAR: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludecellularservices",
+    note: "",
+    also: &[],
+};
+const DOC_EXCLUDE_DEVICE: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnprotocol/excludedevicecommunication",
+    note: "",
+    also: &[],
+};
+const DOC_ENFORCE_ROUTES: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnprotocol/enforceroutes",
+    note: "",
+    also: &[],
+};
+const DOC_INCLUDED_ROUTES: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/neipv6settings/includedroutes",
+    note: "",
+    also: &[],
+};
+const DOC_EXCLUDED_ROUTES: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/neipv6settings/excludedroutes",
+    note: "",
+    also: &[],
+};
+const DOC_MATCH_DOMAINS: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nednssettings/matchdomains",
+    note: "",
+    also: &[],
+};
+const DOC_ON_DEMAND: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nevpnmanager/ondemandrules",
+    note: "",
+    also: &[],
+};
+const PROTON_2020: Source = Source {
+    url: "https://protonvpn.com/blog/apple-ios-vulnerability-disclosure/",
+    note: "Proton's 2020 disclosure, read through the Danish CFCS notice",
+    also: &[
+        "https://www.cfcs.dk/da/handelser/nyheder/2020/varsel-vpn-bypass-sarbarhed-i-seneste-ios-versioner-til-iphone/",
+    ],
+};
+const HOROWITZ_2022: Source = Source {
+    url: "https://www.michaelhorowitz.com/VPNs.on.iOS.are.scam.php",
+    note: "Michael Horowitz, 2022",
+    also: &[],
+};
+const IVPN_2023: Source = Source {
+    url: "https://www.ivpn.net/blog/removal-of-kill-switch-from-our-ios-app-due-to-apple-ip-leak-issue/",
+    note: "",
+    also: &[
+        "https://github.com/ivpn/ivpn.net/blob/0187e33913c36b763225cf3f1de70f77fb6c2548/src/content/en/blog/removal-of-kill-switch-from-our-ios-app-due-to-apple-ip-leak-issue.md#L17-L29",
+    ],
+};
+const IVPN_2021: Source = Source {
+    url: "https://www.ivpn.net/blog/kill-switch-and-wireguard-multi-hop-added-to-ivpn-for-ios/",
+    note: "",
+    also: &[
+        "https://github.com/ivpn/ivpn.net/blob/0187e33913c36b763225cf3f1de70f77fb6c2548/src/content/en/blog/kill-switch-and-wireguard-multi-hop-added-to-ivpn-for-ios.md#L16-L20",
+    ],
+};
+const IVPN_TUNNELCRACK: Source = Source {
+    url: "https://www.ivpn.net/blog/ivpn-tunnelcrack-vulnerability-assessment/",
+    note: "",
+    also: &[
+        "https://github.com/ivpn/ivpn.net/blob/0187e33913c36b763225cf3f1de70f77fb6c2548/src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md#L49-L65",
+    ],
+};
+const MYSK_2022: Source = Source {
+    url: "",
+    note: "press accounts of Mysk's 2022 findings; no primary copy found",
+    also: &[
+        "https://www.letemsvetemapplem.eu/2022/10/18/pouzivate-na-iphonu-vpn-jiz-tri-roky-nejste-chraneni-tak-jak-si-myslite-a-to-ani-v-rezimu-blokovani/",
+    ],
+};
+const APPLE_FORUM_HOST_ROUTES: Source = Source {
+    url: "https://developer.apple.com/forums/thread/782696",
+    note: "",
+    also: &[],
+};
+const MULLVAD_LEAK_TESTS: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPNUITests/LeakTests.swift#L20-L27",
+    note: "",
+    also: &[],
+};
+const MULLVAD_BLOG_2025: Source = Source {
+    url: "https://mullvad.net/en/blog/why-we-still-dont-use-includeallnetworks",
+    note: "",
+    also: &[],
+};
+const MULLVAD_UPDATE_NOTICE: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/PacketTunnel/Notifications/NewAppVersionSystemNotificationHandler.swift#L37-L55",
+    note: "",
+    also: &[],
+};
+const MULLVAD_TOGGLE_LEAK: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsViewModel.swift#L266-L275",
+    note: "",
+    also: &[],
+};
+const MULLVAD_PINGER: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/965777945868ee7dff0892945fbb67ecf500ffc6/ios/PacketTunnelCore/Pinger/Pinger.swift#L201-L218",
+    note: "Mullvad's pinger before the userspace stack",
+    also: &[],
+};
+const MULLVAD_SMOLTCP: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/mullvad-ios/src/gotatun/smoltcp_network/mod.rs#L1-L7",
+    note: "",
+    also: &[],
+};
+const MULLVAD_NETSTACK: Source = Source {
+    url: "https://github.com/mullvad/wireguard-apple/blob/afb345188c187dddafae0f9e27c5466be11451c2/Sources/WireGuardKitGo/api-apple.go#L227-L252",
+    note: "Mullvad's WireGuardKit fork: the userspace stack under includeAllNetworks",
+    also: &[
+        "https://github.com/mullvad/wireguard-apple/blob/afb345188c187dddafae0f9e27c5466be11451c2/Sources/WireGuardKitGo/router.go#L33-L40",
+    ],
+};
+const PROTON_PROVIDER: Source = Source {
+    url: "https://github.com/ProtonVPN/ios-mac-app/blob/e3e4047029c709ae25ecf9d6f1ffe92f40f66ff4/apps/ios/WireGuardiOS%20Extension/PacketTunnelProvider.swift#L105-L124",
+    note: "",
+    also: &[],
+};
+const RVI_CAPTURE: Source = Source {
+    url: "https://github.com/gh2o/rvi_capture",
+    note: "an rvi0 capture tool; the VoLTE interfaces are in the pull request beside it",
+    also: &["https://github.com/tailscale/tailscale/pull/13598"],
+};
+const YOOTA_2026: Source = Source {
+    url: "https://mullvad.net/en/blog/force-all-app-traffic-into-the-tunnel",
+    note: "Mullvad's 2026 post, read through press summaries",
+    also: &[
+        "https://yoota.it/en/mullvad-forces-all-traffic-through-its-tunnel-on-ios-working-around-an-apple-limitation/",
+    ],
+};
 /// For rules this project derives itself: there is nothing public to cite.
-const THIS_PROJECT: &str = "tunnelscope: inferred here (no public source)";
-const IVPN_ISSUE_146: &str = "https://github.com/ivpn/ios-app/issues/146";
-const IVPN_ISSUE_360: &str = "https://github.com/ivpn/ios-app/issues/360";
-const DISCONNECT_ME: &str = "https://news.ycombinator.com/item?id=34054178";
-const IVPN_ISSUE_283: &str = "https://github.com/ivpn/ios-app/issues/283";
-const FXTECH_2026: &str = "https://fxtechnology.org/mullvad-to-add-feature-that-forces-all-ios-traffic-through-the-vpn-tunnel/";
-const MOZILLA_VPN_3531: &str = "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/3531";
+const THIS_PROJECT: Source = Source {
+    url: "",
+    note: "inferred by tunnelscope from the sourced rules it builds on; no public source",
+    also: &[],
+};
+const IVPN_ISSUE_146: Source = Source {
+    url: "https://github.com/ivpn/ios-app/issues/146",
+    note: "",
+    also: &[],
+};
+const IVPN_ISSUE_360: Source = Source {
+    url: "https://github.com/ivpn/ios-app/issues/360",
+    note: "",
+    also: &[],
+};
+const DISCONNECT_ME: Source = Source {
+    url: "https://blog.disconnect.me/ios-vpn-leak-advisory/",
+    note: "",
+    also: &["https://news.ycombinator.com/item?id=34054178"],
+};
+const IVPN_ISSUE_283: Source = Source {
+    url: "https://github.com/ivpn/ios-app/issues/283",
+    note: "",
+    also: &[],
+};
+const FXTECH_2026: Source = Source {
+    url: "https://mullvad.net/en/blog/force-all-app-traffic-into-the-tunnel",
+    note: "Mullvad's 2026 post, read through press summaries",
+    also: &[
+        "https://fxtechnology.org/mullvad-to-add-feature-that-forces-all-ios-traffic-through-the-vpn-tunnel/",
+    ],
+};
+const MOZILLA_VPN_3531: Source = Source {
+    url: "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/3531",
+    note: "",
+    also: &[],
+};
 /// A VPN app's developer: iOS has no way to send hotspot clients into the
 /// tunnel; without includeAllNetworks they go out with the carrier's address.
-const VK_TURN_PROXY_55: &str = "https://github.com/anton48/vk-turn-proxy-ios/issues/55";
-const IVPN_KB_KILL_SWITCH: &str =
-    "ivpn/ivpn.net: src/content/en/pages/knowledgebase/ios/native-ios-kill-switch-known-issues.md";
-const MULLVAD_KNOWN_ISSUES: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift";
-const MULLVAD_SETTINGS_VIEW: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsView.swift";
+const VK_TURN_PROXY_55: Source = Source {
+    url: "https://github.com/anton48/vk-turn-proxy-ios/issues/55",
+    note: "",
+    also: &[],
+};
+const IVPN_KB_KILL_SWITCH: Source = Source {
+    url: "https://www.ivpn.net/knowledgebase/ios/known-issues-with-native-ios-kill-switch/",
+    note: "",
+    also: &[
+        "https://github.com/ivpn/ivpn.net/blob/0187e33913c36b763225cf3f1de70f77fb6c2548/src/content/en/pages/knowledgebase/ios/native-ios-kill-switch-known-issues.md#L17-L23",
+    ],
+};
+const MULLVAD_KNOWN_ISSUES: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift#L65-L97",
+    note: "",
+    also: &[],
+};
+const MULLVAD_SETTINGS_VIEW: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsView.swift#L208-L228",
+    note: "",
+    also: &[],
+};
 
 /// TunnelCrack (Vanhoef and Xue, USENIX Security 2023): LocalNet and
 /// ServerIP, tested on 66+ VPN apps on five platforms.
-const TUNNELCRACK: &str = "https://tunnelcrack.mathyvanhoef.com/details.html (vanhoefm/tunnelcrack: details.html, commit 266d549)";
+const TUNNELCRACK: Source = Source {
+    url: "https://tunnelcrack.mathyvanhoef.com/details.html#localnetdetails",
+    note: "TunnelCrack, Vanhoef and Xue, USENIX Security 2023",
+    also: &[
+        "https://github.com/vanhoefm/tunnelcrack/blob/266d549b9c8a891e66abec212d7a984f65f0aec1/details.html#L188-L267",
+    ],
+};
 /// Mullvad: "iOS is vulnerable to TunnelVision/TunnelCrack LocalNet".
-const MULLVAD_KNOWN_ISSUES_DOC: &str =
-    "mullvad/mullvadvpn-app: docs/known-issues.md (commit 9380a80), lines 73-85";
+const MULLVAD_KNOWN_ISSUES_DOC: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/docs/known-issues.md#L73-L85",
+    note: "",
+    also: &[],
+};
 /// Mullvad's iOS changelog: "Force all apps", which mitigates TunnelCrack.
-const MULLVAD_IOS_CHANGELOG: &str =
-    "mullvad/mullvadvpn-app: ios/CHANGELOG.md (commit 9380a80), line 52";
+const MULLVAD_IOS_CHANGELOG: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/CHANGELOG.md#L52",
+    note: "",
+    also: &[],
+};
 
 /// A developer's report (forum thread 817434, a mirror): push over Wi-Fi
 /// under includeAllNetworks whatever excludeAPNs says.
-pub(crate) const FORUM_APNS_WIFI: &str = "https://naive.xtlsbot.ru/forums/thread/817434";
+pub(crate) const FORUM_APNS_WIFI: Source = Source {
+    url: "https://developer.apple.com/forums/thread/817434",
+    note: "",
+    also: &[],
+};
 /// A developer's report: enforceRoutes with excluded routes drops the
 /// included routes' traffic on iPadOS 26.0.
-const FORUM_ENFORCE_ROUTES_26: &str = "https://developer.apple.com/forums/thread/832079";
+const FORUM_ENFORCE_ROUTES_26: Source = Source {
+    url: "https://developer.apple.com/forums/thread/832079",
+    note: "",
+    also: &[],
+};
 /// Developers reporting excludedRoutes ignored under includeAllNetworks or
 /// enforceRoutes (a forum search page; the thread itself was not stored).
-const FORUM_EXCLUDED_ROUTES_IGNORED: &str =
-    "https://developer.apple.com/forums/search?page=2&q=includeAllNetworks&sortBy=relevance";
+const FORUM_EXCLUDED_ROUTES_IGNORED: Source = Source {
+    url: "https://github.com/anton48/vk-turn-proxy-ios/issues/2",
+    note: "a VPN app's maintainer: includeAllNetworks disables excludedRoutes",
+    also: &[],
+};
 /// Proton's support page: iOS does not close all existing connections when
 /// the VPN connects, even with the kill switch on.
-const PROTON_KILL_SWITCH_FAQ: &str = "https://protonvpn.com/support/what-is-kill-switch/";
+const PROTON_KILL_SWITCH_FAQ: Source = Source {
+    url: "https://protonvpn.com/support/what-is-kill-switch/",
+    note: "",
+    also: &[],
+};
 
-const APPLE_IPV6_TRANSITION: &str = "https://developer.apple.com/library/archive/documentation/NetworkingInternetWeb/Conceptual/NetworkingOverview/UnderstandingandPreparingfortheIPv6Transition/UnderstandingandPreparingfortheIPv6Transition.html";
-const WIREGUARD_DNS64: &str = "WireGuard/wireguard-apple: Sources/WireGuardKit/DNSResolver.swift lines 94-130 (commit 2fec12a)";
-const ALGO_1385: &str = "https://github.com/trailofbits/algo/issues/1385";
-const NETBIRD_99: &str = "https://github.com/netbirdio/ios-client/pull/99";
-const NEPACKET_DEMO_32: &str = "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32";
-const RFC_8305: &str = "https://www.rfc-editor.org/rfc/rfc8305 (Happy Eyeballs v2, by Apple's D. Schinazi and T. Pauly)";
-const RFC_6877: &str = "https://www.rfc-editor.org/rfc/rfc6877 (464XLAT)";
-const RFC_6052: &str = "https://www.rfc-editor.org/rfc/rfc6052 (IPv6 addressing of IPv4/IPv6 translators, section 3.1)";
-const APPLE_HAPPY_EYEBALLS: &str = "https://mailarchive.ietf.org/arch/msg/v6ops/DYiI9v_O66RNbMJsx0NsatFkubQ (Apple's D. Schinazi, v6ops, 2015-07-09)";
-const BOOTP_CLAT_CELLULAR: &str = "apple-oss-distributions/bootp: IPConfiguration.bproj/ipconfigd.c lines 6326-6361 (commit f589029)";
-const BOOTP_CLAT_WIFI: &str =
-    "apple-oss-distributions/bootp: IPConfiguration.bproj/rtadv.c lines 1667-1709 (commit f589029)";
-const TMOBILE_464XLAT: &str = "https://ipv4.online/blog/t-mobile-ipv6-only-mobile-network";
-const APPLE_NO_464XLAT_2015: &str = "https://developer.apple.com/forums/thread/5643";
-const CLAT_IOS18_WIFI: &str = "https://blog.sorah.jp/2025/11/04/mystery-of-clat-on-apple-devices";
-const MEOW_IOS_238: &str = "https://github.com/meow-rs/meow-ios/pull/238";
-const DOC_IPV6_SETTINGS: &str = "https://developer.apple.com/documentation/networkextension/nepackettunnelnetworksettings/ipv6settings";
+const APPLE_IPV6_TRANSITION: Source = Source {
+    url: "https://developer.apple.com/library/archive/documentation/NetworkingInternetWeb/Conceptual/NetworkingOverview/UnderstandingandPreparingfortheIPv6Transition/UnderstandingandPreparingfortheIPv6Transition.html",
+    note: "",
+    also: &[],
+};
+const WIREGUARD_DNS64: Source = Source {
+    url: "https://github.com/WireGuard/wireguard-apple/blob/2fec12a6e1f6e3460b6ee483aa00ad29cddadab1/Sources/WireGuardKit/DNSResolver.swift#L94-L130",
+    note: "",
+    also: &[],
+};
+const ALGO_1385: Source = Source {
+    url: "https://github.com/trailofbits/algo/issues/1385",
+    note: "",
+    also: &[],
+};
+const NETBIRD_99: Source = Source {
+    url: "https://github.com/netbirdio/ios-client/pull/99",
+    note: "",
+    also: &[],
+};
+const NEPACKET_DEMO_32: Source = Source {
+    url: "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32",
+    note: "",
+    also: &[],
+};
+const RFC_8305: Source = Source {
+    url: "https://www.rfc-editor.org/rfc/rfc8305",
+    note: "Happy Eyeballs v2, by Apple's D. Schinazi and T. Pauly",
+    also: &[],
+};
+const RFC_6877: Source = Source {
+    url: "https://www.rfc-editor.org/rfc/rfc6877",
+    note: "464XLAT",
+    also: &[],
+};
+const RFC_6052: Source = Source {
+    url: "https://www.rfc-editor.org/rfc/rfc6052#section-3.1",
+    note: "IPv6 addressing of IPv4/IPv6 translators",
+    also: &[],
+};
+const APPLE_HAPPY_EYEBALLS: Source = Source {
+    url: "https://mailarchive.ietf.org/arch/msg/v6ops/DYiI9v_O66RNbMJsx0NsatFkubQ",
+    note: "Apple's D. Schinazi on the IETF v6ops list, 2015-07-09",
+    also: &[],
+};
+const BOOTP_CLAT_CELLULAR: Source = Source {
+    url: "https://github.com/apple-oss-distributions/bootp/blob/f5890291dab9efd3cde5ce22ffb9b247934eaea2/IPConfiguration.bproj/ipconfigd.c#L6326-L6361",
+    note: "",
+    also: &[],
+};
+const BOOTP_CLAT_WIFI: Source = Source {
+    url: "https://github.com/apple-oss-distributions/bootp/blob/f5890291dab9efd3cde5ce22ffb9b247934eaea2/IPConfiguration.bproj/rtadv.c#L1667-L1709",
+    note: "",
+    also: &[],
+};
+const TMOBILE_464XLAT: Source = Source {
+    url: "https://ipv4.online/blog/t-mobile-ipv6-only-mobile-network",
+    note: "",
+    also: &[],
+};
+const APPLE_NO_464XLAT_2015: Source = Source {
+    url: "https://developer.apple.com/forums/thread/5643",
+    note: "",
+    also: &[],
+};
+const CLAT_IOS18_WIFI: Source = Source {
+    url: "https://blog.sorah.jp/2025/11/04/mystery-of-clat-on-apple-devices",
+    note: "",
+    also: &[],
+};
+const MEOW_IOS_238: Source = Source {
+    url: "https://github.com/meow-rs/meow-ios/pull/238",
+    note: "",
+    also: &[],
+};
+const DOC_IPV6_SETTINGS: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/nepackettunnelnetworksettings/ipv6settings",
+    note: "",
+    also: &[],
+};
 
 const fn v(major: u8, minor: u8, patch: u8) -> IosVersion {
     IosVersion::new(major, minor, patch)
@@ -212,7 +560,7 @@ pub struct Property {
     pub default: PropDefault,
     pub meaning: &'static str,
     pub evidence: Evidence,
-    pub source: &'static str,
+    pub source: &'static Source,
 }
 
 /// The full-tunnel route list (what Mullvad, WireGuard and Proton configure).
@@ -227,7 +575,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(false),
         meaning: "send (most) traffic through the tunnel: the iOS kill switch (the 2021 header added that traffic is dropped while the tunnel is down)",
         evidence: Evidence::Documented,
-        source: DOC_IAN,
+        source: &DOC_IAN,
     },
     Property {
         prop: Prop::ExcludeLocalNetworks,
@@ -237,7 +585,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(true),
         meaning: "keep LAN traffic (AirPlay, AirDrop, printers) outside the tunnel when includeAllNetworks or enforceRoutes is on; YES by default on iOS",
         evidence: Evidence::Documented,
-        source: DOC_EXCLUDE_LOCAL,
+        source: &DOC_EXCLUDE_LOCAL,
     },
     Property {
         prop: Prop::ExcludeApns,
@@ -247,7 +595,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(true),
         meaning: "keep Apple Push Notification traffic outside the tunnel when includeAllNetworks is on",
         evidence: Evidence::Documented,
-        source: DOC_EXCLUDE_APNS,
+        source: &DOC_EXCLUDE_APNS,
     },
     Property {
         prop: Prop::ExcludeCellularServices,
@@ -257,7 +605,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(true),
         meaning: "keep internet-routed carrier services (Wi-Fi Calling, MMS, SMS, Visual Voicemail) outside the tunnel when includeAllNetworks is on",
         evidence: Evidence::Documented,
-        source: DOC_EXCLUDE_CELLULAR,
+        source: &DOC_EXCLUDE_CELLULAR,
     },
     Property {
         prop: Prop::ExcludeDeviceCommunication,
@@ -267,7 +615,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(true),
         meaning: "keep traffic to devices connected over USB or Wi-Fi (Xcode) outside the tunnel when includeAllNetworks is on",
         evidence: Evidence::Documented,
-        source: DOC_EXCLUDE_DEVICE,
+        source: &DOC_EXCLUDE_DEVICE,
     },
     Property {
         prop: Prop::EnforceRoutes,
@@ -277,7 +625,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(false),
         meaning: "make the tunnel's routes beat local routes, even for apps that scope to an interface",
         evidence: Evidence::Documented,
-        source: DOC_ENFORCE_ROUTES,
+        source: &DOC_ENFORCE_ROUTES,
     },
     Property {
         prop: Prop::IncludedRoutes,
@@ -287,7 +635,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Routes(FULL_TUNNEL),
         meaning: "destinations routed into the tunnel; the default route sends everything not matched elsewhere. Apple's default is nil (no routes); a scenario's default is the full tunnel that Mullvad, WireGuard and Proton configure",
         evidence: Evidence::Documented,
-        source: DOC_INCLUDED_ROUTES,
+        source: &DOC_INCLUDED_ROUTES,
     },
     Property {
         prop: Prop::ExcludedRoutes,
@@ -297,7 +645,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Routes(&[]),
         meaning: "destinations sent to the physical interface instead of the tunnel",
         evidence: Evidence::Documented,
-        source: DOC_EXCLUDED_ROUTES,
+        source: &DOC_EXCLUDED_ROUTES,
     },
     Property {
         prop: Prop::OnDemand,
@@ -307,7 +655,7 @@ pub static PROPERTIES: [Property; 9] = [
         default: PropDefault::Bool(false),
         meaning: "a Connect on-demand rule: iOS starts the tunnel again by itself when it is down and the user did not disconnect",
         evidence: Evidence::Documented,
-        source: DOC_ON_DEMAND,
+        source: &DOC_ON_DEMAND,
     },
 ];
 
@@ -385,7 +733,7 @@ pub struct Assumption {
     /// Why this is an assumption: what is known and what is not.
     pub why: &'static str,
     /// The nearest sourced fact the assumption extends.
-    pub basis: &'static str,
+    pub basis: &'static Source,
 }
 
 pub static ASSUMPTIONS: [Assumption; 20] = [
@@ -395,7 +743,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "on iOS 17 and later, Apple Maps traffic (and APNs where no excludeAPNs setting governs it) still leaves an active tunnel, as observed on iOS 16.1+",
         why: "the leak was observed on 16.1+ (restoreprivacy via IVPN, 2023); no public source says whether 17, 18 or 26 fixed it, so the model assumes it persists until shown otherwise",
-        basis: IVPN_2023,
+        basis: &IVPN_2023,
     },
     Assumption {
         id: AssumptionId::ExclusionsHoldWhileTunnelDown,
@@ -403,7 +751,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(false),
         meaning: "while includeAllNetworks is on and the tunnel is not connected, traffic excluded by a setting (excludeAPNs, excludeCellularServices, excludeLocalNetworks, excludeDeviceCommunication) or by the Apple-traffic leak still goes outside; Apple's always-excluded list (DHCP, captive portal, companion, VoLTE) is not affected",
         why: "Apple documents the exclusions without saying what happens while the tunnel is down; Mullvad, which leaves excludeAPNs at YES, saw the phone lose all network connectivity when the App Store updated its app and the provider was gone, so by default the exclusions do not help",
-        basis: MULLVAD_BLOG_2025,
+        basis: &MULLVAD_BLOG_2025,
     },
     Assumption {
         id: AssumptionId::DisconnectRecoversLostTunnel,
@@ -411,7 +759,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "after the tunnel provider is lost with includeAllNetworks on, a user disconnect turns the VPN off and traffic goes direct again",
         why: "vendors tell users to disconnect *before* updating so they do not lose connectivity; whether disconnecting after a loss helps is not documented, and after an app update Mullvad says only a reboot restores connectivity",
-        basis: MULLVAD_UPDATE_NOTICE,
+        basis: &MULLVAD_UPDATE_NOTICE,
     },
     Assumption {
         id: AssumptionId::UnverifiedAppleServicesBypass,
@@ -419,7 +767,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(false),
         meaning: "on iOS 16.0 and later, other Apple services (iCloud, App Store, Find My, Health, Wallet) also leave an active tunnel",
         why: "these services come from press summaries of Mysk's 2022 findings; no primary copy was available and it is unclear whether includeAllNetworks was on",
-        basis: MYSK_2022,
+        basis: &MYSK_2022,
     },
     Assumption {
         id: AssumptionId::ExistingConnectionsStayOutside,
@@ -427,7 +775,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "on iOS 16 and later, without includeAllNetworks, connections opened before the tunnel came up keep going outside it until they close",
         why: "observed on 13.3.1/13.4 (Proton, 2020) and up to 15.6 (Horowitz, 2022); nobody reported a fix, and vendors still recommend includeAllNetworks as the remedy",
-        basis: HOROWITZ_2022,
+        basis: &HOROWITZ_2022,
     },
     Assumption {
         id: AssumptionId::IanHonoursExcludedRoutes,
@@ -435,7 +783,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(false),
         meaning: "with includeAllNetworks on, destinations in the tunnel's excluded_routes still go outside it",
         why: "Apple documents only the exclude* properties as exceptions to includeAllNetworks; nothing public says how excludedRoutes interacts with it",
-        basis: DOC_IAN,
+        basis: &DOC_IAN,
     },
     Assumption {
         id: AssumptionId::ConnectTime,
@@ -443,7 +791,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Millis(1_000),
         meaning: "how long the tunnel takes from `connect` (or an on-demand restart) to connected",
         why: "depends on the VPN protocol, the relay and the network; no source gives a figure, so it is a parameter",
-        basis: THIS_PROJECT,
+        basis: &THIS_PROJECT,
     },
     Assumption {
         id: AssumptionId::ReassertTime,
@@ -451,7 +799,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Millis(1_000),
         meaning: "how long the tunnel takes to come back after the phone changes network",
         why: "depends on the VPN protocol and the new network; no source gives a figure, so it is a parameter",
-        basis: THIS_PROJECT,
+        basis: &THIS_PROJECT,
     },
     Assumption {
         id: AssumptionId::UpdateRetryDelay,
@@ -459,7 +807,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Millis(60_000),
         meaning: "how long after a reboot the App Store retries an update of the VPN app that could not finish",
         why: "Mullvad and the press describe the retry that makes the loop, but no source says when (or whether always) it happens",
-        basis: YOOTA_2026,
+        basis: &YOOTA_2026,
     },
     Assumption {
         id: AssumptionId::PostUpdateLeakLater16,
@@ -467,7 +815,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "the \"shows Connected, traffic outside\" state after an app upgrade, reported on iOS 16.0, also happens on later 16.x releases",
         why: "IVPN reported it on iOS 16.0; the stored copy of the report breaks off at the 16.1 beta, and no source says which release fixed it",
-        basis: IVPN_ISSUE_283,
+        basis: &IVPN_ISSUE_283,
     },
     Assumption {
         id: AssumptionId::RebootTime,
@@ -475,7 +823,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Millis(30_000),
         meaning: "how long a restart takes until the phone is back on its network",
         why: "not a VPN fact and it varies by device; a round figure so the reboot is visible on the timeline",
-        basis: THIS_PROJECT,
+        basis: &THIS_PROJECT,
     },
     Assumption {
         id: AssumptionId::HotspotClientsOutsideTunnel,
@@ -483,7 +831,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "without includeAllNetworks, the traffic of devices using the phone's Personal Hotspot is forwarded outside the tunnel, on the cellular interface",
         why: "the public reports about hotspot clients (Mozilla VPN, IVPN, Mullvad) are about includeAllNetworks being on; one VPN app's developer says tethered traffic cannot be sent into the tunnel and goes out with the carrier's address, but Apple documents nothing either way",
-        basis: MOZILLA_VPN_3531,
+        basis: &MOZILLA_VPN_3531,
     },
     Assumption {
         id: AssumptionId::IanStopsServerIp,
@@ -491,7 +839,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "with includeAllNetworks on, traffic to the address the VPN server's name resolved to (spoofed by a ServerIP attacker to be the target's) still goes into the tunnel; only the VPN's own transport goes to it outside",
         why: "TunnelCrack's fix for ServerIP is to send everything but the VPN's own transport through the tunnel, which is what includeAllNetworks asks for, and Mullvad says Force all apps mitigates TunnelCrack; nobody has published a ServerIP test against includeAllNetworks on iOS",
-        basis: MULLVAD_IOS_CHANGELOG,
+        basis: &MULLVAD_IOS_CHANGELOG,
     },
     Assumption {
         id: AssumptionId::ExistingConnectionUnderIan,
@@ -502,7 +850,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         },
         meaning: "what happens to a connection that was open outside the tunnel when includeAllNetworks comes into force: \"reset\" (closed; the app reconnects inside the tunnel), \"moved\" (carried into the tunnel) or \"stays\" (kept outside until it closes)",
         why: "the sources disagree: Mozilla VPN's developer says turning includeAllNetworks on closes existing connections (iOS 15.4.1); Proton says iOS does not close all existing connections even with its kill switch; a developer-forum thread says iOS adds host routes through the tunnel for active TCP flows, but for any IPv4 route, not for includeAllNetworks. The default follows the one first-hand statement about includeAllNetworks",
-        basis: MOZILLA_VPN_3531,
+        basis: &MOZILLA_VPN_3531,
     },
     Assumption {
         id: AssumptionId::KillSwitchDelay,
@@ -510,7 +858,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Millis(0),
         meaning: "how long after the tunnel (re)starts and is connected includeAllNetworks takes to engage (until then traffic is routed as without it), and how long after the user disconnects it keeps blocking",
         why: "IVPN's knowledge base reports \"approx. 1-3 seconds\" each way with its app (iOS 14 and 15); Apple documents that traffic is dropped while the tunnel is down and says nothing of a delay, and nobody else reports one, so by default there is none; set e.g. \"2s\" to see what IVPN's delay exposes",
-        basis: IVPN_KB_KILL_SWITCH,
+        basis: &IVPN_KB_KILL_SWITCH,
     },
     Assumption {
         id: AssumptionId::ApnsExclusionIgnoredOnWifi,
@@ -518,7 +866,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(false),
         meaning: "with includeAllNetworks on and the phone on Wi-Fi, excludeAPNs has no effect: push goes into the tunnel whatever it says (on cellular it works as documented)",
         why: "one developer saw push not delivered over Wi-Fi through a non-forwarding tunnel with excludeAPNs on or off, while on cellular it behaved as documented (iOS release not given); Apple documents excludeAPNs without such a difference, so by default it holds on Wi-Fi too",
-        basis: FORUM_APNS_WIFI,
+        basis: &FORUM_APNS_WIFI,
     },
     Assumption {
         id: AssumptionId::EnforceRoutesDropsOn26,
@@ -526,7 +874,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(false),
         meaning: "on iOS 26, with enforceRoutes on (includeAllNetworks off) and any excluded route, traffic for the tunnel's included routes is dropped instead of tunnelled; the excluded routes still go outside",
         why: "one developer reported it on iPadOS 26.0 with a packet tunnel (Wireshark: no packets on any interface); nobody has confirmed it on an iPhone or on later 26.x releases",
-        basis: FORUM_ENFORCE_ROUTES_26,
+        basis: &FORUM_ENFORCE_ROUTES_26,
     },
     Assumption {
         id: AssumptionId::IanCoversIpv6,
@@ -534,7 +882,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "includeAllNetworks takes IPv6 traffic as it takes IPv4: into the tunnel, dropped if the tunnel has no IPv6 (then apps fall back to IPv4); false: IPv6 goes outside the tunnel as if the flag were off",
         why: "Apple documents includeAllNetworks as routing all network traffic through the tunnel, without naming IP versions; nobody has published what it does with IPv6 when the tunnel's settings have none, so by default it takes IPv6 too (a newer per-tunnel includeAllNetworks setting that names IPv4, IPv6 or both appears in Apple's documentation with no release yet)",
-        basis: DOC_IAN,
+        basis: &DOC_IAN,
     },
     Assumption {
         id: AssumptionId::ClatOnCellular,
@@ -542,7 +890,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(true),
         meaning: "on IPv6-only cellular the phone runs a CLAT (464XLAT), so apps that only speak IPv4 reach IPv4 servers through the carrier's NAT64; false: they have no path there",
         why: "an Apple engineer said in 2015 (iOS 9) that Apple did not support 464XLAT; Apple's network configuration code (2018 on) can turn a CLAT on for a cellular service when asked, and a 2024 write-up says T-Mobile US runs 464XLAT for iOS 10.3 and later; nothing first-hand says which carriers' iPhones run one today",
-        basis: BOOTP_CLAT_CELLULAR,
+        basis: &BOOTP_CLAT_CELLULAR,
     },
     Assumption {
         id: AssumptionId::ClatOnWifi,
@@ -550,7 +898,7 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         default: AssumptionValue::Bool(false),
         meaning: "before iOS 18, on an IPv6-only Wi-Fi the phone runs a CLAT, so apps that only speak IPv4 reach IPv4 servers through the network's NAT64; false: they have no path there (from iOS 18 a CLAT on such a Wi-Fi is observed)",
         why: "Apple's network configuration code turns a CLAT on when the Wi-Fi advertises a NAT64 prefix and gives no IPv4 (PREF64 parsing from 2021); the earliest public capture on an iPhone is iOS 18 (2025), so earlier releases are unknown",
-        basis: BOOTP_CLAT_WIFI,
+        basis: &BOOTP_CLAT_WIFI,
     },
 ];
 
@@ -692,7 +1040,7 @@ pub struct Rule {
     /// One sentence, in the words a support agent could read out.
     pub says: &'static str,
     /// Where it comes from: a URL or `owner/repo: path`.
-    pub source: &'static str,
+    pub source: &'static Source,
     /// The assumption this row depends on, if the record is silent.
     pub assumption: Option<AssumptionId>,
 }
@@ -710,7 +1058,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Airplane mode is on: no radio is up, so the flow has no path at all.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -719,7 +1067,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The phone is not on Wi-Fi, so there is no local network to reach.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -728,7 +1076,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "No VPN is configured: traffic leaves on the physical interface.",
-        source: DOC_INCLUDED_ROUTES,
+        source: &DOC_INCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -737,7 +1085,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "The VPN is not connected (never connected, or disconnected by the user): traffic goes outside the tunnel, even with includeAllNetworks on (IVPN's QA saw traffic resume after a manual disconnect); vendors tell users to disconnect before updating so they do not lose connectivity.",
-        source: IVPN_ISSUE_146,
+        source: &IVPN_ISSUE_146,
         assumption: None,
     },
     Rule {
@@ -746,7 +1094,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel is still connecting and its routes are not installed yet: without includeAllNetworks traffic goes outside.",
-        source: DOC_INCLUDED_ROUTES,
+        source: &DOC_INCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -755,7 +1103,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel is re-establishing itself on the new network; its routes stay in place, so traffic waits in the tunnel.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -764,7 +1112,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel provider is gone and includeAllNetworks is off: its routes go with it and traffic goes outside.",
-        source: DOC_INCLUDED_ROUTES,
+        source: &DOC_INCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -773,7 +1121,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(IosVersion::OLDEST, v(17, 0, 0)),
         evidence: Evidence::Inferred,
         says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for its iOS 17+ app when toggling Force all apps or LAN sharing, and suggests airplane mode with Wi-Fi off first; the model applies it to every setting and release, and with no network up the restart exposes nothing).",
-        source: MULLVAD_TOGGLE_LEAK,
+        source: &MULLVAD_TOGGLE_LEAK,
         assumption: None,
     },
     Rule {
@@ -782,7 +1130,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(17, 0, 0)),
         evidence: Evidence::Observed,
         says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing, and suggests airplane mode with Wi-Fi off first; the model applies it to every setting, and with no network up the restart exposes nothing).",
-        source: MULLVAD_TOGGLE_LEAK,
+        source: &MULLVAD_TOGGLE_LEAK,
         assumption: None,
     },
     Rule {
@@ -791,7 +1139,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "A Connect on-demand rule starts the VPN whenever an app opens a connection (Apple); the model infers that iOS therefore restarts a provider that crashed. After an App Store update of the VPN app this is not what Mullvad saw: connectivity was lost until a reboot (the app-update scenarios).",
-        source: DOC_ON_DEMAND,
+        source: &DOC_ON_DEMAND,
         assumption: None,
     },
     Rule {
@@ -800,7 +1148,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Unknown,
         says: "Whether a user disconnect brings traffic back after the provider was lost with includeAllNetworks on is not documented; the model follows the assumption.",
-        source: MULLVAD_SETTINGS_VIEW,
+        source: &MULLVAD_SETTINGS_VIEW,
         assumption: Some(AssumptionId::DisconnectRecoversLostTunnel),
     },
     // --- the VPN app's own update, and restarts -----------------------------
@@ -810,7 +1158,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "With includeAllNetworks on and a newer version in the App Store, Mullvad's tunnel process posts an \"Update available\" notification telling the user to turn off Force all apps or disconnect before updating, and the app shows a critical in-app banner while the tunnel is up. With notifications off the notification never arrives; the app warned about this when the feature was turned on.",
-        source: MULLVAD_UPDATE_NOTICE,
+        source: &MULLVAD_UPDATE_NOTICE,
         assumption: None,
     },
     Rule {
@@ -819,7 +1167,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "While the App Store installs an update of the VPN app, the running app and its tunnel provider are stopped so they can be replaced, and the VPN disconnects (Mullvad's 2026 post as the press summarises it; how iOS does this is not public).",
-        source: FXTECH_2026,
+        source: &FXTECH_2026,
         assumption: None,
     },
     Rule {
@@ -828,7 +1176,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "With includeAllNetworks on, iOS keeps sending traffic to the absent tunnel instead of the physical interface: everything that is not always excluded is dropped, the App Store's download of the update included, so the update cannot finish and the phone has no connectivity until it is rebooted (Mullvad).",
-        source: MULLVAD_BLOG_2025,
+        source: &MULLVAD_BLOG_2025,
         assumption: None,
     },
     Rule {
@@ -837,7 +1185,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Without includeAllNetworks, while the provider is being replaced its routes are gone and traffic leaves through the physical interface: the update window is a leak (Mullvad says both of its update workarounds leak during the update).",
-        source: YOOTA_2026,
+        source: &YOOTA_2026,
         assumption: None,
     },
     Rule {
@@ -846,7 +1194,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Reported,
         says: "When the update has installed, the new version's tunnel is reconnected (IVPN, reporting what it saw with WireGuard and OpenVPN).",
-        source: IVPN_ISSUE_283,
+        source: &IVPN_ISSUE_283,
         assumption: None,
     },
     Rule {
@@ -855,7 +1203,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Reported,
         says: "After the reboot the App Store tries the update again and the cycle repeats: the update loop. Whether it always retries, and after how long, is not documented (the model waits update_retry_delay).",
-        source: YOOTA_2026,
+        source: &YOOTA_2026,
         assumption: None,
     },
     Rule {
@@ -864,7 +1212,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(16, 0, 0), v(16, 1, 0)),
         evidence: Evidence::Reported,
         says: "After an app upgrade on iOS 16.0 the app shows \"Connected\", but traffic goes outside the tunnel with the phone's real address until the user reconnects by hand (WireGuard and OpenVPN providers; IKEv2 unaffected; reproduced with another vendor's app).",
-        source: IVPN_ISSUE_283,
+        source: &IVPN_ISSUE_283,
         assumption: None,
     },
     Rule {
@@ -873,7 +1221,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(16, 1, 0), v(17, 0, 0)),
         evidence: Evidence::Unknown,
         says: "Reported on iOS 16.0: after an app upgrade the app shows \"Connected\" while traffic goes outside the tunnel until a manual reconnect. Whether later 16.x releases fixed it is not public; the model follows the assumption.",
-        source: IVPN_ISSUE_283,
+        source: &IVPN_ISSUE_283,
         assumption: Some(AssumptionId::PostUpdateLeakLater16),
     },
     Rule {
@@ -882,7 +1230,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The phone is restarting: no interface is up and every connection is reset; apps reconnect once it is back.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -891,7 +1239,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "After a restart a VPN without a Connect on-demand rule stays off until the user connects it, so traffic goes outside the tunnel (on-demand rules are what start a VPN without the user).",
-        source: DOC_ON_DEMAND,
+        source: &DOC_ON_DEMAND,
         assumption: None,
     },
     // --- traffic with its own fixed path ----------------------------------
@@ -901,7 +1249,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(IosVersion::OLDEST, v(14, 8, 0)),
         evidence: Evidence::Inferred,
         says: "VoLTE and other carrier-only services run on the carrier's own ipsec interfaces, never through the VPN (seen in rvi captures on iOS 14.8; assumed the same on earlier releases).",
-        source: RVI_CAPTURE,
+        source: &RVI_CAPTURE,
         assumption: None,
     },
     Rule {
@@ -910,7 +1258,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(14, 8, 0), v(16, 4, 0)),
         evidence: Evidence::Observed,
         says: "VoLTE and other carrier-only services run on the carrier's own ipsec interfaces, never through the VPN (seen in rvi captures on iOS 14.8).",
-        source: RVI_CAPTURE,
+        source: &RVI_CAPTURE,
         assumption: None,
     },
     Rule {
@@ -919,7 +1267,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "Services that use the cellular network alone, such as VoLTE, are always excluded from the tunnel, whatever excludeCellularServices says.",
-        source: DOC_EXCLUDE_CELLULAR,
+        source: &DOC_EXCLUDE_CELLULAR,
         assumption: None,
     },
     Rule {
@@ -928,7 +1276,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "The tunnel's own packets to the relay go outside it: the system automatically excludes the tunnel server's address.",
-        source: DOC_EXCLUDED_ROUTES,
+        source: &DOC_EXCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -937,7 +1285,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel provider is not running, so nothing sends the tunnel's own packets to the relay.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -946,7 +1294,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "The VPN provider's own API calls leave outside the tunnel (Proton sends them through URLSession outside on purpose when includeAllNetworks is on).",
-        source: PROTON_PROVIDER,
+        source: &PROTON_PROVIDER,
         assumption: None,
     },
     Rule {
@@ -955,7 +1303,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "The tunnel process pings the relay's gateway (10.64.0.1) through a socket bound to the tunnel interface (IP_BOUND_IF).",
-        source: MULLVAD_PINGER,
+        source: &MULLVAD_PINGER,
         assumption: None,
     },
     Rule {
@@ -964,7 +1312,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Observed,
         says: "With includeAllNetworks on, the tunnel process cannot bind sockets to the tunnel interface.",
-        source: MULLVAD_SMOLTCP,
+        source: &MULLVAD_SMOLTCP,
         assumption: None,
     },
     Rule {
@@ -973,7 +1321,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Observed,
         says: "So the tunnel process builds its ICMP and TCP in a userspace stack and injects the packets into the tunnel directly.",
-        source: MULLVAD_NETSTACK,
+        source: &MULLVAD_NETSTACK,
         assumption: None,
     },
     Rule {
@@ -982,7 +1330,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel is not connected, so the tunnel process has nothing to probe through.",
-        source: MULLVAD_PINGER,
+        source: &MULLVAD_PINGER,
         assumption: None,
     },
     Rule {
@@ -991,7 +1339,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "DHCP is a broadcast on the Wi-Fi link itself; it is never routed, so it cannot enter a tunnel.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1000,7 +1348,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The captive-portal probe (captive.apple.com) is made on the network being joined, outside the tunnel.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1009,7 +1357,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The paired Apple Watch is reached directly (Wi-Fi or Bluetooth), not through a VPN.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1018,7 +1366,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Without includeAllNetworks, traffic to a connected Mac (Xcode) is local traffic and stays outside the tunnel.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     // --- routing without includeAllNetworks -------------------------------
@@ -1028,7 +1376,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "The destination matches the tunnel's included routes, so it goes into the tunnel.",
-        source: DOC_INCLUDED_ROUTES,
+        source: &DOC_INCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -1037,7 +1385,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "The destination matches the tunnel's excluded routes, so it goes to the physical interface.",
-        source: DOC_EXCLUDED_ROUTES,
+        source: &DOC_EXCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -1046,7 +1394,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "The destination is not in the tunnel's included routes, so it goes to the physical interface.",
-        source: DOC_INCLUDED_ROUTES,
+        source: &DOC_INCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -1055,7 +1403,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "Local subnets bypass the tunnel without includeAllNetworks: the TunnelCrack 'LocalNet' leak.",
-        source: TUNNELCRACK,
+        source: &TUNNELCRACK,
         assumption: None,
     },
     Rule {
@@ -1064,7 +1412,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(14, 2, 0)),
         evidence: Evidence::Documented,
         says: "enforceRoutes is on, so excludeLocalNetworks decides whether LAN traffic stays outside.",
-        source: DOC_EXCLUDE_LOCAL,
+        source: &DOC_EXCLUDE_LOCAL,
         assumption: None,
     },
     Rule {
@@ -1073,7 +1421,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "When the tunnel is the default route its DNS servers become the default resolver (matchDomains is ignored), so queries go into the tunnel.",
-        source: DOC_MATCH_DOMAINS,
+        source: &DOC_MATCH_DOMAINS,
         assumption: None,
     },
     Rule {
@@ -1082,7 +1430,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel is not the default route, so its DNS servers answer only for its match domains; the model gives the VPN no match domains, so queries go to the network's resolver.",
-        source: DOC_MATCH_DOMAINS,
+        source: &DOC_MATCH_DOMAINS,
         assumption: None,
     },
     Rule {
@@ -1091,7 +1439,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Without includeAllNetworks, internet-routed carrier services (Wi-Fi Calling, MMS) go inside or outside depending on the carrier's path; the model lets the tunnel's routes decide.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1100,7 +1448,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(IosVersion::OLDEST, v(16, 0, 0)),
         evidence: Evidence::Observed,
         says: "This connection was open before the tunnel came up; iOS does not tear it down, so it stays outside the tunnel until it closes (Proton 2020 on 13.3.1, Horowitz 2022 up to 15.6).",
-        source: PROTON_2020,
+        source: &PROTON_2020,
         assumption: None,
     },
     Rule {
@@ -1109,7 +1457,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(16, 0, 0)),
         evidence: Evidence::Unknown,
         says: "This connection was open before the tunnel came up; assumed to stay outside until it closes, as observed up to iOS 15.6 (no fix was reported).",
-        source: HOROWITZ_2022,
+        source: &HOROWITZ_2022,
         assumption: Some(AssumptionId::ExistingConnectionsStayOutside),
     },
     // --- includeAllNetworks -----------------------------------------------
@@ -1119,7 +1467,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_BEFORE_16_4,
         evidence: Evidence::Documented,
         says: "includeAllNetworks is on: all traffic goes through the tunnel (Apple's wording before 16.4).",
-        source: APPLE_HDR_2021,
+        source: &APPLE_HDR_2021,
         assumption: None,
     },
     Rule {
@@ -1128,7 +1476,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "includeAllNetworks is on: most traffic goes through the tunnel, except the listed exclusions.",
-        source: DOC_IAN,
+        source: &DOC_IAN,
         assumption: None,
     },
     Rule {
@@ -1137,7 +1485,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_BEFORE_16_4,
         evidence: Evidence::Documented,
         says: "includeAllNetworks is on and the tunnel is not connected: traffic that must use the tunnel is dropped (Apple's header: traffic is dropped while the tunnel is down).",
-        source: APPLE_HDR_2021,
+        source: &APPLE_HDR_2021,
         assumption: None,
     },
     Rule {
@@ -1146,7 +1494,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Observed,
         says: "includeAllNetworks is on and the tunnel is not connected: traffic that must use the tunnel is dropped (Mullvad saw the phone lose all connectivity when the App Store updated its app and the provider was gone).",
-        source: MULLVAD_BLOG_2025,
+        source: &MULLVAD_BLOG_2025,
         assumption: None,
     },
     Rule {
@@ -1155,7 +1503,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_BEFORE_16_4,
         evidence: Evidence::Inferred,
         says: "Network control traffic such as DHCP stays outside even with includeAllNetworks (Apple listed it only from 16.4, but a network cannot be joined without it).",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1164,7 +1512,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "Network control traffic such as DHCP is always excluded from includeAllNetworks.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1173,7 +1521,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_BEFORE_16_4,
         evidence: Evidence::Inferred,
         says: "Traffic needed to join a captive network stays outside even with includeAllNetworks (Apple listed it only from 16.4).",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1182,7 +1530,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "Traffic necessary for connecting to captive networks is always excluded from includeAllNetworks.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1191,7 +1539,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_BEFORE_16_4,
         evidence: Evidence::Inferred,
         says: "Companion-device traffic (Apple Watch) stays outside even with includeAllNetworks (Apple listed it only from 16.4).",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1200,7 +1548,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "Companion-device traffic such as the Apple Watch is always excluded from includeAllNetworks.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1209,7 +1557,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(14, 2, 0)),
         evidence: Evidence::Documented,
         says: "excludeLocalNetworks is on (the iOS default) and includeAllNetworks or enforceRoutes makes it count: LAN traffic stays outside the tunnel.",
-        source: DOC_EXCLUDE_LOCAL,
+        source: &DOC_EXCLUDE_LOCAL,
         assumption: None,
     },
     Rule {
@@ -1218,7 +1566,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(14, 2, 0)),
         evidence: Evidence::Documented,
         says: "excludeLocalNetworks is off and includeAllNetworks or enforceRoutes makes it count: LAN traffic is sent into the tunnel too, and local features (AirPlay, AirDrop, printing) break.",
-        source: DOC_EXCLUDE_LOCAL,
+        source: &DOC_EXCLUDE_LOCAL,
         assumption: None,
     },
     Rule {
@@ -1227,7 +1575,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "excludeAPNs is on (the default): push notification traffic stays outside the tunnel.",
-        source: DOC_EXCLUDE_APNS,
+        source: &DOC_EXCLUDE_APNS,
         assumption: None,
     },
     Rule {
@@ -1236,7 +1584,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "excludeAPNs is off: push notification traffic goes through the tunnel.",
-        source: DOC_EXCLUDE_APNS,
+        source: &DOC_EXCLUDE_APNS,
         assumption: None,
     },
     Rule {
@@ -1245,7 +1593,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "excludeCellularServices is on (the default): Wi-Fi Calling, MMS, SMS and Visual Voicemail stay outside the tunnel.",
-        source: DOC_EXCLUDE_CELLULAR,
+        source: &DOC_EXCLUDE_CELLULAR,
         assumption: None,
     },
     Rule {
@@ -1254,7 +1602,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Documented,
         says: "excludeCellularServices is off: internet-routed carrier services go through the tunnel.",
-        source: DOC_EXCLUDE_CELLULAR,
+        source: &DOC_EXCLUDE_CELLULAR,
         assumption: None,
     },
     Rule {
@@ -1263,7 +1611,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(17, 4, 0)),
         evidence: Evidence::Documented,
         says: "excludeDeviceCommunication is on (the default): traffic to devices connected over USB or Wi-Fi (Xcode) stays outside.",
-        source: DOC_EXCLUDE_DEVICE,
+        source: &DOC_EXCLUDE_DEVICE,
         assumption: None,
     },
     Rule {
@@ -1272,7 +1620,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(17, 4, 0)),
         evidence: Evidence::Documented,
         says: "excludeDeviceCommunication is off: traffic to connected devices goes through the tunnel.",
-        source: DOC_EXCLUDE_DEVICE,
+        source: &DOC_EXCLUDE_DEVICE,
         assumption: None,
     },
     Rule {
@@ -1281,7 +1629,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Inferred,
         says: "This release has no setting to exclude this traffic, so includeAllNetworks takes it into the tunnel like everything else.",
-        source: APPLE_HDR,
+        source: &APPLE_HDR,
         assumption: None,
     },
     Rule {
@@ -1290,7 +1638,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Documented,
         says: "With includeAllNetworks on, the system ignores enforceRoutes.",
-        source: APPLE_MDM,
+        source: &APPLE_MDM,
         assumption: None,
     },
     Rule {
@@ -1299,7 +1647,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Unknown,
         says: "With includeAllNetworks on, whether the tunnel's excluded routes still send a destination outside is not documented; the model follows the assumption.",
-        source: DOC_IAN,
+        source: &DOC_IAN,
         assumption: Some(AssumptionId::IanHonoursExcludedRoutes),
     },
     Rule {
@@ -1308,7 +1656,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "includeAllNetworks came into force and the connection opened before it is carried into the tunnel (a developer-forum thread says iOS adds host routes through the tunnel for TCP flows active at connect, though it speaks of any IPv4 route, not of includeAllNetworks).",
-        source: APPLE_FORUM_HOST_ROUTES,
+        source: &APPLE_FORUM_HOST_ROUTES,
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
     Rule {
@@ -1317,7 +1665,7 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Reported,
         says: "On Wi-Fi with includeAllNetworks on, excludeAPNs is reported to have no effect: push goes into the tunnel either way (one developer's test; on cellular it worked as documented).",
-        source: FORUM_APNS_WIFI,
+        source: &FORUM_APNS_WIFI,
         assumption: Some(AssumptionId::ApnsExclusionIgnoredOnWifi),
     },
     Rule {
@@ -1326,7 +1674,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(26, 0, 0)),
         evidence: Evidence::Reported,
         says: "With enforceRoutes on and excluded routes set, traffic for the included routes was dropped instead of tunnelled on iPadOS 26.0; the excluded route still went outside.",
-        source: FORUM_ENFORCE_ROUTES_26,
+        source: &FORUM_ENFORCE_ROUTES_26,
         assumption: Some(AssumptionId::EnforceRoutesDropsOn26),
     },
     Rule {
@@ -1335,7 +1683,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "The tunnel has just connected and includeAllNetworks has not engaged yet (IVPN: about 1-3 seconds): meanwhile traffic is routed as without it.",
-        source: IVPN_KB_KILL_SWITCH,
+        source: &IVPN_KB_KILL_SWITCH,
         assumption: Some(AssumptionId::KillSwitchDelay),
     },
     Rule {
@@ -1344,7 +1692,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "The user has just disconnected and includeAllNetworks still blocks for a moment (IVPN: about 1-3 seconds) before traffic goes out directly.",
-        source: IVPN_KB_KILL_SWITCH,
+        source: &IVPN_KB_KILL_SWITCH,
         assumption: Some(AssumptionId::KillSwitchDelay),
     },
     Rule {
@@ -1353,7 +1701,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "includeAllNetworks came into force and the connection opened before it is closed; the app reconnects, inside the tunnel (Mozilla VPN's developer, iOS 15.4.1).",
-        source: MOZILLA_VPN_3531,
+        source: &MOZILLA_VPN_3531,
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
     Rule {
@@ -1362,7 +1710,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "includeAllNetworks came into force, but iOS does not close the connection opened before it: it stays outside the tunnel until it closes (Proton: iOS does not close all existing connections, even with its kill switch on).",
-        source: PROTON_KILL_SWITCH_FAQ,
+        source: &PROTON_KILL_SWITCH_FAQ,
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
     Rule {
@@ -1371,7 +1719,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Unknown,
         says: "The tunnel is not connected: whether this excluded traffic still goes outside is not documented; Mullvad saw the phone lose all connectivity when its app was updated and the provider was gone. The model follows the assumption.",
-        source: MULLVAD_BLOG_2025,
+        source: &MULLVAD_BLOG_2025,
         assumption: Some(AssumptionId::ExclusionsHoldWhileTunnelDown),
     },
     // --- Apple's own traffic ----------------------------------------------
@@ -1381,7 +1729,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(16, 1, 0), v(17, 0, 0)),
         evidence: Evidence::Observed,
         says: "On iOS 16.1+, traffic to Apple servers (Apple Maps and push are named) was seen leaving outside an active tunnel, even with includeAllNetworks on.",
-        source: IVPN_2023,
+        source: &IVPN_2023,
         assumption: None,
     },
     Rule {
@@ -1390,7 +1738,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(17, 0, 0)),
         evidence: Evidence::Unknown,
         says: "The iOS 16.1+ Apple-traffic leak (Apple Maps, push) is assumed to persist on this release: no public source says it was fixed.",
-        source: IVPN_2023,
+        source: &IVPN_2023,
         assumption: Some(AssumptionId::AppleServicesBypass),
     },
     Rule {
@@ -1399,7 +1747,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(16, 1, 0), v(17, 0, 0)),
         evidence: Evidence::Reported,
         says: "Without includeAllNetworks, traffic to Apple servers (Apple Maps, push) was reported leaving outside an active tunnel on iOS 16 (IVPN: 'even with an active VPN connection and kill switch enabled'; Mysk and Disconnect reported Apple traffic outside VPNs).",
-        source: IVPN_2023,
+        source: &IVPN_2023,
         assumption: None,
     },
     Rule {
@@ -1408,7 +1756,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(17, 0, 0)),
         evidence: Evidence::Unknown,
         says: "The iOS 16 reports of Apple traffic (Apple Maps, push) leaving an active tunnel are assumed to hold on this release: no public source says it was fixed.",
-        source: IVPN_2023,
+        source: &IVPN_2023,
         assumption: Some(AssumptionId::AppleServicesBypass),
     },
     Rule {
@@ -1417,7 +1765,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(15, 0, 0), v(16, 0, 0)),
         evidence: Evidence::Observed,
         says: "On iOS 15 IVPN's QA saw traffic to Apple servers go through the tunnel with includeAllNetworks on, and kept its kill switch there.",
-        source: IVPN_2021,
+        source: &IVPN_2021,
         assumption: None,
     },
     Rule {
@@ -1426,16 +1774,16 @@ pub static RULES: &[Rule] = &[
         ios: FROM_16_4,
         evidence: Evidence::Inferred,
         says: "The 2023 push-leak report came from releases where excludeAPNs was already YES by default; the model infers the setting explains it, so with excludeAPNs off push stays in the tunnel. Unverified: one forum report says push is not delivered on Wi-Fi under includeAllNetworks either way.",
-        source: IVPN_ISSUE_360,
+        source: &IVPN_ISSUE_360,
         assumption: None,
     },
     Rule {
         fact: Fact::UnverifiedAppleBypass,
         id: "apple.unverified-services",
         ios: Releases::from(v(16, 0, 0)),
-        evidence: Evidence::Reported,
+        evidence: Evidence::Unknown,
         says: "Other Apple services (iCloud, App Store, Find My, Health, Wallet) were reported talking to Apple outside the tunnel on iOS 16 (press accounts of Mysk, 2022; unverified).",
-        source: MYSK_2022,
+        source: &MYSK_2022,
         assumption: Some(AssumptionId::UnverifiedAppleServicesBypass),
     },
     // --- connections over time --------------------------------------------
@@ -1445,7 +1793,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The connection lived inside the tunnel, which is gone; it breaks and the app reconnects on the path now in force.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1454,7 +1802,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Inside the tunnel a LAN address leads to the VPN relay, which cannot reach the phone's home network: the device never receives this traffic (why local features break).",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1463,7 +1811,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "Personal Hotspot shares the phone's cellular data connection; while the phone is on Wi-Fi the model gives its hotspot clients no path.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1472,7 +1820,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Unknown,
         says: "A laptop on the phone's Personal Hotspot: the phone forwards its traffic out of the cellular interface, outside the tunnel. Apple documents nothing about tethered traffic and VPNs; one VPN app's developer says it cannot be sent into the tunnel and goes out with the carrier's address. The model follows the assumption.",
-        source: MOZILLA_VPN_3531,
+        source: &MOZILLA_VPN_3531,
         assumption: Some(AssumptionId::HotspotClientsOutsideTunnel),
     },
     Rule {
@@ -1481,7 +1829,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "With includeAllNetworks on, devices on the phone's Personal Hotspot are reported to have no internet (Mozilla VPN 2.8, which turned the flag on, on iOS 15.4.1; another app's developer says the same in 2026); IVPN and Mullvad list Personal Hotspot as affected. How iOS stops it is not public; the model drops their traffic at the phone.",
-        source: MOZILLA_VPN_3531,
+        source: &MOZILLA_VPN_3531,
         assumption: None,
     },
     Rule {
@@ -1490,7 +1838,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The interface this connection used went away; it breaks and the app reconnects on the path now in force.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     // --- a hostile Wi-Fi ----------------------------------------------------
@@ -1500,7 +1848,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "The Wi-Fi is an attacker's and announces a public subnet, the target site's, as its local network (TunnelCrack LocalNet): the phone treats traffic to the site as local-network traffic. Every iOS VPN app TunnelCrack tested leaked it.",
-        source: TUNNELCRACK,
+        source: &TUNNELCRACK,
         assumption: None,
     },
     Rule {
@@ -1509,7 +1857,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Observed,
         says: "The Wi-Fi is an attacker's and spoofed the DNS answer for the VPN server's name before the tunnel came up, with the target site's address; it forwards the tunnel's packets to the real server, so the tunnel still works (TunnelCrack ServerIP; iOS's built-in client was vulnerable).",
-        source: TUNNELCRACK,
+        source: &TUNNELCRACK,
         assumption: None,
     },
     Rule {
@@ -1518,7 +1866,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "The system keeps traffic to the tunnel server's address outside the tunnel, so the tunnel's own packets are not sent into it: here that address is the target site's, so the site's traffic leaves outside.",
-        source: DOC_EXCLUDED_ROUTES,
+        source: &DOC_EXCLUDED_ROUTES,
         assumption: None,
     },
     Rule {
@@ -1527,7 +1875,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Unknown,
         says: "With includeAllNetworks on, only the VPN's own transport goes to the server's (spoofed) address outside the tunnel; other traffic to that address goes into the tunnel (TunnelCrack's fix; not tested on iOS in public).",
-        source: TUNNELCRACK,
+        source: &TUNNELCRACK,
         assumption: Some(AssumptionId::IanStopsServerIp),
     },
     Rule {
@@ -1536,7 +1884,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Reported,
         says: "The Wi-Fi is an attacker's and its DHCP server pushes a classless static route (option 121) to the target site, more specific than the tunnel's routes: without includeAllNetworks the site's traffic follows it outside the tunnel (TunnelVision, CVE-2024-3661; Mullvad: on iOS virtually identical to LocalNet, every version affected; the researchers' write-up names Linux, Windows and macOS).",
-        source: MULLVAD_KNOWN_ISSUES_DOC,
+        source: &MULLVAD_KNOWN_ISSUES_DOC,
         assumption: None,
     },
     Rule {
@@ -1545,7 +1893,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Reported,
         says: "With includeAllNetworks on, the pushed route does not take traffic out of the tunnel: Mullvad names includeAllNetworks as the only fix it knows on iOS.",
-        source: MULLVAD_KNOWN_ISSUES_DOC,
+        source: &MULLVAD_KNOWN_ISSUES_DOC,
         assumption: None,
     },
     Rule {
@@ -1554,7 +1902,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "Where both IPv4 and IPv6 work, the phone's apps connect over IPv6 first: since iOS 9 Apple's Happy Eyeballs asks for IPv6 first and holds IPv4 back 25 ms (\"~99% IPv6\"), so a dual-stack network carries most traffic over IPv6.",
-        source: APPLE_HAPPY_EYEBALLS,
+        source: &APPLE_HAPPY_EYEBALLS,
         assumption: None,
     },
     Rule {
@@ -1563,7 +1911,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The other IP version gets no answer on this path (its packets are dropped), so the app's connection falls back to the version that works, as Happy Eyeballs does.",
-        source: RFC_8305,
+        source: &RFC_8305,
         assumption: None,
     },
     Rule {
@@ -1572,7 +1920,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The destination has no address in the IP version this app speaks, so it cannot connect.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1581,7 +1929,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "This path has no IPv6: the network gives the phone none (or the scenario's world has none), and the tunnel does not carry it here.",
-        source: THIS_PROJECT,
+        source: &THIS_PROJECT,
         assumption: None,
     },
     Rule {
@@ -1590,7 +1938,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "An IPv6-only network has no IPv4 on its own link: IPv4 devices on it and DHCPv4 cannot be reached, and a CLAT only reaches public IPv4 addresses through NAT64 (which never maps private or local ones).",
-        source: RFC_6052,
+        source: &RFC_6052,
         assumption: None,
     },
     Rule {
@@ -1599,7 +1947,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Reported,
         says: "On IPv6-only cellular an IPv4-only app needs the phone's CLAT (464XLAT), which translates its packets into IPv6 towards the carrier's NAT64 (64:ff9b::/96), which sends them on as IPv4 from the carrier's address; without a CLAT the app has no path.",
-        source: BOOTP_CLAT_CELLULAR,
+        source: &BOOTP_CLAT_CELLULAR,
         assumption: Some(AssumptionId::ClatOnCellular),
     },
     Rule {
@@ -1608,7 +1956,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::between(v(13, 3, 1), v(18, 0, 0)),
         evidence: Evidence::Unknown,
         says: "On an IPv6-only Wi-Fi an IPv4-only app needs the phone's CLAT, which translates its packets into IPv6 towards the network's NAT64; whether this release runs one there is not known (without it the app has no path).",
-        source: BOOTP_CLAT_WIFI,
+        source: &BOOTP_CLAT_WIFI,
         assumption: Some(AssumptionId::ClatOnWifi),
     },
     Rule {
@@ -1617,7 +1965,7 @@ pub static RULES: &[Rule] = &[
         ios: Releases::from(v(18, 0, 0)),
         evidence: Evidence::Observed,
         says: "On an IPv6-only Wi-Fi that advertises its NAT64 prefix the phone runs a CLAT (192.0.0.2): an IPv4-only app's packets leave as IPv6 towards the network's NAT64 (seen on iOS 18 and 26).",
-        source: CLAT_IOS18_WIFI,
+        source: &CLAT_IOS18_WIFI,
         assumption: None,
     },
     Rule {
@@ -1626,7 +1974,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Documented,
         says: "On an IPv6-only network the system synthesizes a NAT64 address (64:ff9b::a.b.c.d) for an IPv4 address an app resolves, so the VPN's transport to an IPv4 relay goes out as IPv6 and the network's NAT64 carries it on as IPv4.",
-        source: APPLE_IPV6_TRANSITION,
+        source: &APPLE_IPV6_TRANSITION,
         assumption: None,
     },
     Rule {
@@ -1635,7 +1983,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Inferred,
         says: "The tunnel's settings give it no IPv6 (no IPv6 route), so it has no IPv6 address and IPv6 packets sent into it are dropped.",
-        source: DOC_IPV6_SETTINGS,
+        source: &DOC_IPV6_SETTINGS,
         assumption: None,
     },
     Rule {
@@ -1644,7 +1992,7 @@ pub static RULES: &[Rule] = &[
         ios: ALL,
         evidence: Evidence::Reported,
         says: "The tunnel routes only IPv4, so IPv6 keeps using the physical network: on a dual-stack network the app's IPv6 traffic leaves outside the tunnel with the phone's own IPv6 address (the classic IPv6 leak).",
-        source: NETBIRD_99,
+        source: &NETBIRD_99,
         assumption: None,
     },
     Rule {
@@ -1653,7 +2001,7 @@ pub static RULES: &[Rule] = &[
         ios: IAN_ERA,
         evidence: Evidence::Unknown,
         says: "includeAllNetworks takes IPv6 traffic as it takes IPv4 (Apple says all traffic; nobody has published what it does with IPv6).",
-        source: DOC_IAN,
+        source: &DOC_IAN,
         assumption: Some(AssumptionId::IanCoversIpv6),
     },
 ];
@@ -1664,8 +2012,8 @@ pub fn lookup(fact: Fact, ios: IosVersion) -> Option<&'static Rule> {
 }
 
 /// Every source cited anywhere in the tables, for the README and `--sources`.
-pub fn all_sources() -> Vec<&'static str> {
-    let mut sources: Vec<&'static str> = RULES
+pub fn all_sources() -> Vec<&'static Source> {
+    let mut sources: Vec<&'static Source> = RULES
         .iter()
         .map(|r| r.source)
         .chain(PROPERTIES.iter().map(|p| p.source))
@@ -1675,6 +2023,11 @@ pub fn all_sources() -> Vec<&'static str> {
                 .iter()
                 .flat_map(|r| supporting_sources(r.id).iter().copied()),
         )
+        .chain(
+            crate::presets::PRESETS
+                .iter()
+                .flat_map(|p| p.sources.iter().copied()),
+        )
         .collect();
     sources.sort_unstable();
     sources.dedup();
@@ -1683,45 +2036,52 @@ pub fn all_sources() -> Vec<&'static str> {
 
 /// Sources that back a rule's wording but are not its primary citation,
 /// by rule id (a test checks that each id names a rule).
-pub const SUPPORTING_SOURCES: &[(&str, &[&str])] = &[
-    ("flow.existing-stays-outside", &[PROTON_2020, HOROWITZ_2022]),
-    ("ian.moves-existing", &[MULLVAD_LEAK_TESTS]),
-    ("ian.keeps-existing", &[PROTON_2020]),
-    ("ian.excluded-routes", &[FORUM_EXCLUDED_ROUTES_IGNORED]),
-    ("apple.bypass-16-1", &[IVPN_ISSUE_360]),
-    ("apple.bypass-without-ian", &[MYSK_2022, DISCONNECT_ME]),
-    ("apple.inside-with-ian-15", &[IVPN_ISSUE_146]),
-    ("vpn.not-connected", &[MULLVAD_UPDATE_NOTICE, YOOTA_2026]),
+pub const SUPPORTING_SOURCES: &[(&str, &[&Source])] = &[
+    (
+        "flow.existing-stays-outside",
+        &[&PROTON_2020, &HOROWITZ_2022],
+    ),
+    ("ian.moves-existing", &[&MULLVAD_LEAK_TESTS]),
+    ("ian.keeps-existing", &[&PROTON_2020]),
+    ("ian.excluded-routes", &[&FORUM_EXCLUDED_ROUTES_IGNORED]),
+    ("apple.bypass-16-1", &[&IVPN_ISSUE_360]),
+    ("apple.bypass-without-ian", &[&MYSK_2022, &DISCONNECT_ME]),
+    ("apple.inside-with-ian-15", &[&IVPN_ISSUE_146]),
+    ("vpn.not-connected", &[&MULLVAD_UPDATE_NOTICE, &YOOTA_2026]),
     (
         "ian.blocks-while-down",
-        &[APPLE_HDR_2021, MULLVAD_BLOG_2025],
+        &[&APPLE_HDR_2021, &MULLVAD_BLOG_2025],
     ),
-    ("ian.tunnel", &[IVPN_2021]),
+    ("ian.tunnel", &[&IVPN_2021]),
     (
         "ian.blocks-hotspot",
-        &[IVPN_KB_KILL_SWITCH, MULLVAD_KNOWN_ISSUES, VK_TURN_PROXY_55],
+        &[
+            &IVPN_KB_KILL_SWITCH,
+            &MULLVAD_KNOWN_ISSUES,
+            &VK_TURN_PROXY_55,
+        ],
     ),
-    ("hotspot.outside-tunnel", &[VK_TURN_PROXY_55]),
-    ("routes.localnet-bypass", &[IVPN_TUNNELCRACK]),
-    ("attack.localnet", &[MULLVAD_KNOWN_ISSUES_DOC]),
-    ("attack.serverip", &[IVPN_TUNNELCRACK]),
-    ("ian.stops-serverip", &[MULLVAD_IOS_CHANGELOG]),
-    ("ian.stops-tunnelvision", &[MULLVAD_IOS_CHANGELOG]),
-    ("ip.nat64-synthesis", &[WIREGUARD_DNS64, ALGO_1385]),
+    ("hotspot.outside-tunnel", &[&VK_TURN_PROXY_55]),
+    ("routes.localnet-bypass", &[&IVPN_TUNNELCRACK]),
+    ("attack.localnet", &[&MULLVAD_KNOWN_ISSUES_DOC]),
+    ("attack.serverip", &[&IVPN_TUNNELCRACK]),
+    ("ian.stops-serverip", &[&MULLVAD_IOS_CHANGELOG]),
+    ("ian.stops-tunnelvision", &[&MULLVAD_IOS_CHANGELOG]),
+    ("ip.nat64-synthesis", &[&WIREGUARD_DNS64, &ALGO_1385]),
     (
         "routes.ipv4-only-tunnel-leaks-ipv6",
-        &[NEPACKET_DEMO_32, MEOW_IOS_238],
+        &[&NEPACKET_DEMO_32, &MEOW_IOS_238],
     ),
-    ("ip.prefers-ipv6", &[RFC_8305]),
+    ("ip.prefers-ipv6", &[&RFC_8305]),
     (
         "ip.clat",
-        &[TMOBILE_464XLAT, APPLE_NO_464XLAT_2015, RFC_6877],
+        &[&TMOBILE_464XLAT, &APPLE_NO_464XLAT_2015, &RFC_6877],
     ),
-    ("ip.clat-on-wifi", &[BOOTP_CLAT_WIFI]),
+    ("ip.clat-on-wifi", &[&BOOTP_CLAT_WIFI]),
 ];
 
 /// Sources that back a rule's wording but are not its primary citation.
-pub fn supporting_sources(id: &str) -> &'static [&'static str] {
+pub fn supporting_sources(id: &str) -> &'static [&'static Source] {
     SUPPORTING_SOURCES
         .iter()
         .find(|(rule, _)| *rule == id)
@@ -1820,9 +2180,74 @@ mod tests {
     }
 
     #[test]
+    fn every_source_is_a_clean_link_to_a_primary_host() {
+        let mut problems = Vec::new();
+        for source in all_sources() {
+            if !source.is_linked() {
+                // Only what nothing public backs may go without a link,
+                // and it says why in its note.
+                let used_by_evidence = RULES
+                    .iter()
+                    .filter(|r| std::ptr::eq(r.source, source))
+                    .all(|r| matches!(r.evidence, Evidence::Inferred | Evidence::Unknown));
+                if source.note.is_empty() || !used_by_evidence {
+                    problems.push(format!("{source:?} has no link"));
+                }
+            }
+            for link in source.links() {
+                if let Some(problem) = link_problem(link) {
+                    problems.push(format!("{link} {problem}"));
+                }
+            }
+            if source.note.starts_with("http") || source.note.contains("://") {
+                problems.push(format!("{source:?}: a link inside the note"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_source_check_refuses_what_the_issue_names() {
+        for (url, why) in [
+            ("https://naive.xtlsbot.ru/forums/thread/817434", "mirror"),
+            ("https://w3c.stablehunter.ai/forums/topics/x", "mirror"),
+            ("mullvad/mullvadvpn-app: ios/CHANGELOG.md", "https://"),
+            (
+                "https://tunnelcrack.mathyvanhoef.com/details.html (vanhoefm)",
+                "whitespace",
+            ),
+            (
+                "https://github.com/mullvad/mullvadvpn-app/blob/main/ios/CHANGELOG.md#L1",
+                "commit",
+            ),
+            (
+                "https://developer.apple.com/forums/search?q=includeAllNetworks",
+                "search",
+            ),
+        ] {
+            let problem = link_problem(url).unwrap_or_else(|| panic!("{url} passed"));
+            assert!(problem.contains(why), "{url}: {problem}");
+        }
+        assert_eq!(
+            link_problem("https://developer.apple.com/forums/thread/817434"),
+            None
+        );
+        assert_eq!(
+            link_problem(
+                "https://github.com/WireGuard/wireguard-apple/blob/2fec12a6e1f6e3460b6ee483aa00ad29cddadab1/Sources/WireGuardKit/DNSResolver.swift#L94-L130"
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn every_rule_cites_a_source_and_unknowns_name_their_assumption_or_say_so() {
         for r in RULES {
-            assert!(!r.source.is_empty() && !r.says.is_empty(), "{}", r.id);
+            assert!(
+                (r.source.is_linked() || !r.source.note.is_empty()) && !r.says.is_empty(),
+                "{}",
+                r.id
+            );
             if r.evidence == Evidence::Unknown {
                 assert!(
                     r.assumption.is_some(),

@@ -8,7 +8,7 @@
 //! preset is a full tunnel (`0.0.0.0/0`, `::/0`).
 
 use crate::config::VpnConfig;
-use crate::facts::{self, Prop};
+use crate::facts::{self, Prop, Source};
 use crate::model::list_choices;
 use crate::version::IosVersion;
 
@@ -23,17 +23,51 @@ pub struct Preset {
     pub sets: &'static [(Prop, bool)],
     pub on_demand: bool,
     /// Where the code is: `owner/repo: path (commit), lines`.
-    pub sources: &'static [&'static str],
+    pub sources: &'static [&'static Source],
 }
 
-const MULLVAD_CONFIG: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/TunnelManager/TunnelConfiguration.swift (commit 9380a80), lines 19-33";
-const MULLVAD_SETTINGS: &str = "mullvad/mullvadvpn-app: ios/MullvadSettings/IncludeAllNetworksSettings.swift (commit 9380a80), lines 33-44";
-const MULLVAD_START: &str = "mullvad/mullvadvpn-app: ios/MullvadVPN/TunnelManager/StartTunnelOperation.swift (commit 9380a80), lines 111-114";
-const IVPN_PROTOCOL: &str = "ivpn/ios-app: IVPNClient/Utilities/Extensions/NETunnelProviderProtocol+Ext.swift (commit df9951d), lines 168-173, 212-222";
-const IVPN_ON_DEMAND: &str = "ivpn/ios-app: IVPNClient/Managers/VPNManager.swift (commit df9951d), lines 217-226; IVPNClient/Managers/StorageManager.swift, lines 187-188";
-const PROTON_CONFIG: &str = "ProtonVPN/ios-mac-app: libraries/LegacyCommon/Sources/LegacyCommon/Core/VpnManager.swift (commit e3e4047), lines 483-495";
-const PROTON_LAN: &str = "ProtonVPN/ios-mac-app: libraries/LegacyCommon/Sources/LegacyCommon/Management/Providers/AppFeature/LANConnections.swift (commit e3e4047), lines 55-64";
-const WIREGUARD_ON_DEMAND: &str = "WireGuard/wireguard-apple: Sources/WireGuardApp/Tunnel/ActivateOnDemandOption.swift (commit 2fec12a), lines 40-46; no includeAllNetworks anywhere in the repository";
+const MULLVAD_CONFIG: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPN/TunnelManager/TunnelConfiguration.swift#L19-L33",
+    note: "",
+    also: &[],
+};
+const MULLVAD_SETTINGS: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadSettings/IncludeAllNetworksSettings.swift#L33-L44",
+    note: "",
+    also: &[],
+};
+const MULLVAD_START: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPN/TunnelManager/StartTunnelOperation.swift#L111-L114",
+    note: "",
+    also: &[],
+};
+const IVPN_PROTOCOL: Source = Source {
+    url: "https://github.com/ivpn/ios-app/blob/df9951dc0ed61ff3ff65b0ce47c2898d64d86314/IVPNClient/Utilities/Extensions/NETunnelProviderProtocol%2BExt.swift#L168-L173",
+    note: "",
+    also: &[],
+};
+const IVPN_ON_DEMAND: Source = Source {
+    url: "https://github.com/ivpn/ios-app/blob/df9951dc0ed61ff3ff65b0ce47c2898d64d86314/IVPNClient/Managers/VPNManager.swift#L217-L226",
+    note: "IVPN's on-demand rules and their stored setting",
+    also: &[
+        "https://github.com/ivpn/ios-app/blob/df9951dc0ed61ff3ff65b0ce47c2898d64d86314/IVPNClient/Managers/StorageManager.swift#L187-L188",
+    ],
+};
+const PROTON_CONFIG: Source = Source {
+    url: "https://github.com/ProtonVPN/ios-mac-app/blob/e3e4047029c709ae25ecf9d6f1ffe92f40f66ff4/libraries/LegacyCommon/Sources/LegacyCommon/Core/VpnManager.swift#L483-L495",
+    note: "",
+    also: &[],
+};
+const PROTON_LAN: Source = Source {
+    url: "https://github.com/ProtonVPN/ios-mac-app/blob/e3e4047029c709ae25ecf9d6f1ffe92f40f66ff4/libraries/LegacyCommon/Sources/LegacyCommon/Management/Providers/AppFeature/LANConnections.swift#L55-L64",
+    note: "",
+    also: &[],
+};
+const WIREGUARD_ON_DEMAND: Source = Source {
+    url: "https://github.com/WireGuard/wireguard-apple/blob/2fec12a6e1f6e3460b6ee483aa00ad29cddadab1/Sources/WireGuardApp/Tunnel/ActivateOnDemandOption.swift#L40-L46",
+    note: "no includeAllNetworks anywhere in the repository",
+    also: &[],
+};
 
 pub static PRESETS: &[Preset] = &[
     Preset {
@@ -45,7 +79,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, false),
         ],
         on_demand: true,
-        sources: &[MULLVAD_CONFIG, MULLVAD_SETTINGS, MULLVAD_START],
+        sources: &[&MULLVAD_CONFIG, &MULLVAD_SETTINGS, &MULLVAD_START],
     },
     Preset {
         name: "mullvad-force-all-apps",
@@ -56,7 +90,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, false),
         ],
         on_demand: true,
-        sources: &[MULLVAD_CONFIG, MULLVAD_SETTINGS, MULLVAD_START],
+        sources: &[&MULLVAD_CONFIG, &MULLVAD_SETTINGS, &MULLVAD_START],
     },
     Preset {
         name: "mullvad-force-all-apps-lan-sharing",
@@ -67,7 +101,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, true),
         ],
         on_demand: true,
-        sources: &[MULLVAD_CONFIG, MULLVAD_SETTINGS, MULLVAD_START],
+        sources: &[&MULLVAD_CONFIG, &MULLVAD_SETTINGS, &MULLVAD_START],
     },
     Preset {
         name: "ivpn",
@@ -78,7 +112,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, true),
         ],
         on_demand: true,
-        sources: &[IVPN_PROTOCOL, IVPN_ON_DEMAND],
+        sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND],
     },
     Preset {
         name: "ivpn-block-lan",
@@ -89,7 +123,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, false),
         ],
         on_demand: true,
-        sources: &[IVPN_PROTOCOL, IVPN_ON_DEMAND],
+        sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND],
     },
     Preset {
         name: "proton",
@@ -100,7 +134,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, true),
         ],
         on_demand: true,
-        sources: &[PROTON_CONFIG, PROTON_LAN],
+        sources: &[&PROTON_CONFIG, &PROTON_LAN],
     },
     Preset {
         name: "proton-kill-switch",
@@ -111,7 +145,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::ExcludeLocalNetworks, true),
         ],
         on_demand: true,
-        sources: &[PROTON_CONFIG, PROTON_LAN],
+        sources: &[&PROTON_CONFIG, &PROTON_LAN],
     },
     Preset {
         name: "wireguard",
@@ -119,7 +153,7 @@ pub static PRESETS: &[Preset] = &[
         setting: "sets neither includeAllNetworks nor excludeLocalNetworks (Apple's defaults); on-demand only if the user turns it on",
         sets: &[],
         on_demand: false,
-        sources: &[WIREGUARD_ON_DEMAND],
+        sources: &[&WIREGUARD_ON_DEMAND],
     },
 ];
 

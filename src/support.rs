@@ -9,7 +9,7 @@
 //! come from there), and what is reported but not modelled is listed as
 //! such, with its own evidence kind.
 
-use crate::facts::{self, Evidence, Rule};
+use crate::facts::{self, Evidence, Rule, Source};
 use crate::model::{Network, Route};
 use crate::report::{Block, Detail, Document, Item, rule_item};
 use crate::scenario::duration;
@@ -54,7 +54,7 @@ pub struct Step {
 pub struct Report {
     pub evidence: Evidence,
     pub says: &'static str,
-    pub source: &'static str,
+    pub source: &'static Source,
 }
 
 use crate::facts::FORUM_APNS_WIFI;
@@ -177,12 +177,16 @@ pub static SYMPTOMS: &[Symptom] = &[
             Report {
                 evidence: Evidence::Reported,
                 says: "With excludeAPNs off, APNs still did not go inside the tunnel (sing-box, iOS 26.0).",
-                source: "https://github.com/SagerNet/sing-box/issues/3441",
+                source: &Source {
+                    url: "https://github.com/SagerNet/sing-box/issues/3441",
+                    note: "",
+                    also: &[],
+                },
             },
             Report {
                 evidence: Evidence::Reported,
                 says: "With includeAllNetworks on, push is not delivered over Wi-Fi whether excludeAPNs is on or off; over cellular it behaves as documented (one developer-forum post; iOS version not given). On Wi-Fi, trying cellular may tell the two cases apart.",
-                source: FORUM_APNS_WIFI,
+                source: &FORUM_APNS_WIFI,
             },
         ],
     },
@@ -209,12 +213,20 @@ pub static SYMPTOMS: &[Symptom] = &[
             Report {
                 evidence: Evidence::Observed,
                 says: "Mullvad lists AirDrop, AirPlay, CarPlay, Continuity Camera, Handoff, Handover, NameDrop, iMessage, Screen Mirroring and Personal Hotspot as affected by Force all apps, and says local network sharing (which needs Force all apps) reduces the issues.",
-                source: "mullvad/mullvadvpn-app: ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift",
+                source: &Source {
+                    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadVPN/Coordinators/Settings/IncludeAllNetworks/IncludeAllNetworksSettingsCoordinator.swift#L65-L97",
+                    note: "",
+                    also: &[],
+                },
             },
             Report {
                 evidence: Evidence::Observed,
                 says: "Proton VPN's settings make \"Allow LAN\" and the kill switch exclusive.",
-                source: "ProtonVPN/ios-mac-app: apps/ios/ProtonVPN/Scenes/Settings/ViewModels/SettingsViewModel.swift",
+                source: &Source {
+                    url: "https://github.com/ProtonVPN/ios-mac-app/blob/e3e4047029c709ae25ecf9d6f1ffe92f40f66ff4/apps/ios/ProtonVPN/Scenes/Settings/ViewModels/SettingsViewModel.swift#L523-L595",
+                    note: "",
+                    also: &[],
+                },
             },
         ],
     },
@@ -248,7 +260,11 @@ pub static SYMPTOMS: &[Symptom] = &[
         reports: &[Report {
             evidence: Evidence::Reported,
             says: "Sending group MMS failed with Mozilla VPN on (iOS 16.2) and kept failing for a few minutes after the VPN was turned off, until a reboot or an airplane-mode toggle (a cached DNS lookup, Mozilla said). The thread does not say whether includeAllNetworks was involved.",
-            source: "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/4842",
+            source: &Source {
+                url: "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/4842",
+                note: "",
+                also: &[],
+            },
         }],
     },
     Symptom {
@@ -309,7 +325,13 @@ pub static SYMPTOMS: &[Symptom] = &[
         reports: &[Report {
             evidence: Evidence::Reported,
             says: "IVPN says its app connects to its servers by IP address, not by name, so a spoofed DNS answer cannot redirect its tunnel (ServerIP).",
-            source: "ivpn/ivpn.net: src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md",
+            source: &Source {
+                url: "https://www.ivpn.net/blog/ivpn-tunnelcrack-vulnerability-assessment/",
+                note: "",
+                also: &[
+                    "https://github.com/ivpn/ivpn.net/blob/0187e33913c36b763225cf3f1de70f77fb6c2548/src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md#L65",
+                ],
+            },
         }],
     },
     Symptom {
@@ -339,7 +361,11 @@ pub static SYMPTOMS: &[Symptom] = &[
         reports: &[Report {
             evidence: Evidence::Reported,
             says: "A developer of a packet-tunnel VPN demo: \"Currently, my IPv6 traffic seems to bypass the tunnel.\"",
-            source: "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32",
+            source: &Source {
+                url: "https://github.com/davlxd/NEPacketTunnelVPNDemo/issues/32",
+                note: "",
+                also: &[],
+            },
         }],
     },
 ];

@@ -192,18 +192,49 @@ pub struct Segment {
 }
 
 /// A rule as it appears in output: the fact row flattened, with provenance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// In JSON: `id`, `says`, `provenance`, `source` (the primary link, or the
+/// note where nothing public can be linked), `source_note` (what the link
+/// is, when it says), `also` (every further link: the source's secondary
+/// copies, then the other sources behind the wording) and `assumption`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleRef {
     pub id: &'static str,
     pub says: &'static str,
     pub provenance: Evidence,
-    pub source: &'static str,
+    pub source: &'static facts::Source,
     /// Further sources behind the wording, if any.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub also: Vec<&'static str>,
+    pub also: Vec<&'static facts::Source>,
     /// The `[assume]` key this rule depends on, when the record is silent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assumption: Option<&'static str>,
+}
+
+impl Serialize for RuleRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", self.id)?;
+        map.serialize_entry("says", self.says)?;
+        map.serialize_entry("provenance", &self.provenance)?;
+        if self.source.is_linked() {
+            map.serialize_entry("source", self.source.url)?;
+            if !self.source.note.is_empty() {
+                map.serialize_entry("source_note", self.source.note)?;
+            }
+        } else {
+            map.serialize_entry("source", self.source.note)?;
+        }
+        let also: Vec<&str> = (self.source.also.iter().copied())
+            .chain(self.also.iter().flat_map(|s| s.links()))
+            .collect();
+        if !also.is_empty() {
+            map.serialize_entry("also", &also)?;
+        }
+        if let Some(key) = self.assumption {
+            map.serialize_entry("assumption", key)?;
+        }
+        map.end()
+    }
 }
 
 impl From<&'static Rule> for RuleRef {

@@ -93,7 +93,10 @@ fn check_prints_want_got_and_the_rule_chain_and_exits_1() {
         "{text}"
     );
     assert!(text.contains("1. apple.bypass-16-1 [observed]"), "{text}");
-    assert!(text.contains("source: ivpn/ivpn.net"), "{text}");
+    assert!(
+        text.contains("source: https://www.ivpn.net/blog/removal-of-kill-switch"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -167,7 +170,10 @@ fn run_text_shows_segments_rules_and_sources() {
         text.contains("flow.existing-stays-outside [observed]"),
         "{text}"
     );
-    assert!(text.contains("Source: https://www.cfcs.dk/"), "{text}");
+    assert!(
+        text.contains("Source: https://protonvpn.com/blog/apple-ios-vulnerability-disclosure/ (Proton's 2020 disclosure, read through the Danish CFCS notice); also https://www.cfcs.dk/"),
+        "{text}"
+    );
     assert!(
         text.contains("\n  ok  new-tab at 30s: tunnel, seen as vpn\n"),
         "{text}"
@@ -248,6 +254,34 @@ fn json_family_is_the_version_on_the_wire_on_every_segment() {
     let inside = first("ipv4-only app");
     assert_eq!(inside["family"], "ipv4");
     assert!(inside.get("app_family").is_none(), "{inside}");
+}
+
+#[test]
+fn facts_shows_every_source_as_a_link() {
+    let out = tunnelscope(&["facts", "--format", "markdown"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let mut cited = 0;
+    for line in text.lines() {
+        let line = line.trim_start_matches([' ', '-', '*']);
+        for label in ["Source: ", "Also: ", "Basis: "] {
+            let Some(rest) = line.strip_prefix(label) else {
+                continue;
+            };
+            cited += 1;
+            let unlinked = rest.starts_with("inferred by tunnelscope")
+                || rest.starts_with("press accounts of Mysk");
+            assert!(
+                rest.starts_with("https://") || unlinked,
+                "not a link: {line}"
+            );
+            // The link ends at the first space: whatever follows is a note
+            // in parentheses or further links after "; also".
+            let link = rest.split(' ').next().unwrap();
+            assert!(!link.contains('('), "{line}");
+        }
+    }
+    assert!(cited > 120, "only {cited} sources");
 }
 
 #[test]

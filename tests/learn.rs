@@ -160,3 +160,24 @@ fn every_explanation_ends_with_sources_that_say_their_evidence() {
         }
     }
 }
+
+#[test]
+fn every_outside_link_is_a_clean_link_to_a_primary_host() {
+    let mut problems = Vec::new();
+    let mut pages = pages();
+    for extra in ["www/index.html", "www/glossary.html"] {
+        pages.push((extra.into(), std::fs::read_to_string(extra).unwrap()));
+    }
+    for (name, html) in &pages {
+        for href in attributes(html, "href") {
+            let url = href.replace("&amp;", "&");
+            if !url.starts_with("http") {
+                continue;
+            }
+            if let Some(problem) = facts::link_problem(&url) {
+                problems.push(format!("{name}: {url} {problem}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -23,9 +23,8 @@ pub enum Detail {
     Text(String),
     /// A labelled line, the label emphasised on the page: `Exposes`, `Why`.
     Labelled(&'static str, String),
-    /// Where a rule comes from (`Source`) or what else backs it (`Also`):
-    /// an address or a repository path.
-    Cited(&'static str, &'static str),
+    /// Where a rule comes from (`Source`) or what else backs it (`Also`).
+    Cited(&'static str, &'static crate::facts::Source),
     /// The built-in scenario that plays a step out.
     PlayedOut(&'static crate::library::BuiltIn),
 }
@@ -36,7 +35,12 @@ impl Detail {
         match self {
             Detail::Text(text) => text.clone(),
             Detail::Labelled(label, text) => format!("{label}: {text}"),
-            Detail::Cited(label, source) => format!("{label}: {source}"),
+            Detail::Cited(label, source) if source.also.is_empty() => {
+                format!("{label}: {source}")
+            }
+            Detail::Cited(label, source) => {
+                format!("{label}: {source}; also {}", source.also.join(", "))
+            }
             Detail::PlayedOut(built_in) => format!(
                 "Played out in the scenario \u{201c}{}\u{201d} (`{}`)",
                 built_in.title, built_in.name

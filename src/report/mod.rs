@@ -532,7 +532,7 @@ pub fn facts_document() -> Document {
             details: vec![
                 Detail::Text(a.meaning.to_string()),
                 Detail::Labelled("Why an assumption", a.why.to_string()),
-                Detail::Labelled("Basis", a.basis.to_string()),
+                Detail::Cited("Basis", a.basis),
             ],
         }
     });

@@ -736,11 +736,22 @@ pub fn Compare(props: &CompareProps) -> Html {
 }
 
 /// A link to a source: URLs as links, repository paths as text.
-pub(super) fn source_link(source: &str) -> Html {
-    if source.starts_with("http") {
-        html! { <a href={source.to_string()} rel="noreferrer noopener" target="_blank">{ source.to_string() }</a> }
-    } else {
-        html! { <span class="repo-path">{ source.to_string() }</span> }
+pub(super) fn source_link(source: &crate::facts::Source) -> Html {
+    let link = |url: &'static str| html! { <a href={url} rel="noreferrer noopener" target="_blank">{ url }</a> };
+    let note = (!source.note.is_empty()).then_some(source.note);
+    html! {
+        <>
+            if source.is_linked() {
+                { link(source.url) }
+                if let Some(note) = note { { format!(" ({note})") } }
+            } else if let Some(note) = note {
+                <span class="repo-path">{ note }</span>
+            }
+            for (i, also) in source.also.iter().enumerate() {
+                { if i == 0 { "; also " } else { ", " } }
+                { link(also) }
+            }
+        </>
     }
 }
 
