@@ -1048,6 +1048,7 @@ pub struct Rule {
 const ALL: Releases = Releases::from(IosVersion::OLDEST);
 const IAN_ERA: Releases = Releases::from(v(14, 0, 0));
 const IAN_BEFORE_16_4: Releases = Releases::between(v(14, 0, 0), v(16, 4, 0));
+const IAN_BEFORE_16: Releases = Releases::between(v(14, 0, 0), v(16, 0, 0));
 const FROM_16_4: Releases = Releases::from(v(16, 4, 0));
 
 pub static RULES: &[Rule] = &[
@@ -1128,8 +1129,8 @@ pub static RULES: &[Rule] = &[
         fact: Fact::TunnelRestarting,
         id: "vpn.restart-exposes",
         ios: Releases::from(v(17, 0, 0)),
-        evidence: Evidence::Observed,
-        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad says so for toggling Force all apps and LAN sharing, and suggests airplane mode with Wi-Fi off first; the model applies it to every setting, and with no network up the restart exposes nothing).",
+        evidence: Evidence::Reported,
+        says: "Changing a VPN setting restarts the tunnel, which briefly exposes traffic outside it, even with includeAllNetworks (Mullvad's app warns of it when toggling Force all apps and LAN sharing, and suggests airplane mode with Wi-Fi off first; the model applies it to every setting, and with no network up the restart exposes nothing).",
         source: &MULLVAD_TOGGLE_LEAK,
         assumption: None,
     },
@@ -1664,7 +1665,7 @@ pub static RULES: &[Rule] = &[
         id: "apns.exclusion-ignored-on-wifi",
         ios: FROM_16_4,
         evidence: Evidence::Reported,
-        says: "On Wi-Fi with includeAllNetworks on, excludeAPNs is reported to have no effect: push goes into the tunnel either way (one developer's test; on cellular it worked as documented).",
+        says: "On Wi-Fi with includeAllNetworks on, push was not delivered whatever excludeAPNs said, in one developer's test with a tunnel that forwards nothing (on cellular, excludeAPNs worked as documented); the model reads this as push entering the tunnel on Wi-Fi.",
         source: &FORUM_APNS_WIFI,
         assumption: Some(AssumptionId::ApnsExclusionIgnoredOnWifi),
     },
@@ -1680,18 +1681,36 @@ pub static RULES: &[Rule] = &[
     Rule {
         fact: Fact::IanEngaging,
         id: "ian.engage-delay",
-        ios: IAN_ERA,
+        ios: IAN_BEFORE_16,
         evidence: Evidence::Reported,
-        says: "The tunnel has just connected and includeAllNetworks has not engaged yet (IVPN: about 1-3 seconds): meanwhile traffic is routed as without it.",
+        says: "The tunnel has just connected and includeAllNetworks has not engaged yet (IVPN: about 1-3 seconds, with its kill switch on iOS 14 and 15): meanwhile traffic is routed as without it.",
+        source: &IVPN_KB_KILL_SWITCH,
+        assumption: Some(AssumptionId::KillSwitchDelay),
+    },
+    Rule {
+        fact: Fact::IanEngaging,
+        id: "ian.engage-delay",
+        ios: Releases::from(v(16, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "The tunnel has just connected and includeAllNetworks has not engaged yet: meanwhile traffic is routed as without it. Assumed on this release: IVPN's 1-3 seconds were seen on iOS 14 and 15, and its kill switch is not available from iOS 16.",
         source: &IVPN_KB_KILL_SWITCH,
         assumption: Some(AssumptionId::KillSwitchDelay),
     },
     Rule {
         fact: Fact::IanReleasing,
         id: "ian.release-delay",
-        ios: IAN_ERA,
+        ios: IAN_BEFORE_16,
         evidence: Evidence::Reported,
-        says: "The user has just disconnected and includeAllNetworks still blocks for a moment (IVPN: about 1-3 seconds) before traffic goes out directly.",
+        says: "The user has just disconnected and includeAllNetworks still blocks for a moment (IVPN: about 1-3 seconds, with its kill switch on iOS 14 and 15) before traffic goes out directly.",
+        source: &IVPN_KB_KILL_SWITCH,
+        assumption: Some(AssumptionId::KillSwitchDelay),
+    },
+    Rule {
+        fact: Fact::IanReleasing,
+        id: "ian.release-delay",
+        ios: Releases::from(v(16, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "The user has just disconnected and includeAllNetworks still blocks for a moment before traffic goes out directly. Assumed on this release: IVPN's 1-3 seconds were seen on iOS 14 and 15, and its kill switch is not available from iOS 16.",
         source: &IVPN_KB_KILL_SWITCH,
         assumption: Some(AssumptionId::KillSwitchDelay),
     },
@@ -1700,7 +1719,7 @@ pub static RULES: &[Rule] = &[
         id: "ian.resets-existing",
         ios: IAN_ERA,
         evidence: Evidence::Reported,
-        says: "includeAllNetworks came into force and the connection opened before it is closed; the app reconnects, inside the tunnel (Mozilla VPN's developer, iOS 15.4.1).",
+        says: "includeAllNetworks came into force and the connection opened before it is closed; the app reconnects, inside the tunnel (Mozilla VPN's developer, iOS 15.4.1; Proton: the kill switch blocks all non-Apple connections).",
         source: &MOZILLA_VPN_3531,
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
@@ -1708,8 +1727,8 @@ pub static RULES: &[Rule] = &[
         fact: Fact::IanKeepsExisting,
         id: "ian.keeps-existing",
         ios: IAN_ERA,
-        evidence: Evidence::Reported,
-        says: "includeAllNetworks came into force, but iOS does not close the connection opened before it: it stays outside the tunnel until it closes (Proton: iOS does not close all existing connections, even with its kill switch on).",
+        evidence: Evidence::Unknown,
+        says: "includeAllNetworks came into force and, by this reading, the connection opened before it stays outside the tunnel until it closes. No source says this of an app's connection: Proton's page says iOS does not close certain DNS queries from Apple services, and that the kill switch blocks all non-Apple connections.",
         source: &PROTON_KILL_SWITCH_FAQ,
         assumption: Some(AssumptionId::ExistingConnectionUnderIan),
     },
@@ -1892,7 +1911,7 @@ pub static RULES: &[Rule] = &[
         id: "ian.stops-tunnelvision",
         ios: IAN_ERA,
         evidence: Evidence::Reported,
-        says: "With includeAllNetworks on, the pushed route does not take traffic out of the tunnel: Mullvad names includeAllNetworks as the only fix it knows on iOS.",
+        says: "With includeAllNetworks on, the pushed route does not take traffic out of the tunnel: Mullvad names includeAllNetworks as the only fix it knows on iOS (a vendor's belief; no published test).",
         source: &MULLVAD_KNOWN_ISSUES_DOC,
         assumption: None,
     },
@@ -1900,8 +1919,8 @@ pub static RULES: &[Rule] = &[
         fact: Fact::PrefersIpv6,
         id: "ip.prefers-ipv6",
         ios: ALL,
-        evidence: Evidence::Documented,
-        says: "Where both IPv4 and IPv6 work, the phone's apps connect over IPv6 first: since iOS 9 Apple's Happy Eyeballs asks for IPv6 first and holds IPv4 back 25 ms (\"~99% IPv6\"), so a dual-stack network carries most traffic over IPv6.",
+        evidence: Evidence::Reported,
+        says: "Where both IPv4 and IPv6 work, the phone's apps connect over IPv6 first: an Apple engineer reported in 2015 that from iOS 9 Happy Eyeballs asks for IPv6 first and holds IPv4 back 25 ms (\"~99% IPv6\"), so a dual-stack network carries most traffic over IPv6.",
         source: &APPLE_HAPPY_EYEBALLS,
         assumption: None,
     },
@@ -2042,7 +2061,7 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&Source])] = &[
         &[&PROTON_2020, &HOROWITZ_2022],
     ),
     ("ian.moves-existing", &[&MULLVAD_LEAK_TESTS]),
-    ("ian.keeps-existing", &[&PROTON_2020]),
+    ("ian.resets-existing", &[&PROTON_KILL_SWITCH_FAQ]),
     ("ian.excluded-routes", &[&FORUM_EXCLUDED_ROUTES_IGNORED]),
     ("apple.bypass-16-1", &[&IVPN_ISSUE_360]),
     ("apple.bypass-without-ian", &[&MYSK_2022, &DISCONNECT_ME]),
@@ -2177,6 +2196,47 @@ mod tests {
                 assert!(disjoint, "{} has overlapping rows", a.id);
             }
         }
+    }
+
+    /// facts-round3.md's first table: each rule says no more than its source.
+    #[test]
+    fn third_round_evidence_corrections() {
+        let on = |fact, ios: &str| lookup(fact, IosVersion::parse(ios).unwrap()).unwrap();
+        // IVPN's page speaks for its kill switch on iOS 14 and 15 only.
+        for fact in [Fact::IanEngaging, Fact::IanReleasing] {
+            assert_eq!(on(fact, "15.7").evidence, Evidence::Reported);
+            let later = on(fact, "18.2");
+            assert_eq!(later.evidence, Evidence::Unknown);
+            assert!(
+                later.says.contains("Assumed on this release"),
+                "{}",
+                later.says
+            );
+        }
+        // An engineer on a mailing list reports; he does not document.
+        assert_eq!(on(Fact::PrefersIpv6, "18.2").evidence, Evidence::Reported);
+        // A vendor's in-app warning is advice, not an observation.
+        assert_eq!(
+            on(Fact::TunnelRestarting, "18.2").evidence,
+            Evidence::Reported
+        );
+        // Mullvad's belief about TunnelVision was never tested in public.
+        assert!(
+            on(Fact::IanStopsTunnelVision, "18.2")
+                .says
+                .contains("no published test")
+        );
+        // Thread 817434 saw push not delivered, not push in the tunnel.
+        let apns = on(Fact::ApnsExclusionIgnoredOnWifi, "18.2");
+        assert!(apns.says.contains("not delivered"), "{}", apns.says);
+        assert_eq!(
+            apns.source.url,
+            "https://developer.apple.com/forums/thread/817434"
+        );
+        assert_eq!(
+            on(Fact::IanMovesExisting, "18.2").source.url,
+            "https://developer.apple.com/forums/thread/782696"
+        );
     }
 
     #[test]

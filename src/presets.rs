@@ -4,8 +4,9 @@
 //! keys it does write under `[vpn]` override the preset's.
 //!
 //! Only what the code sets is here; everything else stays at Apple's
-//! default for the release (the exclusions, `enforceRoutes`), and every
-//! preset is a full tunnel (`0.0.0.0/0`, `::/0`).
+//! default for the release (the exclusions, `enforceRoutes`). Every preset
+//! routes all of IPv4 into the tunnel; of IPv6, Mullvad's connected tunnel
+//! routes only its own prefix (its code since 2025-12-17), the others `::/0`.
 
 use crate::config::VpnConfig;
 use crate::facts::{self, Prop, Source};
@@ -22,7 +23,10 @@ pub struct Preset {
     /// The properties the code sets (others stay at Apple's defaults).
     pub sets: &'static [(Prop, bool)],
     pub on_demand: bool,
-    /// Where the code is: `owner/repo: path (commit), lines`.
+    /// The tunnel's included routes once it is connected, as the code sets
+    /// them.
+    pub routes: &'static [&'static str],
+    /// Where the code is: each file at a commit, with its lines.
     pub sources: &'static [&'static Source],
 }
 
@@ -69,6 +73,21 @@ const WIREGUARD_ON_DEMAND: Source = Source {
     also: &[],
 };
 
+/// Mullvad's connected tunnel settings (since d1899ba, 2025-12-17): the
+/// IPv4 default route, and for IPv6 only the tunnel's own prefix.
+const MULLVAD_ROUTES: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/PacketTunnelCore/Actor/Protocols/TunnelAdapterProtocol.swift#L78-L121",
+    note: "IPv4: NEIPv4Route.default(); IPv6: only the tunnel interface's own prefix, since commit d1899ba (2025-12-17)",
+    also: &[
+        "https://github.com/mullvad/mullvadvpn-app/blob/d1899ba64b2f4858cd05c087967c2a73b93aa40d/ios/PacketTunnelCore/Actor/Protocols/TunnelAdapterProtocol.swift#L79-L124",
+    ],
+};
+
+/// What Mullvad's code routes into the tunnel once connected: all of IPv4,
+/// and of IPv6 only the tunnel's own prefix (the model's is Mullvad's
+/// fc00:bbbb:bbbb:bb01::/64).
+const MULLVAD_TUNNEL_ROUTES: &[&str] = &["0.0.0.0/0", "fc00:bbbb:bbbb:bb01::/64"];
+
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "mullvad",
@@ -78,8 +97,14 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, false),
             (Prop::ExcludeLocalNetworks, false),
         ],
+        routes: MULLVAD_TUNNEL_ROUTES,
         on_demand: true,
-        sources: &[&MULLVAD_CONFIG, &MULLVAD_SETTINGS, &MULLVAD_START],
+        sources: &[
+            &MULLVAD_CONFIG,
+            &MULLVAD_SETTINGS,
+            &MULLVAD_START,
+            &MULLVAD_ROUTES,
+        ],
     },
     Preset {
         name: "mullvad-force-all-apps",
@@ -89,8 +114,14 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, false),
         ],
+        routes: MULLVAD_TUNNEL_ROUTES,
         on_demand: true,
-        sources: &[&MULLVAD_CONFIG, &MULLVAD_SETTINGS, &MULLVAD_START],
+        sources: &[
+            &MULLVAD_CONFIG,
+            &MULLVAD_SETTINGS,
+            &MULLVAD_START,
+            &MULLVAD_ROUTES,
+        ],
     },
     Preset {
         name: "mullvad-force-all-apps-lan-sharing",
@@ -100,8 +131,14 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, true),
         ],
+        routes: MULLVAD_TUNNEL_ROUTES,
         on_demand: true,
-        sources: &[&MULLVAD_CONFIG, &MULLVAD_SETTINGS, &MULLVAD_START],
+        sources: &[
+            &MULLVAD_CONFIG,
+            &MULLVAD_SETTINGS,
+            &MULLVAD_START,
+            &MULLVAD_ROUTES,
+        ],
     },
     Preset {
         name: "ivpn",
@@ -111,6 +148,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, false),
             (Prop::ExcludeLocalNetworks, true),
         ],
+        routes: facts::FULL_TUNNEL,
         on_demand: true,
         sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND],
     },
@@ -122,6 +160,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, false),
         ],
+        routes: facts::FULL_TUNNEL,
         on_demand: true,
         sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND],
     },
@@ -133,6 +172,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, false),
             (Prop::ExcludeLocalNetworks, true),
         ],
+        routes: facts::FULL_TUNNEL,
         on_demand: true,
         sources: &[&PROTON_CONFIG, &PROTON_LAN],
     },
@@ -144,6 +184,7 @@ pub static PRESETS: &[Preset] = &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, true),
         ],
+        routes: facts::FULL_TUNNEL,
         on_demand: true,
         sources: &[&PROTON_CONFIG, &PROTON_LAN],
     },
@@ -152,6 +193,7 @@ pub static PRESETS: &[Preset] = &[
         vendor: "WireGuard, the official app",
         setting: "sets neither includeAllNetworks nor excludeLocalNetworks (Apple's defaults); on-demand only if the user turns it on",
         sets: &[],
+        routes: facts::FULL_TUNNEL,
         on_demand: false,
         sources: &[&WIREGUARD_ON_DEMAND],
     },
@@ -168,6 +210,13 @@ impl Preset {
             }
         }
         vpn.on_demand = self.on_demand;
+        vpn.included_routes = self
+            .routes
+            .iter()
+            .map(|r| {
+                crate::addresses::Cidr::parse(r).expect("preset routes in presets.rs are valid")
+            })
+            .collect();
         vpn
     }
 }

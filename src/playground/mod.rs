@@ -674,6 +674,14 @@ impl Playground {
                 if vpn.get("on_demand").is_none() && preset.on_demand {
                     vpn.insert("on_demand", Value::Boolean(true));
                 }
+                let routes = facts::property(facts::Prop::IncludedRoutes).key;
+                if vpn.get(routes).is_none() && preset.routes != facts::FULL_TUNNEL {
+                    let list = preset
+                        .routes
+                        .iter()
+                        .map(|r| Node::new(Value::String(r.to_string())));
+                    vpn.insert(routes, Value::Array(list.collect()));
+                }
             }
         });
     }

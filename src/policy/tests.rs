@@ -648,8 +648,30 @@ fn a_connection_from_before_ian_follows_the_contested_assumption() {
         (Route::Direct, Interface::En0, Continuity::Kept)
     );
     assert_eq!(stays.deciding_rule().id, "ian.keeps-existing");
+    // Proton's page speaks of Apple's DNS staying and of every non-Apple
+    // connection being blocked: it backs "reset" for an app, and nothing
+    // first-hand backs "stays" (facts-round3: ian.keeps-existing).
+    assert_eq!(reset.deciding_rule().evidence, Evidence::Reported);
+    assert_eq!(moved.deciding_rule().evidence, Evidence::Reported);
+    assert_eq!(stays.deciding_rule().evidence, Evidence::Unknown);
+    assert!(
+        stays
+            .deciding_rule()
+            .says
+            .contains("No source says this of an app's connection")
+    );
+    let proton = "https://protonvpn.com/support/what-is-kill-switch/";
+    assert!(
+        crate::facts::supporting_sources("ian.resets-existing")
+            .iter()
+            .any(|s| s.url == proton)
+    );
+    assert!(
+        !crate::facts::supporting_sources("ian.keeps-existing")
+            .iter()
+            .any(|s| s.url.contains("protonvpn.com"))
+    );
     for d in [&reset, &moved, &stays] {
-        assert_eq!(d.deciding_rule().evidence, Evidence::Reported);
         assert_eq!(
             d.deciding_rule().assumption,
             Some(AssumptionId::ExistingConnectionUnderIan)

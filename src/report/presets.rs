@@ -25,6 +25,7 @@ fn sets(preset: &Preset) -> String {
         "on-demand {}",
         if preset.on_demand { "on" } else { "off" }
     ));
+    parts.push(format!("included routes {}", preset.routes.join(" + ")));
     parts.join(", ")
 }
 
