@@ -22,6 +22,12 @@ pub struct VpnConfig {
     pub included_routes: Vec<Cidr>,
     pub excluded_routes: Vec<Cidr>,
     pub on_demand: bool,
+    /// The app looks its server up by name (TunnelCrack ServerIP's first
+    /// precondition).
+    pub server_by_name: bool,
+    /// The app reports its server's real address as the tunnel's remote
+    /// address (ServerIP's second precondition).
+    pub reports_server_address: bool,
 }
 
 impl VpnConfig {
@@ -53,6 +59,8 @@ impl VpnConfig {
             included_routes: routes(Prop::IncludedRoutes),
             excluded_routes: routes(Prop::ExcludedRoutes),
             on_demand: false,
+            server_by_name: flag(Prop::ServerByName) == Some(true),
+            reports_server_address: flag(Prop::ReportsServerAddress) == Some(true),
         }
     }
 
@@ -72,6 +80,8 @@ impl VpnConfig {
             Prop::ExcludeDeviceCommunication => self.exclude_device_communication,
             Prop::EnforceRoutes => self.enforce_routes,
             Prop::OnDemand => Some(self.on_demand),
+            Prop::ServerByName => Some(self.server_by_name),
+            Prop::ReportsServerAddress => Some(self.reports_server_address),
             Prop::IncludedRoutes | Prop::ExcludedRoutes => None,
         }
     }

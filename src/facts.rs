@@ -220,6 +220,18 @@ const DOC_MATCH_DOMAINS: Source = Source {
     note: "",
     also: &[],
 };
+const DOC_TUNNEL_REMOTE_ADDRESS: Source = Source {
+    url: "https://developer.apple.com/documentation/networkextension/netunnelnetworksettings/tunnelremoteaddress",
+    note: "",
+    also: &[],
+};
+/// WireGuardKit fills the tunnel's remote address with 127.0.0.1: "not a
+/// valid IP address that will actually route over the Internet".
+pub(crate) const WIREGUARDKIT_LOOPBACK: Source = Source {
+    url: "https://github.com/WireGuard/wireguard-apple/blob/2fec12a6e1f6e3460b6ee483aa00ad29cddadab1/Sources/WireGuardKit/PacketTunnelSettingsGenerator.swift#L77-L84",
+    note: "WireGuardKit: tunnelRemoteAddress \"127.0.0.1\", a placeholder",
+    also: &[],
+};
 const DOC_ON_DEMAND: Source = Source {
     url: "https://developer.apple.com/documentation/networkextension/nevpnmanager/ondemandrules",
     note: "",
@@ -538,6 +550,8 @@ pub enum Prop {
     IncludedRoutes,
     ExcludedRoutes,
     OnDemand,
+    ServerByName,
+    ReportsServerAddress,
 }
 
 /// Apple's default for a property.
@@ -566,7 +580,7 @@ pub struct Property {
 /// The full-tunnel route list (what Mullvad, WireGuard and Proton configure).
 pub const FULL_TUNNEL: &[&str] = &["0.0.0.0/0", "::/0"];
 
-pub static PROPERTIES: [Property; 9] = [
+pub static PROPERTIES: [Property; 11] = [
     Property {
         prop: Prop::IncludeAllNetworks,
         key: "include_all_networks",
@@ -656,6 +670,26 @@ pub static PROPERTIES: [Property; 9] = [
         meaning: "a Connect on-demand rule: iOS starts the tunnel again by itself when it is down and the user did not disconnect",
         evidence: Evidence::Documented,
         source: &DOC_ON_DEMAND,
+    },
+    Property {
+        prop: Prop::ServerByName,
+        key: "server_by_name",
+        apple_name: "the app's own choice: its VPN server's host name, looked up in DNS before the tunnel is up",
+        since: v(8, 0, 0),
+        default: PropDefault::Bool(true),
+        meaning: "the app looks its VPN server up by name on the network it is on; TunnelCrack's ServerIP needs this, since a hostile network then answers with the address it wants. Apps that connect to their servers by IP address (IVPN says its app does) are not hit; the default is iOS's built-in client's, which TunnelCrack found vulnerable",
+        evidence: Evidence::Observed,
+        source: &TUNNELCRACK,
+    },
+    Property {
+        prop: Prop::ReportsServerAddress,
+        key: "reports_server_address",
+        apple_name: "NETunnelNetworkSettings.tunnelRemoteAddress (the server's real address)",
+        since: v(9, 0, 0),
+        default: PropDefault::Bool(true),
+        meaning: "the app tells iOS its server's real address as the tunnel's remote address, and iOS keeps traffic to that address outside the tunnel; WireGuard's app (and Mullvad's and Proton's, built on it) reports 127.0.0.1 instead, so no real address is kept outside and ServerIP has nothing to exploit",
+        evidence: Evidence::Documented,
+        source: &DOC_TUNNEL_REMOTE_ADDRESS,
     },
 ];
 
@@ -1012,6 +1046,8 @@ pub enum Fact {
     AttackServerIp,
     TunnelServerExcluded,
     IanStopsServerIp,
+    ServerIpNeedsName,
+    ServerIpNeedsRealAddress,
     AttackTunnelVision,
     IanStopsTunnelVision,
     // IPv4 and IPv6
@@ -1884,8 +1920,26 @@ pub static RULES: &[Rule] = &[
         id: "routes.tunnel-server-excluded",
         ios: ALL,
         evidence: Evidence::Documented,
-        says: "The system keeps traffic to the tunnel server's address outside the tunnel, so the tunnel's own packets are not sent into it: here that address is the target site's, so the site's traffic leaves outside.",
+        says: "The system keeps traffic to the tunnel server's address (the one the app reports as the tunnel's remote address) outside the tunnel, so the tunnel's own packets are not sent into it: here that address is the target site's, so the site's traffic leaves outside.",
         source: &DOC_EXCLUDED_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ServerIpNeedsName,
+        id: "attack.serverip-needs-name",
+        ios: ALL,
+        evidence: Evidence::Observed,
+        says: "The Wi-Fi is an attacker's and spoofs DNS answers for VPN servers' names, but this app connects to its server by IP address without looking it up, so the spoof changes nothing: the site's traffic is routed like any other (TunnelCrack: ServerIP needs the server's name resolved; IVPN says its app uses IP addresses only).",
+        source: &TUNNELCRACK,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::ServerIpNeedsRealAddress,
+        id: "attack.serverip-needs-real-address",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "The Wi-Fi is an attacker's and spoofed the DNS answer for the VPN server's name, but the app reports 127.0.0.1 as the tunnel's remote address (WireGuard's code does), so iOS keeps no real address outside the tunnel: the site's traffic is routed like any other.",
+        source: &WIREGUARDKIT_LOOPBACK,
         assumption: None,
     },
     Rule {
@@ -2084,6 +2138,11 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&Source])] = &[
     ("routes.localnet-bypass", &[&IVPN_TUNNELCRACK]),
     ("attack.localnet", &[&MULLVAD_KNOWN_ISSUES_DOC]),
     ("attack.serverip", &[&IVPN_TUNNELCRACK]),
+    ("attack.serverip-needs-name", &[&IVPN_TUNNELCRACK]),
+    (
+        "attack.serverip-needs-real-address",
+        &[&DOC_EXCLUDED_ROUTES, &DOC_TUNNEL_REMOTE_ADDRESS],
+    ),
     ("ian.stops-serverip", &[&MULLVAD_IOS_CHANGELOG]),
     ("ian.stops-tunnelvision", &[&MULLVAD_IOS_CHANGELOG]),
     ("ip.nat64-synthesis", &[&WIREGUARD_DNS64, &ALGO_1385]),

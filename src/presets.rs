@@ -88,6 +88,42 @@ const MULLVAD_ROUTES: Source = Source {
 /// fc00:bbbb:bbbb:bb01::/64).
 const MULLVAD_TUNNEL_ROUTES: &[&str] = &["0.0.0.0/0", "fc00:bbbb:bbbb:bb01::/64"];
 
+/// Mullvad's relay endpoint is the relay list's IPv4 address: no lookup.
+const MULLVAD_RELAY_BY_IP: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/MullvadREST/Relay/RelaySelector+Wireguard.swift#L108-L117",
+    note: "the relay's endpoint is ipv4AddrIn from the relay list",
+    also: &[],
+};
+/// Mullvad reports the loopback address as the tunnel's remote address.
+const MULLVAD_LOOPBACK: Source = Source {
+    url: "https://github.com/mullvad/mullvadvpn-app/blob/9380a8076bc0511937477989a80ebca89cb334d9/ios/PacketTunnelCore/Actor/Protocols/TunnelAdapterProtocol.swift#L63-L65",
+    note: "tunnelRemoteAddress: IPv4Address.loopback",
+    also: &[],
+};
+/// IVPN: "The app does not use DNS to access VPN servers, only IP addresses."
+const IVPN_BY_IP: Source = Source {
+    url: "https://www.ivpn.net/blog/ivpn-tunnelcrack-vulnerability-assessment/",
+    note: "the app uses IP addresses only, no DNS, for its VPN servers",
+    also: &[
+        "https://github.com/ivpn/ivpn.net/blob/0187e33913c36b763225cf3f1de70f77fb6c2548/src/content/en/blog/ivpn-tunnelcrack-vulnerability-assessment.md#L65",
+    ],
+};
+/// Proton's WireGuard extension connects to the server's entry IP and runs
+/// WireGuardKit's adapter, which reports 127.0.0.1.
+const PROTON_WIREGUARD: Source = Source {
+    url: "https://github.com/ProtonVPN/ios-mac-app/blob/e3e4047029c709ae25ecf9d6f1ffe92f40f66ff4/apps/ios/WireGuardiOS%20Extension/PacketTunnelProvider.swift#L155-L186",
+    note: "WireGuardAdapter, and the server's entry IP as the endpoint",
+    also: &[
+        "https://github.com/WireGuard/wireguard-apple/blob/2fec12a6e1f6e3460b6ee483aa00ad29cddadab1/Sources/WireGuardKit/PacketTunnelSettingsGenerator.swift#L77-L84",
+    ],
+};
+/// WireGuardKit reports 127.0.0.1 as the tunnel's remote address.
+const WIREGUARD_LOOPBACK: Source = Source {
+    url: "https://github.com/WireGuard/wireguard-apple/blob/2fec12a6e1f6e3460b6ee483aa00ad29cddadab1/Sources/WireGuardKit/PacketTunnelSettingsGenerator.swift#L77-L84",
+    note: "tunnelRemoteAddress \"127.0.0.1\", a placeholder",
+    also: &[],
+};
+
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "mullvad",
@@ -96,6 +132,8 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, false),
             (Prop::ExcludeLocalNetworks, false),
+            (Prop::ServerByName, false),
+            (Prop::ReportsServerAddress, false),
         ],
         routes: MULLVAD_TUNNEL_ROUTES,
         on_demand: true,
@@ -104,6 +142,8 @@ pub static PRESETS: &[Preset] = &[
             &MULLVAD_SETTINGS,
             &MULLVAD_START,
             &MULLVAD_ROUTES,
+            &MULLVAD_RELAY_BY_IP,
+            &MULLVAD_LOOPBACK,
         ],
     },
     Preset {
@@ -113,6 +153,8 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, false),
+            (Prop::ServerByName, false),
+            (Prop::ReportsServerAddress, false),
         ],
         routes: MULLVAD_TUNNEL_ROUTES,
         on_demand: true,
@@ -121,6 +163,8 @@ pub static PRESETS: &[Preset] = &[
             &MULLVAD_SETTINGS,
             &MULLVAD_START,
             &MULLVAD_ROUTES,
+            &MULLVAD_RELAY_BY_IP,
+            &MULLVAD_LOOPBACK,
         ],
     },
     Preset {
@@ -130,6 +174,8 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, true),
+            (Prop::ServerByName, false),
+            (Prop::ReportsServerAddress, false),
         ],
         routes: MULLVAD_TUNNEL_ROUTES,
         on_demand: true,
@@ -138,6 +184,8 @@ pub static PRESETS: &[Preset] = &[
             &MULLVAD_SETTINGS,
             &MULLVAD_START,
             &MULLVAD_ROUTES,
+            &MULLVAD_RELAY_BY_IP,
+            &MULLVAD_LOOPBACK,
         ],
     },
     Preset {
@@ -147,10 +195,11 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, false),
             (Prop::ExcludeLocalNetworks, true),
+            (Prop::ServerByName, false),
         ],
         routes: facts::FULL_TUNNEL,
         on_demand: true,
-        sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND],
+        sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND, &IVPN_BY_IP],
     },
     Preset {
         name: "ivpn-block-lan",
@@ -159,10 +208,11 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, false),
+            (Prop::ServerByName, false),
         ],
         routes: facts::FULL_TUNNEL,
         on_demand: true,
-        sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND],
+        sources: &[&IVPN_PROTOCOL, &IVPN_ON_DEMAND, &IVPN_BY_IP],
     },
     Preset {
         name: "proton",
@@ -171,10 +221,12 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, false),
             (Prop::ExcludeLocalNetworks, true),
+            (Prop::ServerByName, false),
+            (Prop::ReportsServerAddress, false),
         ],
         routes: facts::FULL_TUNNEL,
         on_demand: true,
-        sources: &[&PROTON_CONFIG, &PROTON_LAN],
+        sources: &[&PROTON_CONFIG, &PROTON_LAN, &PROTON_WIREGUARD],
     },
     Preset {
         name: "proton-kill-switch",
@@ -183,19 +235,21 @@ pub static PRESETS: &[Preset] = &[
         sets: &[
             (Prop::IncludeAllNetworks, true),
             (Prop::ExcludeLocalNetworks, true),
+            (Prop::ServerByName, false),
+            (Prop::ReportsServerAddress, false),
         ],
         routes: facts::FULL_TUNNEL,
         on_demand: true,
-        sources: &[&PROTON_CONFIG, &PROTON_LAN],
+        sources: &[&PROTON_CONFIG, &PROTON_LAN, &PROTON_WIREGUARD],
     },
     Preset {
         name: "wireguard",
         vendor: "WireGuard, the official app",
         setting: "sets neither includeAllNetworks nor excludeLocalNetworks (Apple's defaults); on-demand only if the user turns it on",
-        sets: &[],
+        sets: &[(Prop::ReportsServerAddress, false)],
         routes: facts::FULL_TUNNEL,
         on_demand: false,
-        sources: &[&WIREGUARD_ON_DEMAND],
+        sources: &[&WIREGUARD_ON_DEMAND, &WIREGUARD_LOOPBACK],
     },
 ];
 

@@ -517,6 +517,8 @@ pub fn setting_name(prop: Prop) -> &'static str {
         Prop::ExcludeDeviceCommunication => "keeping Xcode's link to the phone outside the VPN",
         Prop::EnforceRoutes => "enforcing the VPN's routes",
         Prop::OnDemand => "VPN on demand",
+        Prop::ServerByName => "looking the VPN server up by name",
+        Prop::ReportsServerAddress => "telling iOS the VPN server's real address",
         Prop::IncludedRoutes => "the VPN's routes",
         Prop::ExcludedRoutes => "the routes kept outside the VPN",
     }
@@ -535,6 +537,8 @@ pub fn setting_label(prop: Prop) -> &'static str {
         Prop::ExcludeDeviceCommunication => "Keep Xcode's link to the phone outside the VPN",
         Prop::EnforceRoutes => "Make the VPN's routes win over the network's",
         Prop::OnDemand => "Connect on demand (restart the VPN by itself)",
+        Prop::ServerByName => "The app looks its VPN server up by name (not by address)",
+        Prop::ReportsServerAddress => "The app tells iOS its VPN server's real address",
         Prop::IncludedRoutes => "Addresses sent through the VPN",
         Prop::ExcludedRoutes => "Addresses kept outside the VPN",
     }

@@ -702,6 +702,33 @@ fn route_for(ctx: &Context<'_>, kind: FlowKind, family: Family) -> Path {
     }
 }
 
+/// The attack aimed at the flow, if it lands. TunnelCrack's ServerIP needs
+/// two things of the app: that it looks its server up by name (else the
+/// spoofed answer is never asked for), and that it reports the server's
+/// real address as the tunnel's remote address (else iOS keeps no real
+/// address outside the tunnel). Without either, the rule that says so
+/// joins the chain and the flow is routed as if there were no attack.
+fn attack_that_lands(
+    ctx: &Context<'_>,
+    vpn: &VpnConfig,
+    kind: FlowKind,
+    chain: &mut Chain,
+) -> Option<Attack> {
+    let attack = ctx.attack_on(kind, chain.family);
+    if attack != Some(Attack::ServerIp) {
+        return attack;
+    }
+    if !vpn.server_by_name {
+        chain.push(Fact::ServerIpNeedsName);
+        return None;
+    }
+    if !vpn.reports_server_address {
+        chain.push(Fact::ServerIpNeedsRealAddress);
+        return None;
+    }
+    attack
+}
+
 /// An exclusion property's verdict: on keeps the traffic outside, off sends
 /// it to the tunnel, absent (older release) means includeAllNetworks takes it.
 fn exclusion(chain: &mut Chain, value: Option<bool>, on: Fact, off: Fact) -> bool {
@@ -745,7 +772,7 @@ fn with_include_all_networks(
         chain.push(Fact::IanBlocksHotspot);
         return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
     }
-    let attack = ctx.attack_on(kind, chain.family);
+    let attack = attack_that_lands(ctx, vpn, kind, &mut chain);
     let excluded = match kind {
         // The attacker's "local" subnet is local-network traffic to iOS:
         // excludeLocalNetworks decides, as TunnelCrack's fix says.
@@ -970,7 +997,7 @@ fn without_include_all_networks(
         _ => {}
     }
 
-    match ctx.attack_on(kind, chain.family) {
+    match attack_that_lands(ctx, vpn, kind, &mut chain) {
         // The attacker's subnet is local, and local subnets bypass the
         // tunnel (unless enforceRoutes sends them in).
         Some(Attack::LocalNet) => {

@@ -818,6 +818,55 @@ fn every_attack_pulls_the_target_out_of_a_tunnel_without_ian() {
     }
 }
 
+/// ServerIP needs the app to look its server up by name and to report the
+/// server's real address (facts-round3): an app that does neither, as the
+/// vendors' code shows, keeps the target in the tunnel, with the reason.
+#[test]
+fn serverip_needs_a_lookup_and_the_real_remote_address() {
+    let by_ip = Phone::new("18.2")
+        .vpn(|v| v.server_by_name = false)
+        .attacked(Attack::ServerIp)
+        .decide(App);
+    assert_eq!(by_ip.route, Route::Tunnel);
+    assert_eq!(ids(&by_ip)[0], "attack.serverip-needs-name");
+    let loopback = Phone::new("18.2")
+        .vpn(|v| v.reports_server_address = false)
+        .attacked(Attack::ServerIp)
+        .decide(App);
+    assert_eq!(loopback.route, Route::Tunnel);
+    assert_eq!(ids(&loopback)[0], "attack.serverip-needs-real-address");
+    // Under includeAllNetworks too, and whatever its assumption says.
+    let ian = Phone::new("18.2")
+        .ian()
+        .assume(AssumptionId::IanStopsServerIp, false)
+        .vpn(|v| v.reports_server_address = false)
+        .attacked(Attack::ServerIp)
+        .decide(App);
+    assert_eq!(ian.route, Route::Tunnel);
+    assert!(!ids(&ian).contains(&"routes.tunnel-server-excluded"));
+}
+
+/// Each preset carries its code's answer to ServerIP's two preconditions;
+/// none of them is hit, while Apple's defaults (the built-in client's) are.
+#[test]
+fn no_vendor_preset_is_hit_by_serverip() {
+    let ios = crate::version::IosVersion::new(18, 2, 0);
+    for preset in crate::presets::PRESETS {
+        let vpn = preset.config(ios);
+        assert!(
+            !(vpn.server_by_name && vpn.reports_server_address),
+            "{} looks its server up by name and reports its address",
+            preset.name
+        );
+        let mut phone = Phone::new("18.2").attacked(Attack::ServerIp);
+        phone.vpn = Some(vpn);
+        let d = phone.decide(App);
+        assert_ne!(d.route, Route::Direct, "{}", preset.name);
+    }
+    let default = Phone::new("18.2").attacked(Attack::ServerIp).decide(App);
+    assert_eq!(default.route, Route::Direct);
+}
+
 #[test]
 fn an_attack_needs_the_attackers_wifi() {
     let d = Phone::new("18.2")

@@ -230,6 +230,14 @@ impl Setting {
                         vpn.on_demand = *value;
                         return;
                     }
+                    Prop::ServerByName => {
+                        vpn.server_by_name = *value;
+                        return;
+                    }
+                    Prop::ReportsServerAddress => {
+                        vpn.reports_server_address = *value;
+                        return;
+                    }
                     Prop::IncludedRoutes | Prop::ExcludedRoutes => return,
                 };
                 *slot = Some(*value);
