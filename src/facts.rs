@@ -232,6 +232,13 @@ pub(crate) const WIREGUARDKIT_LOOPBACK: Source = Source {
     note: "WireGuardKit: tunnelRemoteAddress \"127.0.0.1\", a placeholder",
     also: &[],
 };
+/// DuckDuckGo's iOS fix for TunnelVision: enforceRoutes with non-default
+/// included routes ("I've validated it's remediated").
+const DDG_TUNNELVISION: Source = Source {
+    url: "https://github.com/duckduckgo/iOS/pull/3460",
+    note: "DuckDuckGo: Remediate TunnelVision, TunnelCrack (enforceRoutes; routes in duckduckgo/BrowserServicesKit#1039)",
+    also: &["https://github.com/duckduckgo/BrowserServicesKit/pull/1039"],
+};
 const DOC_ON_DEMAND: Source = Source {
     url: "https://developer.apple.com/documentation/networkextension/nevpnmanager/ondemandrules",
     note: "",
@@ -730,6 +737,7 @@ pub enum AssumptionId {
     IanCoversIpv6,
     ClatOnCellular,
     ClatOnWifi,
+    EnforcedDefaultRouteWins,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -770,7 +778,7 @@ pub struct Assumption {
     pub basis: &'static Source,
 }
 
-pub static ASSUMPTIONS: [Assumption; 20] = [
+pub static ASSUMPTIONS: [Assumption; 21] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -911,6 +919,14 @@ pub static ASSUMPTIONS: [Assumption; 20] = [
         basis: &FORUM_ENFORCE_ROUTES_26,
     },
     Assumption {
+        id: AssumptionId::EnforcedDefaultRouteWins,
+        key: "enforced_default_route_wins",
+        default: AssumptionValue::Bool(false),
+        meaning: "with enforceRoutes on (includeAllNetworks off), the tunnel's default route (0.0.0.0/0) beats a more specific route the Wi-Fi's DHCP pushed (option 121, TunnelVision); false: only the tunnel's non-default routes do, and the pushed route wins where the default route alone covers the address",
+        why: "Apple's two texts disagree: the enforceRoutes page says the tunnel's route rules take precedence over any locally defined routes, the device-management schema says this of the VPN's non-default routes; DuckDuckGo's TunnelVision fix pairs enforceRoutes with non-default routes only, and nobody has published a test with only 0.0.0.0/0, so by default the narrower text holds",
+        basis: &APPLE_MDM,
+    },
+    Assumption {
         id: AssumptionId::IanCoversIpv6,
         key: "ian_covers_ipv6",
         default: AssumptionValue::Bool(true),
@@ -1046,6 +1062,9 @@ pub enum Fact {
     AttackServerIp,
     TunnelServerExcluded,
     IanStopsServerIp,
+    EnforcedRouteBeatsPushed,
+    EnforcedDefaultRouteWins,
+    PushedRouteBeatsDefault,
     ServerIpNeedsName,
     ServerIpNeedsRealAddress,
     AttackTunnelVision,
@@ -1925,6 +1944,33 @@ pub static RULES: &[Rule] = &[
         assumption: None,
     },
     Rule {
+        fact: Fact::EnforcedRouteBeatsPushed,
+        id: "routes.enforced-beat-pushed",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Documented,
+        says: "enforceRoutes is on and a non-default route of the tunnel covers this address: Apple says the VPN's non-default routes take precedence over any locally defined route, such as the one the Wi-Fi's DHCP pushed, so the traffic stays in the tunnel (DuckDuckGo's TunnelVision fix relies on this; its reviewer validated it).",
+        source: &APPLE_MDM,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::EnforcedDefaultRouteWins,
+        id: "routes.enforced-default-wins",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Unknown,
+        says: "enforceRoutes is on and only the tunnel's default route covers this address; read as Apple's enforceRoutes page has it (the tunnel's routes beat locally defined ones), it beats the pushed route and the traffic stays in the tunnel.",
+        source: &DOC_ENFORCE_ROUTES,
+        assumption: Some(AssumptionId::EnforcedDefaultRouteWins),
+    },
+    Rule {
+        fact: Fact::PushedRouteBeatsDefault,
+        id: "routes.pushed-beats-default",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Unknown,
+        says: "enforceRoutes is on but only the tunnel's default route covers this address; read as Apple's device-management text has it (only the VPN's non-default routes take precedence), the more specific pushed route wins and the traffic leaves outside.",
+        source: &APPLE_MDM,
+        assumption: Some(AssumptionId::EnforcedDefaultRouteWins),
+    },
+    Rule {
         fact: Fact::ServerIpNeedsName,
         id: "attack.serverip-needs-name",
         ios: ALL,
@@ -2138,6 +2184,12 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&Source])] = &[
     ("routes.localnet-bypass", &[&IVPN_TUNNELCRACK]),
     ("attack.localnet", &[&MULLVAD_KNOWN_ISSUES_DOC]),
     ("attack.serverip", &[&IVPN_TUNNELCRACK]),
+    (
+        "routes.enforced-beat-pushed",
+        &[&DOC_ENFORCE_ROUTES, &DDG_TUNNELVISION],
+    ),
+    ("routes.pushed-beats-default", &[&DOC_ENFORCE_ROUTES]),
+    ("routes.enforced-default-wins", &[&APPLE_MDM]),
     ("attack.serverip-needs-name", &[&IVPN_TUNNELCRACK]),
     (
         "attack.serverip-needs-real-address",

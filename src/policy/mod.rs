@@ -729,6 +729,40 @@ fn attack_that_lands(
     attack
 }
 
+/// Against a route the Wi-Fi's DHCP pushed (TunnelVision), whether
+/// enforceRoutes keeps the traffic on the tunnel's route: a non-default
+/// route of the tunnel wins (Apple documents it); where only the default
+/// route covers the address, Apple's texts disagree and the assumption
+/// picks. Pushes the rule that decided.
+fn enforced_route_wins(
+    ctx: &Context<'_>,
+    vpn: &VpnConfig,
+    kind: FlowKind,
+    chain: &mut Chain,
+) -> bool {
+    if vpn.enforce_routes != Some(true) {
+        return false;
+    }
+    let destination = destination_in(kind, chain.family);
+    let covers = |default: bool| {
+        (vpn.included_routes.iter()).any(|r| (r.len == 0) == default && r.contains(destination))
+    };
+    if covers(false) {
+        chain.push(Fact::EnforcedRouteBeatsPushed);
+        return true;
+    }
+    if !covers(true) {
+        return false;
+    }
+    if holds(Fact::EnforcedDefaultRouteWins, ctx) {
+        chain.push(Fact::EnforcedDefaultRouteWins);
+        true
+    } else {
+        chain.push(Fact::PushedRouteBeatsDefault);
+        false
+    }
+}
+
 /// An exclusion property's verdict: on keeps the traffic outside, off sends
 /// it to the tunnel, absent (older release) means includeAllNetworks takes it.
 fn exclusion(chain: &mut Chain, value: Option<bool>, on: Fact, off: Fact) -> bool {
@@ -1025,6 +1059,9 @@ fn without_include_all_networks(
         }
         Some(Attack::TunnelVision) => {
             chain.push(Fact::AttackTunnelVision);
+            if enforced_route_wins(ctx, vpn, kind, &mut chain) {
+                return through_tunnel(ctx, kind, chain);
+            }
             return chain.finish(Route::Direct, physical, seen);
         }
         None => {}

@@ -867,6 +867,51 @@ fn no_vendor_preset_is_hit_by_serverip() {
     assert_eq!(default.route, Route::Direct);
 }
 
+/// enforceRoutes against TunnelVision's pushed route (facts-round3): the
+/// tunnel's non-default routes win (Apple, DuckDuckGo's fix); with the
+/// default route alone Apple's texts disagree and each reading plays out.
+#[test]
+fn enforce_routes_against_a_pushed_route() {
+    use crate::addresses::Cidr;
+    let split: Vec<Cidr> = ["0.0.0.0/1", "128.0.0.0/1", "::/0"]
+        .iter()
+        .map(|r| Cidr::parse(r).unwrap())
+        .collect();
+    let enforced = |routes: Option<Vec<Cidr>>| {
+        Phone::new("18.2")
+            .vpn(|v| {
+                v.enforce_routes = Some(true);
+                if let Some(routes) = routes {
+                    v.included_routes = routes;
+                }
+            })
+            .attacked(Attack::TunnelVision)
+    };
+    let d = enforced(Some(split)).decide(App);
+    assert_eq!(d.route, Route::Tunnel);
+    assert!(
+        ids(&d).contains(&"routes.enforced-beat-pushed"),
+        "{:?}",
+        ids(&d)
+    );
+    let narrow = enforced(None).decide(App);
+    assert_eq!(
+        (narrow.route, narrow.interface),
+        (Route::Direct, Interface::En0)
+    );
+    assert_eq!(narrow.deciding_rule().id, "routes.pushed-beats-default");
+    let broad = enforced(None)
+        .assume(AssumptionId::EnforcedDefaultRouteWins, true)
+        .decide(App);
+    assert_eq!(broad.route, Route::Tunnel);
+    assert!(ids(&broad).contains(&"routes.enforced-default-wins"));
+    // Without enforceRoutes, the pushed route wins as before.
+    let plain = Phone::new("18.2")
+        .attacked(Attack::TunnelVision)
+        .decide(App);
+    assert_eq!(plain.route, Route::Direct);
+}
+
 #[test]
 fn an_attack_needs_the_attackers_wifi() {
     let d = Phone::new("18.2")
