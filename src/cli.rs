@@ -58,6 +58,13 @@ enum ExplainFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum AudienceArg {
+    Customer,
+    Agent,
+    Both,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum NetworkArg {
     Wifi,
     Cellular,
@@ -132,9 +139,19 @@ enum Command {
         /// replaces the scenario's [vpn].
         #[arg(long, value_name = "FILE")]
         profile: Option<std::path::PathBuf>,
+        /// Whom the answer is for: the customer (the message to send), the
+        /// agent (rules, evidence, assumptions, sources), or both (the
+        /// message, then the notes).
+        #[arg(long = "for", value_enum, default_value = "both")]
+        audience: AudienceArg,
     },
-    /// The symptoms support mode answers, and the scenario for each.
-    Support,
+    /// The symptoms support mode answers, and the scenario for each; with
+    /// --find, the symptoms a customer's words point to, best first.
+    Support {
+        /// The customer's words, e.g. --find "no notifications on wifi".
+        #[arg(long, value_name = "TEXT")]
+        find: Option<String>,
+    },
     /// VPN apps' presets: what each vendor's code sets, with sources, and
     /// which flow kinds leave the tunnel for each, per iOS release.
     Presets {
@@ -242,7 +259,8 @@ pub fn main() -> ExitCode {
             scenario,
             format,
             profile,
-        } => explain(&scenario, format, profile.as_deref()),
+            audience,
+        } => explain(&scenario, format, profile.as_deref(), audience),
         Command::Site { from, out } => match tunnelscope::site::build(&from, &out) {
             Ok(built) => {
                 print(&format!(
@@ -259,19 +277,8 @@ pub fn main() -> ExitCode {
                 Err(BAD_INPUT)
             }
         },
-        Command::Support => {
-            let width = support::SYMPTOMS
-                .iter()
-                .map(|s| s.id.len())
-                .max()
-                .unwrap_or(0);
-            for symptom in support::SYMPTOMS {
-                print(&format!(
-                    "{:<width$}  {}  (scenario {})\n",
-                    symptom.id, symptom.asks, symptom.scenario
-                ));
-            }
-            print("\nFor the ticket text: tunnelscope explain SYMPTOM --format markdown\n");
+        Command::Support { find } => {
+            support_list(find.as_deref());
             Ok(())
         }
     };
@@ -408,10 +415,47 @@ fn run(
     Ok(())
 }
 
+/// The symptoms, each with its scenario; with `find`, only those the
+/// customer's words point to, best first (or, when none, every symptom).
+fn support_list(find: Option<&str>) {
+    let found = find.map(support::find_symptoms);
+    let listed: Vec<&support::Symptom> = match &found {
+        Some(found) if !found.is_empty() => found.iter().map(|m| m.symptom).collect(),
+        _ => support::SYMPTOMS.iter().collect(),
+    };
+    if found.as_ref().is_some_and(Vec::is_empty) {
+        print("No symptom matches those words; every symptom follows.\n\n");
+    }
+    let width = listed.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    for symptom in listed {
+        print(&format!(
+            "{:<width$}  {}  (scenario {})\n",
+            symptom.id, symptom.asks, symptom.scenario
+        ));
+    }
+    print("\nThe answer: tunnelscope explain SYMPTOM [--for customer|agent] [--format markdown]\n");
+}
+
+/// Where a name that is neither a symptom nor a scenario was probably
+/// meant to go: the symptoms its words point to.
+fn closest_symptoms(name: &str) -> String {
+    let found = support::find_symptoms(&name.replace(['-', '_'], " "));
+    if found.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<&str> = found.iter().take(3).map(|m| m.symptom.id).collect();
+    format!("\nclosest symptoms: {}", ids.join(", "))
+}
+
 /// A symptom id first (they never clash with built-in names: a test sees
 /// to that), then a file or built-in scenario, which gets its symptom's
 /// answer when one points at it.
-fn explain(name: &str, format: ExplainFormat, profile: Option<&std::path::Path>) -> Result<(), u8> {
+fn explain(
+    name: &str,
+    format: ExplainFormat,
+    profile: Option<&std::path::Path>,
+    audience: AudienceArg,
+) -> Result<(), u8> {
     let bad = |message: String| {
         eprintln!("{message}");
         BAD_INPUT
@@ -420,7 +464,8 @@ fn explain(name: &str, format: ExplainFormat, profile: Option<&std::path::Path>)
     let wanted = symptom.map_or(name, |s| s.scenario);
     let (shown, scenario) = load_with_profile(wanted, profile).map_err(|message| {
         bad(format!(
-            "{message}\n(or name a symptom: {})",
+            "{message}{}\n(or name a symptom: {})",
+            closest_symptoms(name),
             support::symptom_choices()
         ))
     })?;
@@ -429,7 +474,12 @@ fn explain(name: &str, format: ExplainFormat, profile: Option<&std::path::Path>)
     let symptom = symptom.or_else(|| built_in.and_then(|b| support::symptom_for_scenario(b.name)));
     let file = built_in.map_or(shown.as_str(), |b| b.file);
     let (trace, _) = engine::simulate(&scenario);
-    let explanation = support::explain(&trace, file, symptom, None);
+    let audience = match audience {
+        AudienceArg::Customer => support::Audience::Customer,
+        AudienceArg::Agent => support::Audience::Agent,
+        AudienceArg::Both => support::Audience::Both,
+    };
+    let explanation = support::answer(&trace, file, symptom, None, audience);
     print(&match format {
         ExplainFormat::Text => explanation.text(),
         ExplainFormat::Markdown => explanation.markdown(),

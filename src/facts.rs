@@ -239,6 +239,82 @@ const DDG_TUNNELVISION: Source = Source {
     note: "DuckDuckGo: Remediate TunnelVision, TunnelCrack (enforceRoutes; routes in duckduckgo/BrowserServicesKit#1039)",
     also: &["https://github.com/duckduckgo/BrowserServicesKit/pull/1039"],
 };
+/// Clash Mi (May 2026): routing push to the proxy works on Wi-Fi; on
+/// cellular "there is no APNs traffic at all" in the app's log.
+const CLASHMI_PUSH: Source = Source {
+    url: "https://github.com/KaringX/clashmi/issues/430",
+    note: "a Clash-based client, May 2026",
+    also: &["https://github.com/KaringX/clashmi/issues/419"],
+};
+/// OneBox (July 2026): "APN notifications arrive on Wi-Fi, but not on 5G".
+const ONEBOX_PUSH: Source = Source {
+    url: "https://github.com/OneOhCloud/OneBox/issues/48",
+    note: "a sing-box-based client, July 2026",
+    also: &[],
+};
+/// Outline's maintainer: "I believe that WiFi Calling bypasses the iOS
+/// Outline client's VPN" (the call survived stopping the server).
+const OUTLINE_WIFI_CALLING: Source = Source {
+    url: "https://github.com/OutlineFoundation/outline-apps/issues/288",
+    note: "Outline's maintainer, 2018",
+    also: &[],
+};
+/// Mozilla VPN with includeAllNetworks: carrier calls blocked (the kill
+/// switch's end of the same question).
+const MOZILLA_WIFI_CALLING: Source = Source {
+    url: "https://github.com/mozilla-mobile/mozilla-vpn-client/issues/4694",
+    note: "with the kill switch on, 2022",
+    also: &[],
+};
+/// Tailscale, iOS 17.1.1: "Any device tethered to the hotspot will have no
+/// internet connectivity" with an exit node.
+const TAILSCALE_HOTSPOT: Source = Source {
+    url: "https://github.com/tailscale/tailscale/issues/10455",
+    note: "Tailscale's staff, iOS 17.1.1, an exit node, no kill switch",
+    also: &[],
+};
+const TAILSCALE_HOTSPOT_18: Source = Source {
+    url: "https://github.com/tailscale/tailscale/issues/15352",
+    note: "iOS 18, and 26.0.1 in a comment",
+    also: &[],
+};
+const SINGBOX_HOTSPOT: Source = Source {
+    url: "https://github.com/SagerNet/sing-box/issues/4551",
+    note: "iOS 26, include_all_networks off",
+    also: &[],
+};
+/// 2018: a Mac on the iPhone's hotspot was online, outside the VPN.
+const PIVPN_HOTSPOT: Source = Source {
+    url: "https://github.com/pivpn/pivpn/issues/610",
+    note: "2018, OpenVPN Connect",
+    also: &[],
+};
+/// DuckDuckGo's browser: "webrtc leaks real ip over VPN" (iOS 16).
+const DDG_WEBRTC: Source = Source {
+    url: "https://github.com/duckduckgo/iOS/issues/1249",
+    note: "iOS 16, 2022",
+    also: &[],
+};
+/// Brave on iOS 11: a WebRTC leak test "Shows two IP address" with a VPN.
+const BRAVE_WEBRTC: Source = Source {
+    url: "https://github.com/brave/browser-ios/issues/1148",
+    note: "iOS 11, 2017",
+    also: &[],
+};
+/// Lantern: on iOS 26.4, T-Mobile 5G, DNS bypassed the tunnel's resolver
+/// with includeAllNetworks off; fixed by turning it on.
+const LANTERN_DNS_26_4: Source = Source {
+    url: "https://github.com/getlantern/lantern/pull/8606",
+    note: "Lantern, iOS 26.4, 2026",
+    also: &[],
+};
+/// NetBird: with includeAllNetworks on, "the management/relay connection
+/// collapses" about 10 s after connecting.
+const NETBIRD_CONTROL: Source = Source {
+    url: "https://github.com/netbirdio/ios-client/issues/157",
+    note: "NetBird, 2026",
+    also: &[],
+};
 const DOC_ON_DEMAND: Source = Source {
     url: "https://developer.apple.com/documentation/networkextension/nevpnmanager/ondemandrules",
     note: "",
@@ -738,6 +814,10 @@ pub enum AssumptionId {
     ClatOnCellular,
     ClatOnWifi,
     EnforcedDefaultRouteWins,
+    PushWithoutKillSwitch,
+    WifiCallingBypassesTunnel,
+    DnsSkipsTunnelOnCellular,
+    VpnControlUnderKillSwitch,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -778,7 +858,7 @@ pub struct Assumption {
     pub basis: &'static Source,
 }
 
-pub static ASSUMPTIONS: [Assumption; 21] = [
+pub static ASSUMPTIONS: [Assumption; 25] = [
     Assumption {
         id: AssumptionId::AppleServicesBypass,
         key: "apple_services_bypass",
@@ -815,8 +895,8 @@ pub static ASSUMPTIONS: [Assumption; 21] = [
         id: AssumptionId::ExistingConnectionsStayOutside,
         key: "existing_connections_stay_outside",
         default: AssumptionValue::Bool(true),
-        meaning: "on iOS 16 and later, without includeAllNetworks, connections opened before the tunnel came up keep going outside it until they close",
-        why: "observed on 13.3.1/13.4 (Proton, 2020) and up to 15.6 (Horowitz, 2022); nobody reported a fix, and vendors still recommend includeAllNetworks as the remedy",
+        meaning: "on iOS 16 and later, without includeAllNetworks, connections opened before the tunnel came up keep going outside it until they close; false: iOS moves them into the tunnel (host routes through it)",
+        why: "the sources disagree: observed staying outside on 13.3.1/13.4 (Proton, 2020) and up to 15.6 (Horowitz, 2022), and vendors still recommend includeAllNetworks as the remedy; a 2025 developer-forum thread saw iOS add host routes through the tunnel for TCP flows active when it came up. The default sides with the two first-hand tests of leaks over one routing-table observation",
         basis: &HOROWITZ_2022,
     },
     Assumption {
@@ -870,9 +950,10 @@ pub static ASSUMPTIONS: [Assumption; 21] = [
     Assumption {
         id: AssumptionId::HotspotClientsOutsideTunnel,
         key: "hotspot_clients_outside_tunnel",
-        default: AssumptionValue::Bool(true),
-        meaning: "without includeAllNetworks, the traffic of devices using the phone's Personal Hotspot is forwarded outside the tunnel, on the cellular interface",
-        why: "the public reports about hotspot clients (Mozilla VPN, IVPN, Mullvad) are about includeAllNetworks being on; one VPN app's developer says tethered traffic cannot be sent into the tunnel and goes out with the carrier's address, but Apple documents nothing either way",
+        default: AssumptionValue::Bool(false),
+        meaning: "without includeAllNetworks, the traffic of devices using the phone's Personal Hotspot is forwarded outside the tunnel, on the cellular interface; false: while a full tunnel is up it is dropped, and tethered devices have no internet",
+        why: "reports disagree: with a full tunnel (an exit node) and no kill switch, tethered devices had no internet on iOS 17.1.1 (reproduced by Tailscale's staff), 18 and 26.0.1, and in a sing-box report with the kill switch off; one VPN app's developer says tethered traffic goes out with the carrier's address, and a 2018 report had a tethered Mac online outside the VPN. The default follows the more numerous, recent, first-hand reports",
+
         basis: &MOZILLA_VPN_3531,
     },
     Assumption {
@@ -927,6 +1008,44 @@ pub static ASSUMPTIONS: [Assumption; 21] = [
         basis: &APPLE_MDM,
     },
     Assumption {
+        id: AssumptionId::PushWithoutKillSwitch,
+        key: "push_without_kill_switch",
+        default: AssumptionValue::Choice {
+            value: "by-network",
+            of: PUSH_WITHOUT_KILL_SWITCH,
+        },
+        meaning: "on iOS 17 and later, without the kill switch, where push (APNs) goes: \"by-network\" (through the tunnel on Wi-Fi, outside it on cellular), \"outside\" (outside on both, as Apple traffic was reported leaving on 16.1) or \"tunnel\" (where the tunnel's routes send it, as Apple documents a full tunnel)",
+        why: "two independent 2026 reports (a Clash-based and a sing-box-based client) routed push through their tunnel on Wi-Fi but saw none of it on cellular, and a developer-forum thread also found Wi-Fi and cellular behaving differently; the 16.1 report of Apple traffic outside the tunnel is older and names no network; nobody reports push following the routes on cellular. The default follows the two recent reports",
+        basis: &CLASHMI_PUSH,
+    },
+    Assumption {
+        id: AssumptionId::WifiCallingBypassesTunnel,
+        key: "wifi_calling_bypasses_tunnel",
+        default: AssumptionValue::Bool(true),
+        meaning: "without the kill switch, Wi-Fi Calling (and the carrier's other internet-routed services) goes outside the tunnel; false: the tunnel's routes decide, as for any traffic",
+        why: "the one public test: Outline's maintainer stopped the VPN server during a Wi-Fi call and the call went on (iOS 11/12, 2018); Apple documents excludeCellularServices only for the kill switch; nothing says a later release changed it",
+        basis: &OUTLINE_WIFI_CALLING,
+    },
+    Assumption {
+        id: AssumptionId::DnsSkipsTunnelOnCellular,
+        key: "dns_skips_tunnel_on_cellular",
+        default: AssumptionValue::Bool(true),
+        meaning: "on iOS 26.4 and later, without the kill switch, the phone's DNS queries on cellular go to the carrier's resolver instead of the tunnel's",
+        why: "one VPN vendor saw it on iOS 26.4 on T-Mobile 5G (queries never reached its tunnel's resolver; its testers had no internet on cellular while Wi-Fi worked) and fixed it by turning includeAllNetworks on; nobody else has reported on it, and Apple documents the tunnel's resolver as the default where the tunnel is the default route",
+        basis: &LANTERN_DNS_26_4,
+    },
+    Assumption {
+        id: AssumptionId::VpnControlUnderKillSwitch,
+        key: "vpn_control_under_kill_switch",
+        default: AssumptionValue::Choice {
+            value: "outside",
+            of: VPN_CONTROL_UNDER_KILL_SWITCH,
+        },
+        meaning: "with the kill switch on, where the VPN app's own control connections (its API, a mesh VPN's signalling and relay sockets) go: \"outside\" the tunnel, or \"captured\" by it, where they loop and fail",
+        why: "the apps differ: Proton's code sends its API calls outside on purpose when includeAllNetworks is on (its comment: calls through the tunnel time out), while NetBird's control sockets were captured and collapsed about 10 s after connecting (2026); which happens depends on how the app opens them. The default follows the shipped code",
+        basis: &PROTON_PROVIDER,
+    },
+    Assumption {
         id: AssumptionId::IanCoversIpv6,
         key: "ian_covers_ipv6",
         default: AssumptionValue::Bool(true),
@@ -954,6 +1073,12 @@ pub static ASSUMPTIONS: [Assumption; 21] = [
 
 /// The outcomes `existing_connection_under_ian` can name.
 pub const EXISTING_UNDER_IAN: &[&str] = &["reset", "moved", "stays"];
+
+/// The readings of `vpn_control_under_kill_switch`.
+pub const VPN_CONTROL_UNDER_KILL_SWITCH: &[&str] = &["outside", "captured"];
+
+/// The readings of `push_without_kill_switch`.
+pub const PUSH_WITHOUT_KILL_SWITCH: &[&str] = &["by-network", "outside", "tunnel"];
 
 pub fn assumption(id: AssumptionId) -> &'static Assumption {
     ASSUMPTIONS
@@ -1061,6 +1186,17 @@ pub enum Fact {
     AttackLocalNet,
     AttackServerIp,
     TunnelServerExcluded,
+    ScopedAppOutside,
+    DnsSkipsTunnelOnCellular,
+    VpnControlCaptured,
+    EnforceRoutesOverridesScoping,
+    PushOutsideWithoutIan,
+    PushOutsideOnCellular,
+    PushInTunnelOnWifi,
+    PushFollowsRoutes,
+    WifiCallingOutside,
+    HotspotNoInternet,
+    ExistingMovedIntoTunnel,
     IanStopsServerIp,
     EnforcedRouteBeatsPushed,
     EnforcedDefaultRouteWins,
@@ -1349,7 +1485,7 @@ pub static RULES: &[Rule] = &[
         id: "vpn.api-outside",
         ios: ALL,
         evidence: Evidence::Observed,
-        says: "The VPN provider's own API calls leave outside the tunnel (Proton sends them through URLSession outside on purpose when includeAllNetworks is on).",
+        says: "The VPN provider's own API calls leave outside the tunnel (Proton sends them through URLSession outside on purpose when includeAllNetworks is on; with the kill switch on, other apps' control connections were seen captured instead: vpn_control_under_kill_switch).",
         source: &PROTON_PROVIDER,
         assumption: None,
     },
@@ -1512,7 +1648,7 @@ pub static RULES: &[Rule] = &[
         id: "flow.existing-stays-outside",
         ios: Releases::from(v(16, 0, 0)),
         evidence: Evidence::Unknown,
-        says: "This connection was open before the tunnel came up; assumed to stay outside until it closes, as observed up to iOS 15.6 (no fix was reported).",
+        says: "This connection was open before the tunnel came up; assumed to stay outside until it closes, as observed up to iOS 15.6 (no fix was reported; a 2025 developer-forum thread saw iOS move such flows into the tunnel instead).",
         source: &HOROWITZ_2022,
         assumption: Some(AssumptionId::ExistingConnectionsStayOutside),
     },
@@ -1971,6 +2107,105 @@ pub static RULES: &[Rule] = &[
         assumption: Some(AssumptionId::EnforcedDefaultRouteWins),
     },
     Rule {
+        fact: Fact::DnsSkipsTunnelOnCellular,
+        id: "dns.cellular-skips-tunnel",
+        ios: Releases::from(v(26, 4, 0)),
+        evidence: Evidence::Reported,
+        says: "On cellular, without the kill switch, the phone's DNS queries go to the carrier's resolver, not the tunnel's: a VPN vendor saw them skip its tunnel on iOS 26.4 (T-Mobile 5G) and fixed it by turning includeAllNetworks on.",
+        source: &LANTERN_DNS_26_4,
+        assumption: Some(AssumptionId::DnsSkipsTunnelOnCellular),
+    },
+    Rule {
+        fact: Fact::VpnControlCaptured,
+        id: "vpn.control-captured",
+        ios: IAN_ERA,
+        evidence: Evidence::Reported,
+        says: "With the kill switch on, the VPN app's own control connections are captured by its tunnel and loop there: they fail (NetBird saw its signalling and relay sockets collapse about 10 s after connecting, 2026).",
+        source: &NETBIRD_CONTROL,
+        assumption: Some(AssumptionId::VpnControlUnderKillSwitch),
+    },
+    Rule {
+        fact: Fact::ScopedAppOutside,
+        id: "app.scoped-outside",
+        ios: ALL,
+        evidence: Evidence::Inferred,
+        says: "This app binds its connection to the Wi-Fi or cellular interface itself (WebRTC does, to find every address); without the kill switch or enforceRoutes nothing overrides that, so it leaves outside the tunnel and a leak test reads the phone's real address (Apple: enforceRoutes 'supersedes … scoping operations by apps'; WebRTC leaks were reported with iOS VPNs).",
+        source: &DOC_ENFORCE_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::EnforceRoutesOverridesScoping,
+        id: "routes.enforce-overrides-scoping",
+        ios: Releases::from(v(14, 2, 0)),
+        evidence: Evidence::Documented,
+        says: "enforceRoutes is on: the tunnel's routes supersede an app's choice of interface, so the app's connection goes into the tunnel like any other.",
+        source: &DOC_ENFORCE_ROUTES,
+        assumption: None,
+    },
+    Rule {
+        fact: Fact::PushOutsideWithoutIan,
+        id: "push.outside-without-kill-switch",
+        ios: Releases::from(v(17, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "Without the kill switch, push leaves outside the tunnel on every network, as Apple traffic was reported to on iOS 16.1 (2026 reports say so only of cellular).",
+        source: &IVPN_2023,
+        assumption: Some(AssumptionId::PushWithoutKillSwitch),
+    },
+    Rule {
+        fact: Fact::PushOutsideOnCellular,
+        id: "push.outside-on-cellular",
+        ios: Releases::from(v(17, 0, 0)),
+        evidence: Evidence::Reported,
+        says: "On cellular, without the kill switch, push leaves outside the tunnel: two 2026 reports saw no push traffic in their VPN on cellular, while on Wi-Fi they could route it through the VPN.",
+        source: &CLASHMI_PUSH,
+        assumption: Some(AssumptionId::PushWithoutKillSwitch),
+    },
+    Rule {
+        fact: Fact::PushInTunnelOnWifi,
+        id: "push.tunnel-on-wifi",
+        ios: Releases::from(v(17, 0, 0)),
+        evidence: Evidence::Reported,
+        says: "On Wi-Fi, without the kill switch, push follows the tunnel's routes: two 2026 reports routed it through their VPN on Wi-Fi (but not on cellular).",
+        source: &ONEBOX_PUSH,
+        assumption: Some(AssumptionId::PushWithoutKillSwitch),
+    },
+    Rule {
+        fact: Fact::PushFollowsRoutes,
+        id: "push.follows-routes",
+        ios: Releases::from(v(17, 0, 0)),
+        evidence: Evidence::Unknown,
+        says: "Push follows the tunnel's routes on every network, as Apple documents a full tunnel (no report says so of cellular).",
+        source: &DOC_INCLUDED_ROUTES,
+        assumption: Some(AssumptionId::PushWithoutKillSwitch),
+    },
+    Rule {
+        fact: Fact::WifiCallingOutside,
+        id: "carrier.wifi-calling-outside",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "Without the kill switch, Wi-Fi Calling goes outside the tunnel: Outline's maintainer stopped the VPN server during a Wi-Fi call and the call went on (2018; assumed to hold since).",
+        source: &OUTLINE_WIFI_CALLING,
+        assumption: Some(AssumptionId::WifiCallingBypassesTunnel),
+    },
+    Rule {
+        fact: Fact::HotspotNoInternet,
+        id: "hotspot.no-internet",
+        ios: ALL,
+        evidence: Evidence::Reported,
+        says: "A device on the phone's Personal Hotspot while a full tunnel is up, without the kill switch: its traffic is dropped and it has no internet (reported on iOS 17.1.1, reproduced by Tailscale's staff, and on 18 and 26.0.1; one VPN developer says it goes outside instead).",
+        source: &TAILSCALE_HOTSPOT,
+        assumption: Some(AssumptionId::HotspotClientsOutsideTunnel),
+    },
+    Rule {
+        fact: Fact::ExistingMovedIntoTunnel,
+        id: "flow.existing-moved",
+        ios: Releases::from(v(16, 0, 0)),
+        evidence: Evidence::Reported,
+        says: "This connection was open before the tunnel came up; iOS moves it into the tunnel with a host route through it (a 2025 developer-forum thread saw such routes for TCP flows active at connect; 2020-22 tests saw them stay outside).",
+        source: &APPLE_FORUM_HOST_ROUTES,
+        assumption: Some(AssumptionId::ExistingConnectionsStayOutside),
+    },
+    Rule {
         fact: Fact::ServerIpNeedsName,
         id: "attack.serverip-needs-name",
         ios: ALL,
@@ -2180,7 +2415,24 @@ pub const SUPPORTING_SOURCES: &[(&str, &[&Source])] = &[
             &VK_TURN_PROXY_55,
         ],
     ),
-    ("hotspot.outside-tunnel", &[&VK_TURN_PROXY_55]),
+    (
+        "hotspot.outside-tunnel",
+        &[&VK_TURN_PROXY_55, &PIVPN_HOTSPOT],
+    ),
+    (
+        "hotspot.no-internet",
+        &[&TAILSCALE_HOTSPOT_18, &SINGBOX_HOTSPOT],
+    ),
+    (
+        "push.outside-on-cellular",
+        &[&ONEBOX_PUSH, &FORUM_APNS_WIFI],
+    ),
+    ("push.tunnel-on-wifi", &[&CLASHMI_PUSH]),
+    (
+        "app.scoped-outside",
+        &[&DDG_WEBRTC, &BRAVE_WEBRTC, &DISCONNECT_ME],
+    ),
+    ("carrier.wifi-calling-outside", &[&MOZILLA_WIFI_CALLING]),
     ("routes.localnet-bypass", &[&IVPN_TUNNELCRACK]),
     ("attack.localnet", &[&MULLVAD_KNOWN_ISSUES_DOC]),
     ("attack.serverip", &[&IVPN_TUNNELCRACK]),

@@ -35,7 +35,7 @@ const fn kind(
 }
 
 /// In `FlowKind`'s order (a test checks).
-pub const KINDS: [KindTraits; 17] = [
+pub const KINDS: [KindTraits; 18] = [
     kind(
         FlowKind::App,
         "Safari or any third-party app",
@@ -121,6 +121,12 @@ pub const KINDS: [KindTraits; 17] = [
         FlowKind::HotspotClient,
         "a laptop using the iPhone's Personal Hotspot",
         true,
+        WEB_SITE,
+    ),
+    kind(
+        FlowKind::ScopedApp,
+        "an app that binds its connection to the Wi-Fi or cellular interface (WebRTC)",
+        false,
         WEB_SITE,
     ),
 ];

@@ -84,6 +84,9 @@ spelled_enum! {
         VpnApi => "vpn-api",
         /// A laptop browsing through the iPhone's Personal Hotspot.
         HotspotClient => "hotspot-client",
+        /// An app that binds its connection to the Wi-Fi or cellular
+        /// interface itself (WebRTC in calls and browsers).
+        ScopedApp => "scoped-app",
     }
 }
 
@@ -328,6 +331,6 @@ mod tests {
         assert_eq!(FlowKind::parse("push"), None);
         assert_eq!(Network::choices(), "\"wifi\" or \"cellular\"");
         assert!(Route::choices().starts_with("\"tunnel\", \"direct\""));
-        assert_eq!(FlowKind::ALL.len(), 17);
+        assert_eq!(FlowKind::ALL.len(), 18);
     }
 }

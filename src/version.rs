@@ -116,6 +116,7 @@ pub const MODELLED: &[Modelled] = &[
     modelled(18, 2, 0, true),
     modelled(26, 0, 0, false),
     modelled(26, 1, 0, true),
+    modelled(26, 4, 0, false),
 ];
 
 /// A half-open range of releases, `[since, until)`; `until = None` means

@@ -561,6 +561,7 @@ pub fn flow_noun(kind: FlowKind, name: &str) -> String {
         FlowKind::Volte => "VoLTE calling",
         FlowKind::DeviceCommunication => "Xcode's link to the phone",
         FlowKind::Companion => "the Apple Watch",
+        FlowKind::ScopedApp => "the call's WebRTC connection",
         FlowKind::Dhcp => "DHCP",
         FlowKind::CaptivePortal => "the captive-portal check",
         FlowKind::VpnTransport => "the VPN's own connection to its server",

@@ -305,8 +305,8 @@ fn matrix_shows_a_provenance_for_every_route() {
     assert!(out.status.success());
     let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cells = m["cells"].as_array().unwrap();
-    // 18 rows (17 flow kinds, the app twice) × 11 releases × IAN off/on.
-    assert_eq!(cells.len(), 18 * 11 * 2);
+    // 19 rows (18 flow kinds, the app twice) × 11 releases × IAN off/on.
+    assert_eq!(cells.len(), 19 * 11 * 2);
     for cell in cells {
         if cell["route"].is_null() {
             assert_eq!(cell["ios"], "13.3.1");
@@ -469,13 +469,87 @@ fn explain_of_something_unknown_lists_symptoms_and_exits_2() {
 }
 
 #[test]
+fn explain_for_the_customer_and_for_the_agent() {
+    let customer = stdout(&tunnelscope(&[
+        "explain",
+        "push-only-wifi",
+        "--for",
+        "customer",
+    ]));
+    assert!(
+        customer.contains("\n1. Tell us whether notifications fail"),
+        "{customer}"
+    );
+    assert!(customer.contains("Reports differ: "), "{customer}");
+    assert!(
+        !customer.contains("push.tunnel-on-wifi") && !customer.contains("Source:"),
+        "{customer}"
+    );
+    let agent = stdout(&tunnelscope(&[
+        "explain",
+        "push-only-wifi",
+        "--for",
+        "agent",
+        "--format",
+        "markdown",
+    ]));
+    assert!(
+        agent.contains("`push.tunnel-on-wifi` [reported]"),
+        "{agent}"
+    );
+    assert!(
+        agent.contains("`push_without_kill_switch` = by-network"),
+        "{agent}"
+    );
+    assert!(
+        agent.contains("https://github.com/KaringX/clashmi/issues/430"),
+        "{agent}"
+    );
+    assert!(!agent.contains("Message for the customer"), "{agent}");
+    let both = stdout(&tunnelscope(&[
+        "explain",
+        "push-only-wifi",
+        "--format",
+        "markdown",
+    ]));
+    let message = both
+        .find("## Message for the customer")
+        .expect("the message");
+    let notes = both.find("## Notes for the agent").expect("the notes");
+    assert!(message < notes);
+}
+
+#[test]
+fn support_finds_symptoms_from_a_customers_words() {
+    let text = stdout(&tunnelscope(&[
+        "support",
+        "--find",
+        "my laptop on the iphone's hotspot has no internet",
+    ]));
+    assert!(text.starts_with("hotspot-clients-offline "), "{text}");
+    let none = stdout(&tunnelscope(&["support", "--find", "qwxz"]));
+    assert!(
+        none.starts_with("No symptom matches those words; every symptom follows."),
+        "{none}"
+    );
+    assert!(none.contains("vpn-stuck-kill-switch"), "{none}");
+    let typo = tunnelscope(&["explain", "hotspott-broken"]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("closest symptoms: hotspot-clients-offline"),
+        "{err}"
+    );
+}
+
+#[test]
 fn support_lists_every_symptom_with_its_scenario() {
     let out = tunnelscope(&["support"]);
     assert!(out.status.success());
     let text = stdout(&out);
     for (id, scenario) in [
         ("no-internet-after-update", "update-loop-ian"),
-        ("hotspot-clients-offline", "hotspot-clients-ian"),
+        ("hotspot-clients-offline", "hotspot-no-kill-switch"),
     ] {
         let line = text
             .lines()

@@ -67,6 +67,9 @@ pub fn traffic(kind: FlowKind) -> Traffic {
             None,
         ),
         FlowKind::Dns => udp(53, DNS_QUERY, 10 * SECOND),
+        // WebRTC's STUN binding request, the packet a leak test reads the
+        // address from.
+        FlowKind::ScopedApp => udp(3478, b"\x00\x01\x00\x00\x21\x12\xa4\x42 STUN binding request (model)", 10 * SECOND),
         FlowKind::Dhcp => udp(67, &[], 60 * SECOND),
         FlowKind::CellularServices => udp(4500, b"\xff IKEv2 NAT-T keepalive (model)", 20 * SECOND),
         FlowKind::Volte => udp(

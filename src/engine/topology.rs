@@ -291,7 +291,8 @@ pub(super) const HOSTS: [HostRow; 21] = [
         Node::Web,
         "web site",
         &[(WEB_SITE, 32)],
-        HTTPS,
+        // HTTPS, and STUN for WebRTC (what a leak test's page asks).
+        &[(Transport::Tcp, 443), (Transport::Udp, 3478)],
         Uplink::Internet,
         Place::Servers,
     ),

@@ -435,6 +435,10 @@ fn carry_on(ctx: &Context<'_>, kind: FlowKind, prev: Connection, fresh: Path) ->
                 let mut rules = fresh.rules;
                 rules.extend(facts::lookup(Fact::ExistingStaysOutside, ctx.ios));
                 stays_outside(rules, prev, kind)
+            } else if let Some(moved) = facts::lookup(Fact::ExistingMovedIntoTunnel, ctx.ios) {
+                let mut rules = fresh.rules;
+                rules.push(moved);
+                settle(Path { rules, ..fresh }, Continuity::Moved)
             } else {
                 settle(fresh, Continuity::Reset)
             }
@@ -678,6 +682,13 @@ fn route_for(ctx: &Context<'_>, kind: FlowKind, family: Family) -> Path {
         FlowKind::VpnTransport => return outside(chain, Fact::VpnTransportOutside),
         // With the provider gone, only the app itself is left to call.
         FlowKind::VpnApi if !matches!(ctx.tunnel, TunnelState::Lost | TunnelState::Updating) => {
+            if vpn.ian()
+                && ctx.tunnel.is_meant_up()
+                && ctx.assume.choice(AssumptionId::VpnControlUnderKillSwitch) == "captured"
+            {
+                chain.push(Fact::VpnControlCaptured);
+                return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
+            }
             return outside(chain, Fact::ProviderApiOutside);
         }
         FlowKind::TunnelProbe => {
@@ -760,6 +771,30 @@ fn enforced_route_wins(
     } else {
         chain.push(Fact::PushedRouteBeatsDefault);
         false
+    }
+}
+
+/// Push without the kill switch on 17 and later, as the assumption reads
+/// the reports: whether it leaves outside the tunnel here. Pushes the rule
+/// that says which reading decided.
+fn push_outside_without_ian(ctx: &Context<'_>, chain: &mut Chain, on_wifi: bool) -> bool {
+    match ctx.assume.choice(AssumptionId::PushWithoutKillSwitch) {
+        "outside" => {
+            chain.push(Fact::PushOutsideWithoutIan);
+            true
+        }
+        "tunnel" => {
+            chain.push(Fact::PushFollowsRoutes);
+            false
+        }
+        _ if on_wifi => {
+            chain.push(Fact::PushInTunnelOnWifi);
+            false
+        }
+        _ => {
+            chain.push(Fact::PushOutsideOnCellular);
+            true
+        }
     }
 }
 
@@ -978,6 +1013,11 @@ fn without_include_all_networks(
         _ => {}
     }
 
+    let push_is_contested =
+        kind == FlowKind::Apns && facts::lookup(Fact::PushFollowsRoutes, ctx.ios).is_some();
+    if push_is_contested && push_outside_without_ian(ctx, &mut chain, physical == Interface::En0) {
+        return chain.finish(Route::Direct, physical, seen);
+    }
     match kind {
         FlowKind::LocalNetwork | FlowKind::DeviceCommunication => {
             if vpn.enforce_routes == Some(true) {
@@ -1000,12 +1040,20 @@ fn without_include_all_networks(
             });
             return chain.finish(Route::Direct, physical, seen);
         }
+        // Push on 17 and later: the reports disagree (an assumption).
+        FlowKind::Apns if push_is_contested => {}
         FlowKind::Apns | FlowKind::AppleMaps if holds(Fact::AppleTrafficBypassWithoutIan, ctx) => {
             chain.push(Fact::AppleTrafficBypassWithoutIan);
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::AppleServices | FlowKind::AppStore if holds(Fact::UnverifiedAppleBypass, ctx) => {
             chain.push(Fact::UnverifiedAppleBypass);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        FlowKind::Dns
+            if physical == Interface::PdpIp0 && holds(Fact::DnsSkipsTunnelOnCellular, ctx) =>
+        {
+            chain.push(Fact::DnsSkipsTunnelOnCellular);
             return chain.finish(Route::Direct, physical, seen);
         }
         FlowKind::Dns => {
@@ -1023,10 +1071,28 @@ fn without_include_all_networks(
             }
             return chain.finish(Route::Direct, physical, seen);
         }
+        FlowKind::ScopedApp if vpn.enforce_routes == Some(true) => {
+            chain.push(Fact::EnforceRoutesOverridesScoping);
+            return through_tunnel(ctx, kind, chain);
+        }
+        FlowKind::ScopedApp => {
+            chain.push(Fact::ScopedAppOutside);
+            return chain.finish(Route::Direct, physical, seen);
+        }
+        FlowKind::CellularServices if holds(Fact::WifiCallingOutside, ctx) => {
+            chain.push(Fact::WifiCallingOutside);
+            return chain.finish(Route::Direct, physical, seen);
+        }
         FlowKind::CellularServices => chain.push(Fact::CellularServicesRouted),
         FlowKind::HotspotClient if holds(Fact::HotspotOutside, ctx) => {
             chain.push(Fact::HotspotOutside);
             return chain.finish(Route::Direct, physical, seen);
+        }
+        FlowKind::HotspotClient
+            if ctx.tunnel.is_meant_up() && vpn.included_routes.iter().any(|r| r.len == 0) =>
+        {
+            chain.push(Fact::HotspotNoInternet);
+            return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
         }
         _ => {}
     }

@@ -379,11 +379,70 @@ fn dns_follows_the_tunnel_resolver() {
 }
 
 #[test]
-fn cellular_services_without_ian_follow_the_routes_and_say_the_record_is_unclear() {
+fn cellular_services_without_ian_follow_the_contested_assumption() {
+    // The one test (Outline's maintainer): Wi-Fi Calling bypasses the VPN.
     let d = Phone::new("17.4").decide(CellularServices);
-    assert_eq!(d.route, Route::Tunnel);
-    assert_eq!(d.rules[0].id, "carrier.services-routed");
-    assert_eq!(d.rules[0].evidence, Evidence::Inferred);
+    assert_eq!((d.route, d.interface), (Route::Direct, Interface::En0));
+    assert_eq!(ids(&d), ["carrier.wifi-calling-outside"]);
+    assert_eq!(
+        d.deciding_rule().assumption,
+        Some(AssumptionId::WifiCallingBypassesTunnel)
+    );
+    // The other reading: the routes decide (inferred).
+    let routed = Phone::new("17.4")
+        .assume(AssumptionId::WifiCallingBypassesTunnel, false)
+        .decide(CellularServices);
+    assert_eq!(routed.route, Route::Tunnel);
+    assert_eq!(routed.rules[0].id, "carrier.services-routed");
+    assert_eq!(routed.rules[0].evidence, Evidence::Inferred);
+}
+
+/// Push without the kill switch on 17+: three readings of the reports.
+#[test]
+fn push_without_the_kill_switch_follows_the_contested_reading() {
+    use crate::facts::PUSH_WITHOUT_KILL_SWITCH;
+    let on = |value: &'static str, network| {
+        let mut phone = Phone::new("18.2").network(Some(network));
+        phone.assume.set(
+            AssumptionId::PushWithoutKillSwitch,
+            AssumptionValue::Choice {
+                value,
+                of: PUSH_WITHOUT_KILL_SWITCH,
+            },
+        );
+        let d = phone.decide(Apns);
+        (d.route, d.rules.first().map(|r| r.id).unwrap_or(""))
+    };
+    let (wifi, cellular) = (Network::Wifi, Network::Cellular);
+    // The default: the 2026 reports, by network.
+    let default = Phone::new("18.2").decide(Apns);
+    assert_eq!(default.route, Route::Tunnel);
+    assert_eq!(
+        on("by-network", wifi),
+        (Route::Tunnel, "push.tunnel-on-wifi")
+    );
+    assert_eq!(
+        on("by-network", cellular),
+        (Route::Direct, "push.outside-on-cellular")
+    );
+    for network in [wifi, cellular] {
+        assert_eq!(
+            on("outside", network),
+            (Route::Direct, "push.outside-without-kill-switch")
+        );
+        assert_eq!(
+            on("tunnel", network),
+            (Route::Tunnel, "push.follows-routes")
+        );
+    }
+    // Before 17 the 16.1 report still decides; with the kill switch,
+    // excludeAPNs does.
+    assert_eq!(Phone::new("16.4").decide(Apns).route, Route::Direct);
+    assert!(
+        !ids(&Phone::new("18.2").ian().decide(Apns))
+            .iter()
+            .any(|id| id.starts_with("push."))
+    );
 }
 
 #[test]
@@ -411,13 +470,16 @@ fn a_connection_from_before_the_tunnel_stays_outside_without_ian() {
     let assumed = Phone::new("18.2").decide_existing(App, direct_on(Interface::En0));
     assert_eq!(assumed.route, Route::Direct);
     assert_eq!(assumed.deciding_rule().evidence, Evidence::Unknown);
+    // The other reading (thread 782696): iOS moves the flow into the
+    // tunnel with a host route.
     let flipped = Phone::new("18.2")
         .assume(AssumptionId::ExistingConnectionsStayOutside, false)
         .decide_existing(App, direct_on(Interface::En0));
     assert_eq!(
         (flipped.route, flipped.continuity),
-        (Route::Tunnel, Continuity::Reset)
+        (Route::Tunnel, Continuity::Moved)
     );
+    assert_eq!(flipped.deciding_rule().id, "flow.existing-moved");
     // Request/response traffic starts afresh each time.
     let dns = Phone::new("13.3.1").decide_existing(Dns, direct_on(Interface::En0));
     assert_eq!(dns.route, Route::Tunnel);
@@ -1446,6 +1508,9 @@ mod properties {
             let enforce_drop = d.rules.last().is_some_and(|r| r.id == "routes.enforce-routes-drops-26");
             if d.route == Route::Blocked && enforce_drop {
                 prop_assert!(vpn.as_ref().is_some_and(|v| v.enforce_routes == Some(true)));
+            } else if d.route == Route::Blocked && d.rules.last().is_some_and(|r| r.id == "hotspot.no-internet") {
+                // Reported without the flag, while a full tunnel is up.
+                prop_assert!(kind == HotspotClient && tunnel.is_meant_up());
             } else if d.route == Route::Blocked {
                 prop_assert!(vpn.as_ref().is_some_and(VpnConfig::ian));
                 let releasing = d.rules.last().is_some_and(|r| r.id == "ian.release-delay");
@@ -1519,22 +1584,28 @@ fn hotspot_clients_are_dropped_with_ian_on_connected_or_not() {
     );
 }
 
-/// Without the flag the record is silent: an assumption decides.
+/// Without the flag the reports disagree: an assumption decides, and by
+/// default the more numerous reports (no internet while a full tunnel is
+/// up) hold; the other reading sends the clients outside.
 #[test]
 fn without_ian_hotspot_clients_follow_the_assumption() {
     let phone = || Phone::new("18.2").network(Some(Network::Cellular));
-    let outside = phone().decide(HotspotClient);
+    let offline = phone().decide(HotspotClient);
+    assert_eq!(ids(&offline), ["hotspot.no-internet"]);
+    assert_eq!(offline.route, Route::Blocked);
+    assert_eq!(offline.deciding_rule().evidence, Evidence::Reported);
+    // With the VPN off, the clients are online as without one.
+    let vpn_off = phone().tunnel(TunnelState::Off).decide(HotspotClient);
+    assert_eq!(vpn_off.route, Route::Direct);
+    let outside = phone()
+        .assume(AssumptionId::HotspotClientsOutsideTunnel, true)
+        .decide(HotspotClient);
     assert_eq!(ids(&outside), ["hotspot.outside-tunnel"]);
     assert_eq!(outside.deciding_rule().evidence, Evidence::Unknown);
     assert_eq!(
         (outside.route, outside.interface, outside.seen_as),
         (Route::Direct, Interface::PdpIp0, SeenAs::Device)
     );
-    let tunnelled = phone()
-        .assume(AssumptionId::HotspotClientsOutsideTunnel, false)
-        .decide(HotspotClient);
-    assert_eq!(tunnelled.route, Route::Tunnel);
-    assert_eq!(ids(&tunnelled), ["routes.included"]);
 }
 
 /// Personal Hotspot shares the cellular connection (inferred).

@@ -1,0 +1,399 @@
+//! The symptom finder: a customer's words → the symptoms ranked. The words
+//! a customer may use, synonyms included, live in one table ([`WORDS`]);
+//! nothing leaves the page (no server).
+
+use super::{SYMPTOMS, Symptom};
+
+/// Words and phrases a customer may write, and the symptoms they point to.
+/// A phrase counts once however often it appears; longer phrases weigh
+/// more.
+pub static WORDS: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "update",
+            "updated",
+            "updating",
+            "app store update",
+            "new version",
+        ],
+        &["no-internet-after-update", "leaks-during-update"],
+    ),
+    (
+        &[
+            "leak during update",
+            "leaks while updating",
+            "while updating",
+            "during the update",
+            "exposed during update",
+        ],
+        &["leaks-during-update", "no-internet-after-update"],
+    ),
+    (
+        &["restart", "reboot", "rebooted"],
+        &["no-internet-after-update", "connected-no-internet"],
+    ),
+    (
+        &[
+            "no internet",
+            "offline",
+            "nothing loads",
+            "no connection",
+            "cannot connect",
+            "can't connect",
+            "not working",
+            "stopped working",
+            "dead",
+        ],
+        &[
+            "connected-no-internet",
+            "no-internet-after-update",
+            "hotspot-clients-offline",
+            "dns-cellular",
+        ],
+    ),
+    (
+        &["connected but", "says connected", "shows connected"],
+        &["connected-no-internet"],
+    ),
+    (
+        &[
+            "sleep",
+            "wake",
+            "airplane",
+            "flight mode",
+            "switch network",
+            "network change",
+            "wifi to cellular",
+            "after switching",
+        ],
+        &["connected-no-internet"],
+    ),
+    (&["profile", "profiles"], &["connected-no-internet"]),
+    (
+        &[
+            "leak",
+            "leaks",
+            "exposed",
+            "real ip",
+            "real address",
+            "my ip",
+            "ip address",
+        ],
+        &[
+            "webrtc-leak",
+            "ipv6-leak",
+            "leaks-during-update",
+            "public-wifi",
+            "dns-cellular",
+        ],
+    ),
+    (
+        &[
+            "webrtc",
+            "video call",
+            "calls in the browser",
+            "browserleaks",
+            "leak test",
+        ],
+        &["webrtc-leak", "ipv6-leak"],
+    ),
+    (&["ipv6", "v6"], &["ipv6-leak"]),
+    (
+        &["dns", "dns leak", "resolver", "carrier dns"],
+        &["dns-cellular"],
+    ),
+    (
+        &["cellular", "mobile data", "5g", "lte", "4g"],
+        &["dns-cellular", "push-only-wifi", "hotspot-clients-offline"],
+    ),
+    (
+        &[
+            "push",
+            "notification",
+            "notifications",
+            "messages arrive late",
+            "apns",
+        ],
+        &["push-missing", "push-only-wifi"],
+    ),
+    (
+        &["wifi", "wi-fi"],
+        &["push-only-wifi", "public-wifi", "captive-portal"],
+    ),
+    (
+        &["kill switch", "force all apps", "block lan", "always on"],
+        &[
+            "push-missing",
+            "airdrop-airplay-broken",
+            "no-internet-after-update",
+            "vpn-stuck-kill-switch",
+            "connected-no-internet",
+        ],
+    ),
+    (
+        &[
+            "airdrop",
+            "airplay",
+            "printer",
+            "chromecast",
+            "local network",
+            "lan",
+            "smart tv",
+            "sonos",
+        ],
+        &["airdrop-airplay-broken", "carplay"],
+    ),
+    (
+        &["carplay", "car play", "car", "car's screen"],
+        &["carplay"],
+    ),
+    (
+        &[
+            "mms",
+            "wi-fi calling",
+            "wifi calling",
+            "voicemail",
+            "calls drop",
+            "picture messages",
+            "group text",
+        ],
+        &["mms-wifi-calling-broken"],
+    ),
+    (
+        &[
+            "hotspot",
+            "tethering",
+            "tethered",
+            "personal hotspot",
+            "laptop",
+            "share my connection",
+        ],
+        &["hotspot-clients-offline"],
+    ),
+    (
+        &[
+            "public wifi",
+            "public wi-fi",
+            "cafe",
+            "café",
+            "coffee shop",
+            "airport",
+            "hotel",
+            "safe",
+            "attacker",
+            "hostile",
+        ],
+        &["public-wifi", "captive-portal"],
+    ),
+    (
+        &[
+            "login page",
+            "captive",
+            "portal",
+            "sign in page",
+            "sign-in",
+            "terms page",
+            "hotel wifi",
+            "airport wifi",
+        ],
+        &["captive-portal"],
+    ),
+    (&["watch", "apple watch", "watchos"], &["apple-watch"]),
+    (
+        &[
+            "app store",
+            "icloud",
+            "apple id",
+            "photos sync",
+            "backup",
+            "download apps",
+        ],
+        &["app-store-icloud", "no-internet-after-update"],
+    ),
+    (
+        &[
+            "stuck",
+            "connecting",
+            "reconnecting",
+            "peers",
+            "0 peers",
+            "exit node",
+            "mesh",
+            "handshake",
+        ],
+        &["vpn-stuck-kill-switch", "connected-no-internet"],
+    ),
+];
+
+/// A symptom the finder offers, with its score (higher first).
+#[derive(Clone, Copy, Debug)]
+pub struct Match {
+    pub symptom: &'static Symptom,
+    pub score: u32,
+}
+
+/// The customer's text in lower case, with punctuation turned to spaces and
+/// padded, so that phrases match on word boundaries.
+fn normalised(text: &str) -> String {
+    let mut out = String::from(" ");
+    let mut last_space = true;
+    for c in text.chars().take(2_000).flat_map(char::to_lowercase) {
+        let c = match c {
+            '\u{2019}' => '\'',
+            c if c.is_alphanumeric() || c == '-' || c == '\'' => c,
+            _ => ' ',
+        };
+        if c == ' ' && last_space {
+            continue;
+        }
+        last_space = c == ' ';
+        out.push(c);
+    }
+    if !last_space {
+        out.push(' ');
+    }
+    out
+}
+
+/// How many single-character edits turn `a` into `b`, up to a cap (the
+/// finder forgives a typo or two in longer words).
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// Whether `phrase` is in `text`: a whole-word match, or for a single long
+/// word, one within two edits of a word of the text.
+fn mentions(text: &str, phrase: &str) -> bool {
+    if text.contains(&format!(" {phrase} ")) {
+        return true;
+    }
+    let long_word = !phrase.contains(' ') && phrase.chars().count() >= 6;
+    long_word
+        && text
+            .split(' ')
+            .filter(|w| w.chars().count() >= 5)
+            .any(|w| edits(w, phrase) <= if phrase.len() >= 9 { 2 } else { 1 })
+}
+
+/// The symptoms the customer's words point to, best first; empty when no
+/// word of the table is in them (the caller then offers every symptom).
+/// Ties keep the order of [`SYMPTOMS`].
+pub fn find_symptoms(text: &str) -> Vec<Match> {
+    let text = normalised(text);
+    let mut scores = vec![0u32; SYMPTOMS.len()];
+    for (phrases, ids) in WORDS {
+        let best = phrases
+            .iter()
+            .filter(|p| mentions(&text, p))
+            .map(|p| p.split(' ').count() as u32)
+            .max();
+        let Some(weight) = best else { continue };
+        // The first symptom a row names is its main one.
+        for (rank, id) in ids.iter().enumerate() {
+            if let Some(i) = SYMPTOMS.iter().position(|s| s.id == *id) {
+                scores[i] += weight * if rank == 0 { 3 } else { 2 };
+            }
+        }
+    }
+    let mut found: Vec<Match> = SYMPTOMS
+        .iter()
+        .zip(scores)
+        .filter(|(_, score)| *score > 0)
+        .map(|(symptom, score)| Match { symptom, score })
+        .collect();
+    found.sort_by_key(|m| std::cmp::Reverse(m.score));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn top(text: &str) -> &'static str {
+        find_symptoms(text).first().map_or("", |m| m.symptom.id)
+    }
+
+    #[test]
+    fn every_row_names_symptoms_that_exist_and_every_symptom_can_be_found() {
+        for (_, ids) in WORDS {
+            for id in *ids {
+                assert!(super::super::symptom(id).is_some(), "{id}");
+            }
+        }
+        for symptom in SYMPTOMS {
+            assert!(
+                WORDS
+                    .iter()
+                    .any(|(_, ids)| ids.first() == Some(&symptom.id)),
+                "no row leads with {}",
+                symptom.id
+            );
+        }
+    }
+
+    #[test]
+    fn customers_words_find_their_symptom() {
+        for (text, want) in [
+            (
+                "Since the last app update my phone has no internet at all, even after a reboot",
+                "no-internet-after-update",
+            ),
+            (
+                "My notifications don't come through when I'm on wifi with the VPN",
+                "push-only-wifi",
+            ),
+            (
+                "tethering stopped working, my laptop can't get online through my iPhone",
+                "hotspot-clients-offline",
+            ),
+            (
+                "CarPlay keeps disconnecting since I installed your app",
+                "carplay",
+            ),
+            ("browserleaks shows my real IP under WebRTC", "webrtc-leak"),
+            ("the hotel wifi login page never shows up", "captive-portal"),
+            (
+                "VPN says connected but nothing loads after I switch from wifi to cellular",
+                "connected-no-internet",
+            ),
+            (
+                "Can't print to my printer or use AirDrop",
+                "airdrop-airplay-broken",
+            ),
+            ("is my apple watch covered?", "apple-watch"),
+            (
+                "icloud photos won't sync when the vpn is on",
+                "app-store-icloud",
+            ),
+            ("Wi-Fi calling fails", "mms-wifi-calling-broken"),
+            (
+                "app stuck on connecting, 0 peers, after enabling kill switch",
+                "vpn-stuck-kill-switch",
+            ),
+        ] {
+            assert_eq!(top(text), want, "{text}: {:?}", find_symptoms(text));
+        }
+    }
+
+    #[test]
+    fn typos_are_forgiven_and_unknown_words_find_nothing() {
+        assert_eq!(top("my hotspott is broken"), "hotspot-clients-offline");
+        assert_eq!(top("notifcations are missing"), "push-missing");
+        assert!(find_symptoms("zzzz qqqq").is_empty());
+        assert!(find_symptoms("").is_empty());
+        // A huge paste is read only so far: bounded time.
+        let long = "hotspot ".repeat(100_000);
+        assert_eq!(top(&long), "hotspot-clients-offline");
+    }
+}
