@@ -2365,6 +2365,37 @@ pub fn lookup(fact: Fact, ios: IosVersion) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.fact == fact && r.ios.contains(ios))
 }
 
+/// The releases an assumption speaks for: those where a rule that depends
+/// on it exists (`None` when no rule does, e.g. a delay used by the
+/// timeline: it applies everywhere).
+pub fn assumption_releases(id: AssumptionId) -> Option<Vec<Releases>> {
+    let ranges: Vec<Releases> = (RULES.iter())
+        .filter(|r| r.assumption == Some(id))
+        .map(|r| r.ios)
+        .collect();
+    (!ranges.is_empty()).then_some(ranges)
+}
+
+/// Whether an assumption can change anything on `ios`.
+pub fn assumption_applies(id: AssumptionId, ios: IosVersion) -> bool {
+    assumption_releases(id).is_none_or(|ranges| ranges.iter().any(|r| r.contains(ios)))
+}
+
+/// The releases an assumption speaks for, in words ("iOS 17.0 and later").
+pub fn assumption_releases_in_words(id: AssumptionId) -> String {
+    let Some(ranges) = assumption_releases(id) else {
+        return "every release".into();
+    };
+    let since = ranges.iter().map(|r| r.since).min().expect("not empty");
+    match ranges.iter().map(|r| r.until).collect::<Option<Vec<_>>>() {
+        Some(ends) => format!(
+            "iOS {since} up to (not including) {}",
+            ends.iter().max().expect("not empty")
+        ),
+        None => format!("iOS {since} and later"),
+    }
+}
+
 /// Every source cited anywhere in the tables, for the README and `--sources`.
 pub fn all_sources() -> Vec<&'static Source> {
     let mut sources: Vec<&'static Source> = RULES

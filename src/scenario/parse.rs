@@ -331,7 +331,13 @@ fn validate(document: &Table, problems: &mut Problems<'_>) -> Option<Scenario> {
         None => preset.map(|_| base()),
     };
     let assume = match document.get("assume").and_then(|a| a.value.as_table()) {
-        Some(table) => validate_assume(table, problems),
+        Some(table) => {
+            let assume = validate_assume(table, problems);
+            if let Some(ios) = ios {
+                assumptions_the_release_has(table, &assume, ios, problems);
+            }
+            assume
+        }
         None => Assumptions::default(),
     };
 
@@ -602,6 +608,36 @@ fn validate_vpn(
         }
     }
     vpn
+}
+
+/// An assumption set away from its default on a release where none of its
+/// rules exists would change nothing: an error naming the releases it
+/// speaks for (e.g. `push_without_kill_switch` on iOS 16.4).
+fn assumptions_the_release_has(
+    table: &Table,
+    assume: &Assumptions,
+    ios: IosVersion,
+    problems: &mut Problems<'_>,
+) {
+    for (key, _) in &table.entries {
+        let Some(assumption) = facts::assumption_by_key(&key.name) else {
+            continue;
+        };
+        if assume.value(assumption.id) == assumption.default {
+            continue;
+        }
+        if facts::assumption_applies(assumption.id, ios) {
+            continue;
+        }
+        let releases = facts::assumption_releases_in_words(assumption.id);
+        problems.at(
+            key.span.clone(),
+            format!(
+                "`{}` changes nothing on iOS {ios}: it applies to {releases}",
+                assumption.key
+            ),
+        );
+    }
 }
 
 fn validate_assume(table: &Table, problems: &mut Problems<'_>) -> Assumptions {

@@ -331,6 +331,24 @@ fn a_contested_outcome_lists_the_choices() {
 }
 
 #[test]
+fn an_assumption_the_release_does_not_have_names_its_releases() {
+    let on = |ios: &str, line: &str| format!("title = \"t\"\nios = \"{ios}\"\n[assume]\n{line}\n");
+    error_at(
+        &on("16.4", "push_without_kill_switch = \"outside\""),
+        4,
+        &["`push_without_kill_switch` changes nothing on iOS 16.4", "iOS 17.0 and later"],
+    );
+    error_at(
+        &on("18.2", "dns_skips_tunnel_on_cellular = false"),
+        4,
+        &["iOS 26.4 and later"],
+    );
+    // Where it applies, or left at its default, it is fine.
+    assert!(parse(&on("17.0", "push_without_kill_switch = \"outside\"")).is_ok());
+    assert!(parse(&on("16.4", "push_without_kill_switch = \"by-network\"")).is_ok());
+}
+
+#[test]
 fn negative_seed() {
     error_at(&format!("{HEAD}seed = -1\n"), 3, &["seed"]);
 }

@@ -452,9 +452,12 @@ mod tests {
             vpn
         }
 
-        fn assumptions(raw: &Raw) -> Assumptions {
+        fn assumptions(raw: &Raw, ios: IosVersion) -> Assumptions {
             let mut assume = Assumptions::default();
-            for (assumption, n) in facts::ASSUMPTIONS.iter().zip(&raw.assume) {
+            // Only what can change something on the release (else the
+            // parser refuses it).
+            let applies = |a: &&facts::Assumption| facts::assumption_applies(a.id, ios);
+            for (assumption, n) in facts::ASSUMPTIONS.iter().zip(&raw.assume).filter(|(a, _)| applies(a)) {
                 let value = match assumption.default {
                     AssumptionValue::Bool(_) => AssumptionValue::Bool(n % 2 == 1),
                     AssumptionValue::Millis(_) => {
@@ -578,7 +581,7 @@ mod tests {
                 vpn,
                 preset: preset.map(|p| p.name),
                 profile: None,
-                assume: assumptions(&raw),
+                assume: assumptions(&raw, ios),
                 flows,
                 events,
                 expects,

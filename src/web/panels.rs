@@ -163,7 +163,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             { place_fields(props.library, scenario, &props.dispatch) }
             <h3>{ "VPN" }</h3>
             { vpn_fields(scenario, &table, &props.dispatch) }
-            { assumption_fields(&table, &props.dispatch) }
+            { assumption_fields(scenario.ios, &table, &props.dispatch) }
             <h3>{ "Events" }</h3>
             <ul class="events">{ for events }{ more_events }</ul>
         </>
@@ -354,8 +354,13 @@ fn vpn_fields(scenario: &Scenario, table: &Table, dispatch: &Callback<Action>) -
 
 /// What the public record does not settle: each assumption as the text
 /// writes it, or its default.
-fn assumption_fields(table: &Table, dispatch: &Callback<Action>) -> Html {
-    let assumptions = facts::ASSUMPTIONS.iter().filter(|a| matches!(a.default, AssumptionValue::Bool(_))).map(|a| {
+fn assumption_fields(ios: crate::version::IosVersion, table: &Table, dispatch: &Callback<Action>) -> Html {
+    // Only what can change something on this release, and whatever the
+    // scenario sets (so that it can be taken back).
+    let written_here = |key: &str| table.get("assume").and_then(|t| t.value.as_table()).is_some_and(|t| t.get(key).is_some());
+    let shown: Vec<&facts::Assumption> = facts::ASSUMPTIONS.iter().filter(|a| facts::assumption_applies(a.id, ios) || written_here(a.key)).collect();
+    let count = shown.len();
+    let assumptions = shown.iter().copied().filter(|a| matches!(a.default, AssumptionValue::Bool(_))).map(|a| {
         let written = table.flag("assume", a.key);
         let value = written.map_or("default", |b| if b { "on" } else { "off" });
         let default = matches!(a.default, AssumptionValue::Bool(true));
@@ -375,7 +380,7 @@ fn assumption_fields(table: &Table, dispatch: &Callback<Action>) -> Html {
             </div>
         }
     });
-    let choices = facts::ASSUMPTIONS.iter().filter_map(|a| match a.default {
+    let choices = shown.iter().copied().filter_map(|a| match a.default {
         AssumptionValue::Choice { value: default, of } => Some((a, default, of)),
         _ => None,
     }).map(|(a, default, of)| {
@@ -400,7 +405,7 @@ fn assumption_fields(table: &Table, dispatch: &Callback<Action>) -> Html {
     });
     html! {
         <details class="assumptions">
-            <summary>{ format!("What the public record does not settle ({})", facts::ASSUMPTIONS.len()) }</summary>
+            <summary>{ format!("What the public record does not settle ({count} on iOS {ios})") }</summary>
             <p class="hint">{ "Where the sources are silent or disagree, the model follows an assumption. Flip one to see what depends on it." }</p>
             { for assumptions }
             { for choices }
