@@ -336,7 +336,10 @@ fn an_assumption_the_release_does_not_have_names_its_releases() {
     error_at(
         &on("16.4", "push_without_kill_switch = \"outside\""),
         4,
-        &["`push_without_kill_switch` changes nothing on iOS 16.4", "iOS 17.0 and later"],
+        &[
+            "`push_without_kill_switch` changes nothing on iOS 16.4",
+            "iOS 17.0 and later",
+        ],
     );
     error_at(
         &on("18.2", "dns_skips_tunnel_on_cellular = false"),

@@ -457,7 +457,11 @@ mod tests {
             // Only what can change something on the release (else the
             // parser refuses it).
             let applies = |a: &&facts::Assumption| facts::assumption_applies(a.id, ios);
-            for (assumption, n) in facts::ASSUMPTIONS.iter().zip(&raw.assume).filter(|(a, _)| applies(a)) {
+            for (assumption, n) in facts::ASSUMPTIONS
+                .iter()
+                .zip(&raw.assume)
+                .filter(|(a, _)| applies(a))
+            {
                 let value = match assumption.default {
                     AssumptionValue::Bool(_) => AssumptionValue::Bool(n % 2 == 1),
                     AssumptionValue::Millis(_) => {

@@ -35,7 +35,7 @@ pub(super) fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn input_value(e: &Event) -> String {
+pub(super) fn input_value(e: &Event) -> String {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         .map(|s| s.value())
@@ -354,11 +354,23 @@ fn vpn_fields(scenario: &Scenario, table: &Table, dispatch: &Callback<Action>) -
 
 /// What the public record does not settle: each assumption as the text
 /// writes it, or its default.
-fn assumption_fields(ios: crate::version::IosVersion, table: &Table, dispatch: &Callback<Action>) -> Html {
+fn assumption_fields(
+    ios: crate::version::IosVersion,
+    table: &Table,
+    dispatch: &Callback<Action>,
+) -> Html {
     // Only what can change something on this release, and whatever the
     // scenario sets (so that it can be taken back).
-    let written_here = |key: &str| table.get("assume").and_then(|t| t.value.as_table()).is_some_and(|t| t.get(key).is_some());
-    let shown: Vec<&facts::Assumption> = facts::ASSUMPTIONS.iter().filter(|a| facts::assumption_applies(a.id, ios) || written_here(a.key)).collect();
+    let written_here = |key: &str| {
+        table
+            .get("assume")
+            .and_then(|t| t.value.as_table())
+            .is_some_and(|t| t.get(key).is_some())
+    };
+    let shown: Vec<&facts::Assumption> = facts::ASSUMPTIONS
+        .iter()
+        .filter(|a| facts::assumption_applies(a.id, ios) || written_here(a.key))
+        .collect();
     let count = shown.len();
     let assumptions = shown.iter().copied().filter(|a| matches!(a.default, AssumptionValue::Bool(_))).map(|a| {
         let written = table.flag("assume", a.key);

@@ -22,12 +22,34 @@ pub fn scenario_file(origin: &Origin) -> &'static str {
 /// playground's root, relative or absolute.
 fn explanation(symptom: &str, analysis: &Analysis, file: &str, root: &str) -> Option<Document> {
     let symptom = support::symptom(symptom)?;
-    Some(support::explain(
+    Some(support::answer(
         &analysis.trace,
         file,
         Some(symptom),
         Some(root),
+        support::Audience::Both,
     ))
+}
+
+/// The customer's message on the clipboard, with the link to this view.
+/// Where the browser refuses (no clipboard, no permission), the message is
+/// on the page to select by hand, and the status says so.
+fn copy_customer_message(
+    symptom: &'static support::Symptom,
+    link: String,
+    status: UseStateHandle<&'static str>,
+) {
+    let text = support::customer_text(symptom, Some(&link));
+    let written = gloo::utils::window()
+        .navigator()
+        .clipboard()
+        .write_text(&text);
+    wasm_bindgen_futures::spawn_local(async move {
+        status.set(match wasm_bindgen_futures::JsFuture::from(written).await {
+            Ok(_) => "Copied.",
+            Err(_) => "The browser did not allow copying: select the message above and copy it.",
+        });
+    });
 }
 
 /// The site's root as an absolute address (for text that leaves the page).
@@ -45,20 +67,47 @@ pub struct PickerProps {
 #[component]
 pub fn SupportPicker(props: &PickerProps) -> Html {
     let current = props.current.unwrap_or("");
+    let query = use_state(String::new);
     let onchange = props.dispatch.reform(|e: Event| {
         let id = select_value(&e);
         Action::Support((!id.is_empty()).then_some(id))
     });
+    let oninput = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(super::panels::input_value(&e)))
+    };
+    let found = support::find_symptoms(&query);
+    let results = if query.trim().is_empty() {
+        html! {}
+    } else if found.is_empty() {
+        html! { <p class="finder-none" role="status">{ "No symptom matches those words: pick one from the list above." }</p> }
+    } else {
+        let items = found.iter().take(5).map(|m| {
+            let id = m.symptom.id;
+            let pick = props
+                .dispatch
+                .reform(move |_| Action::Support(Some(id.to_string())));
+            html! { <li><button class="link" onclick={pick}>{ m.symptom.asks }</button></li> }
+        });
+        html! { <ol class="finder-results" aria-label="Symptoms that match, best first">{ for items }</ol> }
+    };
     html! {
-        <label class="support-picker">
-            <span>{ "Support: a customer says…" }</span>
-            <select {onchange} aria-label="Pick a symptom to answer">
-                <option value="" selected={current.is_empty()}>{ "— pick a symptom —" }</option>
-                { for SYMPTOMS.iter().map(|s| html! {
-                    <option value={s.id} selected={s.id == current}>{ s.asks }</option>
-                }) }
-            </select>
-        </label>
+        <div class="support-picker">
+            <label>
+                <span>{ "Support: a customer says…" }</span>
+                <select {onchange} aria-label="Pick a symptom to answer">
+                    <option value="" selected={current.is_empty()}>{ "— pick a symptom —" }</option>
+                    { for SYMPTOMS.iter().map(|s| html! {
+                        <option value={s.id} selected={s.id == current}>{ s.asks }</option>
+                    }) }
+                </select>
+            </label>
+            <label>
+                <span>{ "…or type the customer's words" }</span>
+                <input type="search" value={(*query).clone()} {oninput} placeholder="e.g. no notifications on wifi" aria-label="The customer's words, to find the symptom" />
+            </label>
+            { results }
+        </div>
     }
 }
 
@@ -202,6 +251,29 @@ pub fn SupportAnswer(props: &AnswerProps) -> Html {
     let (Some(answer), Some(id)) = (answer.as_ref(), props.symptom) else {
         return html! {};
     };
+    let copy_status = use_state(|| "");
+    let copy = {
+        let (status, analysis, file, root) = (
+            copy_status.clone(),
+            props.analysis.clone(),
+            props.file.clone(),
+            root.clone(),
+        );
+        Callback::from(move |_| {
+            let Some(symptom) = support::symptom(id) else {
+                return;
+            };
+            let link = explanation(id, &analysis, &file, &absolute(&root))
+                .and_then(|doc| {
+                    doc.blocks.into_iter().find_map(|b| match b {
+                        Block::Link { address, .. } => Some(address),
+                        _ => None,
+                    })
+                })
+                .unwrap_or_else(|| absolute(&root));
+            copy_customer_message(symptom, link, status.clone());
+        })
+    };
     let print = Callback::from(|_| {
         open_folded_parts();
         let _ = gloo::utils::window().print();
@@ -221,11 +293,13 @@ pub fn SupportAnswer(props: &AnswerProps) -> Html {
             <div class="support-head">
                 <h2>{ answer.title.clone() }</h2>
                 <div class="buttons">
+                    <button onclick={copy}>{ "Copy the customer message" }</button>
                     <button onclick={print}>{ "Print for the ticket" }</button>
                     <button onclick={markdown}>{ "Download as Markdown" }</button>
                     <button onclick={props.dispatch.reform(|_| Action::Support(None))}>{ "Close" }</button>
                 </div>
             </div>
+            if !copy_status.is_empty() { <p class="copy-status" role="status">{ *copy_status }</p> }
             <div class="support-body">{ sections(&answer.blocks, &root) }</div>
         </section>
     }

@@ -90,7 +90,14 @@ fn a_support_page_carries_the_answer_and_its_steps() {
         "{text}"
     );
     assert!(text.contains("Restart the iPhone."), "the first step");
-    assert_eq!(html.matches("<ol class=\"steps\">").count(), 1);
+    // The customer's message (its own numbered steps) comes first, then the
+    // agent's notes with theirs.
+    assert_eq!(html.matches("<ol class=\"steps\">").count(), 2);
+    let message = text.find("Message for the customer").expect("the message");
+    let notes = text.find("Notes for the agent").expect("the notes");
+    assert!(message < notes, "{text}");
+    assert!(text.contains("Copy the customer message"), "{text}");
+    assert!(html.contains("aria-label=\"The customer's words, to find the symptom\""), "the finder");
     assert!(text.contains("The update loop"), "its scenario's title");
     // The steps' scenarios are linked by their own pages.
     assert!(
