@@ -47,7 +47,9 @@
 //! * **Output** — [`report`] renders traces, check results, the matrix and the
 //!   knowledge base; [`library`] embeds `simulations/*.toml`; [`support`]
 //!   maps customers' symptoms to scenarios and renders a run as the text of
-//!   a support ticket, with the documented workaround steps.
+//!   a support ticket: a message for the customer, then the agent's notes
+//!   (rules, evidence, assumptions, linked sources); its finder ranks
+//!   symptoms from a customer's words.
 //!
 //! * **Playground** — [`playground`]: the page's model (state, actions, the
 //!   share link) as plain data; [`web`]: yew components that render it, run

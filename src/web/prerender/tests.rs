@@ -97,7 +97,10 @@ fn a_support_page_carries_the_answer_and_its_steps() {
     let notes = text.find("Notes for the agent").expect("the notes");
     assert!(message < notes, "{text}");
     assert!(text.contains("Copy the customer message"), "{text}");
-    assert!(html.contains("aria-label=\"The customer's words, to find the symptom\""), "the finder");
+    assert!(
+        html.contains("aria-label=\"The customer's words, to find the symptom\""),
+        "the finder"
+    );
     assert!(text.contains("The update loop"), "its scenario's title");
     // The steps' scenarios are linked by their own pages.
     assert!(
