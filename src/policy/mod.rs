@@ -984,39 +984,53 @@ fn with_include_all_networks(
     }
 }
 
-fn without_include_all_networks(
+/// Without the flag, a tunnel that is not (really) up: its state decides.
+/// `Err` hands the chain back when it does not.
+fn while_not_connected(
+    ctx: &Context<'_>,
+    mut chain: Chain,
+    physical: Interface,
+    seen: SeenAs,
+) -> Result<Path, Chain> {
+    match ctx.tunnel {
+        TunnelState::Connecting => {
+            chain.push(Fact::TunnelConnecting);
+            return Ok(chain.finish(Route::Direct, physical, seen));
+        }
+        TunnelState::Lost => {
+            chain.push(Fact::TunnelLost);
+            return Ok(chain.finish(Route::Direct, physical, seen));
+        }
+        TunnelState::Updating => {
+            chain.push(Fact::UpdateStopsProvider);
+            chain.push(Fact::UpdateLeaksWithoutIan);
+            return Ok(chain.finish(Route::Direct, physical, seen));
+        }
+        TunnelState::AppearsConnected if facts::lookup(Fact::PostUpdateLeak, ctx.ios).is_some() => {
+            chain.push(Fact::PostUpdateLeak);
+            return Ok(chain.finish(Route::Direct, physical, seen));
+        }
+        _ => {}
+    }
+
+    Err(chain)
+}
+
+/// Without the flag, the kinds whose path a rule of their own decides
+/// (local traffic, Apple's, DNS, carrier services, the hotspot, apps that
+/// pick their interface). `Err` hands the chain back for the routes.
+fn by_kind_without_ian(
     ctx: &Context<'_>,
     vpn: &VpnConfig,
     kind: FlowKind,
     mut chain: Chain,
     physical: Interface,
-) -> Path {
+) -> Result<Path, Chain> {
     let seen = seen_from_outside(kind);
-    match ctx.tunnel {
-        TunnelState::Connecting => {
-            chain.push(Fact::TunnelConnecting);
-            return chain.finish(Route::Direct, physical, seen);
-        }
-        TunnelState::Lost => {
-            chain.push(Fact::TunnelLost);
-            return chain.finish(Route::Direct, physical, seen);
-        }
-        TunnelState::Updating => {
-            chain.push(Fact::UpdateStopsProvider);
-            chain.push(Fact::UpdateLeaksWithoutIan);
-            return chain.finish(Route::Direct, physical, seen);
-        }
-        TunnelState::AppearsConnected if facts::lookup(Fact::PostUpdateLeak, ctx.ios).is_some() => {
-            chain.push(Fact::PostUpdateLeak);
-            return chain.finish(Route::Direct, physical, seen);
-        }
-        _ => {}
-    }
-
     let push_is_contested =
         kind == FlowKind::Apns && facts::lookup(Fact::PushFollowsRoutes, ctx.ios).is_some();
     if push_is_contested && push_outside_without_ian(ctx, &mut chain, physical == Interface::En0) {
-        return chain.finish(Route::Direct, physical, seen);
+        return Ok(chain.finish(Route::Direct, physical, seen));
     }
     match kind {
         FlowKind::LocalNetwork | FlowKind::DeviceCommunication => {
@@ -1029,32 +1043,32 @@ fn without_include_all_networks(
                     Fact::ExcludeLocalOff,
                 );
                 if keep_out {
-                    return chain.finish(Route::Direct, physical, seen);
+                    return Ok(chain.finish(Route::Direct, physical, seen));
                 }
-                return through_tunnel(ctx, kind, chain);
+                return Ok(through_tunnel(ctx, kind, chain));
             }
             chain.push(if kind == FlowKind::LocalNetwork {
                 Fact::LocalNetworkBypass
             } else {
                 Fact::DeviceCommunicationLocal
             });
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         // Push on 17 and later: the reports disagree (an assumption).
         FlowKind::Apns if push_is_contested => {}
         FlowKind::Apns | FlowKind::AppleMaps if holds(Fact::AppleTrafficBypassWithoutIan, ctx) => {
             chain.push(Fact::AppleTrafficBypassWithoutIan);
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::AppleServices | FlowKind::AppStore if holds(Fact::UnverifiedAppleBypass, ctx) => {
             chain.push(Fact::UnverifiedAppleBypass);
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::Dns
             if physical == Interface::PdpIp0 && holds(Fact::DnsSkipsTunnelOnCellular, ctx) =>
         {
             chain.push(Fact::DnsSkipsTunnelOnCellular);
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::Dns => {
             let default_route = vpn
@@ -1063,40 +1077,59 @@ fn without_include_all_networks(
                 .any(|r| r.len == 0 && r.contains(destination_in(kind, chain.family)));
             if default_route {
                 chain.push(Fact::DnsFollowsTunnel);
-                return through_tunnel(ctx, kind, chain);
+                return Ok(through_tunnel(ctx, kind, chain));
             }
             chain.push(Fact::DnsSplitTunnel);
             if chain.family == Family::V6 && !tunnel_carries_ipv6(Some(vpn)) {
                 chain.push(Fact::Ipv4OnlyTunnelLeaksIpv6);
             }
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::ScopedApp if vpn.enforce_routes == Some(true) => {
             chain.push(Fact::EnforceRoutesOverridesScoping);
-            return through_tunnel(ctx, kind, chain);
+            return Ok(through_tunnel(ctx, kind, chain));
         }
         FlowKind::ScopedApp => {
             chain.push(Fact::ScopedAppOutside);
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::CellularServices if holds(Fact::WifiCallingOutside, ctx) => {
             chain.push(Fact::WifiCallingOutside);
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::CellularServices => chain.push(Fact::CellularServicesRouted),
         FlowKind::HotspotClient if holds(Fact::HotspotOutside, ctx) => {
             chain.push(Fact::HotspotOutside);
-            return chain.finish(Route::Direct, physical, seen);
+            return Ok(chain.finish(Route::Direct, physical, seen));
         }
         FlowKind::HotspotClient
             if ctx.tunnel.is_meant_up() && vpn.included_routes.iter().any(|r| r.len == 0) =>
         {
             chain.push(Fact::HotspotNoInternet);
-            return chain.finish(Route::Blocked, Interface::None, SeenAs::None);
+            return Ok(chain.finish(Route::Blocked, Interface::None, SeenAs::None));
         }
         _ => {}
     }
 
+    Err(chain)
+}
+
+fn without_include_all_networks(
+    ctx: &Context<'_>,
+    vpn: &VpnConfig,
+    kind: FlowKind,
+    chain: Chain,
+    physical: Interface,
+) -> Path {
+    let seen = seen_from_outside(kind);
+    let chain = match while_not_connected(ctx, chain, physical, seen) {
+        Ok(path) => return path,
+        Err(chain) => chain,
+    };
+    let mut chain = match by_kind_without_ian(ctx, vpn, kind, chain, physical) {
+        Ok(path) => return path,
+        Err(chain) => chain,
+    };
     match attack_that_lands(ctx, vpn, kind, &mut chain) {
         // The attacker's subnet is local, and local subnets bypass the
         // tunnel (unless enforceRoutes sends them in).

@@ -232,6 +232,8 @@ pub fn SupportAnswer(props: &AnswerProps) -> Html {
             });
         move || drop(listener)
     });
+    // Before any early return: hooks run in the same order every render.
+    let copy_status = use_state(|| "");
     // Worked out again only when the symptom or the run changes.
     let answer = use_memo(
         (
@@ -251,7 +253,6 @@ pub fn SupportAnswer(props: &AnswerProps) -> Html {
     let (Some(answer), Some(id)) = (answer.as_ref(), props.symptom) else {
         return html! {};
     };
-    let copy_status = use_state(|| "");
     let copy = {
         let (status, analysis, file, root) = (
             copy_status.clone(),
