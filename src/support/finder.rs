@@ -223,6 +223,55 @@ pub static WORDS: &[(&[&str], &[&str])] = &[
         ],
         &["vpn-stuck-kill-switch", "connected-no-internet"],
     ),
+    (
+        &[
+            "after restart",
+            "after a restart",
+            "after restarting",
+            "after rebooting",
+            "after reboot",
+            "vpn is off after",
+        ],
+        &["vpn-off-after-restart"],
+    ),
+    (
+        &[
+            "connect on demand",
+            "on demand",
+            "on-demand",
+            "turns itself back on",
+            "turns back on",
+            "turns on by itself",
+            "keeps turning on",
+            "reconnects by itself",
+            "reconnects automatically",
+            "won't turn off",
+            "can't turn it off",
+            "cannot turn it off",
+            "won't let me turn off",
+            "delete the profile",
+        ],
+        &[
+            "vpn-turns-itself-back-on",
+            "vpn-off-after-restart",
+            "connected-no-internet",
+        ],
+    ),
+    (
+        &[
+            "switches between",
+            "switching between",
+            "wi-fi and lte",
+            "wifi and lte",
+            "lte and wi-fi",
+            "reconnect",
+            "reconnects",
+            "drops",
+            "disconnects",
+            "crashes",
+        ],
+        &["connected-no-internet"],
+    ),
 ];
 
 /// A symptom the finder offers, with its score (higher first).

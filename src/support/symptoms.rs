@@ -436,7 +436,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         customer: Customer {
             says: "The VPN shows it is connected, but nothing loads. This happens after a change of network, sleep or Airplane Mode when the VPN's tunnel has dropped and not come back: with a kill switch on, the iPhone then blocks everything until it does.",
             steps: &[
-                "Disconnect the VPN and connect again.",
+                "Disconnect the VPN and connect again, and update the VPN app: reconnect bugs have been fixed in app updates.",
                 "In Settings, General, VPN & Device Management, delete VPN profiles you no longer use.",
                 "If the app has Connect on demand, turn it on, so the VPN comes back by itself.",
                 "If only one app fails, close it and open it again.",
@@ -848,5 +848,67 @@ pub static SYMPTOMS: &[Symptom] = &[
         }],
         reports: &[],
         depends_on: &[AssumptionId::VpnControlUnderKillSwitch],
+    },
+    Symptom {
+        id: "vpn-off-after-restart",
+        asks: "After restarting my iPhone, my traffic goes outside the VPN until I connect again",
+        scenario: "reboot-without-on-demand",
+        moment_ms: 60000,
+        shows: ("browser", Route::Direct),
+        customer: Customer {
+            says: "After a restart, the iPhone turns a VPN back on by itself only if Connect on demand is on. Until then your traffic goes out with your own address, as if there were no VPN.",
+            steps: &[
+                "Open the VPN app and connect.",
+                "Turn on Connect on demand, in the app, or in Settings, General, VPN & Device Management, VPN: tap the i next to the VPN.",
+                "Restart once more to check that the VPN comes back by itself.",
+            ],
+            differ: "",
+        },
+        answer: &[
+            "On-demand rules are what start a VPN without the user (Apple's onDemandRules); without one, a VPN stays off after the phone restarts and traffic goes direct (the model infers this from Apple's text: phone.reboot-vpn-off). With a Connect rule, iOS brings the tunnel up again as apps open connections. Mullvad, IVPN and Proton set such a rule (their presets); WireGuard's app only when the user turns it on.",
+        ],
+        steps: &[Step {
+            does: "Connect, and turn on Connect on demand.",
+            exposes: "Nothing, once the tunnel is up; before that, everything goes direct.",
+            rules: &["phone.reboot-vpn-off", "vpn.on-demand-connect"],
+            shown_in: Some("reboot-with-on-demand"),
+        }],
+        reports: &[],
+        depends_on: &[],
+    },
+    Symptom {
+        id: "vpn-turns-itself-back-on",
+        asks: "The VPN turns itself back on after I switch it off",
+        scenario: "ian-tunnel-lost-on-demand",
+        moment_ms: 30000,
+        shows: ("browser", Route::Tunnel),
+        customer: Customer {
+            says: "Your VPN has Connect on demand on: the iPhone starts it again whenever an app needs the network. To keep the VPN off, turn Connect on demand off first. You do not need to delete the VPN profile.",
+            steps: &[
+                "In Settings, General, VPN & Device Management, VPN, tap the i next to the VPN and turn off Connect on demand, or use the app's own setting.",
+                "Then switch the VPN off.",
+                "Turn Connect on demand back on when you want the VPN to start by itself again.",
+            ],
+            differ: "",
+        },
+        answer: &[
+            "A Connect on-demand rule starts the VPN whenever an app opens a connection (Apple's onDemandRules), which is what brings a dropped tunnel back; the same rule restarts a VPN the user switched off in some set-ups (Algo's users reported it in 2017 with an on-demand IKEv2 profile). Turning on-demand off (isOnDemandEnabled, shown in Settings as Connect On Demand) keeps the VPN off.",
+        ],
+        steps: &[Step {
+            does: "Turn off Connect on demand, then disconnect.",
+            exposes: "Everything goes outside the VPN while it is off.",
+            rules: &["vpn.on-demand-connect", "vpn.not-connected"],
+            shown_in: None,
+        }],
+        reports: &[Report {
+            evidence: Evidence::Reported,
+            says: "With an on-demand profile, the VPN turned itself back on whenever the user shut it off.",
+            source: &Source {
+                url: "https://github.com/trailofbits/algo/issues/288",
+                note: "2017",
+                also: &[],
+            },
+        }],
+        depends_on: &[],
     },
 ];

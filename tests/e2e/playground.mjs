@@ -377,9 +377,20 @@ try {
   await page.waitForSelector('.support h2');
   check((await page.textContent('.support h2')) === 'No internet after updating the VPN app', 'support mode answers the picked symptom');
   check((await page.textContent('.scenario-title')).startsWith('The update loop'), 'support mode loads the symptom\'s scenario');
-  check((await page.$$('.support ol.steps > li')).length === 4, 'the answer lists the four documented steps');
+  const lists = await page.$$('.support ol.steps');
+  check(lists.length === 2 && (await lists[0].$$(':scope > li')).length === 4 && (await lists[1].$$(':scope > li')).length === 4,
+    'the customer\'s message and the agent\'s notes each list the four documented steps');
   check((await page.$('.support-body a[href$="support/no-internet-after-update.html"]')) !== null, 'the answer links to its page');
-  check((await page.textContent('.support ol.steps')).includes('Exposes:'), 'each step says what it exposes');
+  check(!(await lists[0].textContent()).includes('Exposes:') && (await lists[1].textContent()).includes('Exposes:'),
+    'the customer\'s steps are plain; each of the agent\'s says what it exposes');
+  // "Copy the customer message": the message and the view's address.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  await page.click('button:has-text("Copy the customer message")');
+  await page.waitForSelector('.copy-status');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  check((await page.textContent('.copy-status')) === 'Copied.' && copied.includes('\n1. Restart the iPhone.\n')
+    && copied.includes(`${origin}/support/no-internet-after-update.html`) && !copied.includes('update.ian-blocks-all'),
+    'the customer message is copied with its link and without rule ids');
   await page.waitForFunction(() => location.pathname.endsWith('/support/no-internet-after-update.html'));
   check(true, 'the address is the symptom\'s page');
   const [ticket] = await Promise.all([
@@ -403,12 +414,21 @@ try {
     'the print view drops the controls and keeps the answer with its sources');
   await page.screenshot({ path: path.join(shots, 'print-support.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  // The finder: the customer's words rank the symptoms; one click answers.
+  await page.fill('input[aria-label="The customer\'s words, to find the symptom"]', 'my laptop on the hotspot has no internet');
+  await page.waitForSelector('.finder-results button');
+  check((await page.textContent('.finder-results li:first-child')).includes('Personal Hotspot'), 'the finder ranks the hotspot symptom first for the customer\'s words');
+  await page.click('.finder-results li:first-child button');
+  await page.waitForFunction(() => document.querySelector('.support h2')?.textContent.includes('Personal Hotspot'));
+  check(true, 'picking a found symptom opens its answer');
+  await page.fill('input[aria-label="The customer\'s words, to find the symptom"]', 'qwxz');
+  check((await page.textContent('.finder-none')).includes('No symptom matches'), 'words that match nothing say so and point to the full list');
   // Each symptom's link opens its answer on its own scenario (the titles
   // come from `tunnelscope support` and the scenario files).
   for (const [id, title, scenario] of [['push-missing', 'Push notifications missing', 'Push notifications missing with the kill switch'],
     ['airdrop-airplay-broken', 'AirDrop or AirPlay', 'iOS 18.2 with includeAllNetworks: exclude_local_networks on, then off'],
     ['mms-wifi-calling-broken', 'MMS or Wi-Fi Calling', 'Wi-Fi Calling and MMS with the kill switch on iOS 16.2'],
-    ['hotspot-clients-offline', 'Personal Hotspot', 'Personal Hotspot with the kill switch on'],
+    ['hotspot-clients-offline', 'Personal Hotspot', 'Personal Hotspot with a full tunnel and no kill switch'],
     ['leaks-during-update', 'What leaks', 'Workaround 2: Force all apps off']]) {
     for (const address of [`${origin}/#sup=${id}`, `${origin}/support/${id}.html`]) {
       await page.goto(address);
