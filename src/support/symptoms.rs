@@ -22,7 +22,7 @@ pub static SYMPTOMS: &[Symptom] = &[
                 "Or turn the kill switch off for the update and back on afterwards.",
                 "Keep the VPN app's notifications on: it can warn you that an update is coming.",
             ],
-            differ: "whether the App Store always tries again, and when, is not known.",
+            differ: "",
         },
         answer: &[
             "Your VPN app has its kill switch on (Apple calls it includeAllNetworks; Mullvad calls it \"Force all apps\" and leaves it off until you turn it on). Mullvad found that when the App Store updates its app, the app's tunnel is stopped while the app is replaced (how iOS does this is not public), but iOS keeps sending the phone's traffic to that tunnel. With nothing there to carry it, every connection is dropped on the phone, including the App Store's own download of the update, so the update cannot finish.",
@@ -239,13 +239,13 @@ pub static SYMPTOMS: &[Symptom] = &[
         moment_ms: 10_000,
         shows: ("wifi-calling", Route::Tunnel),
         customer: Customer {
-            says: "Wi-Fi Calling, MMS and visual voicemail reach your carrier over the internet. With the kill switch on, iOS 16.4 and later keep them outside the VPN unless the VPN app changes that; on older iOS they may go into the VPN, where your carrier does not accept them.",
+            says: "Wi-Fi Calling, MMS and visual voicemail reach your carrier over the internet. With the kill switch on, iOS 16.4 and later keep them outside the VPN unless the VPN app changes that; on older iOS they may go into the VPN, where your carrier does not accept them. Without a kill switch, the one public test found Wi-Fi Calling going outside the VPN.",
             steps: &[
                 "Update the iPhone to iOS 16.4 or later.",
                 "If the VPN app has a setting that keeps cellular services outside the VPN, leave it on.",
                 "If it still fails, turn the kill switch off, then restart the iPhone or turn Airplane Mode on and off.",
             ],
-            differ: "without a kill switch, one test found Wi-Fi Calling going outside the VPN anyway.",
+            differ: "",
         },
         answer: &[
             "Wi-Fi Calling, MMS and Visual Voicemail reach your carrier over the internet. Apple documented no exception for them before iOS 16.4, so tunnelscope infers that the kill switch sent them into the tunnel, where the carrier sees the VPN server's address. From iOS 16.4 Apple keeps them outside the tunnel by default when the kill switch is on (excludeCellularServices). Voice calls over the cellular network itself (VoLTE) never go through a VPN.",
@@ -390,13 +390,13 @@ pub static SYMPTOMS: &[Symptom] = &[
         moment_ms: 10_000,
         shows: ("browser", Route::Direct),
         customer: Customer {
-            says: "Your network gives the iPhone IPv6 as well as IPv4, and your VPN app sends only IPv4 through its tunnel. iPhones prefer IPv6 where it works, so websites see your own IPv6 address while the app shows Connected.",
+            says: "Your network gives the iPhone IPv6 as well as IPv4, and your VPN app sends only IPv4 through its tunnel. iPhones prefer IPv6 where it works, so websites see your own IPv6 address while the app shows Connected. Whether a kill switch keeps IPv6 in the tunnel has not been published.",
             steps: &[
                 "Check whether the VPN app has an IPv6 option, and turn it on.",
                 "Turn on the app's kill switch if it has one.",
                 "Tell us which network you were on, so we can check how our app routes IPv6.",
             ],
-            differ: "whether the kill switch keeps IPv6 in the tunnel has not been published.",
+            differ: "",
         },
         answer: &[
             "Your network gives the phone IPv6 as well as IPv4, and the VPN's tunnel carries only IPv4. A VPN app tells iOS its routes separately for each IP version; one that routes only IPv4 (0.0.0.0/0) leaves IPv6 on the Wi-Fi or cellular network. iPhones try IPv6 first wherever it works, so websites, and the DNS server, see your own IPv6 address while the app shows \"Connected\". It needs no attacker: any dual-stack network does it.",
@@ -441,7 +441,7 @@ pub static SYMPTOMS: &[Symptom] = &[
                 "If the app has Connect on demand, turn it on, so the VPN comes back by itself.",
                 "If only one app fails, close it and open it again.",
             ],
-            differ: "some reports say only a restart helped.",
+            differ: "",
         },
         answer: &[
             "With the kill switch on, includeAllNetworks drops everything that must use the tunnel while the tunnel is down (Apple's 2021 header: all traffic is dropped if the tunnel is down), and whether the exclusions still let push out then is not documented. A tunnel that went down after a network change, sleep or airplane mode, and did not come back, looks like this: the app may still show Connected.",
@@ -559,13 +559,13 @@ pub static SYMPTOMS: &[Symptom] = &[
         moment_ms: 10000,
         shows: ("dns", Route::Direct),
         customer: Customer {
-            says: "On iOS 26.4, one VPN provider found that without a kill switch the iPhone's DNS lookups on cellular skip the VPN and go to your carrier. Websites may then fail to load on cellular, or a DNS leak test shows your carrier.",
+            says: "On iOS 26.4, one VPN provider found that without a kill switch the iPhone's DNS lookups on cellular skip the VPN and go to your carrier. Websites may then fail to load on cellular, or a DNS leak test shows your carrier. Only one provider has reported this so far.",
             steps: &[
                 "Turn on the VPN app's kill switch if it has one.",
                 "Check whether the problem is only on cellular: try the same site on Wi-Fi.",
                 "Tell us your iOS version and your carrier.",
             ],
-            differ: "only one provider has reported this so far.",
+            differ: "",
         },
         answer: &[
             "Lantern saw DNS queries from browsers on cellular bypass its tunnel's resolver on iOS 26.4 (T-Mobile 5G) with includeAllNetworks off and matchDomains [\"\"], so its fake-IP DNS never saw them and testers had no internet on cellular while Wi-Fi worked. Its fix was to turn includeAllNetworks on. tunnelscope follows that one report from 26.4 on (an assumption); on Wi-Fi, and before 26.4, the tunnel's resolver is the default as Apple documents.",
@@ -640,13 +640,13 @@ pub static SYMPTOMS: &[Symptom] = &[
         moment_ms: 40000,
         shows: ("printer", Route::Tunnel),
         customer: Customer {
-            says: "CarPlay talks to your car over a local connection. With the kill switch on and Local network sharing off, the iPhone may send that traffic into the VPN, and CarPlay drops or never starts.",
+            says: "CarPlay talks to your car over a local connection. With the kill switch on and Local network sharing off, the iPhone may send that traffic into the VPN, and CarPlay drops or never starts. So far this was reported with CarPlay by cable, on iOS 18.2.",
             steps: &[
                 "Turn on Local network sharing in the VPN app.",
                 "If that is not possible, turn the VPN, or its kill switch, off for the drive.",
                 "Tell us whether you connect to the car by cable or wirelessly.",
             ],
-            differ: "the reports so far are about cable CarPlay on iOS 18.2.",
+            differ: "",
         },
         answer: &[
             "Apple names CarPlay, with AirPlay and AirDrop, among the local-network traffic excludeLocalNetworks keeps outside the tunnel, but only when includeAllNetworks or enforceRoutes is on. With the kill switch on and excludeLocalNetworks off, local traffic goes into the tunnel, where the VPN server cannot reach the car: tunnelscope plays this out with a LAN device (it has no car). A wired-CarPlay loop (connects, drops, over and over) was reported on iOS 18.2 with Mozilla VPN, which turns includeAllNetworks on; turning the VPN off fixed it. Wireless CarPlay runs over Wi-Fi; a Tailscale fix for wireless CarPlay was about DNS.",
@@ -831,7 +831,7 @@ pub static SYMPTOMS: &[Symptom] = &[
                 "Update the VPN app, and tell us the version you have.",
                 "Tell us whether it happens on Wi-Fi, on cellular, or both.",
             ],
-            differ: "apps differ: some keep their own connections outside the VPN on purpose, and are not affected.",
+            differ: "some apps keep their own connections outside the VPN on purpose, and are not affected.",
         },
         answer: &[
             "Apps differ in where their own control connections go under includeAllNetworks. Proton's code sends its API calls outside the tunnel on purpose when includeAllNetworks is on (its comment: requests through the tunnel time out under the kill switch). NetBird saw its management and relay sockets captured by its own tunnel and collapse about 10 s after connecting (2026), and could not exclude the signalling server's address. tunnelscope follows Proton's shipped code by default and plays NetBird's reading out (vpn_control_under_kill_switch).",
