@@ -418,7 +418,11 @@ fn run(
 /// The symptoms, each with its scenario; with `find`, only those the
 /// customer's words point to, best first (or, when none, every symptom).
 fn support_list(find: Option<&str>) {
-    let found = find.map(support::find_symptoms);
+    let finding = find.map(support::find);
+    for note in finding.iter().flat_map(|f| &f.not_answered) {
+        print(&format!("Not answered by tunnelscope: {note}\n\n"));
+    }
+    let found = finding.map(|f| f.matches);
     let listed: Vec<&support::Symptom> = match &found {
         Some(found) if !found.is_empty() => found.iter().map(|m| m.symptom).collect(),
         _ => support::SYMPTOMS.iter().collect(),

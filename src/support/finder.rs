@@ -274,6 +274,78 @@ pub static WORDS: &[(&[&str], &[&str])] = &[
     ),
 ];
 
+/// What customers write about that tunnelscope does not answer, and what
+/// to tell the agent instead: the finder shows the note beside (or in
+/// place of) the symptoms it ranks, so that a weak match is not taken for
+/// an answer.
+pub static NOT_ANSWERED: &[(&[&str], &str)] = &[
+    (
+        &[
+            "can't connect",
+            "cannot connect",
+            "won't connect",
+            "doesn't connect",
+            "does not connect",
+            "unable to connect",
+            "fails to connect",
+            "failed to connect",
+            "stuck on connecting",
+            "stuck connecting",
+            "creating secure connection",
+            "starting",
+            "back to disconnected",
+            "handshake failed",
+            "timed out",
+        ],
+        "A tunnel that does not come up is not something tunnelscope plays out: it shows where traffic goes once the VPN is configured. Check the app's version and logs, whether it fails on one network only (then the app's Connect on demand rules for that kind of network, or the network blocking the VPN's protocol), and the iOS version.",
+    ),
+    (
+        &[
+            "beta",
+            "ios update",
+            "updated ios",
+            "updating ios",
+            "updating to ios",
+            "new ios",
+            "after updating to",
+        ],
+        "tunnelscope does not model a VPN app's bugs on a new (or beta) iOS release: ask for the app's version and whether an update of the app is out.",
+    ),
+    (
+        &[
+            "protocol",
+            "quic",
+            "http/2",
+            "ikev2",
+            "ipsec",
+            "openvpn",
+            "shadowsocks",
+            "port",
+        ],
+        "tunnelscope does not model a network blocking a VPN protocol or port: if the app offers another protocol or port, that is the thing to try.",
+    ),
+];
+
+/// What the finder found: the symptoms, best first, and the notes on what
+/// the words ask that tunnelscope does not answer.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub matches: Vec<Match>,
+    pub not_answered: Vec<&'static str>,
+}
+
+/// The symptoms and the notes for the customer's words.
+pub fn find(text: &str) -> Finding {
+    let normal = normalised(text);
+    Finding {
+        matches: find_symptoms(text),
+        not_answered: (NOT_ANSWERED.iter())
+            .filter(|(phrases, _)| phrases.iter().any(|p| mentions(&normal, p)))
+            .map(|(_, note)| *note)
+            .collect(),
+    }
+}
+
 /// A symptom the finder offers, with its score (higher first).
 #[derive(Clone, Copy, Debug)]
 pub struct Match {
@@ -433,6 +505,19 @@ mod tests {
         ] {
             assert_eq!(top(text), want, "{text}: {:?}", find_symptoms(text));
         }
+    }
+
+    #[test]
+    fn what_tunnelscope_does_not_answer_is_said_beside_the_matches() {
+        let found =
+            find("I can't connect on LTE, it says Starting and then goes back to disconnected");
+        assert_eq!(found.not_answered.len(), 1, "{found:?}");
+        assert!(found.not_answered[0].contains("does not come up"));
+        let beta = find(
+            "after updating to the iOS 15 beta the app is stuck on creating secure connection",
+        );
+        assert_eq!(beta.not_answered.len(), 2, "{beta:?}");
+        assert!(find("AirDrop stopped working").not_answered.is_empty());
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub struct Report {
 mod finder;
 mod symptoms;
 
-pub use finder::{Match, find_symptoms};
+pub use finder::{Finding, Match, find, find_symptoms};
 pub use symptoms::SYMPTOMS;
 
 pub fn symptom(id: &str) -> Option<&'static Symptom> {

@@ -76,7 +76,12 @@ pub fn SupportPicker(props: &PickerProps) -> Html {
         let query = query.clone();
         Callback::from(move |e: InputEvent| query.set(super::panels::input_value(&e)))
     };
-    let found = support::find_symptoms(&query);
+    let finding = support::find(&query);
+    let found = finding.matches;
+    let notes = finding
+        .not_answered
+        .iter()
+        .map(|note| html! { <p class="finder-none" role="status">{ *note }</p> });
     let results = if query.trim().is_empty() {
         html! {}
     } else if found.is_empty() {
@@ -106,6 +111,7 @@ pub fn SupportPicker(props: &PickerProps) -> Html {
                 <span>{ "…or type the customer's words" }</span>
                 <input type="search" value={(*query).clone()} {oninput} placeholder="e.g. no notifications on wifi" aria-label="The customer's words, to find the symptom" />
             </label>
+            if !query.trim().is_empty() { { for notes } }
             { results }
         </div>
     }
