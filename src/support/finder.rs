@@ -207,6 +207,12 @@ pub static WORDS: &[(&[&str], &[&str])] = &[
             "photos sync",
             "backup",
             "download apps",
+            "ios update",
+            "software update",
+            "system update",
+            "update won't install",
+            "fails to install",
+            "refuses to install",
         ],
         &["app-store-icloud", "no-internet-after-update"],
     ),
@@ -334,23 +340,100 @@ pub struct Finding {
     pub not_answered: Vec<&'static str>,
 }
 
+/// The oldest release tunnelscope models, and the first with the kill
+/// switch: a customer on an older release gets a note saying so.
+const OLDEST_MODELLED: (u8, u8) = (13, 3);
+const KILL_SWITCH_SINCE: u8 = 14;
+
+/// The iOS release the customer names ("iOS 11", "ios 15.4.1"), if any.
+fn release_named(text: &str) -> Option<(u8, u8)> {
+    let lower = text.chars().take(2_000).collect::<String>().to_lowercase();
+    let mut words = (lower.split(|c: char| c.is_whitespace() || c == ',' || c == '('))
+        .skip_while(|w| *w != "ios")
+        .skip(1);
+    let version = words.next()?.trim_end_matches(['.', ')', ':', ';']);
+    let mut parts = version.split('.').map(|p| p.parse::<u8>().ok());
+    let major = parts.next()??;
+    let minor = parts.next().flatten().unwrap_or(0);
+    Some((major, minor))
+}
+
 /// The symptoms and the notes for the customer's words.
 pub fn find(text: &str) -> Finding {
     let normal = normalised(text);
+    let matches = find_symptoms(text);
+    let mut not_answered: Vec<&'static str> = (NOT_ANSWERED.iter())
+        .filter(|(phrases, _)| phrases.iter().any(|p| mentions(&normal, p)))
+        .map(|(_, note)| *note)
+        .collect();
+    match release_named(text) {
+        Some(release) if release < OLDEST_MODELLED => not_answered.push(
+            "The customer names an iOS release older than any tunnelscope models (iOS 13.3.1 and later), and the kill switch exists only from iOS 14: answers that rely on it do not apply.",
+        ),
+        Some((major, _)) if major < KILL_SWITCH_SINCE => not_answered.push(
+            "The customer names an iOS release before 14: the kill switch (includeAllNetworks) does not exist there, so steps that turn it on do not apply.",
+        ),
+        _ => {}
+    }
+    if !matches.is_empty() && !matches.iter().any(|m| m.clear) {
+        not_answered.push(
+            "No symptom clearly matches: the ones below share only general words (a network, \"not working\") with the message. Read their notes before using one.",
+        );
+    }
     Finding {
-        matches: find_symptoms(text),
-        not_answered: (NOT_ANSWERED.iter())
-            .filter(|(phrases, _)| phrases.iter().any(|p| mentions(&normal, p)))
-            .map(|(_, note)| *note)
-            .collect(),
+        matches,
+        not_answered,
     }
 }
 
-/// A symptom the finder offers, with its score (higher first).
+/// Words too general to point to one symptom on their own ("Wi-Fi",
+/// "not working"): a symptom found only through them is offered as a weak
+/// match, and the finder says that nothing clearly matches.
+pub static GENERAL: &[&str] = &[
+    "wifi",
+    "wi-fi",
+    "cellular",
+    "mobile data",
+    "5g",
+    "lte",
+    "4g",
+    "leak",
+    "leaks",
+    "exposed",
+    "no internet",
+    "offline",
+    "not working",
+    "stopped working",
+    "no connection",
+    "dead",
+    "cannot connect",
+    "can't connect",
+    "restart",
+    "reboot",
+    "rebooted",
+    "kill switch",
+    "ip address",
+    "my ip",
+    "real ip",
+    "real address",
+    "update",
+    "updated",
+    "updating",
+    "reconnect",
+    "reconnects",
+    "drops",
+    "disconnects",
+    "starting",
+    "safe",
+];
+
+/// A symptom the finder offers, with its score (higher first), and
+/// whether words particular to it matched (not only general ones).
 #[derive(Clone, Copy, Debug)]
 pub struct Match {
     pub symptom: &'static Symptom,
     pub score: u32,
+    pub clear: bool,
 }
 
 /// The customer's text in lower case, with punctuation turned to spaces and
@@ -413,25 +496,28 @@ fn mentions(text: &str, phrase: &str) -> bool {
 pub fn find_symptoms(text: &str) -> Vec<Match> {
     let text = normalised(text);
     let mut scores = vec![0u32; SYMPTOMS.len()];
+    let mut clear = vec![false; SYMPTOMS.len()];
     for (phrases, ids) in WORDS {
-        let best = phrases
-            .iter()
-            .filter(|p| mentions(&text, p))
-            .map(|p| p.split(' ').count() as u32)
-            .max();
-        let Some(weight) = best else { continue };
+        let matched: Vec<&&str> = phrases.iter().filter(|p| mentions(&text, p)).collect();
+        let Some(weight) = matched.iter().map(|p| p.split(' ').count() as u32).max() else {
+            continue;
+        };
+        let particular = matched.iter().any(|p| !GENERAL.contains(p));
         // The first symptom a row names is its main one.
         for (rank, id) in ids.iter().enumerate() {
             if let Some(i) = SYMPTOMS.iter().position(|s| s.id == *id) {
                 scores[i] += weight * if rank == 0 { 3 } else { 2 };
+                clear[i] |= particular;
             }
         }
     }
-    let mut found: Vec<Match> = SYMPTOMS
-        .iter()
-        .zip(scores)
-        .filter(|(_, score)| *score > 0)
-        .map(|(symptom, score)| Match { symptom, score })
+    let mut found: Vec<Match> = (SYMPTOMS.iter().zip(scores).zip(clear))
+        .filter(|((_, score), _)| *score > 0)
+        .map(|((symptom, score), clear)| Match {
+            symptom,
+            score: if clear { score * 2 } else { score },
+            clear,
+        })
         .collect();
     found.sort_by_key(|m| std::cmp::Reverse(m.score));
     found
@@ -511,13 +597,58 @@ mod tests {
     fn what_tunnelscope_does_not_answer_is_said_beside_the_matches() {
         let found =
             find("I can't connect on LTE, it says Starting and then goes back to disconnected");
-        assert_eq!(found.not_answered.len(), 1, "{found:?}");
-        assert!(found.not_answered[0].contains("does not come up"));
+        assert!(
+            found.not_answered[0].contains("does not come up"),
+            "{:?}",
+            found.not_answered
+        );
         let beta = find(
             "after updating to the iOS 15 beta the app is stuck on creating secure connection",
         );
-        assert_eq!(beta.not_answered.len(), 2, "{beta:?}");
+        assert!(
+            beta.not_answered.iter().any(|n| n.contains("beta")),
+            "{:?}",
+            beta.not_answered
+        );
         assert!(find("AirDrop stopped working").not_answered.is_empty());
+    }
+
+    #[test]
+    fn general_words_alone_are_a_weak_match_and_old_releases_are_named() {
+        let wifi = find("the vpn keeps using mobile data instead of the wi-fi");
+        assert!(
+            !wifi.matches.is_empty() && wifi.matches.iter().all(|m| !m.clear),
+            "{wifi:?}"
+        );
+        assert!(
+            wifi.not_answered
+                .iter()
+                .any(|n| n.starts_with("No symptom clearly matches"))
+        );
+        let hotspot = find("my hotspot is broken");
+        assert!(hotspot.matches[0].clear);
+        assert!(
+            !hotspot
+                .not_answered
+                .iter()
+                .any(|n| n.starts_with("No symptom clearly"))
+        );
+        let old = find("my browser on iOS 11 leaks my ip with the vpn");
+        assert!(
+            old.not_answered
+                .iter()
+                .any(|n| n.contains("older than any tunnelscope models")),
+            "{old:?}"
+        );
+        let thirteen = find("on ios 13.4 the vpn is off after a restart");
+        assert!(
+            thirteen
+                .not_answered
+                .iter()
+                .any(|n| n.contains("before 14")),
+            "{thirteen:?}"
+        );
+        assert!(find("on iOS 18.2 airdrop fails").not_answered.is_empty());
     }
 
     #[test]

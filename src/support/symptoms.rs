@@ -730,12 +730,12 @@ pub static SYMPTOMS: &[Symptom] = &[
     },
     Symptom {
         id: "app-store-icloud",
-        asks: "The App Store or iCloud fails with the VPN on",
+        asks: "The App Store, iCloud or an iOS update fails with the VPN on",
         scenario: "full-tunnel-ios16",
         moment_ms: 10000,
         shows: ("icloud", Route::Tunnel),
         customer: Customer {
-            says: "With the VPN on, the App Store or iCloud fail to connect. Usually this is not your iPhone: Apple's service does not accept the VPN server's address, or the server's route to Apple is poor.",
+            says: "With the VPN on, the App Store, iCloud or an iOS update fail. Usually this is not your iPhone: Apple's service does not accept the VPN server's address, or the server's route to Apple is poor.",
             steps: &[
                 "Connect to another VPN server or country, and try again.",
                 "If it works there, tell us which server failed.",
@@ -744,7 +744,7 @@ pub static SYMPTOMS: &[Symptom] = &[
             differ: "",
         },
         answer: &[
-            "tunnelscope can show where the App Store's and iCloud's traffic goes (here: through the tunnel, seen with the VPN's address); it cannot tell whether Apple's service accepts that address. Public reports point to the service or the server's hosting: the App Store worked again after moving the self-hosted WireGuard server from one host to another, and Apple's developer sites answered 502 through one IPsec server but not another in the same place.",
+            "tunnelscope can show where the App Store's and iCloud's traffic goes (here: through the tunnel, seen with the VPN's address); it cannot tell whether Apple's service accepts that address. Public reports point to the service or the server's hosting: the App Store worked again after moving the self-hosted WireGuard server from one host to another, and Apple's developer sites answered 502 through one IPsec server but not another in the same place. That an iOS update's servers behave the same way is inferred from these.",
         ],
         steps: &[Step {
             does: "Try another server or location.",
