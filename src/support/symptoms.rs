@@ -911,4 +911,57 @@ pub static SYMPTOMS: &[Symptom] = &[
         }],
         depends_on: &[],
     },
+    Symptom {
+        id: "dns-split-tunnel",
+        asks: "DNS filtering does not work, or a DNS leak test shows my provider, with the VPN on",
+        scenario: "split-tunnel-dns",
+        moment_ms: 10000,
+        shows: ("dns", Route::Direct),
+        customer: Customer {
+            says: "If your VPN sends only part of your traffic through its tunnel (a split-tunnel or DNS-only mode), the iPhone sends most DNS lookups to your network's own DNS server, not the VPN's. DNS filtering or ad blocking then does not apply, and a DNS leak test shows your provider.",
+            steps: &[
+                "If the app has a full-tunnel mode (all traffic through the VPN), turn it on and test again.",
+                "Tell us which mode the app is in, your iOS version, and whether it happens on Wi-Fi, cellular or both.",
+            ],
+            differ: "",
+        },
+        answer: &[
+            "Apple's matchDomains: the tunnel's DNS servers become the default resolver only when the tunnel is the default route; otherwise they answer only for the tunnel's match domains, and other queries go to the network's resolver (dns.split-tunnel, documented). tunnelscope gives a split tunnel no match domains, so its ordinary lookups leave outside the tunnel; with a full tunnel they follow it (dns.tunnel-resolver). On iOS 26.4 on cellular, one vendor saw DNS skip even a full tunnel without the kill switch (see the dns-cellular answer).",
+        ],
+        steps: &[Step {
+            does: "Switch the app to a full tunnel (all traffic), or give the tunnel's DNS match domains for what it must resolve.",
+            exposes: "Everything goes through the VPN (the full tunnel's own costs); nothing new outside.",
+            rules: &["dns.split-tunnel", "dns.tunnel-resolver"],
+            shown_in: Some("split-tunnel-dns"),
+        }],
+        reports: &[],
+        depends_on: &[],
+    },
+    Symptom {
+        id: "home-subnet-unreachable",
+        asks: "I can't reach a device on another subnet or VLAN at home with the VPN on",
+        scenario: "excluded-route-home-subnet",
+        moment_ms: 10000,
+        shows: ("nas", Route::Direct),
+        customer: Customer {
+            says: "With the VPN on, your iPhone sends traffic for addresses that are not on its own network, such as another subnet or VLAN at home, through the VPN, and the VPN server cannot reach them. Local network sharing does not cover them. The VPN app has to leave that address range out of the tunnel.",
+            steps: &[
+                "If the app lets you exclude addresses or subnets from the VPN, add your home subnet's range.",
+                "If the app has a kill switch, try with it off: iOS may ignore excluded ranges while it is on.",
+                "Tell us the address range you need to reach.",
+            ],
+            differ: "",
+        },
+        answer: &[
+            "A full tunnel takes every destination that is not excluded and not on the phone's own link: excludeLocalNetworks covers only the local network, so a device on another VLAN goes into the tunnel and never arrives (the VPN server cannot route to it). The tunnel's excludedRoutes send a range to the physical interface (routes.excluded, documented). With includeAllNetworks on, whether excluded routes still apply is not documented (ian_honours_excluded_routes; a VPN app's maintainer quotes Apple that they have no effect). The scenario uses the model's web-site address as the stand-in for the other subnet.",
+        ],
+        steps: &[Step {
+            does: "Exclude the subnet's range in the VPN app (excludedRoutes).",
+            exposes: "Traffic to that range goes outside the tunnel, on the local network.",
+            rules: &["routes.excluded", "ian.excluded-routes"],
+            shown_in: Some("excluded-route-home-subnet"),
+        }],
+        reports: &[],
+        depends_on: &[AssumptionId::IanHonoursExcludedRoutes],
+    },
 ];
