@@ -108,27 +108,10 @@ fn unknown(name: &str, place: &str, known: &[&str]) -> String {
 fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
-        .map(|k| (edit_distance(name, k), *k))
+        .map(|k| (strsim::levenshtein(name, k), *k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -140,6 +123,5 @@ mod tests {
         assert_eq!(closest("netwrok", &TOP_KEYS), Some("network"));
         assert_eq!(closest("asume", &TOP_KEYS), Some("assume"));
         assert_eq!(closest("banana", &TOP_KEYS), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -500,23 +500,6 @@ fn normalised(text: &str) -> String {
     out
 }
 
-/// How many single-character edits turn `a` into `b`, up to a cap (the
-/// finder forgives a typo or two in longer words).
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
-}
-
 /// Whether `phrase` is in `text`: a whole-word match, or for a single long
 /// word, one within two edits of a word of the text.
 fn mentions(text: &str, phrase: &str) -> bool {
@@ -528,7 +511,7 @@ fn mentions(text: &str, phrase: &str) -> bool {
         && text
             .split(' ')
             .filter(|w| w.chars().count() >= 5)
-            .any(|w| edits(w, phrase) <= if phrase.len() >= 9 { 2 } else { 1 })
+            .any(|w| strsim::levenshtein(w, phrase) <= if phrase.len() >= 9 { 2 } else { 1 })
 }
 
 /// The symptoms the customer's words point to, best first; empty when no
