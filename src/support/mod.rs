@@ -213,9 +213,37 @@ pub fn explain(
     playground: Option<&str>,
 ) -> Document {
     let s = &trace.scenario;
-    let mut blocks = Vec::new();
     let title = symptom.map_or_else(|| s.title.clone(), |sy| sy.asks.to_string());
-    blocks.push(Block::Paragraph(format!(
+    let mut blocks = introduction(trace, scenario_file, symptom, playground);
+    blocks.extend(what_the_simulation_shows(trace));
+    // The steps' rules first, then the run's (as the trace carries them).
+    let mut cited: Vec<RuleRef> = Vec::new();
+    if let Some(sy) = symptom {
+        blocks.extend(what_to_do(sy, &s.ios, &mut cited));
+    }
+    for rule in crate::report::cited_rules(trace) {
+        cite(&mut cited, rule.clone());
+    }
+    blocks.extend(sources_and_assumptions(trace, symptom, &cited));
+    Document { title, blocks }
+}
+
+/// A rule, once (the same id and words are cited once).
+fn cite(cited: &mut Vec<RuleRef>, rule: RuleRef) {
+    if !cited.iter().any(|c| c.id == rule.id && c.says == rule.says) {
+        cited.push(rule);
+    }
+}
+
+/// The scenario in a line, the link to its page, and what is happening.
+fn introduction(
+    trace: &Trace,
+    scenario_file: &str,
+    symptom: Option<&Symptom>,
+    playground: Option<&str>,
+) -> Vec<Block> {
+    let s = &trace.scenario;
+    let mut blocks = vec![Block::Paragraph(format!(
         "Scenario: {} ({scenario_file}), iOS {}, {}. {}.",
         s.title,
         s.ios,
@@ -235,7 +263,7 @@ pub fn explain(
                 }
             ),
         }
-    )));
+    ))];
     // The playground's own page for this answer or scenario.
     let page = match (symptom, crate::library::find(scenario_file)) {
         (Some(sy), _) => Some(page_path(sy.id)),
@@ -259,15 +287,30 @@ pub fn explain(
         });
         blocks.extend(sy.answer.iter().map(|p| Block::Paragraph(p.to_string())));
     }
+    blocks
+}
 
-    blocks.push(Block::Heading {
-        text: "What the simulation shows".into(),
-        essential: false,
-    });
-    blocks.push(Block::List {
-        ordered: false,
-        items: moments(trace),
-    });
+fn plain_items(texts: impl IntoIterator<Item = String>) -> Vec<Item> {
+    (texts.into_iter())
+        .map(|text| Item {
+            text,
+            details: Vec::new(),
+        })
+        .collect()
+}
+
+/// The run moment by moment, and the packets the phone dropped.
+fn what_the_simulation_shows(trace: &Trace) -> Vec<Block> {
+    let mut blocks = vec![
+        Block::Heading {
+            text: "What the simulation shows".into(),
+            essential: false,
+        },
+        Block::List {
+            ordered: false,
+            items: moments(trace),
+        },
+    ];
     let drops: Vec<String> = trace
         .flows
         .iter()
@@ -288,91 +331,90 @@ pub fn explain(
         ));
         blocks.push(Block::List {
             ordered: false,
-            items: drops
-                .into_iter()
-                .map(|text| Item {
-                    text,
-                    details: Vec::new(),
+            items: plain_items(drops),
+        });
+    }
+    blocks
+}
+
+/// The steps, each with what it exposes and the rules that say so (cited
+/// into `cited`), and the reports the model does not play out.
+fn what_to_do(sy: &Symptom, ios: &str, cited: &mut Vec<RuleRef>) -> Vec<Block> {
+    let mut items = Vec::new();
+    for step in sy.steps {
+        let rules: Vec<&'static Rule> = (step.rules.iter())
+            .filter_map(|id| step_rule(id, ios))
+            .collect();
+        let mut details = vec![Detail::Labelled("Exposes", step.exposes.to_string())];
+        details.push(Detail::Labelled(
+            "Why",
+            rules
+                .iter()
+                .map(|r| format!("`{}` [{}]", r.id, r.evidence.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+        if let Some(built_in) = step.shown_in.and_then(crate::library::find) {
+            details.push(Detail::PlayedOut(built_in));
+        }
+        for rule in rules {
+            cite(cited, RuleRef::from(rule));
+        }
+        items.push(Item {
+            text: step.does.to_string(),
+            details,
+        });
+    }
+    let mut blocks = vec![
+        Block::Heading {
+            text: "What to do".into(),
+            essential: true,
+        },
+        Block::List {
+            ordered: true,
+            items,
+        },
+    ];
+    if !sy.reports.is_empty() {
+        blocks.push(Block::Heading {
+            text: "Also reported (not played out by the model)".into(),
+            essential: false,
+        });
+        blocks.push(Block::List {
+            ordered: false,
+            items: (sy.reports.iter())
+                .map(|r| Item {
+                    text: format!("[{}] {}", r.evidence.as_str(), r.says),
+                    details: vec![Detail::Cited("Source", r.source)],
                 })
                 .collect(),
         });
     }
+    blocks
+}
 
-    // The steps' rules first, then the run's (as the trace carries them).
-    let mut cited: Vec<RuleRef> = Vec::new();
-    let mut cite = |rule: RuleRef| {
-        if !cited.iter().any(|c| c.id == rule.id && c.says == rule.says) {
-            cited.push(rule);
-        }
-    };
-    if let Some(sy) = symptom {
-        blocks.push(Block::Heading {
-            text: "What to do".into(),
-            essential: true,
-        });
-        let mut items = Vec::new();
-        for step in sy.steps {
-            let rules: Vec<&'static Rule> = step
-                .rules
-                .iter()
-                .filter_map(|id| step_rule(id, &s.ios))
-                .collect();
-            let mut details = vec![Detail::Labelled("Exposes", step.exposes.to_string())];
-            details.push(Detail::Labelled(
-                "Why",
-                rules
-                    .iter()
-                    .map(|r| format!("`{}` [{}]", r.id, r.evidence.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
-            if let Some(built_in) = step.shown_in.and_then(crate::library::find) {
-                details.push(Detail::PlayedOut(built_in));
-            }
-            rules.into_iter().map(RuleRef::from).for_each(&mut cite);
-            items.push(Item {
-                text: step.does.to_string(),
-                details,
-            });
-        }
-        blocks.push(Block::List {
-            ordered: true,
-            items,
-        });
-        if !sy.reports.is_empty() {
-            blocks.push(Block::Heading {
-                text: "Also reported (not played out by the model)".into(),
-                essential: false,
-            });
-            blocks.push(Block::List {
-                ordered: false,
-                items: sy
-                    .reports
-                    .iter()
-                    .map(|r| Item {
-                        text: format!("[{}] {}", r.evidence.as_str(), r.says),
-                        details: vec![Detail::Cited("Source", r.source)],
-                    })
-                    .collect(),
-            });
-        }
-    }
-
-    for rule in crate::report::cited_rules(trace) {
-        cite(rule.clone());
-    }
-    blocks.push(Block::Heading {
-        text: "Sources".into(),
-        essential: false,
-    });
-    blocks.push(Block::Paragraph(
-        "Each rule says what kind of evidence it rests on: documented by Apple, observed by a vendor or researcher, reported in an issue or the press, inferred by tunnelscope, or unknown (the model follows a stated assumption).".into(),
-    ));
-    blocks.push(Block::List {
-        ordered: false,
-        items: cited.iter().map(|r| rule_item(r, &s.assumptions)).collect(),
-    });
-
+/// Every cited rule with its evidence and source, then the assumptions the
+/// answer relies on: set by the scenario, named by the symptom, or behind a
+/// cited rule.
+fn sources_and_assumptions(
+    trace: &Trace,
+    symptom: Option<&Symptom>,
+    cited: &[RuleRef],
+) -> Vec<Block> {
+    let s = &trace.scenario;
+    let mut blocks = vec![
+        Block::Heading {
+            text: "Sources".into(),
+            essential: false,
+        },
+        Block::Paragraph(
+            "Each rule says what kind of evidence it rests on: documented by Apple, observed by a vendor or researcher, reported in an issue or the press, inferred by tunnelscope, or unknown (the model follows a stated assumption).".into(),
+        ),
+        Block::List {
+            ordered: false,
+            items: cited.iter().map(|r| rule_item(r, &s.assumptions)).collect(),
+        },
+    ];
     let relied: Vec<Item> = s
         .assumptions
         .iter()
@@ -409,7 +451,7 @@ pub fn explain(
             items: relied,
         });
     }
-    Document { title, blocks }
+    blocks
 }
 
 /// Who an answer is for.
@@ -431,12 +473,7 @@ fn customer_blocks(sy: &Symptom) -> Vec<Block> {
         Block::Paragraph(c.says.to_string()),
         Block::List {
             ordered: true,
-            items: (c.steps.iter())
-                .map(|step| Item {
-                    text: step.to_string(),
-                    details: Vec::new(),
-                })
-                .collect(),
+            items: plain_items(c.steps.iter().map(|step| step.to_string())),
         },
     ];
     if !c.differ.is_empty() {
